@@ -1,0 +1,1 @@
+export { budget, type Budget } from "./budget.js";

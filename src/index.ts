@@ -1,0 +1,6 @@
+/**
+ * guided-rl: LLM-guided reinforcement learning in TypeScript.
+ * The entry point re-exports one barrel per area (see DESIGN.md for the layout).
+ */
+export * from "./report/index.js";
+export * from "./experiments/index.js";

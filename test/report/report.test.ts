@@ -1,0 +1,107 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { formatTable, tableHtml, toRows, dataFrame, formatCell } from "../../src/report/table.js";
+import { figureBundle, figureHtml, saveFigure } from "../../src/report/figure.js";
+import { closeRenderer, findChromium } from "../../src/report/render.js";
+import { budget } from "../../src/experiments/budget.js";
+
+const rows = [
+  { env: "CartPole-v1", mean: 21.8123, n: 100 },
+  { env: "Pendulum-v1", mean: -1184.5, n: 100, note: "<b>" },
+];
+
+test("formatTable aligns columns, right-aligns numeric ones and keeps first-seen column order", () => {
+  const text = formatTable(rows);
+  const lines = text.split("\n");
+  assert.equal(lines[0]!.trim().split(/\s+/).join(","), "env,mean,n,note");
+  assert.match(lines[2]!, /^CartPole-v1\s+21\.812\s+100/);
+  assert.match(lines[3]!, /-1184\.500/);
+  assert.equal(new Set(lines.map((l) => l.trimEnd().length <= lines[1]!.length)).has(false), false);
+});
+
+test("formatCell: integers stay integers, tiny/huge numbers use exponents, NaN is spelled out", () => {
+  assert.equal(formatCell(3), "3");
+  assert.equal(formatCell(0.5), "0.500");
+  assert.equal(formatCell(1.5e-7), "1.50e-7");
+  assert.equal(formatCell(Number.NaN), "NaN");
+  assert.equal(formatCell(undefined), "");
+});
+
+test("tableHtml escapes cell text and right-aligns numbers", () => {
+  const html = tableHtml(rows, { caption: "random policy" });
+  assert.ok(html.includes("&lt;b&gt;"));
+  assert.ok(!html.includes("<b>"));
+  assert.ok(html.includes('<td style="text-align:right">-1184.500</td>'));
+  assert.ok(html.includes("<caption"));
+});
+
+test("a danfo DataFrame converts to the same rows", () => {
+  const df = dataFrame([{ a: 1, b: "x" }, { a: 2.5, b: "y" }]);
+  const { columns, rows: back } = toRows(df);
+  assert.deepEqual(columns, ["a", "b"]);
+  assert.equal(back[1]!.b, "y");
+  assert.equal(back[1]!.a, 2.5);
+});
+
+test("figure HTML guards against a closing script tag inside the data", () => {
+  const html = figureHtml({ data: [{ y: [1], name: "</script><script>alert(1)</script>" }] }, undefined, false);
+  assert.equal(html.match(/<\/script>/g)!.length, 1);
+  assert.ok(html.includes("\\u003c/script>"));
+});
+
+test("saveFigure writes .html with plotly inlined and .json as the spec; rejects unknown extensions", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "grl-report-"));
+  const spec = { data: [{ y: [1, 3, 2], type: "scatter" }], layout: { title: "t" } };
+  assert.equal(await saveFigure(spec, join(dir, "f.html")), true);
+  const html = readFileSync(join(dir, "f.html"), "utf8");
+  assert.ok(html.length > 1_000_000, "plotly.js is inlined so the file stands alone");
+  assert.ok(html.includes("Plotly.newPlot"));
+  await saveFigure(spec, join(dir, "sub", "f.json"));
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, "sub", "f.json"), "utf8")), spec);
+  await assert.rejects(saveFigure(spec, join(dir, "f.gif")), /unsupported extension/);
+});
+
+test("PNG and SVG: rendered by Chromium when installed (CI installs it)", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "grl-report-"));
+  const spec = { data: [{ y: [1, 3, 2], type: "scatter" }], layout: { width: 400, height: 300 } };
+  const chromium = findChromium();
+  assert.ok(chromium, "Chromium is expected on this machine (.ci/run installs Debian's chromium)");
+  assert.equal(await saveFigure(spec, join(dir, "f.png")), true);
+  const png = readFileSync(join(dir, "f.png"));
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.equal(png.readUInt32BE(16), 800, "PNG is rendered at scale 2 of the layout width");
+  assert.equal(await saveFigure(spec, join(dir, "f.svg")), true);
+  assert.match(readFileSync(join(dir, "f.svg"), "utf8"), /^<svg/);
+  const bundle = await figureBundle(spec);
+  assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "image/png", "text/html", "text/plain"]);
+  await closeRenderer();
+});
+
+test("without Chromium a PNG is skipped with one warning, never a crash", () => {
+  const script = `
+    import { saveFigure, closeRenderer } from "./src/report/index.ts";
+    const spec = { data: [{ y: [1, 2] }] };
+    const a = await saveFigure(spec, process.env.OUT + "/a.png");
+    const b = await saveFigure(spec, process.env.OUT + "/b.png");
+    console.log(JSON.stringify([a, b]));
+    await closeRenderer();`;
+  const dir = mkdtempSync(join(tmpdir(), "grl-report-"));
+  const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    env: { ...process.env, GUIDED_RL_CHROMIUM: "/nonexistent/chromium", OUT: dir },
+    encoding: "utf8",
+  });
+  assert.equal(res.status, 0, res.stderr);
+  assert.equal(res.stdout.trim(), "[false,false]");
+  assert.equal(res.stderr.match(/no Chromium found/g)?.length, 1);
+  assert.equal(existsSync(join(dir, "a.png")), false);
+});
+
+test("budget() reads GUIDED_RL_BUDGET: full by default, smoke when asked, an error otherwise", () => {
+  assert.equal(budget(undefined), "full");
+  assert.equal(budget("smoke"), "smoke");
+  assert.throws(() => budget("tiny"), /must be "smoke" or "full"/);
+});
