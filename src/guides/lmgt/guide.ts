@@ -1,0 +1,210 @@
+/**
+ * LMGT (Language Model Guided Trade-offs, arXiv 2409.04744) as a reward-seam guide: a language model scores
+ * the action taken in each state +1 (good) / 0 / -1 (bad) and `shiftScale * score` is added to the
+ * environment's reward before the algorithm learns from it. Because it only touches the reward seam it works
+ * unchanged with DQN, PPO, A2C and SAC.
+ *
+ * Cost control (each switchable): many pairs per request (`pairsPerCall`), a cache keyed by a discretised
+ * (state, action) bucket (`cache`), and a query schedule (`schedule`). `pairsPerCall: 1, cache: false,
+ * schedule: every` is the paper's per-step querying.
+ */
+import type { EnvDescription } from "../../core/env.js";
+import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
+import type { LlmClient } from "../../llm/types.js";
+import { ScoreCache, type BucketSpec } from "./cache.js";
+import { parseScores, type Score } from "./parse.js";
+import { buildScoringRequest, type FewShotExample } from "./prompt.js";
+import { seededUniform } from "./rng.js";
+import { queryProbability, validateSchedule, type QuerySchedule } from "./schedule.js";
+import { LmgtStats, type LmgtStatsSnapshot } from "./stats.js";
+import type { LmgtPromptStyle } from "./template.js";
+
+export interface LmgtGuideOptions {
+  /** Any client from `llm/` (surrogate, anthropic, openai-compatible), usually wrapped in its cache/accounting. */
+  llm: LlmClient;
+  /** The environment's self-description (`env.spec.describe()`): the prompt is rendered from it. */
+  description: EnvDescription;
+  /** Default "zero-shot". */
+  promptStyle?: LmgtPromptStyle;
+  /** (state, action) pairs per request; 1 is per-step querying. Default 32. */
+  pairsPerCall?: number;
+  /** Bucket cache, or false for none. Default false. */
+  cache?: BucketSpec | false;
+  /** Default every step. */
+  schedule?: QuerySchedule;
+  /** The reward shift is `shiftScale * score`. Default 1. */
+  shiftScale?: number;
+  /** Seeds the schedule's coin flips. Default 0. */
+  seed?: number;
+  /** Requests in flight at once. Default 4. */
+  concurrency?: number;
+  /** Decimals of numbers in the prompt. Default 3. */
+  decimals?: number;
+  /** Few-shot examples (default: the shipped ones for the env). */
+  examples?: readonly FewShotExample[];
+  /** Sampling temperature sent with each request. Default 0. */
+  temperature?: number;
+}
+
+interface Pending {
+  obs: Float32Array;
+  action: Float32Array;
+  key: string | undefined;
+  /** Transition indices waiting for this pair's score. */
+  rows: number[];
+}
+
+export class LmgtGuide implements Guide {
+  readonly name = "lmgt";
+  readonly stats = new LmgtStats();
+  readonly cache: ScoreCache | undefined;
+  readonly options: Readonly<Required<Omit<LmgtGuideOptions, "cache" | "examples">>> & Pick<LmgtGuideOptions, "examples">;
+  private readonly uniform: () => number;
+
+  constructor(opts: LmgtGuideOptions) {
+    if (!opts || !opts.llm || typeof opts.llm.complete !== "function") throw new TypeError("LmgtGuide: `llm` must be an LlmClient");
+    if (!opts.description || !Array.isArray(opts.description.observation)) {
+      throw new TypeError("LmgtGuide: `description` must be an EnvDescription (env.spec.describe())");
+    }
+    const pairsPerCall = opts.pairsPerCall ?? 32;
+    if (!Number.isInteger(pairsPerCall) || pairsPerCall < 1) throw new RangeError(`LmgtGuide: pairsPerCall must be an integer >= 1, got ${pairsPerCall}`);
+    const concurrency = opts.concurrency ?? 4;
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`LmgtGuide: concurrency must be an integer >= 1, got ${concurrency}`);
+    const shiftScale = opts.shiftScale ?? 1;
+    if (!Number.isFinite(shiftScale)) throw new RangeError(`LmgtGuide: shiftScale must be finite, got ${shiftScale}`);
+    this.options = {
+      llm: opts.llm,
+      description: opts.description,
+      promptStyle: opts.promptStyle ?? "zero-shot",
+      pairsPerCall,
+      schedule: validateSchedule(opts.schedule ?? { kind: "every" }),
+      shiftScale,
+      seed: opts.seed ?? 0,
+      concurrency,
+      decimals: opts.decimals ?? 3,
+      examples: opts.examples,
+      temperature: opts.temperature ?? 0,
+    };
+    this.cache = opts.cache ? new ScoreCache(opts.cache) : undefined;
+    this.uniform = seededUniform(this.options.seed);
+  }
+
+  /** Scores the batch's (state, action) pairs and returns the shifted rewards. */
+  async transformRewards(batch: TransitionBatch, ctx: SeamContext): Promise<Float32Array> {
+    const { n, obsDim, actDim } = batch;
+    const scores = new Int8Array(n);
+    const pending: Pending[] = [];
+    const byKey = new Map<string, Pending>();
+    const queried = new Uint8Array(n);
+    // ctx.numTimesteps counts the steps taken so far, this batch included; spread the batch's rows over it.
+    const firstStep = Math.max(0, ctx.numTimesteps - n);
+    this.stats.transitions += n;
+    for (let i = 0; i < n; i++) {
+      const p = queryProbability(this.options.schedule, firstStep + i, ctx.totalTimesteps);
+      if (p <= 0 || (p < 1 && this.uniform() >= p)) continue;
+      queried[i] = 1;
+      this.stats.queried++;
+      const obs = batch.obs.subarray(i * obsDim, (i + 1) * obsDim);
+      const action = batch.actions.subarray(i * actDim, (i + 1) * actDim);
+      if (this.cache) {
+        const key = this.cache.key(obs, action);
+        const known = this.cache.lookup(key);
+        if (known !== undefined) {
+          scores[i] = known;
+          this.stats.cacheHits++;
+          continue;
+        }
+        const waiting = byKey.get(key);
+        if (waiting) {
+          // Same bucket earlier in this batch: answered by that pair's score.
+          waiting.rows.push(i);
+          this.stats.cacheHits++;
+          continue;
+        }
+        const entry: Pending = { obs: obs.slice(), action: action.slice(), key, rows: [i] };
+        byKey.set(key, entry);
+        pending.push(entry);
+      } else {
+        pending.push({ obs: obs.slice(), action: action.slice(), key: undefined, rows: [i] });
+      }
+    }
+
+    await this.scorePending(pending, scores);
+
+    const out = new Float32Array(n);
+    const scale = this.options.shiftScale;
+    for (let i = 0; i < n; i++) {
+      out[i] = batch.rewards[i]! + scale * scores[i]!;
+      if (queried[i]) this.stats.recordShift(scores[i]!);
+    }
+    return out;
+  }
+
+  /** Scores pairs directly (no schedule, no reward): for inspection, notebooks and tests. */
+  async scorePairs(pairs: ReadonlyArray<{ obs: ArrayLike<number>; action: ArrayLike<number> }>): Promise<Int8Array> {
+    const pending = pairs.map((p, i) => ({ obs: Float32Array.from(p.obs), action: Float32Array.from(p.action), key: undefined, rows: [i] }));
+    const scores = new Int8Array(pairs.length);
+    await this.scorePending(pending, scores);
+    return scores;
+  }
+
+  private async scorePending(pending: Pending[], scores: Int8Array): Promise<void> {
+    const chunks: Pending[][] = [];
+    for (let i = 0; i < pending.length; i += this.options.pairsPerCall) chunks.push(pending.slice(i, i + this.options.pairsPerCall));
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++]!;
+        const chunkScores = await this.scoreChunk(chunk);
+        chunk.forEach((entry, j) => {
+          const s = chunkScores[j]! as Score;
+          for (const row of entry.rows) scores[row] = s;
+          if (entry.key !== undefined) this.cache!.set(entry.key, s);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, chunks.length) }, worker));
+  }
+
+  private async scoreChunk(chunk: Pending[]): Promise<Int8Array> {
+    const request = buildScoringRequest(this.options.description, chunk, {
+      style: this.options.promptStyle,
+      decimals: this.options.decimals,
+      examples: this.options.examples,
+      temperature: this.options.temperature,
+    });
+    this.stats.calls++;
+    this.stats.pairsScored += chunk.length;
+    let text: string;
+    try {
+      const completion = await this.options.llm.complete(request);
+      text = completion.text;
+      this.stats.inputTokens += completion.usage.inputTokens;
+      this.stats.outputTokens += completion.usage.outputTokens;
+      this.stats.costUsd += completion.costUsd;
+      if (completion.cached) this.stats.responseCacheHits++;
+    } catch {
+      // Providers retry on their own; a request that still fails leaves its rewards unshifted, counted.
+      this.stats.callErrors++;
+      return new Int8Array(chunk.length);
+    }
+    const parsed = parseScores(text, chunk.length);
+    this.stats.parseFailures += parsed.failures;
+    return parsed.scores;
+  }
+
+  metrics(): Record<string, number> {
+    const m = this.stats.metrics();
+    if (this.cache) m["lmgt/cache_size"] = this.cache.size;
+    return m;
+  }
+
+  snapshot(): LmgtStatsSnapshot {
+    return this.stats.snapshot();
+  }
+}
+
+/** Shorthand for `new LmgtGuide(opts)`. */
+export function createLmgtGuide(opts: LmgtGuideOptions): LmgtGuide {
+  return new LmgtGuide(opts);
+}
