@@ -1,0 +1,12 @@
+/** Neural-network building blocks: fast Float32Array MLPs, distributions, optimisers, tfjs backend choice. */
+export { Random } from "./random.js";
+export type { RandomState } from "./random.js";
+export { Mlp } from "./mlp.js";
+export type { Activation, MlpSpec, MlpInit, MlpJSON } from "./mlp.js";
+export { orthogonal, torchDefaultUniform } from "./init.js";
+export { Adam, RmsProp, clipGradNorm } from "./optim.js";
+export type { ParamGroup, Optimizer, OptimizerState, AdamOptions, RmsPropOptions } from "./optim.js";
+export { Categorical, DiagGaussian, SquashedDiagGaussian, LOG_STD_MIN, LOG_STD_MAX } from "./distributions.js";
+export { encodeFloat32, decodeFloat32 } from "./serialize.js";
+export { selectBackend, hasRealTfjsNode, wasmSimdSupported, tfjs } from "./backend.js";
+export type { BackendName } from "./backend.js";

@@ -1,0 +1,345 @@
+/**
+ * A multi-layer perceptron on plain Float32Arrays: forward, backward and parameter storage in one flat
+ * array, written for the small networks of RL (tens to hundreds of units) at the minibatch sizes of rl-zoo.
+ *
+ * Why not tfjs: at batch 64 a tfjs Adam step on the wasm backend costs ~3 ms, almost all of it per-op
+ * dispatch; these loops do the same arithmetic without dispatch (see bench/train.ts --kernel). The layout
+ * is PyTorch's (weight: out x in, row-major), so every inner loop below is a contiguous dot product with
+ * local accumulators: y = x W^T + b forward; dW = dY^T X and dX = dY W through transposed scratch copies.
+ */
+import { decodeFloat32, encodeFloat32 } from "./serialize.js";
+import { orthogonal, torchDefaultUniform } from "./init.js";
+import type { Random } from "./random.js";
+
+export type Activation = "tanh" | "relu" | "identity";
+
+export interface MlpSpec {
+  /** Layer widths including input and output, e.g. [obsDim, 64, 64, nActions]. */
+  sizes: number[];
+  /** Activation of the hidden layers; the output layer is linear. */
+  activation: Activation;
+}
+
+export interface MlpInit {
+  rng: Random;
+  /** "orthogonal" (SB3 ortho_init) or "torch" (nn.Linear default uniform). Default orthogonal. */
+  init?: "orthogonal" | "torch";
+  /** Orthogonal gain of hidden layers; SB3 uses sqrt(2). */
+  hiddenGain?: number;
+  /** Orthogonal gain of the output layer; SB3 uses 0.01 for policy heads and 1 for value heads. */
+  outputGain?: number;
+}
+
+/** JSON form of a network: its spec and base64 float32 parameters. */
+export interface MlpJSON {
+  sizes: number[];
+  activation: Activation;
+  params: string;
+}
+
+interface Workspace {
+  capacity: number;
+  /** acts[0] is unused (the input is referenced); acts[l] is the output of layer l (post-activation). */
+  acts: Float32Array[];
+  input: Float32Array;
+}
+
+export class Mlp {
+  readonly sizes: readonly number[];
+  readonly activation: Activation;
+  /** All weights and biases: per layer W (out x in) then b (out). */
+  readonly params: Float32Array;
+  /** Gradients, same layout; `backward` accumulates into them. */
+  readonly grads: Float32Array;
+  private readonly wOffset: number[] = [];
+  private readonly bOffset: number[] = [];
+  private train: Workspace;
+  private infer: Workspace;
+  private lastBatch = 0;
+  // Backward scratch
+  private wT = new Float32Array(0);
+  private xT = new Float32Array(0);
+  private dT = new Float32Array(0);
+  private delta = new Float32Array(0);
+  private deltaPrev = new Float32Array(0);
+
+  constructor(spec: MlpSpec) {
+    const { sizes, activation } = spec;
+    if (!Array.isArray(sizes) || sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s <= 0)) {
+      throw new Error(`Mlp: sizes must be >= 2 positive integers, got ${JSON.stringify(sizes)}`);
+    }
+    if (activation !== "tanh" && activation !== "relu" && activation !== "identity") {
+      throw new Error(`Mlp: unknown activation "${activation}" (tanh | relu | identity)`);
+    }
+    this.sizes = sizes.slice();
+    this.activation = activation;
+    let n = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      this.wOffset.push(n);
+      n += sizes[l] * sizes[l + 1];
+      this.bOffset.push(n);
+      n += sizes[l + 1];
+    }
+    this.params = new Float32Array(n);
+    this.grads = new Float32Array(n);
+    this.train = this.makeWorkspace(0);
+    this.infer = this.makeWorkspace(0);
+  }
+
+  /** A network initialised like Stable-Baselines3 (orthogonal weights, zero biases) or like torch's default. */
+  static create(spec: MlpSpec, init: MlpInit): Mlp {
+    const net = new Mlp(spec);
+    const L = net.numLayers;
+    for (let l = 0; l < L; l++) {
+      const fanIn = net.sizes[l];
+      const fanOut = net.sizes[l + 1];
+      if ((init.init ?? "orthogonal") === "orthogonal") {
+        const gain = l === L - 1 ? init.outputGain ?? 1 : init.hiddenGain ?? Math.SQRT2;
+        net.params.set(orthogonal(fanOut, fanIn, gain, init.rng), net.wOffset[l]);
+      } else {
+        net.params.set(torchDefaultUniform(fanOut * fanIn, fanIn, init.rng), net.wOffset[l]);
+        net.params.set(torchDefaultUniform(fanOut, fanIn, init.rng), net.bOffset[l]);
+      }
+    }
+    return net;
+  }
+
+  get numLayers(): number {
+    return this.sizes.length - 1;
+  }
+  get inputSize(): number {
+    return this.sizes[0];
+  }
+  get outputSize(): number {
+    return this.sizes[this.sizes.length - 1];
+  }
+
+  /** Weight matrix of layer l (out x in), a view into `params`. */
+  weight(l: number): Float32Array {
+    return this.params.subarray(this.wOffset[l], this.bOffset[l]);
+  }
+  bias(l: number): Float32Array {
+    return this.params.subarray(this.bOffset[l], this.bOffset[l] + this.sizes[l + 1]);
+  }
+
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+
+  /**
+   * Training forward pass over `batch` rows of `x` (batch x inputSize, row-major). Keeps the activations
+   * (and a reference to `x`: don't modify it before `backward`). The returned array is scratch space,
+   * valid until the next `forward`.
+   */
+  forward(x: Float32Array, batch: number): Float32Array {
+    this.checkInput(x, batch);
+    if (batch > this.train.capacity) this.train = this.makeWorkspace(batch);
+    this.train.input = x;
+    this.lastBatch = batch;
+    return this.run(x, batch, this.train);
+  }
+
+  /** Inference-only forward pass; uses its own scratch space, so it doesn't disturb a pending backward. */
+  predict(x: Float32Array, batch: number): Float32Array {
+    this.checkInput(x, batch);
+    if (batch > this.infer.capacity) this.infer = this.makeWorkspace(batch);
+    return this.run(x, batch, this.infer);
+  }
+
+  /**
+   * Backpropagates `dOut` (batch x outputSize, dLoss/dOutput for the rows of the last `forward`) and adds
+   * the parameter gradients to `grads`. Returns dLoss/dInput when `inputGrad` is set (scratch space).
+   */
+  backward(dOut: Float32Array, inputGrad = false): Float32Array | undefined {
+    const B = this.lastBatch;
+    if (B === 0) throw new Error("Mlp.backward: call forward first");
+    const L = this.numLayers;
+    if (dOut.length < B * this.outputSize) {
+      throw new Error(`Mlp.backward: dOut has ${dOut.length} values, expected ${B * this.outputSize}`);
+    }
+    const maxWidth = Math.max(...this.sizes);
+    if (this.delta.length < B * maxWidth) {
+      this.delta = new Float32Array(B * maxWidth);
+      this.deltaPrev = new Float32Array(B * maxWidth);
+      this.xT = new Float32Array(B * maxWidth);
+      this.dT = new Float32Array(B * maxWidth);
+    }
+    if (this.wT.length < maxWidth * maxWidth) this.wT = new Float32Array(maxWidth * maxWidth);
+    let delta = this.delta;
+    let deltaPrev = this.deltaPrev;
+    delta.set(dOut.subarray(0, B * this.outputSize));
+    const p = this.params;
+    const g = this.grads;
+    const xT = this.xT;
+    const dT = this.dT;
+    const wT = this.wT;
+    for (let l = L - 1; l >= 0; l--) {
+      const nin = this.sizes[l];
+      const nout = this.sizes[l + 1];
+      const x = l === 0 ? this.train.input : this.train.acts[l];
+      const wo = this.wOffset[l];
+      const bo = this.bOffset[l];
+      // Transposes: dT (nout x B), xT (nin x B).
+      for (let b = 0; b < B; b++) {
+        const rowD = b * nout;
+        for (let j = 0; j < nout; j++) dT[j * B + b] = delta[rowD + j];
+        const rowX = b * nin;
+        for (let i = 0; i < nin; i++) xT[i * B + b] = x[rowX + i];
+      }
+      // dW[j,i] += sum_b dT[j,b] xT[i,b];  db[j] += sum_b dT[j,b]
+      for (let j = 0; j < nout; j++) {
+        const dj = j * B;
+        let sb = 0;
+        for (let b = 0; b < B; b++) sb += dT[dj + b];
+        g[bo + j] += sb;
+        const wrow = wo + j * nin;
+        for (let i = 0; i < nin; i++) {
+          const xi = i * B;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let b = 0;
+          for (; b + 3 < B; b += 4) {
+            s0 += dT[dj + b] * xT[xi + b];
+            s1 += dT[dj + b + 1] * xT[xi + b + 1];
+            s2 += dT[dj + b + 2] * xT[xi + b + 2];
+            s3 += dT[dj + b + 3] * xT[xi + b + 3];
+          }
+          for (; b < B; b++) s0 += dT[dj + b] * xT[xi + b];
+          g[wrow + i] += s0 + s1 + s2 + s3;
+        }
+      }
+      if (l === 0 && !inputGrad) break;
+      // dX[b,i] = sum_j delta[b,j] W[j,i] through wT (nin x nout)
+      for (let j = 0; j < nout; j++) {
+        const wrow = wo + j * nin;
+        for (let i = 0; i < nin; i++) wT[i * nout + j] = p[wrow + i];
+      }
+      for (let b = 0; b < B; b++) {
+        const rowD = b * nout;
+        const rowX = b * nin;
+        for (let i = 0; i < nin; i++) {
+          const wi = i * nout;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let j = 0;
+          for (; j + 3 < nout; j += 4) {
+            s0 += delta[rowD + j] * wT[wi + j];
+            s1 += delta[rowD + j + 1] * wT[wi + j + 1];
+            s2 += delta[rowD + j + 2] * wT[wi + j + 2];
+            s3 += delta[rowD + j + 3] * wT[wi + j + 3];
+          }
+          for (; j < nout; j++) s0 += delta[rowD + j] * wT[wi + j];
+          deltaPrev[rowX + i] = s0 + s1 + s2 + s3;
+        }
+      }
+      if (l > 0) {
+        // Through the hidden activation: x holds post-activation values of layer l.
+        const n = B * nin;
+        if (this.activation === "tanh") {
+          for (let k = 0; k < n; k++) deltaPrev[k] *= 1 - x[k] * x[k];
+        } else if (this.activation === "relu") {
+          for (let k = 0; k < n; k++) if (x[k] <= 0) deltaPrev[k] = 0;
+        }
+      }
+      const t = delta;
+      delta = deltaPrev;
+      deltaPrev = t;
+    }
+    if (!inputGrad) return undefined;
+    return delta.subarray(0, B * this.inputSize);
+  }
+
+  /** Copies the parameters of a network of the same shape. */
+  copyFrom(other: Mlp): void {
+    this.assertSameShape(other);
+    this.params.set(other.params);
+  }
+
+  /** Polyak averaging: params = (1 - tau) params + tau * other.params (SB3 `polyak_update`). */
+  polyakUpdate(other: Mlp, tau: number): void {
+    this.assertSameShape(other);
+    const p = this.params;
+    const q = other.params;
+    for (let i = 0; i < p.length; i++) p[i] = p[i] * (1 - tau) + q[i] * tau;
+  }
+
+  toJSON(): MlpJSON {
+    return { sizes: this.sizes.slice(), activation: this.activation, params: encodeFloat32(this.params) };
+  }
+
+  static fromJSON(json: MlpJSON): Mlp {
+    if (!json || !Array.isArray(json.sizes) || typeof json.params !== "string") {
+      throw new Error("Mlp.fromJSON: expected {sizes, activation, params}");
+    }
+    const net = new Mlp({ sizes: json.sizes, activation: json.activation });
+    net.loadParams(decodeFloat32(json.params));
+    return net;
+  }
+
+  loadParams(values: Float32Array): void {
+    if (values.length !== this.params.length) {
+      throw new Error(`Mlp: expected ${this.params.length} parameters for sizes ${this.sizes.join("x")}, got ${values.length}`);
+    }
+    this.params.set(values);
+  }
+
+  private assertSameShape(other: Mlp): void {
+    if (other.params.length !== this.params.length || other.sizes.join() !== this.sizes.join()) {
+      throw new Error(`Mlp: shape mismatch ${this.sizes.join("x")} vs ${other.sizes.join("x")}`);
+    }
+  }
+
+  private checkInput(x: Float32Array, batch: number): void {
+    if (!Number.isInteger(batch) || batch <= 0) throw new Error(`Mlp: batch must be a positive integer, got ${batch}`);
+    if (x.length < batch * this.inputSize) {
+      throw new Error(`Mlp: input has ${x.length} values, expected batch ${batch} x ${this.inputSize}`);
+    }
+  }
+
+  private makeWorkspace(capacity: number): Workspace {
+    return {
+      capacity,
+      acts: this.sizes.map((s, l) => (l === 0 ? new Float32Array(0) : new Float32Array(capacity * s))),
+      input: new Float32Array(0),
+    };
+  }
+
+  private run(x: Float32Array, B: number, ws: Workspace): Float32Array {
+    const L = this.numLayers;
+    const p = this.params;
+    let input = x;
+    for (let l = 0; l < L; l++) {
+      const nin = this.sizes[l];
+      const nout = this.sizes[l + 1];
+      const out = ws.acts[l + 1];
+      const wo = this.wOffset[l];
+      const bo = this.bOffset[l];
+      for (let b = 0; b < B; b++) {
+        const rowX = b * nin;
+        const rowY = b * nout;
+        for (let j = 0; j < nout; j++) {
+          const w = wo + j * nin;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let i = 0;
+          for (; i + 3 < nin; i += 4) {
+            s0 += input[rowX + i] * p[w + i];
+            s1 += input[rowX + i + 1] * p[w + i + 1];
+            s2 += input[rowX + i + 2] * p[w + i + 2];
+            s3 += input[rowX + i + 3] * p[w + i + 3];
+          }
+          for (; i < nin; i++) s0 += input[rowX + i] * p[w + i];
+          out[rowY + j] = p[bo + j] + (s0 + s1 + s2 + s3);
+        }
+      }
+      if (l < L - 1) {
+        const n = B * nout;
+        if (this.activation === "tanh") {
+          for (let k = 0; k < n; k++) out[k] = Math.tanh(out[k]);
+        } else if (this.activation === "relu") {
+          for (let k = 0; k < n; k++) if (out[k] < 0) out[k] = 0;
+        }
+      }
+      input = out;
+    }
+    const final = ws.acts[L];
+    return final.length === B * this.outputSize ? final : final.subarray(0, B * this.outputSize);
+  }
+}
