@@ -4,3 +4,4 @@
  */
 export * from "./report/index.js";
 export * from "./experiments/index.js";
+export * from "./llm/index.js";

@@ -42,6 +42,10 @@ export interface Completion {
   latencyMs: number;
   /** Why generation stopped: "end_turn", "max_tokens", "stop_sequence", ... as the provider says. */
   stopReason?: string;
+  /** HTTP attempts the provider call took (1 = no retry); 0 for a cache hit. */
+  attempts?: number;
+  /** The content address of the call (see `promptHash`), set by the caching wrapper. */
+  promptHash?: string;
 }
 
 export interface LlmClient {

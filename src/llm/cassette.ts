@@ -1,0 +1,85 @@
+/**
+ * Cassettes: recorded LLM answers as JSONL, one call per line, looked up by the call's content address.
+ * A run folder can hold its own cassette, and notebooks can ship one under data/cassettes/ so anyone can
+ * replay a recorded real-LLM run without a key (mode `replay-strict`).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { LlmError, redact } from "./errors.js";
+import type { PromptContent } from "./hash.js";
+import type { LlmPurpose, Usage } from "./types.js";
+
+/**
+ * - off: no cache;
+ * - read: answer from the cassette when it has the prompt, otherwise call the provider (nothing recorded);
+ * - write: always call the provider and record the answer;
+ * - read-write: answer from the cassette, otherwise call and record;
+ * - replay-strict: answer only from the cassette; a missing prompt is an error naming its hash.
+ */
+export type CacheMode = "off" | "read" | "write" | "read-write" | "replay-strict";
+
+export const CACHE_MODES: readonly CacheMode[] = ["off", "read", "write", "read-write", "replay-strict"];
+
+/** One recorded call. */
+export interface CassetteEntry {
+  hash: string;
+  provider: string;
+  model: string;
+  purpose?: LlmPurpose;
+  request: PromptContent;
+  response: {
+    text: string;
+    usage: Usage;
+    /** The model id the provider reported. */
+    model: string;
+    stopReason?: string;
+  };
+  recordedAt: string;
+}
+
+export class Cassette {
+  private readonly entries = new Map<string, CassetteEntry>();
+  // Private field: console.log of a client must not print the key.
+  readonly #secrets: readonly string[];
+
+  /** Loads `path` if it exists (later lines win for a repeated hash). `secrets` are redacted from what is written. */
+  constructor(
+    readonly path: string,
+    secrets: readonly string[] = [],
+  ) {
+    this.#secrets = secrets;
+    if (existsSync(path)) this.load();
+  }
+
+  private load(): void {
+    const lines = readFileSync(this.path, "utf8").split("\n");
+    lines.forEach((line, i) => {
+      if (line.trim() === "") return;
+      let entry: CassetteEntry;
+      try {
+        entry = JSON.parse(line) as CassetteEntry;
+      } catch {
+        throw new LlmError(`cassette ${this.path}, line ${i + 1}: not valid JSON`);
+      }
+      if (typeof entry?.hash !== "string" || typeof entry.response?.text !== "string") {
+        throw new LlmError(`cassette ${this.path}, line ${i + 1}: expected {hash, response: {text, ...}, ...}`);
+      }
+      this.entries.set(entry.hash, entry);
+    });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(hash: string): CassetteEntry | undefined {
+    return this.entries.get(hash);
+  }
+
+  /** Record an entry (appended to the file at once, so a crashed run keeps what it paid for). */
+  put(entry: CassetteEntry): void {
+    this.entries.set(entry.hash, entry);
+    mkdirSync(dirname(this.path), { recursive: true });
+    appendFileSync(this.path, redact(JSON.stringify(entry), this.#secrets) + "\n");
+  }
+}

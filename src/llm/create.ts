@@ -1,0 +1,112 @@
+/**
+ * `createLlm`: one call that picks a provider and wraps it with cache, budget, accounting and transcript.
+ *
+ *   const llm = createLlm({ runDir: "runs/lmgt-1", cache: "read-write", budget: { maxCostUsd: 2 } });
+ *   const { text } = await llm.complete({ system, messages: [{ role: "user", content }], purpose: { guide: "lmgt", task: "score-actions" } });
+ *
+ * Provider choice: `provider` option, else GUIDED_RL_PROVIDER, else "anthropic" when ANTHROPIC_API_KEY is
+ * set, else the offline "surrogate" (said once on stderr).
+ */
+import { join } from "node:path";
+import type { CacheMode } from "./cassette.js";
+import { LlmError } from "./errors.js";
+import { Llm } from "./llm.js";
+import { UsageLedger, type LlmBudget } from "./ledger.js";
+import { noticeOnce } from "./notice.js";
+import type { ModelPrice } from "./pricing.js";
+import { AnthropicProvider } from "./providers/anthropic.js";
+import { OpenAiCompatibleProvider } from "./providers/openai-compatible.js";
+import { SurrogateProvider, type SurrogateQuality } from "./providers/surrogate.js";
+import type { RetryOptions } from "./retry.js";
+
+export type LlmProviderName = "anthropic" | "openai-compatible" | "surrogate";
+export const LLM_PROVIDERS: readonly LlmProviderName[] = ["anthropic", "openai-compatible", "surrogate"];
+
+/** File names inside a run folder. */
+export const TRANSCRIPT_FILE = "llm-transcript.jsonl";
+export const CASSETTE_FILE = "llm-cassette.jsonl";
+
+export interface CreateLlmOptions {
+  provider?: LlmProviderName;
+  /** Model id; default GUIDED_RL_MODEL, else the provider's default (anthropic: claude-sonnet-4-5). */
+  model?: string;
+  /** API key; default ANTHROPIC_API_KEY (anthropic) / GUIDED_RL_OPENAI_API_KEY (openai-compatible). */
+  apiKey?: string;
+  /** Server root (a local fake server, a proxy, an Ollama/vLLM/llama.cpp server). */
+  baseURL?: string;
+  /** Per-attempt timeout in ms. */
+  timeoutMs?: number;
+  /** Retry policy for 429 / 5xx / overloaded / timeouts. */
+  retry?: RetryOptions;
+  /** Provider calls in flight at once. */
+  maxConcurrency?: number;
+  /** max_tokens for requests that give none. Default 1024. */
+  defaultMaxTokens?: number;
+  /** Price override (USD per million tokens) for models missing from the table or hosted servers. */
+  price?: ModelPrice;
+  /** Surrogate only: how good the emulated model is. */
+  quality?: Partial<SurrogateQuality>;
+  /** Surrogate only: model id suffix, `surrogate/<name>`. */
+  surrogateName?: string;
+  /** The run folder: the transcript goes to `<runDir>/llm-transcript.jsonl`, the default cassette beside it. */
+  runDir?: string;
+  /** Transcript file; default `<runDir>/llm-transcript.jsonl`; false for none. */
+  transcript?: string | false;
+  /** Cache mode (cassette `<runDir>/llm-cassette.jsonl`) or mode + cassette path (e.g. a shared data/cassettes/ file). */
+  cache?: CacheMode | { mode: CacheMode; path?: string };
+  /** Spending cap; ignored when `ledger` is given (the ledger carries its own). */
+  budget?: LlmBudget;
+  /** Shared accounting (and budget) for several clients of one run. */
+  ledger?: UsageLedger;
+}
+
+/** The provider that `createLlm` would use with these options and this environment. */
+export function resolveProviderName(options: Pick<CreateLlmOptions, "provider" | "apiKey"> = {}): LlmProviderName {
+  const named = options.provider ?? (process.env.GUIDED_RL_PROVIDER as LlmProviderName | undefined);
+  if (named !== undefined && named !== ("" as string)) {
+    if (!LLM_PROVIDERS.includes(named)) throw new LlmError(`unknown LLM provider "${named}"; expected one of ${LLM_PROVIDERS.join(", ")}`);
+    return named;
+  }
+  return options.apiKey || process.env.ANTHROPIC_API_KEY ? "anthropic" : "surrogate";
+}
+
+/** Build the LLM client of a run. See the module comment for the provider choice. */
+export function createLlm(options: CreateLlmOptions = {}): Llm {
+  const name = resolveProviderName(options);
+  if (name === "surrogate" && options.provider === undefined && !process.env.GUIDED_RL_PROVIDER) {
+    noticeOnce(
+      "surrogate-default",
+      "guided-rl: ANTHROPIC_API_KEY is not set, so LLM calls are answered by the offline surrogate (hand-written heuristics, not an LLM). Set the key or pass provider to change this.",
+    );
+  }
+  const common = {
+    model: options.model,
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry,
+    maxConcurrency: options.maxConcurrency,
+    defaultMaxTokens: options.defaultMaxTokens,
+    price: options.price,
+  };
+  const provider =
+    name === "anthropic"
+      ? new AnthropicProvider(common)
+      : name === "openai-compatible"
+        ? new OpenAiCompatibleProvider(common)
+        : new SurrogateProvider({ quality: options.quality, name: options.surrogateName ?? options.model?.replace(/^surrogate\//, "") });
+
+  const cache = typeof options.cache === "string" ? { mode: options.cache } : options.cache;
+  const cachePath = cache?.path ?? (options.runDir !== undefined ? join(options.runDir, CASSETTE_FILE) : undefined);
+  const transcriptPath =
+    options.transcript === false
+      ? undefined
+      : (options.transcript ?? (options.runDir !== undefined ? join(options.runDir, TRANSCRIPT_FILE) : undefined));
+  return new Llm(provider, {
+    cache: cache ? { mode: cache.mode, path: cachePath } : undefined,
+    transcriptPath,
+    ledger: options.ledger ?? new UsageLedger(options.budget),
+    defaultMaxTokens: options.defaultMaxTokens,
+    secrets: options.apiKey ? [options.apiKey] : [],
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The errors of the LLM layer. Every message that may contain provider text goes through `redact` first,
+ * so an API key echoed back by a server never reaches a log, transcript or stack trace.
+ */
+
+/** Base class: anything the LLM layer throws on purpose. */
+export class LlmError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The provider answered with an error (HTTP status known) or could not be reached. */
+export class LlmProviderError extends LlmError {
+  constructor(
+    message: string,
+    /** HTTP status, when there was a response. */
+    readonly status: number | undefined,
+    /** Whether the layer would retry this kind of failure (it was retried until the retries ran out). */
+    readonly retryable: boolean,
+    /** How many attempts were made in total. */
+    readonly attempts: number,
+  ) {
+    super(message);
+  }
+}
+
+/** No answer within the request timeout, on every attempt. */
+export class LlmTimeoutError extends LlmProviderError {
+  constructor(message: string, attempts: number) {
+    super(message, undefined, true, attempts);
+  }
+}
+
+/** The provider said 200 but the body is not the expected JSON shape. Not retried. */
+export class LlmMalformedResponseError extends LlmProviderError {
+  constructor(message: string, status: number | undefined, attempts: number) {
+    super(message, status, false, attempts);
+  }
+}
+
+/** The call was refused before it was made because it could exceed the run's budget. */
+export class LlmBudgetExceededError extends LlmError {
+  constructor(
+    message: string,
+    readonly unit: "tokens" | "usd",
+    readonly cap: number,
+    readonly spent: number,
+    readonly estimate: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `replay-strict` cache mode met a prompt that is not in the cassette. */
+export class LlmCacheMissError extends LlmError {
+  constructor(
+    message: string,
+    readonly promptHash: string,
+  ) {
+    super(message);
+  }
+}
+
+/** No surrogate handler is registered for a request's purpose, or the request has none. */
+export class SurrogateHandlerMissingError extends LlmError {}
+
+/** The client is missing configuration it needs to make a call (e.g. no API key). */
+export class LlmConfigError extends LlmError {}
+
+/** Replace every occurrence of each secret (length >= 4) by `[REDACTED]`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    out = out.split(secret).join("[REDACTED]");
+  }
+  return out;
+}

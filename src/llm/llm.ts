@@ -1,0 +1,228 @@
+/**
+ * `Llm`: what guides call. It wraps any provider (`LlmClient`) with the cache, the budget, the accounting
+ * and the transcript, in that order:
+ *   validate -> content address -> cassette hit? -> budget reservation -> provider -> record -> transcript.
+ */
+import { Cassette, CACHE_MODES, type CacheMode } from "./cassette.js";
+import { LlmBudgetExceededError, LlmCacheMissError, LlmError, redact } from "./errors.js";
+import { promptContent, promptHash } from "./hash.js";
+import { UsageLedger, type UsageSummary } from "./ledger.js";
+import { estimateInputTokens } from "./tokens.js";
+import { TranscriptWriter, type TranscriptRecord } from "./transcript.js";
+import type { Completion, CompletionRequest, LlmClient, Usage } from "./types.js";
+
+/** Optional extras a provider can offer the wrapper. */
+export interface ProviderExtras {
+  /** Strings (API keys) to redact from everything written or thrown. */
+  readonly secrets?: readonly string[];
+  /** Extra content of the cache key (e.g. the surrogate's quality knob). */
+  readonly cacheIdentity?: unknown;
+  /** Dollars a given usage would cost, for the budget's worst-case estimate. */
+  costOf?(usage: Usage): number;
+}
+
+export interface LlmWrapperOptions {
+  /** Cache mode and cassette file. */
+  cache?: { mode: CacheMode; path?: string };
+  /** Transcript JSONL file; none when absent. */
+  transcriptPath?: string;
+  /** Accounting and budget; share one ledger between clients to account a whole run together. */
+  ledger?: UsageLedger;
+  /** max_tokens assumed for the budget when a request gives none. Default 1024. */
+  defaultMaxTokens?: number;
+  /** Strings to redact besides the provider's own secrets. */
+  secrets?: readonly string[];
+}
+
+/** The LLM client guides use: a provider plus cache, budget, accounting and transcript. */
+export class Llm implements LlmClient {
+  readonly provider: string;
+  readonly model: string;
+  readonly cacheMode: CacheMode;
+  readonly ledger: UsageLedger;
+  readonly cassette: Cassette | undefined;
+  readonly transcriptPath: string | undefined;
+  readonly #inner: LlmClient & ProviderExtras;
+  readonly #secrets: readonly string[];
+  readonly #transcript: TranscriptWriter | undefined;
+  readonly #defaultMaxTokens: number;
+  #seq = 0;
+
+  constructor(inner: LlmClient & ProviderExtras, options: LlmWrapperOptions = {}) {
+    this.#inner = inner;
+    this.provider = inner.provider;
+    this.model = inner.model;
+    this.#secrets = [...(inner.secrets ?? []), ...(options.secrets ?? [])];
+    this.cacheMode = options.cache?.mode ?? "off";
+    if (!CACHE_MODES.includes(this.cacheMode)) {
+      throw new LlmError(`unknown cache mode "${this.cacheMode}"; expected one of ${CACHE_MODES.join(", ")}`);
+    }
+    if (this.cacheMode !== "off") {
+      const path = options.cache?.path;
+      if (!path) throw new LlmError(`cache mode "${this.cacheMode}" needs a cassette path (or a runDir to put one in)`);
+      this.cassette = new Cassette(path, this.#secrets);
+    }
+    this.transcriptPath = options.transcriptPath;
+    this.#transcript = options.transcriptPath ? new TranscriptWriter(options.transcriptPath, this.#secrets) : undefined;
+    this.ledger = options.ledger ?? new UsageLedger();
+    this.#defaultMaxTokens = options.defaultMaxTokens ?? 1024;
+  }
+
+  /** Tokens and dollars so far, overall and per guide. */
+  summary(): UsageSummary {
+    return this.ledger.summary();
+  }
+
+  async complete(request: CompletionRequest): Promise<Completion> {
+    validateRequest(request);
+    const seq = ++this.#seq;
+    const started = performance.now();
+    const hash = promptHash(this.provider, this.model, request, this.#inner.cacheIdentity);
+    const base = {
+      seq,
+      provider: this.provider,
+      model: this.model,
+      purpose: request.purpose,
+      promptHash: hash,
+      request: promptContent(request),
+    };
+    const mode = this.cacheMode;
+
+    if (this.cassette && (mode === "read" || mode === "read-write" || mode === "replay-strict")) {
+      const hit = this.cassette.get(hash);
+      if (hit) {
+        const completion: Completion = {
+          text: hit.response.text,
+          usage: { ...hit.response.usage },
+          model: hit.response.model,
+          provider: this.provider,
+          cached: true,
+          costUsd: 0,
+          latencyMs: performance.now() - started,
+          stopReason: hit.response.stopReason,
+          attempts: 0,
+          promptHash: hash,
+        };
+        this.ledger.recordCacheHit(request.purpose);
+        this.log({ ...base, ...responseParts(completion) });
+        return completion;
+      }
+      if (mode === "replay-strict") {
+        const what = request.purpose ? ` (purpose ${request.purpose.guide}/${request.purpose.task})` : "";
+        const error = new LlmCacheMissError(
+          `replay-strict: prompt ${hash}${what} is not in the cassette ${this.cassette.path}; ` +
+            `record it with cache mode "read-write" (needs the provider) or replay the run that made the cassette`,
+          hash,
+        );
+        this.logFailure(base, started, "cache-miss", error);
+        throw error;
+      }
+    }
+
+    const maxTokens = request.maxTokens ?? this.#defaultMaxTokens;
+    const worstUsage = { inputTokens: estimateInputTokens(request), outputTokens: maxTokens };
+    let reservation;
+    try {
+      reservation = this.ledger.reserve(
+        { tokens: worstUsage.inputTokens + worstUsage.outputTokens, costUsd: this.#inner.costOf?.(worstUsage) ?? 0 },
+        request.purpose,
+        `prompt ${hash.slice(0, 12)}`,
+      );
+    } catch (error) {
+      if (error instanceof LlmBudgetExceededError) this.logFailure(base, started, "budget", error);
+      throw error;
+    }
+
+    let completion: Completion;
+    try {
+      completion = { ...(await this.#inner.complete(request)), promptHash: hash };
+    } catch (error) {
+      this.ledger.release(reservation, request.purpose);
+      const safe = this.redactError(error);
+      this.logFailure(base, started, "provider", safe);
+      throw safe;
+    }
+    this.ledger.settle(reservation, completion, request.purpose);
+    if (this.cassette && (mode === "write" || mode === "read-write")) {
+      this.cassette.put({
+        hash,
+        provider: this.provider,
+        model: this.model,
+        purpose: request.purpose,
+        request: base.request,
+        response: { text: completion.text, usage: completion.usage, model: completion.model, stopReason: completion.stopReason },
+        recordedAt: new Date().toISOString(),
+      });
+    }
+    this.log({ ...base, ...responseParts(completion) });
+    return completion;
+  }
+
+  private log(record: Omit<TranscriptRecord, "time">): void {
+    this.#transcript?.write({ time: new Date().toISOString(), ...record });
+  }
+
+  private logFailure(base: Omit<TranscriptRecord, "time" | "costUsd" | "latencyMs" | "cached" | "attempts">, started: number, kind: string, error: Error): void {
+    this.log({
+      ...base,
+      costUsd: 0,
+      latencyMs: performance.now() - started,
+      cached: false,
+      attempts: (error as { attempts?: number }).attempts ?? 0,
+      error: { kind, message: error.message },
+    });
+  }
+
+  /** Errors from the provider leave with any secret scrubbed from message and stack. */
+  private redactError(error: unknown): Error {
+    if (!(error instanceof Error)) return new LlmError(redact(String(error), this.#secrets));
+    if (this.#secrets.length === 0) return error;
+    const message = redact(error.message, this.#secrets);
+    if (message !== error.message) {
+      try {
+        error.message = message;
+      } catch {
+        return new LlmError(message);
+      }
+    }
+    if (error.stack) error.stack = redact(error.stack, this.#secrets);
+    return error;
+  }
+}
+
+function responseParts(c: Completion) {
+  return {
+    response: { text: c.text, model: c.model, stopReason: c.stopReason },
+    usage: c.usage,
+    costUsd: c.costUsd,
+    latencyMs: c.latencyMs,
+    cached: c.cached,
+    attempts: c.attempts ?? 1,
+  };
+}
+
+/** Clear errors for malformed requests, before anything is spent or looked up. */
+export function validateRequest(request: CompletionRequest): void {
+  if (!request || typeof request !== "object") throw new LlmError("complete() needs a request object {system?, messages, ...}");
+  if (!Array.isArray(request.messages) || request.messages.length === 0) {
+    throw new LlmError("a request needs at least one message: messages: [{role: 'user', content: '...'}]");
+  }
+  request.messages.forEach((m, i) => {
+    if (m?.role !== "user" && m?.role !== "assistant") throw new LlmError(`messages[${i}].role must be "user" or "assistant", got ${JSON.stringify(m?.role)}`);
+    if (typeof m.content !== "string") throw new LlmError(`messages[${i}].content must be a string`);
+  });
+  if (request.messages[0]!.role !== "user") throw new LlmError('the first message must have role "user"');
+  if (request.system !== undefined && typeof request.system !== "string") throw new LlmError("system must be a string");
+  if (request.maxTokens !== undefined && !(Number.isInteger(request.maxTokens) && request.maxTokens > 0)) {
+    throw new LlmError(`maxTokens must be a positive integer, got ${request.maxTokens}`);
+  }
+  if (request.temperature !== undefined && !(request.temperature >= 0 && request.temperature <= 2)) {
+    throw new LlmError(`temperature must be in [0, 2], got ${request.temperature}`);
+  }
+  if (request.stop !== undefined && (!Array.isArray(request.stop) || request.stop.some((s) => typeof s !== "string"))) {
+    throw new LlmError("stop must be an array of strings");
+  }
+  if (request.purpose !== undefined && (typeof request.purpose.guide !== "string" || typeof request.purpose.task !== "string")) {
+    throw new LlmError("purpose must be {guide: string, task: string}");
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The `anthropic` provider: the official @anthropic-ai/sdk Messages API, with this layer's own retry
+ * policy (the SDK's retries are switched off so backoff, retry-after and attempt counts are ours),
+ * a request timeout and a concurrency limit.
+ */
+import type { Anthropic as AnthropicSdk, ClientOptions } from "@anthropic-ai/sdk";
+import { ConcurrencyLimit } from "../concurrency.js";
+import {
+  LlmConfigError,
+  LlmError,
+  LlmMalformedResponseError,
+  LlmProviderError,
+  LlmTimeoutError,
+  redact,
+} from "../errors.js";
+import { anthropicCost, anthropicPrice, costAt, type ModelPrice } from "../pricing.js";
+import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure, type RetryOptions } from "../retry.js";
+import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
+
+/** The model used when neither the `model` option nor GUIDED_RL_MODEL is set. */
+export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
+
+export interface AnthropicProviderOptions {
+  /** Model id; default GUIDED_RL_MODEL or `claude-sonnet-4-5`. */
+  model?: string;
+  /** Default ANTHROPIC_API_KEY. Only needed when a call actually reaches the API. */
+  apiKey?: string;
+  /** API root, e.g. a local fake server; default the SDK's (ANTHROPIC_BASE_URL or api.anthropic.com). */
+  baseURL?: string;
+  /** Per-attempt timeout. Default 60 000 ms. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Calls in flight at once. Default 4. */
+  maxConcurrency?: number;
+  /** max_tokens when a request gives none (the Messages API requires one). Default 1024. */
+  defaultMaxTokens?: number;
+  /** Price override, for models missing from the table. */
+  price?: ModelPrice;
+}
+
+/** Retry on rate limits, timeouts/conflicts, server errors and 529 overloaded. */
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+export class AnthropicProvider implements LlmClient {
+  readonly provider = "anthropic";
+  readonly model: string;
+  // Private fields: util.inspect / console.log never show them, so the key cannot leak that way.
+  readonly #apiKey: string | undefined;
+  readonly #baseURL: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #retry;
+  readonly #limit: ConcurrencyLimit;
+  readonly #defaultMaxTokens: number;
+  readonly #price: ModelPrice | undefined;
+  #sdk: Promise<AnthropicSdk> | undefined;
+
+  constructor(options: AnthropicProviderOptions = {}) {
+    this.model = options.model ?? process.env.GUIDED_RL_MODEL ?? DEFAULT_ANTHROPIC_MODEL;
+    this.#apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
+    this.#baseURL = options.baseURL;
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#retry = resolveRetryOptions(options.retry);
+    this.#limit = new ConcurrencyLimit(options.maxConcurrency ?? 4);
+    this.#defaultMaxTokens = options.defaultMaxTokens ?? 1024;
+    this.#price = options.price;
+    if (!(this.#timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${this.#timeoutMs}`);
+  }
+
+  /** Strings that must never be written anywhere. */
+  get secrets(): string[] {
+    return this.#apiKey ? [this.#apiKey] : [];
+  }
+
+  /** Dollars `usage` would cost with this model (0 for a model without a known price). */
+  costOf(usage: Usage): number {
+    const price = this.#price ?? anthropicPrice(this.model);
+    return price ? costAt(price, usage) : 0;
+  }
+
+  private sdk(): Promise<AnthropicSdk> {
+    if (!this.#apiKey) {
+      throw new LlmConfigError(
+        "the anthropic provider needs an API key: set ANTHROPIC_API_KEY (or pass apiKey), or use provider 'surrogate' / a replay cassette",
+      );
+    }
+    // Loaded on first use: importing the package stays cheap for runs that never call the API.
+    this.#sdk ??= import("@anthropic-ai/sdk").then(({ Anthropic }) => {
+      const options: ClientOptions = {
+        apiKey: this.#apiKey,
+        maxRetries: 0,
+        timeout: this.#timeoutMs,
+        logLevel: "off",
+        openTelemetry: false,
+      };
+      if (this.#baseURL !== undefined) options.baseURL = this.#baseURL;
+      return new Anthropic(options);
+    });
+    return this.#sdk;
+  }
+
+  async complete(request: CompletionRequest): Promise<Completion> {
+    const sdk = await this.sdk();
+    const body: AnthropicSdk.MessageCreateParamsNonStreaming = {
+      model: this.model,
+      max_tokens: request.maxTokens ?? this.#defaultMaxTokens,
+      messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+    };
+    if (request.system !== undefined) body.system = request.system;
+    // SDK 1.x dropped `temperature` from its types (deprecated by the API for newer models); it is still
+    // sent as given when a request sets it, and the API's own 400 explains if the model refuses it.
+    if (request.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = request.temperature;
+    if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
+
+    return this.#limit.run(async () => {
+      const started = performance.now();
+      const { value: message, attempts } = await withRetries(
+        this.#retry,
+        () => sdk.messages.create(body),
+        (error) => this.classify(error),
+        (error, attempts) => this.toLlmError(error, attempts),
+      );
+      const latencyMs = performance.now() - started;
+      return this.toCompletion(message, attempts, latencyMs);
+    });
+  }
+
+  private classify(error: unknown): AttemptFailure {
+    const e = error as { status?: unknown; headers?: unknown; name?: string };
+    if (typeof e?.status === "number") {
+      const headers = e.headers as { get(name: string): string | null } | undefined;
+      return { retryable: isRetryableStatus(e.status), retryAfterMs: parseRetryAfter(headers) };
+    }
+    // No status: connection failures and timeouts (APIConnectionError, APIConnectionTimeoutError).
+    return { retryable: e?.name === "APIConnectionError" || e?.name === "APIConnectionTimeoutError" };
+  }
+
+  private toLlmError(error: unknown, attempts: number): Error {
+    if (error instanceof LlmError) return error;
+    const e = error as { status?: unknown; name?: string; message?: string };
+    const message = redact(String(e?.message ?? error), this.secrets);
+    const tries = `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    if (e?.name === "APIConnectionTimeoutError") {
+      return new LlmTimeoutError(`anthropic ${this.model}: no answer within ${this.#timeoutMs} ms ${tries}`, attempts);
+    }
+    if (typeof e?.status === "number") {
+      return new LlmProviderError(
+        `anthropic ${this.model}: HTTP ${e.status} ${tries}: ${message}`,
+        e.status,
+        isRetryableStatus(e.status),
+        attempts,
+      );
+    }
+    if (e?.name === "APIConnectionError") {
+      return new LlmProviderError(`anthropic ${this.model}: connection failed ${tries}: ${message}`, undefined, true, attempts);
+    }
+    // The SDK throws a plain SyntaxError/TypeError when a 2xx body is not the JSON it expects.
+    return new LlmMalformedResponseError(`anthropic ${this.model}: malformed response: ${message}`, undefined, attempts);
+  }
+
+  private toCompletion(message: unknown, attempts: number, latencyMs: number): Completion {
+    const m = message as {
+      content?: unknown;
+      usage?: Record<string, unknown>;
+      model?: unknown;
+      stop_reason?: unknown;
+    };
+    if (!m || typeof m !== "object" || !Array.isArray(m.content) || !m.usage || typeof m.usage.input_tokens !== "number" || typeof m.usage.output_tokens !== "number") {
+      const shown = redact(JSON.stringify(message)?.slice(0, 200) ?? String(message), this.secrets);
+      throw new LlmMalformedResponseError(
+        `anthropic ${this.model}: malformed response (expected a Message with content[] and usage): ${shown}`,
+        200,
+        attempts,
+      );
+    }
+    const text = m.content
+      .filter((b): b is { type: "text"; text: string } => b?.type === "text" && typeof b.text === "string")
+      .map((b) => b.text)
+      .join("");
+    const usage = {
+      inputTokens: m.usage.input_tokens as number,
+      outputTokens: m.usage.output_tokens as number,
+    };
+    const detailed = {
+      ...usage,
+      cacheCreationInputTokens: typeof m.usage.cache_creation_input_tokens === "number" ? m.usage.cache_creation_input_tokens : 0,
+      cacheReadInputTokens: typeof m.usage.cache_read_input_tokens === "number" ? m.usage.cache_read_input_tokens : 0,
+    };
+    const model = typeof m.model === "string" ? m.model : this.model;
+    const costUsd = this.#price ? costAt(this.#price, detailed) : anthropicCost(model, detailed);
+    return {
+      text,
+      usage,
+      model,
+      provider: this.provider,
+      cached: false,
+      costUsd,
+      latencyMs,
+      stopReason: typeof m.stop_reason === "string" ? m.stop_reason : undefined,
+      attempts,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+/** The transcript: every call of a run (prompt, response, latency, cached?, cost) as one JSONL line. */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { redact } from "./errors.js";
+import type { PromptContent } from "./hash.js";
+import type { LlmPurpose, Usage } from "./types.js";
+
+export interface TranscriptRecord {
+  /** 1-based order of the call within this client. */
+  seq: number;
+  time: string;
+  provider: string;
+  model: string;
+  purpose?: LlmPurpose;
+  promptHash: string;
+  request: PromptContent;
+  /** Absent when the call failed or was refused. */
+  response?: { text: string; model: string; stopReason?: string };
+  usage?: Usage;
+  costUsd: number;
+  latencyMs: number;
+  cached: boolean;
+  attempts: number;
+  /** "budget", "cache-miss", "provider", ... and the (redacted) message, for calls that did not answer. */
+  error?: { kind: string; message: string };
+}
+
+export class TranscriptWriter {
+  // Private field: console.log of a client must not print the key.
+  readonly #secrets: readonly string[];
+
+  constructor(
+    readonly path: string,
+    secrets: readonly string[] = [],
+  ) {
+    this.#secrets = secrets;
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  write(record: TranscriptRecord): void {
+    appendFileSync(this.path, redact(JSON.stringify(record), this.#secrets) + "\n");
+  }
+}
