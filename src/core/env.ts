@@ -79,6 +79,8 @@ export interface Env<Obs = unknown, Act = unknown> {
   readonly actionSpace: Space<Act>;
   /** Set by `make()`; undefined for an env constructed directly. */
   spec?: EnvSpec;
+  /** The innermost environment (itself for a bare env); wrappers forward it. Optional for hand-written envs. */
+  readonly unwrapped?: Env<unknown, unknown>;
   /** Render modes supported by `render()`. */
   readonly renderModes?: readonly string[];
   reset(opts?: ResetOptions): ResetResult<Obs>;

@@ -12,3 +12,7 @@ export interface Space<T> {
   /** Reseeds the space's generator; returns the seeds used. */
   seed(seed?: number): number[];
 }
+
+export { Box } from "./box.js";
+export { Discrete } from "./discrete.js";
+export { Tuple } from "./tuple.js";

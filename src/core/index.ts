@@ -1,0 +1,13 @@
+export type * from "./env.js";
+import "../envs/register-builtin.js"; // so that make() knows the built-in ids whichever barrel is imported
+export type { Space } from "./spaces.js";
+export { Box } from "./box.js";
+export { Discrete } from "./discrete.js";
+export { Tuple } from "./tuple.js";
+export { SeedSequence, PCG64, Generator, npRandom } from "./rng.js";
+export type { PCG64State, NumberOrArray } from "./rng.js";
+export { BaseEnv, resetBounds, optionNumber } from "./base-env.js";
+export { BaseWrapper } from "./wrapper.js";
+export { register, make, makeAsync, prepareEnv, spec, registration, registeredIds, describeFromSpaces } from "./registry.js";
+export type { EnvRegistration, MakeOptions, EnvKwargs } from "./registry.js";
+export { packageRoot, packagePath, referencePath } from "./paths.js";

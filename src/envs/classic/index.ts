@@ -1,0 +1,2 @@
+export { CartPoleEnv, describeCartPole } from "./cartpole.js";
+export type { CartPoleOptions } from "./cartpole.js";
