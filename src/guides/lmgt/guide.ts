@@ -18,6 +18,7 @@ import { seededUniform } from "./rng.js";
 import { queryProbability, validateSchedule, type QuerySchedule } from "./schedule.js";
 import { LmgtStats, type LmgtStatsSnapshot } from "./stats.js";
 import type { LmgtPromptStyle } from "./template.js";
+import { registerLmgtSurrogate } from "./surrogate/register.js";
 
 export interface LmgtGuideOptions {
   /** Any client from `llm/` (surrogate, anthropic, openai-compatible), usually wrapped in its cache/accounting. */
@@ -86,6 +87,8 @@ export class LmgtGuide implements Guide {
       temperature: opts.temperature ?? 0,
     };
     this.cache = opts.cache ? new ScoreCache(opts.cache) : undefined;
+    // So the offline surrogate provider can answer this guide's requests.
+    registerLmgtSurrogate();
     this.uniform = seededUniform(this.options.seed);
   }
 

@@ -20,13 +20,18 @@ function fieldValue(field: FieldDescription, row: ArrayLike<number>, decimals: n
   return `[${parts.join(", ")}]`;
 }
 
+/** Field names as words: `pole_angular_velocity` -> `pole angular velocity`. */
+export function fieldLabel(name: string): string {
+  return name.replace(/_/g, " ");
+}
+
 function withUnit(text: string, unit: string | undefined): string {
   return unit ? `${text} ${unit}` : text;
 }
 
 /** `cart position = 0.012 m, cart velocity = -0.210 m/s, ...` */
 export function renderState(desc: EnvDescription, obs: ArrayLike<number>, decimals = 3): string {
-  return desc.observation.map((f) => `${f.name} = ${withUnit(fieldValue(f, obs, decimals), f.unit)}`).join(", ");
+  return desc.observation.map((f) => `${fieldLabel(f.name)} = ${withUnit(fieldValue(f, obs, decimals), f.unit)}`).join(", ");
 }
 
 /** Discrete: `1 (push cart to the right)`; Box: `torque = 1.250 N m`. */
@@ -38,7 +43,7 @@ export function renderAction(desc: EnvDescription, action: ArrayLike<number>, de
     return `${index} (${meaning})`;
   }
   if (desc.action.length === 0) return `[${Array.from(action, (v) => formatNumber(v, decimals)).join(", ")}]`;
-  return desc.action.map((f) => `${f.name} = ${withUnit(fieldValue(f, action, decimals), f.unit)}`).join(", ");
+  return desc.action.map((f) => `${fieldLabel(f.name)} = ${withUnit(fieldValue(f, action, decimals), f.unit)}`).join(", ");
 }
 
 /** One pair line, numbered from 1: `Pair 3: state: ...; action: ...`. */
@@ -55,7 +60,7 @@ function rangeText(f: FieldDescription): string {
 
 /** The observation fields, one per line: `- pole angle (rad): angle of the pole from upright, ...`. */
 export function renderObservationFields(desc: EnvDescription): string {
-  return desc.observation.map((f) => `- ${f.name}${f.unit ? ` (${f.unit})` : ""}: ${f.description}${rangeText(f)}`).join("\n");
+  return desc.observation.map((f) => `- ${fieldLabel(f.name)}${f.unit ? ` (${f.unit})` : ""}: ${f.description}${rangeText(f)}`).join("\n");
 }
 
 /** The actions: the meaning of each index for Discrete spaces, the fields and bounds for Box spaces. */
@@ -63,5 +68,5 @@ export function renderActionFields(desc: EnvDescription): string {
   if (desc.actionMeanings && desc.actionMeanings.length > 0) {
     return desc.actionMeanings.map((m, i) => `- ${i}: ${m}`).join("\n");
   }
-  return desc.action.map((f) => `- ${f.name}${f.unit ? ` (${f.unit})` : ""}: ${f.description}${rangeText(f)}`).join("\n");
+  return desc.action.map((f) => `- ${fieldLabel(f.name)}${f.unit ? ` (${f.unit})` : ""}: ${f.description}${rangeText(f)}`).join("\n");
 }
