@@ -5,3 +5,5 @@
 export * from "./report/index.js";
 export * from "./experiments/index.js";
 export * from "./llm/index.js";
+export * from "./core/index.js";
+export * from "./envs/index.js";
