@@ -7,3 +7,4 @@ export * from "./experiments/index.js";
 export * from "./llm/index.js";
 export * from "./core/index.js";
 export * from "./envs/index.js";
+export * from "./guides/lmgt/index.js";
