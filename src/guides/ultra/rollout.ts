@@ -1,0 +1,52 @@
+/**
+ * Step 1 of ULTRA: record episodes of the (sub-optimal) policy to be refined.
+ */
+import type { Env, Info } from "../../core/env.js";
+import type { Action, Episode, PolicyFn } from "./types.js";
+
+export interface RolloutOptions {
+  /** Number of episodes (default 4). */
+  episodes?: number;
+  /** Episode i is reset with seed `seed + i` (default 0). */
+  seed?: number;
+  /** Cut an episode after this many steps (default: the env's own limit, else 10 000). */
+  maxSteps?: number;
+  /** Keep the per-step info dicts (default false). */
+  keepInfos?: boolean;
+}
+
+function copyAction(a: Action): Action {
+  return typeof a === "number" ? a : Float32Array.from(a);
+}
+
+/** Plays `episodes` episodes of `policy` in `env` and records every observation, action and reward. */
+export function collectEpisodes(env: Env<Float32Array, never>, policy: PolicyFn, opts: RolloutOptions = {}): Episode[] {
+  const count = opts.episodes ?? 4;
+  const seed = opts.seed ?? 0;
+  const maxSteps = opts.maxSteps ?? env.spec?.maxEpisodeSteps ?? 10_000;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`collectEpisodes: episodes must be a positive integer, got ${count}`);
+  const episodes: Episode[] = [];
+  for (let e = 0; e < count; e++) {
+    let { obs } = env.reset({ seed: seed + e });
+    const ep: Episode = { obs: [], actions: [], rewards: [], seed: seed + e, return: 0, terminated: false, truncated: false };
+    if (opts.keepInfos) ep.infos = [] as Info[];
+    for (let t = 0; t < maxSteps; t++) {
+      const action = policy(obs);
+      const res = env.step(action as never);
+      ep.obs.push(obs);
+      ep.actions.push(copyAction(action));
+      ep.rewards.push(res.reward);
+      ep.infos?.push(res.info);
+      ep.return += res.reward;
+      obs = res.obs;
+      if (res.terminated || res.truncated) {
+        ep.terminated = res.terminated;
+        ep.truncated = res.truncated;
+        break;
+      }
+      if (t === maxSteps - 1) ep.truncated = true;
+    }
+    episodes.push(ep);
+  }
+  return episodes;
+}
