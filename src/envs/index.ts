@@ -3,3 +3,4 @@ import "./register-builtin.js";
 
 export * from "./classic/index.js";
 export * from "./wrappers/index.js";
+export * from "./toy/pong.js";
