@@ -28,7 +28,7 @@ export const CASSETTE_FILE = "llm-cassette.jsonl";
 
 export interface CreateLlmOptions {
   provider?: LlmProviderName;
-  /** Model id; default GUIDED_RL_MODEL, else the provider's default (anthropic: claude-sonnet-4-5). */
+  /** Model id; default GUIDED_RL_MODEL, else the provider's default (anthropic: claude-sonnet-5-5). */
   model?: string;
   /** API key; default ANTHROPIC_API_KEY (anthropic) / GUIDED_RL_OPENAI_API_KEY (openai-compatible). */
   apiKey?: string;

@@ -1,8 +1,10 @@
 /**
- * What a call costs. Prices are US dollars per million tokens, from Anthropic's published pricing page
- * (platform.claude.com/docs/about-claude/pricing, "Model pricing" table, as checked on 2026-11-21).
- * Prompt-cache tokens (which this package does not request, but a provider may report) are priced with
- * the page's multipliers: 5-minute cache writes 1.25x input, cache reads 0.1x input.
+ * What a call costs. Prices are US dollars per million tokens (MTok), checked on 2026-11-21 against
+ * Anthropic's model pages and pricing table on platform.claude.com (models/<name>/overview, "Pricing";
+ * about-claude/pricing, "Model pricing"). Opus 4.7 / 4.8 are not on the pages we could read; their
+ * $5 / $25 comes from third-party price lists that agree with each other, so treat it as less certain.
+ * Prompt-cache tokens (which this package does not request, but a provider may report) use each model's
+ * cache rates where given, otherwise the table's usual multipliers (5-minute write 1.25x input, read 0.1x).
  * Local models (openai-compatible provider) and the surrogate cost 0.
  */
 import { noticeOnce } from "./notice.js";
@@ -13,6 +15,10 @@ export interface ModelPrice {
   inputPerMTok: number;
   /** USD per million output tokens. */
   outputPerMTok: number;
+  /** USD per million prompt-cache read tokens; default 0.1 x input. */
+  cacheReadPerMTok?: number;
+  /** USD per million 5-minute prompt-cache write tokens; default 1.25 x input. */
+  cacheWritePerMTok?: number;
 }
 
 /** The date the table below was checked against the published prices. */
@@ -23,6 +29,17 @@ export const PRICES_CHECKED_ON = "2026-11-21";
  * `claude-sonnet-4-5-20250929` and `-latest` aliases match their family). Longer prefixes win.
  */
 export const ANTHROPIC_PRICES: Readonly<Record<string, ModelPrice>> = {
+  // Current line-up (2026-11).
+  "claude-fable-5-1": { inputPerMTok: 10, outputPerMTok: 50 },
+  "claude-opus-5-5": { inputPerMTok: 4, outputPerMTok: 20, cacheReadPerMTok: 0.2, cacheWritePerMTok: 5 },
+  "claude-sonnet-5-5": { inputPerMTok: 2, outputPerMTok: 10, cacheReadPerMTok: 0.2, cacheWritePerMTok: 2.5 },
+  // Haiku 5.5 is listed "from $0.10 / $0.50": the base rate, for prompts far below its long-context tier.
+  "claude-haiku-5-5": { inputPerMTok: 0.1, outputPerMTok: 0.5 },
+  // Legacy, still served.
+  "claude-opus-5": { inputPerMTok: 5, outputPerMTok: 25 },
+  "claude-sonnet-5": { inputPerMTok: 2, outputPerMTok: 10, cacheReadPerMTok: 0.2, cacheWritePerMTok: 2.5 },
+  "claude-opus-4-8": { inputPerMTok: 5, outputPerMTok: 25 },
+  "claude-opus-4-7": { inputPerMTok: 5, outputPerMTok: 25 },
   "claude-opus-4-6": { inputPerMTok: 5, outputPerMTok: 25 },
   "claude-opus-4-5": { inputPerMTok: 5, outputPerMTok: 25 },
   "claude-opus-4-1": { inputPerMTok: 15, outputPerMTok: 75 },
@@ -67,11 +84,15 @@ export interface DetailedUsage extends Usage {
 
 /** Dollars for `usage` at `price`. */
 export function costAt(price: ModelPrice, usage: DetailedUsage): number {
-  const input =
-    usage.inputTokens +
-    (usage.cacheCreationInputTokens ?? 0) * CACHE_WRITE_MULTIPLIER +
-    (usage.cacheReadInputTokens ?? 0) * CACHE_READ_MULTIPLIER;
-  return (input * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1e6;
+  const cacheWrite = price.cacheWritePerMTok ?? price.inputPerMTok * CACHE_WRITE_MULTIPLIER;
+  const cacheRead = price.cacheReadPerMTok ?? price.inputPerMTok * CACHE_READ_MULTIPLIER;
+  return (
+    (usage.inputTokens * price.inputPerMTok +
+      (usage.cacheCreationInputTokens ?? 0) * cacheWrite +
+      (usage.cacheReadInputTokens ?? 0) * cacheRead +
+      usage.outputTokens * price.outputPerMTok) /
+    1e6
+  );
 }
 
 /**

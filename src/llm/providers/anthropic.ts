@@ -17,11 +17,11 @@ import { anthropicCost, anthropicPrice, costAt, type ModelPrice } from "../prici
 import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure, type RetryOptions } from "../retry.js";
 import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
 
-/** The model used when neither the `model` option nor GUIDED_RL_MODEL is set. */
-export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5";
+/** The model used when neither the `model` option nor GUIDED_RL_MODEL is set: the current Sonnet (2026-11). */
+export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
 
 export interface AnthropicProviderOptions {
-  /** Model id; default GUIDED_RL_MODEL or `claude-sonnet-4-5`. */
+  /** Model id; default GUIDED_RL_MODEL or `claude-sonnet-5-5`. */
   model?: string;
   /** Default ANTHROPIC_API_KEY. Only needed when a call actually reaches the API. */
   apiKey?: string;
