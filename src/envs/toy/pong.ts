@@ -200,8 +200,8 @@ export class PongEnv implements Env<Float32Array, number> {
         this.drawOpponentError();
       }
     }
-    if (this.ballX > 1 + r) return -1;
-    if (this.ballX < -1 - r) return 1;
+    if (this.ballX > 1) return -1;
+    if (this.ballX < -1) return 1;
     return 0;
   }
 
@@ -217,7 +217,7 @@ export class PongEnv implements Env<Float32Array, number> {
 
   private observation(): Float32Array {
     const o = new Float32Array(6);
-    o[0] = this.ballX;
+    o[0] = Math.max(-1, Math.min(1, this.ballX)); // past a goal line only on the step a point is scored
     o[1] = this.ballY;
     o[2] = this.ballVx / this.maxBallSpeed;
     o[3] = this.ballVy / this.maxBallSpeed;
