@@ -62,13 +62,13 @@ test("a ball-tracking paddle beats a paddle that never moves", () => {
   assert.ok(tracked > idle);
 });
 
-test("a stronger opponent concedes fewer points", () => {
+test("a stronger opponent returns more balls (longer games against the same tracker)", () => {
   let weak = 0, strong = 0;
   for (let s = 0; s < 3; s++) {
-    weak += play(new PongEnv({ pointsToWin: 7, opponentSkill: 0.1 }), tracker, s).ret;
-    strong += play(new PongEnv({ pointsToWin: 7, opponentSkill: 0.6 }), tracker, s).ret;
+    weak += play(new PongEnv({ pointsToWin: 7, opponentSkill: 0.1 }), tracker, s).steps;
+    strong += play(new PongEnv({ pointsToWin: 7, opponentSkill: 0.6 }), tracker, s).steps;
   }
-  assert.ok(weak > strong, `weak-opponent return ${weak} vs strong ${strong}`);
+  assert.ok(strong > 1.5 * weak, `steps against a weak opponent ${weak}, against a strong one ${strong}`);
 });
 
 test("paddles move by the action and stop at the walls", () => {
