@@ -143,3 +143,24 @@ test("bad options are clear errors", () => {
   assert.throws(() => new LmgtGuide({ llm: {} as never, description: cartPoleDescription }), /LlmClient/);
   assert.throws(() => new LmgtGuide({ llm, description: {} as never }), /EnvDescription/);
 });
+
+test("one-hot rows of a Tuple observation are decoded before rendering and caching", async () => {
+  const { Discrete } = await import("../../src/core/discrete.js");
+  const { Tuple } = await import("../../src/core/tuple.js");
+  const { blackjackDescription } = await import("./fixtures.js");
+  const space = new Tuple([new Discrete(32), new Discrete(11), new Discrete(2)]);
+  const llm = new ScriptedLlm((req) => readLmgtRequest(req).pairs.map((p) => `${p.k}: ${p.state.values.join("/")}`).join("\n"));
+  const guide = new LmgtGuide({ llm, description: blackjackDescription, observationSpace: space, cache: { obsWidths: 1 } });
+  const row = new Float32Array(45);
+  row[14] = 1; // player sum 14
+  row[32 + 10] = 1; // dealer 10
+  row[43] = 1; // no usable ace
+  const b: TransitionBatch = {
+    n: 1, obsDim: 45, actDim: 1, obs: row, actions: Float32Array.of(1), rewards: Float32Array.of(0),
+    nextObs: new Float32Array(45), terminated: Uint8Array.of(1), truncated: Uint8Array.of(0),
+  };
+  await guide.transformRewards(b, ctx(1));
+  assert.match(llm.requests[0]!.messages[0]!.content, /Pair 1: state: player's current sum = 14, dealer's showing card = 10, usable ace = 0; action: 1 \(hit\)/);
+  assert.equal(guide.cache!.size, 1);
+  assert.ok(guide.cache!.key([14, 10, 0], [1]) === "14,10,0,|,1");
+});

@@ -9,6 +9,8 @@
  * schedule: every` is the paper's per-step querying.
  */
 import type { EnvDescription } from "../../core/env.js";
+import type { Space } from "../../core/spaces.js";
+import { observationDecoder, type ObservationDecoder } from "./decode.js";
 import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
 import type { LlmClient } from "../../llm/types.js";
 import { ScoreCache, type BucketSpec } from "./cache.js";
@@ -25,6 +27,11 @@ export interface LmgtGuideOptions {
   llm: LlmClient;
   /** The environment's self-description (`env.spec.describe()`): the prompt is rendered from it. */
   description: EnvDescription;
+  /**
+   * The env's observation space, when the algorithm's rows are not the raw observation (Discrete and
+   * Tuple observations are one-hot encoded by the algorithms): rows are decoded back before rendering.
+   */
+  observationSpace?: Space<unknown>;
   /** Default "zero-shot". */
   promptStyle?: LmgtPromptStyle;
   /** (state, action) pairs per request; 1 is per-step querying. Default 32. */
@@ -59,7 +66,8 @@ export class LmgtGuide implements Guide {
   readonly name = "lmgt";
   readonly stats = new LmgtStats();
   readonly cache: ScoreCache | undefined;
-  readonly options: Readonly<Required<Omit<LmgtGuideOptions, "cache" | "examples">>> & Pick<LmgtGuideOptions, "examples">;
+  readonly options: Readonly<Required<Omit<LmgtGuideOptions, "cache" | "examples" | "observationSpace">>> & Pick<LmgtGuideOptions, "examples">;
+  private readonly decoder: ObservationDecoder | undefined;
   private readonly uniform: () => number;
 
   constructor(opts: LmgtGuideOptions) {
@@ -87,6 +95,7 @@ export class LmgtGuide implements Guide {
       temperature: opts.temperature ?? 0,
     };
     this.cache = opts.cache ? new ScoreCache(opts.cache) : undefined;
+    this.decoder = opts.observationSpace && opts.observationSpace.kind !== "box" ? observationDecoder(opts.observationSpace) : undefined;
     // So the offline surrogate provider can answer this guide's requests.
     registerLmgtSurrogate();
     this.uniform = seededUniform(this.options.seed);
@@ -107,7 +116,7 @@ export class LmgtGuide implements Guide {
       if (p <= 0 || (p < 1 && this.uniform() >= p)) continue;
       queried[i] = 1;
       this.stats.queried++;
-      const obs = batch.obs.subarray(i * obsDim, (i + 1) * obsDim);
+      const obs = this.observationRow(batch.obs, i, obsDim);
       const action = batch.actions.subarray(i * actDim, (i + 1) * actDim);
       if (this.cache) {
         const key = this.cache.key(obs, action);
@@ -140,6 +149,15 @@ export class LmgtGuide implements Guide {
       out[i] = batch.rewards[i]! + scale * scores[i]!;
       if (queried[i]) this.stats.recordShift(scores[i]!);
     }
+    return out;
+  }
+
+  private observationRow(all: Float32Array, i: number, obsDim: number): Float32Array {
+    const row = all.subarray(i * obsDim, (i + 1) * obsDim);
+    if (!this.decoder) return row;
+    if (obsDim !== this.decoder.rowDim) throw new Error(`LmgtGuide: batch rows have ${obsDim} values, the observation space encodes to ${this.decoder.rowDim}`);
+    const out = new Float32Array(this.decoder.dim);
+    this.decoder.decode(row, out);
     return out;
   }
 
