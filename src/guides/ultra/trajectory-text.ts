@@ -137,16 +137,28 @@ export function selectSegments(episodes: Episode[], opts: SegmentOptions = {}): 
       }
     }
   }
-  const total = episodes.reduce((s, ep) => s + ep.obs.length, 0);
-  const spacing = Math.max(1, Math.floor(total / Math.max(1, maxSegments - segments.length + 1)));
-  for (let g = spacing; g < total && segments.length < maxSegments; g += spacing) {
-    let e = 0, t = g;
-    while (e < episodes.length && t >= episodes[e]!.obs.length) { t -= episodes[e]!.obs.length; e++; }
-    if (e >= episodes.length) break;
-    const len = episodes[e]!.obs.length;
-    const start = Math.max(0, Math.min(t, len - length));
-    const seg = { episode: e, start, end: Math.min(len, start + length) };
-    if (!overlaps(seg)) segments.push(seg);
+  // Fill the rest with windows on a grid, each the free one nearest to an evenly spaced point.
+  const grid: { seg: Segment; at: number }[] = [];
+  let offset = 0;
+  episodes.forEach((ep, e) => {
+    const len = ep.obs.length;
+    for (let start = 0; start < len; start += length) {
+      const s = Math.max(0, Math.min(start, len - length));
+      grid.push({ seg: { episode: e, start: s, end: Math.min(len, s + length) }, at: offset + s });
+    }
+    offset += len;
+  });
+  const needed = maxSegments - segments.length;
+  for (let k = 0; k < needed; k++) {
+    const target = ((k + 0.5) * offset) / needed;
+    let best: Segment | undefined;
+    let bestDist = Infinity;
+    for (const g of grid) {
+      const d = Math.abs(g.at - target);
+      if (d < bestDist && !overlaps(g.seg)) { best = g.seg; bestDist = d; }
+    }
+    if (best === undefined) break;
+    segments.push(best);
   }
   return segments.sort((a, b) => a.episode - b.episode || a.start - b.start);
 }

@@ -1,0 +1,82 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { CriticalStateTable, UltraGuide, type ActionSpec, type CriticalState, type UltraMode } from "../../src/guides/ultra/index.js";
+import type { TransitionBatch } from "../../src/algos/seams.js";
+
+const discrete: ActionSpec = { kind: "discrete", n: 3, meanings: ["stay", "up", "down"] };
+const norm = { mean: Float32Array.from([0, 0]), scale: Float32Array.from([1, 1]) };
+const critical: CriticalState = {
+  episode: 0, step: 4, obs: Float32Array.from([1, 1]), takenAction: 0, rationale: "late",
+  suggestedAction: 1, implicitReward: -0.8,
+};
+const table = new CriticalStateTable([critical], norm, 0.2);
+const ctx = { numTimesteps: 0, totalTimesteps: 100 };
+
+function guide(mode: UltraMode, extra: Partial<ConstructorParameters<typeof UltraGuide>[0]> = {}) {
+  return new UltraGuide({ table, mode, actionSpec: discrete, overrideProbability: 1, rewardScale: 0.5, ...extra });
+}
+
+function batch(rows: [number, number, number][]): TransitionBatch {
+  const n = rows.length;
+  return {
+    n, obsDim: 2, actDim: 1,
+    obs: Float32Array.from(rows.flatMap(([x, y]) => [x, y])),
+    actions: Float32Array.from(rows.map((r) => r[2])),
+    rewards: Float32Array.from(rows.map((_, i) => i === 0 ? 1 : 0)),
+    nextObs: new Float32Array(2 * n), terminated: new Uint8Array(n), truncated: new Uint8Array(n),
+  };
+}
+
+test("action seam: matched states get the suggested action, others keep theirs", () => {
+  const g = guide("A");
+  const obs = Float32Array.from([1.05, 0.95, -1, -1, 1, 1]);
+  const actions = Float32Array.from([0, 2, 2]);
+  assert.deepEqual(g.overrideActions(obs, actions, 3, ctx), [0, 2]);
+  assert.deepEqual(Array.from(actions), [1, 2, 1]);
+  assert.equal(g.metrics()["ultra/overrides"], 2);
+});
+
+test("action seam: the override probability decays over the refinement", () => {
+  const g = guide("A", { overrideProbability: [1, 0], seed: 3 });
+  const obs = new Float32Array(2 * 1000).fill(1);
+  const count = (numTimesteps: number) => g.overrideActions(obs, new Float32Array(1000), 1000, { numTimesteps, totalTimesteps: 100 }).length;
+  assert.equal(count(0), 1000);
+  assert.equal(count(100), 0);
+  const half = count(50);
+  assert.ok(half > 400 && half < 600, `${half} of 1000 overridden at half-way`);
+});
+
+test("reward seam: the implicit reward is added where state and action match the critical one", () => {
+  const out = guide("R").transformRewards(batch([[1, 1, 0], [1, 1, 2], [0, 0, 0], [1.1, 1, 1]]))!;
+  // row 0: matched, the policy's mistake again -> 1 + 0.5 * -0.8; row 1: other action; row 2: far; row 3: suggested action, but R alone gives no bonus
+  assert.deepEqual(Array.from(out), [Math.fround(1 - 0.4), 0, 0, 0]);
+});
+
+test("ULTRA-RA: the suggested action earns |implicit reward| too; ULTRA-A leaves rewards alone", () => {
+  const b = batch([[1, 1, 0], [1.1, 1, 1], [1, 1, 2]]);
+  assert.deepEqual(Array.from(guide("RA").transformRewards(b)!), [Math.fround(0.6), Math.fround(0.4), 0]);
+  assert.equal(guide("A").transformRewards(b), undefined);
+  assert.deepEqual(guide("R").overrideActions(Float32Array.from([1, 1]), Float32Array.from([0]), 1, ctx), []);
+  assert.deepEqual(Array.from(b.rewards), [1, 0, 0], "the batch's own rewards are not modified");
+});
+
+test("Box actions: matched within the action radius", () => {
+  const box: ActionSpec = { kind: "box", dim: 2, names: ["hip", "knee"], low: [-1, -1], high: [1, 1] };
+  const cs: CriticalState = { ...critical, takenAction: Float32Array.from([0.5, 0.5]), suggestedAction: Float32Array.from([-0.5, 0]) };
+  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "RA", actionSpec: box, rewardScale: 1, overrideProbability: 1 });
+  const b: TransitionBatch = {
+    n: 3, obsDim: 2, actDim: 2, obs: Float32Array.from([1, 1, 1, 1, 1, 1]),
+    actions: Float32Array.from([0.55, 0.45, -0.5, 0.1, 1, -1]), rewards: new Float32Array(3),
+    nextObs: new Float32Array(6), terminated: new Uint8Array(3), truncated: new Uint8Array(3),
+  };
+  assert.deepEqual(Array.from(g.transformRewards(b)!), [Math.fround(-0.8), Math.fround(0.8), 0]);
+  const actions = Float32Array.from([0, 0]);
+  g.overrideActions(Float32Array.from([1, 1]), actions, 1, ctx);
+  assert.deepEqual(Array.from(actions), [-0.5, 0]);
+});
+
+test("bad options: clear errors", () => {
+  assert.throws(() => guide("X" as UltraMode), /mode must be/);
+  assert.throws(() => guide("A", { overrideProbability: 2 }), /overrideProbability/);
+  assert.throws(() => guide("R").transformRewards({ ...batch([[1, 1, 0]]), obsDim: 3 }), /3-dimensional/);
+});
