@@ -20,7 +20,8 @@ function copyAction(a: Action): Action {
 }
 
 /** Plays `episodes` episodes of `policy` in `env` and records every observation, action and reward. */
-export function collectEpisodes(env: Env<Float32Array, never>, policy: PolicyFn, opts: RolloutOptions = {}): Episode[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any action type: the policy produces what the env takes
+export function collectEpisodes(env: Env<Float32Array, any>, policy: PolicyFn, opts: RolloutOptions = {}): Episode[] {
   const count = opts.episodes ?? 4;
   const seed = opts.seed ?? 0;
   const maxSteps = opts.maxSteps ?? env.spec?.maxEpisodeSteps ?? 10_000;
@@ -32,7 +33,7 @@ export function collectEpisodes(env: Env<Float32Array, never>, policy: PolicyFn,
     if (opts.keepInfos) ep.infos = [] as Info[];
     for (let t = 0; t < maxSteps; t++) {
       const action = policy(obs);
-      const res = env.step(action as never);
+      const res = env.step(action);
       ep.obs.push(obs);
       ep.actions.push(copyAction(action));
       ep.rewards.push(res.reward);
