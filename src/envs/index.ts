@@ -2,5 +2,6 @@
 import "./register-builtin.js";
 
 export * from "./classic/index.js";
+export { BlackjackEnv, describeBlackjack, sumHand, usableAce } from "./toy/blackjack.js";
+export type { BlackjackObs, BlackjackOptions } from "./toy/blackjack.js";
 export * from "./wrappers/index.js";
-export * from "./toy/pong.js";

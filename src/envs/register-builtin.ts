@@ -1,6 +1,11 @@
 /** Registers the environments this package implements directly (Gymnasium's ids, limits and thresholds). */
 import { register } from "../core/registry.js";
+import { AcrobotEnv, describeAcrobot } from "./classic/acrobot.js";
 import { CartPoleEnv, describeCartPole } from "./classic/cartpole.js";
+import { MountainCarContinuousEnv, describeMountainCarContinuous } from "./classic/continuous-mountain-car.js";
+import { MountainCarEnv, describeMountainCar } from "./classic/mountain-car.js";
+import { PendulumEnv, describePendulum } from "./classic/pendulum.js";
+import { BlackjackEnv, describeBlackjack } from "./toy/blackjack.js";
 
 register({
   id: "CartPole-v1",
@@ -8,4 +13,42 @@ register({
   maxEpisodeSteps: 500,
   rewardThreshold: 475.0,
   describe: describeCartPole,
+});
+
+register({
+  id: "MountainCar-v0",
+  entryPoint: (kw) => new MountainCarEnv(kw),
+  maxEpisodeSteps: 200,
+  rewardThreshold: -110.0,
+  describe: describeMountainCar,
+});
+
+register({
+  id: "MountainCarContinuous-v0",
+  entryPoint: (kw) => new MountainCarContinuousEnv(kw),
+  maxEpisodeSteps: 999,
+  rewardThreshold: 90.0,
+  describe: describeMountainCarContinuous,
+});
+
+register({
+  id: "Pendulum-v1",
+  entryPoint: (kw) => new PendulumEnv(kw),
+  maxEpisodeSteps: 200,
+  describe: describePendulum,
+});
+
+register({
+  id: "Acrobot-v1",
+  entryPoint: () => new AcrobotEnv(),
+  maxEpisodeSteps: 500,
+  rewardThreshold: -100.0,
+  describe: describeAcrobot,
+});
+
+register({
+  id: "Blackjack-v1",
+  entryPoint: (kw) => new BlackjackEnv(kw),
+  kwargs: { sab: true, natural: false },
+  describe: describeBlackjack,
 });

@@ -42,10 +42,16 @@ function closeArray(what: string, got: ArrayLike<number>, want: number[], tol: n
 
 /**
  * Replays every episode: reset(seed) must give the recorded initial observation (within 1e-6) and float64
- * state (within 1e-9); each recorded action must give the recorded observation, state, reward (exactly),
- * terminated and truncated flags. Returns the largest deviations seen, for reporting.
+ * state (within 1e-9); each recorded action must give the recorded observation, state, reward (exactly unless
+ * a tolerance is given), terminated and truncated flags. Returns the largest deviations seen, for reporting.
  */
-export function replay(id: string, readState: (env: unknown) => ArrayLike<number> | undefined): { maxObs: number; maxState: number; steps: number } {
+export function replay(
+  id: string,
+  readState: (env: unknown) => ArrayLike<number> | undefined,
+  opts: { rewardTolerance?: number } = {},
+): { maxObs: number; maxState: number; maxReward: number; steps: number } {
+  const rewardTolerance = opts.rewardTolerance ?? 0;
+  let maxReward = 0;
   const data = loadTrajectories(id);
   let maxObs = 0, maxState = 0, steps = 0;
   const track = (got: ArrayLike<number>, want: number[], kind: "obs" | "state") => {
@@ -76,12 +82,14 @@ export function replay(id: string, readState: (env: unknown) => ArrayLike<number
         closeArray(`${where} state`, st, s.state, 1e-9);
         track(st, s.state, "state");
       }
-      assert.equal(r.reward, s.reward, `${where} reward`);
+      if (rewardTolerance === 0) assert.equal(r.reward, s.reward, `${where} reward`);
+      else assert.ok(Math.abs(r.reward - s.reward) <= rewardTolerance, `${where} reward: got ${r.reward}, want ${s.reward}`);
+      maxReward = Math.max(maxReward, Math.abs(r.reward - s.reward));
       assert.equal(r.terminated, s.terminated, `${where} terminated`);
       assert.equal(r.truncated, s.truncated, `${where} truncated`);
       steps++;
     }
     env.close();
   }
-  return { maxObs, maxState, steps };
+  return { maxObs, maxState, maxReward, steps };
 }

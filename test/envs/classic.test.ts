@@ -1,0 +1,21 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { replay } from "./trajectory.js";
+
+const stateOf = (env: unknown) => (env as { state?: Float64Array }).state;
+
+for (const id of ["MountainCar-v0", "MountainCarContinuous-v0", "Acrobot-v1"]) {
+  test(`${id} replays Gymnasium's recorded trajectories (obs 1e-6, state 1e-9, exact rewards and flags)`, () => {
+    const r = replay(id, stateOf);
+    assert.ok(r.steps >= 600 || id === "MountainCar-v0");
+  });
+}
+
+// The reference ran numpy's SVML sin/cos (AVX-512), which are not correctly rounded; V8's fdlibm-based
+// Math.sin/cos differ from them by an ulp now and then, so Pendulum's float64 state drifts by ~1e-13 and
+// its continuous reward (a function of that state) can differ in the last bits. Everything else is exact.
+test("Pendulum-v1 replays Gymnasium's recorded trajectories (obs 1e-6, state 1e-9, rewards 1e-9, exact flags)", () => {
+  const r = replay("Pendulum-v1", stateOf, { rewardTolerance: 1e-9 });
+  assert.ok(r.steps >= 400);
+  assert.ok(r.maxReward < 1e-11, `reward drift ${r.maxReward}`);
+});
