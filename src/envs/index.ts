@@ -5,3 +5,4 @@ export * from "./classic/index.js";
 export { BlackjackEnv, describeBlackjack, sumHand, usableAce } from "./toy/blackjack.js";
 export type { BlackjackObs, BlackjackOptions } from "./toy/blackjack.js";
 export * from "./wrappers/index.js";
+export * from "./toy/pong.js";
