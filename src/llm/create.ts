@@ -25,6 +25,7 @@ export const LLM_PROVIDERS: readonly LlmProviderName[] = ["anthropic", "openai-c
 /** File names inside a run folder. */
 export const TRANSCRIPT_FILE = "llm-transcript.jsonl";
 export const CASSETTE_FILE = "llm-cassette.jsonl";
+export const USAGE_FILE = "llm-usage.json";
 
 export interface CreateLlmOptions {
   provider?: LlmProviderName;
@@ -48,7 +49,10 @@ export interface CreateLlmOptions {
   quality?: Partial<SurrogateQuality>;
   /** Surrogate only: model id suffix, `surrogate/<name>`. */
   surrogateName?: string;
-  /** The run folder: the transcript goes to `<runDir>/llm-transcript.jsonl`, the default cassette beside it. */
+  /**
+   * The run folder: the transcript goes to `<runDir>/llm-transcript.jsonl`, the default cassette to
+   * `<runDir>/llm-cassette.jsonl`, and `writeSummary()` to `<runDir>/llm-usage.json`.
+   */
   runDir?: string;
   /** Transcript file; default `<runDir>/llm-transcript.jsonl`; false for none. */
   transcript?: string | false;
@@ -105,6 +109,7 @@ export function createLlm(options: CreateLlmOptions = {}): Llm {
   return new Llm(provider, {
     cache: cache ? { mode: cache.mode, path: cachePath } : undefined,
     transcriptPath,
+    summaryPath: options.runDir !== undefined ? join(options.runDir, USAGE_FILE) : undefined,
     ledger: options.ledger ?? new UsageLedger(options.budget),
     defaultMaxTokens: options.defaultMaxTokens,
     secrets: options.apiKey ? [options.apiKey] : [],

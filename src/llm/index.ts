@@ -6,6 +6,7 @@ export {
   LLM_PROVIDERS,
   TRANSCRIPT_FILE,
   CASSETTE_FILE,
+  USAGE_FILE,
   type CreateLlmOptions,
   type LlmProviderName,
 } from "./create.js";

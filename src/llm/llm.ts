@@ -3,6 +3,8 @@
  * and the transcript, in that order:
  *   validate -> content address -> cassette hit? -> budget reservation -> provider -> record -> transcript.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Cassette, CACHE_MODES, type CacheMode } from "./cassette.js";
 import { LlmBudgetExceededError, LlmCacheMissError, LlmError, redact } from "./errors.js";
 import { promptContent, promptHash } from "./hash.js";
@@ -26,6 +28,8 @@ export interface LlmWrapperOptions {
   cache?: { mode: CacheMode; path?: string };
   /** Transcript JSONL file; none when absent. */
   transcriptPath?: string;
+  /** Where `writeSummary()` puts the usage summary JSON. */
+  summaryPath?: string;
   /** Accounting and budget; share one ledger between clients to account a whole run together. */
   ledger?: UsageLedger;
   /** max_tokens assumed for the budget when a request gives none. Default 1024. */
@@ -42,6 +46,7 @@ export class Llm implements LlmClient {
   readonly ledger: UsageLedger;
   readonly cassette: Cassette | undefined;
   readonly transcriptPath: string | undefined;
+  readonly summaryPath: string | undefined;
   readonly #inner: LlmClient & ProviderExtras;
   readonly #secrets: readonly string[];
   readonly #transcript: TranscriptWriter | undefined;
@@ -63,6 +68,7 @@ export class Llm implements LlmClient {
       this.cassette = new Cassette(path, this.#secrets);
     }
     this.transcriptPath = options.transcriptPath;
+    this.summaryPath = options.summaryPath;
     this.#transcript = options.transcriptPath ? new TranscriptWriter(options.transcriptPath, this.#secrets) : undefined;
     this.ledger = options.ledger ?? new UsageLedger();
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 1024;
@@ -71,6 +77,19 @@ export class Llm implements LlmClient {
   /** Tokens and dollars so far, overall and per guide. */
   summary(): UsageSummary {
     return this.ledger.summary();
+  }
+
+  /**
+   * Write the usage summary (tokens, dollars, per guide, budget) as JSON to `path` (default the run
+   * folder's llm-usage.json) and return it. Call it at the end of a run, or whenever a checkpoint is saved.
+   */
+  writeSummary(path: string | undefined = this.summaryPath): UsageSummary {
+    if (!path) throw new LlmError("writeSummary() needs a path (or a client created with a runDir)");
+    const summary = this.summary();
+    const record = { provider: this.provider, model: this.model, writtenAt: new Date().toISOString(), ...summary };
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, redact(JSON.stringify(record, null, 2), this.#secrets) + "\n");
+    return summary;
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {

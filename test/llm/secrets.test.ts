@@ -80,6 +80,10 @@ describe("API key hygiene", () => {
     openai.script({ status: 403, echoHeaders: true });
     await attempt(local.complete(ask("leak please")));
 
+    const summary = llm.writeSummary();
+    assert.equal(summary.byGuide["reward-design"]!.refusedCalls, 1);
+    assert.deepEqual(JSON.parse(readFileSync(join(runDir, "llm-usage.json"), "utf8")).byGuide, summary.byGuide);
+
     // The servers did receive the keys (so the leak scenario is real)...
     assert.ok(anthropic.requests.some((r) => JSON.stringify(r.headers).includes(KEY)));
     assert.ok(openai.requests.some((r) => JSON.stringify(r.headers).includes(OPENAI_KEY)));
@@ -101,7 +105,7 @@ describe("API key hygiene", () => {
       assert.ok(!printed.includes(KEY) && !printed.includes(OPENAI_KEY), "key visible when printing a client");
     }
     const files = filesUnder(runDir);
-    assert.ok(files.length >= 5, `expected transcripts and cassettes, got ${files.join(", ")}`);
+    assert.ok(files.length >= 6, `expected transcripts and cassettes, got ${files.join(", ")}`);
     for (const f of files) {
       const content = readFileSync(f, "utf8");
       assert.ok(content.length > 0, `${f} is empty`);
