@@ -6,3 +6,4 @@ export { BlackjackEnv, describeBlackjack, sumHand, usableAce } from "./toy/black
 export type { BlackjackObs, BlackjackOptions } from "./toy/blackjack.js";
 export * from "./wrappers/index.js";
 export * from "./toy/pong.js";
+export * from "./box2d/index.js";

@@ -1,0 +1,18 @@
+/**
+ * Box2D environments on box2d-wasm: BipedalWalker-v3, BipedalWalkerHardcore-v3, LunarLander-v3 and
+ * LunarLanderContinuous-v3 (registered on import). Load the wasm once before `make`:
+ *
+ *     await loadBox2D();                       // or: const env = await makeAsync("BipedalWalker-v3")
+ *     const env = make("BipedalWalker-v3");
+ */
+import "./register.js";
+
+export { loadBox2D, isBox2DLoaded, box2dBuildInfo, wasmSimdSupported, type Box2DBuildInfo } from "./loader.js";
+export { BipedalWalker, bipedalWalkerFromKwargs, type BipedalWalkerOptions } from "./bipedal-walker/bipedal-walker.js";
+export { describeBipedalWalker } from "./bipedal-walker/describe.js";
+export type { Terrain, Cloud } from "./bipedal-walker/terrain.js";
+export { LunarLander, lunarLanderFromKwargs, type LunarLanderOptions } from "./lunar-lander/lunar-lander.js";
+export { describeLunarLander } from "./lunar-lander/describe.js";
+export type { Moon } from "./lunar-lander/moon.js";
+export type { Scene, Shape } from "./render/scene.js";
+export { sceneToSvg, episodeAnimation, type AnimationOptions } from "./render/svg.js";

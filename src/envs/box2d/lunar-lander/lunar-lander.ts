@@ -1,0 +1,494 @@
+/**
+ * LunarLander-v3 (discrete engines) and LunarLanderContinuous-v3 on box2d-wasm: Gymnasium 1.0's lander
+ * (same geometry, engines, dispersion draws, wind and turbulence, contact detection, reward, termination),
+ * with the moon drawn from the ported numpy generator so a seed gives Gymnasium's surface and push.
+ *
+ * Differences from the Python original: physics is Box2D 2.4.1 instead of 2.3 (trajectories agree closely
+ * at first and drift apart; see test/box2d/fidelity.test.ts), `info` holds documented fields instead of
+ * `{}`, and `render()` returns SVG.
+ */
+import { BaseEnv } from "../../../core/base-env.js";
+import { Box } from "../../../core/box.js";
+import { Discrete } from "../../../core/discrete.js";
+import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from "../../../core/env.js";
+import type { EnvKwargs } from "../../../core/registry.js";
+import { createContactListener } from "../contacts.js";
+import { boolOption, checkKwargs, numberOption, renderModeOption } from "../kwargs.js";
+import { box2d } from "../loader.js";
+import {
+  addBox,
+  addCircle,
+  addEdge,
+  addPolygon,
+  applyForceToCenter,
+  applyLinearImpulse,
+  bodyState,
+  BodyHandle,
+  createBody,
+  createRevoluteJoint,
+  destroyWorld,
+  newWorld,
+  type BodyState,
+} from "../physics.js";
+import type { Scene, Shape } from "../render/scene.js";
+import { rgb } from "../render/scene.js";
+import { sceneToSvg } from "../render/svg.js";
+import {
+  FPS,
+  H,
+  INITIAL_RANDOM,
+  LANDER_POLY,
+  LEG_AWAY,
+  LEG_DOWN,
+  LEG_H,
+  LEG_SPRING_TORQUE,
+  LEG_W,
+  MAIN_ENGINE_POWER,
+  MAIN_ENGINE_Y_LOCATION,
+  SCALE,
+  SIDE_ENGINE_AWAY,
+  SIDE_ENGINE_HEIGHT,
+  SIDE_ENGINE_POWER,
+  VIEWPORT_H,
+  VIEWPORT_W,
+  W,
+} from "./constants.js";
+import { describeLunarLander } from "./describe.js";
+import { generateMoon, type Moon } from "./moon.js";
+
+export interface LunarLanderOptions {
+  /** Box(-1, 1, (2,)) throttles instead of Discrete(4) (LunarLanderContinuous-v3). */
+  continuous?: boolean;
+  /** Gravity in m/s², strictly between -12 and 0. Default -10. */
+  gravity?: number;
+  /** Apply wind and turbulence while no leg touches the ground. */
+  enableWind?: boolean;
+  /** Maximum wind force (recommended 0..20). Default 15. */
+  windPower?: number;
+  /** Maximum turbulence torque (recommended 0..2). Default 1.5. */
+  turbulencePower?: number;
+  /** "svg" also simulates the engine particles Gymnasium draws (they never touch the lander). */
+  renderMode?: "svg" | null;
+}
+
+const OBS_LOW = [-2.5, -2.5, -10, -10, -2 * Math.PI, -10, -0, -0];
+const OBS_HIGH = [2.5, 2.5, 10, 10, 2 * Math.PI, 10, 1, 1];
+const LANDER_VERTICES = LANDER_POLY.map(([x, y]) => [x / SCALE, y / SCALE] as [number, number]);
+const LANDER_FILL = rgb(128, 102, 230);
+const LANDER_STROKE = rgb(77, 77, 128);
+
+interface WorldResources {
+  world: Box2D.b2World | null;
+  listener: Box2D.JSContactListener | null;
+}
+
+function freeResources(r: WorldResources): void {
+  if (r.world) destroyWorld(r.world);
+  r.world = null;
+  if (r.listener) box2d().destroy(r.listener);
+  r.listener = null;
+}
+
+const finalizer = new FinalizationRegistry<WorldResources>((r) => {
+  try {
+    freeResources(r);
+  } catch {
+    // The module may be gone at process exit.
+  }
+});
+
+interface Particle {
+  body: BodyHandle;
+  ttl: number;
+}
+
+export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
+  readonly observationSpace = new Box(OBS_LOW, OBS_HIGH);
+  readonly actionSpace: Discrete | Box;
+  readonly renderModes = ["svg"] as const;
+  readonly continuous: boolean;
+  readonly gravity: number;
+  readonly enableWind: boolean;
+  readonly windPower: number;
+  readonly turbulencePower: number;
+  readonly renderMode: "svg" | null;
+
+  private readonly res: WorldResources = { world: null, listener: null };
+  private lander: BodyHandle | null = null;
+  private legs: BodyHandle[] = [];
+  private readonly landerState: BodyState = bodyState();
+  private moon: Moon | null = null;
+  private particles: Particle[] = [];
+  private gameOver = false;
+  private readonly groundContact = [false, false];
+  private readonly contactCount = [0, 0];
+  private prevShaping: number | null = null;
+  private windIdx = 0;
+  private torqueIdx = 0;
+  private needsReset = true;
+
+  constructor(opts: LunarLanderOptions = {}) {
+    super();
+    this.continuous = opts.continuous ?? false;
+    this.gravity = opts.gravity ?? -10.0;
+    if (!(-12.0 < this.gravity && this.gravity < 0.0)) {
+      throw new RangeError(`LunarLander: gravity (current value: ${this.gravity}) must be between -12 and 0`);
+    }
+    this.enableWind = opts.enableWind ?? false;
+    this.windPower = opts.windPower ?? 15.0;
+    this.turbulencePower = opts.turbulencePower ?? 1.5;
+    if (this.windPower < 0 || this.windPower > 20) {
+      console.warn(`LunarLander: wind_power value is recommended to be between 0.0 and 20.0, (current value: ${this.windPower})`);
+    }
+    if (this.turbulencePower < 0 || this.turbulencePower > 2) {
+      console.warn(`LunarLander: turbulence_power value is recommended to be between 0.0 and 2.0, (current value: ${this.turbulencePower})`);
+    }
+    this.renderMode = opts.renderMode ?? null;
+    this.actionSpace = this.continuous ? new Box(-1, 1, [2]) : new Discrete(4);
+    box2d();
+    finalizer.register(this, this.res, this.res);
+  }
+
+  override reset(opts?: ResetOptions): ResetResult<Float32Array> {
+    this.seedFrom(opts);
+    this.destroyWorld();
+    const rng = this.npRandom;
+    const world = newWorld(0, this.gravity);
+    this.res.world = world;
+    this.gameOver = false;
+    this.prevShaping = null;
+    this.groundContact.fill(false);
+    this.contactCount.fill(0);
+
+    const landerPtr = { value: 0 };
+    const legPtrs = [0, 0];
+    this.res.listener = createContactListener({
+      begin: (a, b) => {
+        if (a === landerPtr.value || b === landerPtr.value) this.gameOver = true;
+        for (let k = 0; k < 2; k++) {
+          if (a === legPtrs[k] || b === legPtrs[k]) {
+            this.groundContact[k] = true;
+            this.contactCount[k]!++;
+          }
+        }
+      },
+      end: (a, b) => {
+        for (let k = 0; k < 2; k++) {
+          if (a === legPtrs[k] || b === legPtrs[k]) {
+            this.groundContact[k] = false;
+            this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
+          }
+        }
+      },
+    });
+    world.SetContactListener(this.res.listener);
+
+    const moon = generateMoon((low, high) => rng.uniform(low, high) as number);
+    this.moon = moon;
+    const moonBody = createBody(world, { type: "static" });
+    addEdge(moonBody, 0, 0, W, 0);
+    for (let i = 0; i < moon.chunkX.length - 1; i++) {
+      addEdge(moonBody, moon.chunkX[i]!, moon.smoothY[i]!, moon.chunkX[i + 1]!, moon.smoothY[i + 1]!, { density: 0, friction: 0.1 });
+    }
+
+    const initialY = VIEWPORT_H / SCALE;
+    const initialX = VIEWPORT_W / SCALE / 2;
+    const lander = createBody(world, { type: "dynamic", x: initialX, y: initialY, angle: 0 });
+    addPolygon(lander, LANDER_VERTICES, { density: 5.0, friction: 0.1, categoryBits: 0x0010, maskBits: 0x001, restitution: 0 });
+    const fx = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number;
+    const fy = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number;
+    applyForceToCenter(lander, fx, fy);
+    this.lander = new BodyHandle(lander);
+    landerPtr.value = this.lander.ptr;
+
+    if (this.enableWind) {
+      this.windIdx = rng.integers(-9999, 9999) as number;
+      this.torqueIdx = rng.integers(-9999, 9999) as number;
+    }
+
+    this.legs = [];
+    for (const i of [-1, +1]) {
+      const leg = createBody(world, { type: "dynamic", x: initialX - (i * LEG_AWAY) / SCALE, y: initialY, angle: i * 0.05 });
+      addBox(leg, LEG_W / SCALE, LEG_H / SCALE, { density: 1.0, restitution: 0, categoryBits: 0x0020, maskBits: 0x001 });
+      createRevoluteJoint(world, lander, leg, {
+        localAnchorA: [0, 0],
+        localAnchorB: [(i * LEG_AWAY) / SCALE, LEG_DOWN / SCALE],
+        enableMotor: true,
+        enableLimit: true,
+        maxMotorTorque: LEG_SPRING_TORQUE,
+        motorSpeed: +0.3 * i,
+        lowerAngle: i === -1 ? 0.9 - 0.5 : -0.9,
+        upperAngle: i === -1 ? +0.9 : -0.9 + 0.5,
+      });
+      this.legs.push(new BodyHandle(leg));
+    }
+    legPtrs[0] = this.legs[0]!.ptr;
+    legPtrs[1] = this.legs[1]!.ptr;
+
+    this.needsReset = false;
+    const first = this.advance(this.continuous ? ZERO_CONTINUOUS : 0);
+    return { obs: first.obs, info: first.info };
+  }
+
+  override step(action: number | Float32Array | readonly number[]): StepResult<Float32Array> {
+    if (this.needsReset || !this.res.world) throw new Error("LunarLander: call reset() before step()");
+    if (this.continuous) {
+      if (typeof action === "number" || action == null || action.length !== 2) {
+        throw new TypeError(`LunarLanderContinuous: the action must hold 2 numbers (main, lateral throttle in [-1, 1]), got ${String(action)}`);
+      }
+      for (let i = 0; i < 2; i++) {
+        if (Number.isNaN(action[i])) throw new RangeError(`LunarLanderContinuous: action[${i}] is NaN`);
+      }
+    } else if (!this.actionSpace.contains(action)) {
+      throw new RangeError(`LunarLander: ${String(action)} is not a valid action; expected an integer 0..3 (noop, left, main, right engine)`);
+    }
+    return this.advance(action as number | ArrayLike<number>);
+  }
+
+  private advance(action: number | ArrayLike<number>): StepResult<Float32Array> {
+    const world = this.res.world!;
+    const landerBody = this.lander!.body;
+    let windForce = 0;
+    let turbulenceTorque = 0;
+    if (this.enableWind && !(this.groundContact[0] || this.groundContact[1])) {
+      windForce = Math.tanh(Math.sin(0.02 * this.windIdx) + Math.sin(Math.PI * 0.01 * this.windIdx)) * this.windPower;
+      this.windIdx += 1;
+      applyForceToCenter(landerBody, windForce, 0.0);
+      turbulenceTorque = Math.tanh(Math.sin(0.02 * this.torqueIdx) + Math.sin(Math.PI * 0.01 * this.torqueIdx)) * this.turbulencePower;
+      this.torqueIdx += 1;
+      landerBody.ApplyTorque(turbulenceTorque, true);
+    }
+
+    let a0 = 0;
+    let a1 = 0;
+    let discrete = 0;
+    if (this.continuous) {
+      const a = action as ArrayLike<number>;
+      // Gymnasium: np.clip(action, -1, 1).astype(np.float64) of a float32 action.
+      a0 = Math.min(Math.max(Math.fround(a[0]!), -1), 1);
+      a1 = Math.min(Math.max(Math.fround(a[1]!), -1), 1);
+    } else {
+      discrete = action as number;
+    }
+
+    const s = this.lander!.read(this.landerState);
+    const tip0 = Math.sin(s.angle);
+    const tip1 = Math.cos(s.angle);
+    const side0 = -tip1;
+    const side1 = tip0;
+    const rng = this.npRandom;
+    const dispersion0 = (rng.uniform(-1.0, +1.0) as number) / SCALE;
+    const dispersion1 = (rng.uniform(-1.0, +1.0) as number) / SCALE;
+
+    let mPower = 0.0;
+    if ((this.continuous && a0 > 0.0) || (!this.continuous && discrete === 2)) {
+      mPower = this.continuous ? (Math.min(Math.max(a0, 0.0), 1.0) + 1.0) * 0.5 : 1.0;
+      const ox = tip0 * (MAIN_ENGINE_Y_LOCATION / SCALE + 2 * dispersion0) + side0 * dispersion1;
+      const oy = -tip1 * (MAIN_ENGINE_Y_LOCATION / SCALE + 2 * dispersion0) - side1 * dispersion1;
+      const px = s.x + ox;
+      const py = s.y + oy;
+      if (this.renderMode !== null) {
+        const p = this.createParticle(3.5, px, py, mPower);
+        applyLinearImpulse(p, ox * MAIN_ENGINE_POWER * mPower, oy * MAIN_ENGINE_POWER * mPower, px, py);
+      }
+      applyLinearImpulse(landerBody, -ox * MAIN_ENGINE_POWER * mPower, -oy * MAIN_ENGINE_POWER * mPower, px, py);
+    }
+
+    let sPower = 0.0;
+    let direction = 0;
+    if ((this.continuous && Math.abs(a1) > 0.5) || (!this.continuous && (discrete === 1 || discrete === 3))) {
+      if (this.continuous) {
+        direction = Math.sign(a1);
+        sPower = Math.min(Math.max(Math.abs(a1), 0.5), 1.0);
+      } else {
+        direction = discrete - 2;
+        sPower = 1.0;
+      }
+      const ox = tip0 * dispersion0 + side0 * (3 * dispersion1 + (direction * SIDE_ENGINE_AWAY) / SCALE);
+      const oy = -tip1 * dispersion0 - side1 * (3 * dispersion1 + (direction * SIDE_ENGINE_AWAY) / SCALE);
+      const px = s.x + ox - (tip0 * 17) / SCALE;
+      const py = s.y + oy + (tip1 * SIDE_ENGINE_HEIGHT) / SCALE;
+      if (this.renderMode !== null) {
+        const p = this.createParticle(0.7, px, py, sPower);
+        applyLinearImpulse(p, ox * SIDE_ENGINE_POWER * sPower, oy * SIDE_ENGINE_POWER * sPower, px, py);
+      }
+      applyLinearImpulse(landerBody, -ox * SIDE_ENGINE_POWER * sPower, -oy * SIDE_ENGINE_POWER * sPower, px, py);
+    }
+
+    world.Step(1.0 / FPS, 6 * 30, 2 * 30);
+
+    const p = this.lander!.read(this.landerState);
+    const moon = this.moon!;
+    const s0 = (p.x - VIEWPORT_W / SCALE / 2) / (VIEWPORT_W / SCALE / 2);
+    const s1 = (p.y - (moon.helipadY + LEG_DOWN / SCALE)) / (VIEWPORT_H / SCALE / 2);
+    const s2 = (p.vx * (VIEWPORT_W / SCALE / 2)) / FPS;
+    const s3 = (p.vy * (VIEWPORT_H / SCALE / 2)) / FPS;
+    const s4 = p.angle;
+    const s5 = (20.0 * p.omega) / FPS;
+    const s6 = this.groundContact[0] ? 1.0 : 0.0;
+    const s7 = this.groundContact[1] ? 1.0 : 0.0;
+    const obs = new Float32Array([s0, s1, s2, s3, s4, s5, s6, s7]);
+
+    const distanceTerm = -100 * Math.sqrt(s0 * s0 + s1 * s1);
+    const speedTerm = -100 * Math.sqrt(s2 * s2 + s3 * s3);
+    const tiltTerm = -100 * Math.abs(s4);
+    const shaping = distanceTerm + speedTerm + tiltTerm + 10 * s6 + 10 * s7;
+    let reward = 0;
+    if (this.prevShaping !== null) reward = shaping - this.prevShaping;
+    const shapingDelta = reward;
+    this.prevShaping = shaping;
+    reward -= mPower * 0.3;
+    reward -= sPower * 0.03;
+
+    let terminated = false;
+    const outOfBounds = Math.abs(s0) >= 1.0;
+    if (this.gameOver || outOfBounds) {
+      terminated = true;
+      reward = -100;
+    }
+    const awake = landerBody.IsAwake();
+    if (!awake) {
+      terminated = true;
+      reward = +100;
+    }
+    if (terminated) this.needsReset = true;
+
+    const info: Info = {
+      x: p.x,
+      y: p.y,
+      vx: p.vx,
+      vy: p.vy,
+      angle: p.angle,
+      angularVelocity: p.omega,
+      legContacts: [s6, s7],
+      legContactCounts: [this.contactCount[0], this.contactCount[1]],
+      mainEnginePower: mPower,
+      sideEnginePower: sPower,
+      sideEngineDirection: direction,
+      windForce,
+      turbulenceTorque,
+      gameOver: this.gameOver,
+      outOfBounds,
+      atRest: !awake,
+      shaping,
+      shapingDistance: distanceTerm,
+      shapingSpeed: speedTerm,
+      shapingTilt: tiltTerm,
+      shapingLegs: 10 * s6 + 10 * s7,
+      rewardShaping: shapingDelta,
+      rewardMainEngine: -mPower * 0.3,
+      rewardSideEngine: -sPower * 0.03,
+      rewardTerminal: !awake ? 100 : this.gameOver || outOfBounds ? -100 : 0,
+    };
+    return { obs, reward, terminated, truncated: false, info };
+  }
+
+  /** An engine particle (only with a render mode, as in Gymnasium); it collides with the moon only. */
+  private createParticle(mass: number, x: number, y: number, ttl: number): Box2D.b2Body {
+    const body = createBody(this.res.world!, { type: "dynamic", x, y, angle: 0 });
+    addCircle(body, 2 / SCALE, { density: mass, friction: 0.1, categoryBits: 0x0100, maskBits: 0x001, restitution: 0.3 });
+    this.particles.push({ body: new BodyHandle(body), ttl });
+    this.cleanParticles(false);
+    return body;
+  }
+
+  private cleanParticles(all: boolean): void {
+    while (this.particles.length > 0 && (all || this.particles[0]!.ttl < 0)) {
+      const p = this.particles.shift()!;
+      this.res.world!.DestroyBody(p.body.body);
+    }
+  }
+
+  /** The surface generated for the current episode; null before reset. */
+  get surface(): Readonly<Moon> | null {
+    return this.moon;
+  }
+
+  /** The current picture as data (for `episodeAnimation`); ages the particles as Gymnasium's render does. */
+  renderScene(): Scene {
+    if (!this.moon || !this.res.world) throw new Error("LunarLander: call reset() before rendering");
+    for (const p of this.particles) p.ttl -= 0.15;
+    this.cleanParticles(false);
+    const staticShapes: Shape[] = [];
+    // Gymnasium paints the whole surface white, then the sky above the moon black.
+    staticShapes.push({ kind: "polygon", points: [0, 0, W, 0, W, H, 0, H], fill: rgb(255, 255, 255) });
+    for (const poly of this.moon.skyPolys) staticShapes.push({ kind: "polygon", points: poly.flat(), fill: rgb(0, 0, 0) });
+    for (const x of [this.moon.helipadX1, this.moon.helipadX2]) {
+      const y1 = this.moon.helipadY;
+      const y2 = y1 + 50 / SCALE;
+      staticShapes.push({ kind: "line", points: [x, y1, x, y2], stroke: rgb(255, 255, 255) });
+      staticShapes.push({ kind: "polygon", points: [x, y2, x, y2 - 10 / SCALE, x + 25 / SCALE, y2 - 5 / SCALE], fill: rgb(204, 204, 0) });
+    }
+    const dynamicShapes: Shape[] = [];
+    for (const p of this.particles) {
+      const s = p.body.read(bodyState());
+      const c = rgb(Math.max(0.2, 0.15 + p.ttl) * 255, Math.max(0.2, 0.5 * p.ttl) * 255, Math.max(0.2, 0.5 * p.ttl) * 255);
+      dynamicShapes.push({ kind: "circle", x: s.x, y: s.y, r: 2 / SCALE, fill: c });
+    }
+    const l = this.lander!.read(bodyState());
+    dynamicShapes.push({ kind: "polygon", points: transform(LANDER_VERTICES, l), fill: LANDER_FILL, stroke: LANDER_STROKE });
+    const hw = LEG_W / SCALE;
+    const hh = LEG_H / SCALE;
+    for (const leg of this.legs) {
+      const s = leg.read(bodyState());
+      dynamicShapes.push({ kind: "polygon", points: transform([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]], s), fill: LANDER_FILL, stroke: LANDER_STROKE });
+    }
+    return { width: VIEWPORT_W, height: VIEWPORT_H, scale: SCALE, viewX: 0, background: rgb(255, 255, 255), staticShapes, dynamicShapes };
+  }
+
+  /** The scene as an SVG document (600 x 400 px, Gymnasium's viewport). */
+  render(): string {
+    return sceneToSvg(this.renderScene());
+  }
+
+  /** What the observation, action, reward and `info` mean, for prompts and plots. */
+  describe(): EnvDescription {
+    return describeLunarLander(this.continuous);
+  }
+
+  override close(): void {
+    this.destroyWorld();
+    freeResources(this.res);
+    finalizer.unregister(this.res);
+    this.needsReset = true;
+  }
+
+  private destroyWorld(): void {
+    this.particles = [];
+    if (this.res.world) destroyWorld(this.res.world);
+    this.res.world = null;
+    if (this.res.listener) box2d().destroy(this.res.listener);
+    this.res.listener = null;
+    this.lander = null;
+    this.legs = [];
+  }
+}
+
+const ZERO_CONTINUOUS = [0, 0];
+
+function transform(local: ReadonlyArray<readonly [number, number]>, s: BodyState): number[] {
+  const c = Math.cos(s.angle);
+  const sn = Math.sin(s.angle);
+  const out: number[] = [];
+  for (const [x, y] of local) out.push(s.x + c * x - sn * y, s.y + sn * x + c * y);
+  return out;
+}
+
+const OPTION_NAMES = ["continuous", "gravity", "enableWind", "windPower", "turbulencePower", "renderMode"];
+
+/**
+ * The registry's entry point: LunarLander from keyword arguments, camelCase or Gymnasium's snake_case
+ * (`continuous`, `gravity`, `enable_wind`, `wind_power`, `turbulence_power`, `render_mode`).
+ */
+export function lunarLanderFromKwargs(kwargs: EnvKwargs): LunarLander {
+  const name = "LunarLander";
+  checkKwargs(name, kwargs, OPTION_NAMES);
+  return new LunarLander({
+    continuous: boolOption(name, kwargs, "continuous", false),
+    gravity: numberOption(name, kwargs, "gravity", -10.0),
+    enableWind: boolOption(name, kwargs, "enableWind", false),
+    windPower: numberOption(name, kwargs, "windPower", 15.0),
+    turbulencePower: numberOption(name, kwargs, "turbulencePower", 1.5),
+    renderMode: renderModeOption(name, kwargs),
+  });
+}

@@ -1,0 +1,356 @@
+/**
+ * Thin helpers over box2d-wasm shared by the Box2D environments: building worlds, bodies, fixtures and
+ * revolute joints with pybox2d's defaults, reading body state straight from the wasm heap, and freeing
+ * everything again.
+ *
+ * Memory discipline: everything made with `new` lives on the wasm heap until destroyed. Definitions and
+ * shapes are destroyed as soon as Box2D has copied them; a world is destroyed as a whole (which frees
+ * its bodies, fixtures and joints) and the JS wrappers cached for them are dropped as well.
+ */
+import { box2d, type Box2DModule } from "./loader.js";
+
+/** pybox2d's fixture defaults (b2FixtureDef): friction 0.2, restitution 0, density 0, category 1, mask 0xFFFF. */
+export interface FixtureOptions {
+  density?: number;
+  friction?: number;
+  restitution?: number;
+  categoryBits?: number;
+  maskBits?: number;
+}
+
+/** A point list, [x0, y0, x1, y1, ...] or [[x, y], ...]. */
+export type Points = ReadonlyArray<readonly [number, number]>;
+
+/**
+ * Where b2Body keeps its state in Box2D 2.4.1 (wasm32): m_xf.p at 12, m_sweep.a at 56,
+ * m_linearVelocity at 64, m_angularVelocity at 72 (bytes). Checked against the API once per module by
+ * `heapLayoutVerified()`; if the check fails the API getters are used instead.
+ */
+const BODY_POS_X = 12 >> 2;
+const BODY_POS_Y = 16 >> 2;
+const BODY_ANGLE = 56 >> 2;
+const BODY_VEL_X = 64 >> 2;
+const BODY_VEL_Y = 68 >> 2;
+const BODY_ANG_VEL = 72 >> 2;
+
+let layoutChecked: Box2DModule | undefined;
+let layoutOk = false;
+
+/** A body's kinematic state as Box2D stores it (float32 values widened to float64). */
+export interface BodyState {
+  x: number;
+  y: number;
+  angle: number;
+  vx: number;
+  vy: number;
+  omega: number;
+}
+
+/**
+ * Fast read access to a body: plain heap loads instead of four wasm calls and wrapper lookups.
+ * Valid until the body's world is destroyed.
+ */
+export class BodyHandle {
+  readonly ptr: number;
+  private readonly words: number;
+  private readonly direct: boolean;
+
+  constructor(readonly body: Box2D.b2Body) {
+    const B = box2d();
+    this.ptr = B.getPointer(body);
+    this.words = this.ptr >> 2;
+    this.direct = heapLayoutVerified();
+  }
+
+  get x(): number {
+    return this.direct ? box2d().HEAPF32[this.words + BODY_POS_X]! : this.body.GetPosition().get_x();
+  }
+  get y(): number {
+    return this.direct ? box2d().HEAPF32[this.words + BODY_POS_Y]! : this.body.GetPosition().get_y();
+  }
+  get angle(): number {
+    return this.direct ? box2d().HEAPF32[this.words + BODY_ANGLE]! : this.body.GetAngle();
+  }
+  get vx(): number {
+    return this.direct ? box2d().HEAPF32[this.words + BODY_VEL_X]! : this.body.GetLinearVelocity().get_x();
+  }
+  get vy(): number {
+    return this.direct ? box2d().HEAPF32[this.words + BODY_VEL_Y]! : this.body.GetLinearVelocity().get_y();
+  }
+  get omega(): number {
+    return this.direct ? box2d().HEAPF32[this.words + BODY_ANG_VEL]! : this.body.GetAngularVelocity();
+  }
+
+  /** All six values at once (one heap view lookup). */
+  read(out: BodyState): BodyState {
+    if (this.direct) {
+      const f = box2d().HEAPF32; // re-read: the heap view changes when wasm memory grows
+      const w = this.words;
+      out.x = f[w + BODY_POS_X]!;
+      out.y = f[w + BODY_POS_Y]!;
+      out.angle = f[w + BODY_ANGLE]!;
+      out.vx = f[w + BODY_VEL_X]!;
+      out.vy = f[w + BODY_VEL_Y]!;
+      out.omega = f[w + BODY_ANG_VEL]!;
+    } else {
+      const p = this.body.GetPosition();
+      const v = this.body.GetLinearVelocity();
+      out.x = p.get_x();
+      out.y = p.get_y();
+      out.angle = this.body.GetAngle();
+      out.vx = v.get_x();
+      out.vy = v.get_y();
+      out.omega = this.body.GetAngularVelocity();
+    }
+    return out;
+  }
+}
+
+/** A fresh, zeroed BodyState. */
+export function bodyState(): BodyState {
+  return { x: 0, y: 0, angle: 0, vx: 0, vy: 0, omega: 0 };
+}
+
+/**
+ * Checks once per loaded module that the heap offsets above match what the API returns for a moving
+ * body, so a different box2d-wasm build degrades to the (slower) API instead of reading garbage.
+ */
+export function heapLayoutVerified(): boolean {
+  const B = box2d();
+  if (layoutChecked === B) return layoutOk;
+  const world = newWorld(0, -10);
+  try {
+    const body = createBody(world, { type: "dynamic", x: 1.25, y: 2.5, angle: 0.375 });
+    addBox(body, 0.5, 0.25, { density: 1 });
+    const v = new B.b2Vec2(3.5, -4.25);
+    body.SetLinearVelocity(v);
+    B.destroy(v);
+    body.SetAngularVelocity(0.625);
+    world.Step(1 / 50, 6, 2);
+    const f = B.HEAPF32;
+    const w = B.getPointer(body) >> 2;
+    const p = body.GetPosition();
+    const lv = body.GetLinearVelocity();
+    layoutOk =
+      f[w + BODY_POS_X] === p.get_x() &&
+      f[w + BODY_POS_Y] === p.get_y() &&
+      f[w + BODY_ANGLE] === body.GetAngle() &&
+      f[w + BODY_VEL_X] === lv.get_x() &&
+      f[w + BODY_VEL_Y] === lv.get_y() &&
+      f[w + BODY_ANG_VEL] === body.GetAngularVelocity() &&
+      body.GetAngle() !== 0.375; // the step moved it, so a0 (previous angle) and a are told apart
+  } finally {
+    destroyWorld(world);
+  }
+  layoutChecked = B;
+  return layoutOk;
+}
+
+/** A new b2World with the given gravity (pybox2d's default is (0, -10)). Destroy with `destroyWorld`. */
+export function newWorld(gx: number, gy: number): Box2D.b2World {
+  const B = box2d();
+  const g = new B.b2Vec2(gx, gy);
+  const world = new B.b2World(g);
+  B.destroy(g);
+  return world;
+}
+
+const trackedWrappers = new WeakMap<Box2D.b2World, Array<[unknown, number]>>();
+
+/** Remembers a wrapper made for an object of `world`, so `destroyWorld` can drop it from box2d-wasm's cache. */
+function track(world: Box2D.b2World, cls: unknown, obj: Box2D.WrapperObject): void {
+  let list = trackedWrappers.get(world);
+  if (!list) trackedWrappers.set(world, (list = []));
+  list.push([cls, box2d().getPointer(obj)]);
+}
+
+/**
+ * Destroys a world and everything in it, and forgets the JS wrappers box2d-wasm cached for its bodies,
+ * fixtures and joints (their addresses will be reused by the next world).
+ */
+export function destroyWorld(world: Box2D.b2World): void {
+  const B = box2d();
+  const list = trackedWrappers.get(world);
+  B.destroy(world);
+  if (list) {
+    for (const [cls, ptr] of list) {
+      const cache = B.getCache(cls as typeof B.WrapperObject) as Record<number, unknown>;
+      delete cache[ptr];
+    }
+    trackedWrappers.delete(world);
+  }
+  const worldCache = B.getCache(B.b2World) as Record<number, unknown>;
+  delete worldCache[B.getPointer(world)];
+}
+
+export interface BodyOptions {
+  type: "static" | "dynamic";
+  x?: number;
+  y?: number;
+  angle?: number;
+}
+
+/** Creates a body (pybox2d's CreateStaticBody / CreateDynamicBody). */
+export function createBody(world: Box2D.b2World, opts: BodyOptions): Box2D.b2Body {
+  const B = box2d();
+  const def = new B.b2BodyDef();
+  def.set_type(opts.type === "static" ? B.b2_staticBody : B.b2_dynamicBody);
+  const p = new B.b2Vec2(opts.x ?? 0, opts.y ?? 0);
+  def.set_position(p);
+  def.set_angle(opts.angle ?? 0);
+  const body = world.CreateBody(def);
+  B.destroy(p);
+  B.destroy(def);
+  track(world, B.b2Body, body);
+  return body;
+}
+
+function attach(body: Box2D.b2Body, shape: Box2D.b2Shape, opts: FixtureOptions): Box2D.b2Fixture {
+  const B = box2d();
+  const def = new B.b2FixtureDef();
+  def.set_shape(shape);
+  def.set_density(opts.density ?? 0);
+  def.set_friction(opts.friction ?? 0.2);
+  def.set_restitution(opts.restitution ?? 0);
+  const filter = def.get_filter();
+  filter.set_categoryBits(opts.categoryBits ?? 0x0001);
+  filter.set_maskBits(opts.maskBits ?? 0xffff);
+  filter.set_groupIndex(0);
+  const fixture = body.CreateFixture(def);
+  B.destroy(def);
+  track(body.GetWorld(), B.b2Fixture, fixture);
+  return fixture;
+}
+
+/** Adds a convex polygon fixture (Box2D computes the hull and orders it counter-clockwise, as pybox2d does). */
+export function addPolygon(body: Box2D.b2Body, vertices: Points, opts: FixtureOptions = {}): Box2D.b2Fixture {
+  const B = box2d();
+  const n = vertices.length;
+  const buf = B._malloc(8 * n);
+  const f = B.HEAPF32;
+  for (let i = 0; i < n; i++) {
+    f[(buf >> 2) + 2 * i] = vertices[i]![0];
+    f[(buf >> 2) + 2 * i + 1] = vertices[i]![1];
+  }
+  const shape = new B.b2PolygonShape();
+  shape.Set(buf, n);
+  B._free(buf);
+  const fixture = attach(body, shape, opts);
+  B.destroy(shape);
+  return fixture;
+}
+
+/** Adds a box fixture with half-extents hx, hy centred on the body (pybox2d's `polygonShape(box=(hx, hy))`). */
+export function addBox(body: Box2D.b2Body, hx: number, hy: number, opts: FixtureOptions = {}): Box2D.b2Fixture {
+  const B = box2d();
+  const shape = new B.b2PolygonShape();
+  shape.SetAsBox(hx, hy);
+  const fixture = attach(body, shape, opts);
+  B.destroy(shape);
+  return fixture;
+}
+
+/** Adds a two-sided edge fixture from (x1, y1) to (x2, y2). */
+export function addEdge(
+  body: Box2D.b2Body,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  opts: FixtureOptions = {},
+): Box2D.b2Fixture {
+  const B = box2d();
+  const a = new B.b2Vec2(x1, y1);
+  const b = new B.b2Vec2(x2, y2);
+  const shape = new B.b2EdgeShape();
+  shape.SetTwoSided(a, b);
+  B.destroy(a);
+  B.destroy(b);
+  const fixture = attach(body, shape, opts);
+  B.destroy(shape);
+  return fixture;
+}
+
+/** Adds a circle fixture centred on the body. */
+export function addCircle(body: Box2D.b2Body, radius: number, opts: FixtureOptions = {}): Box2D.b2Fixture {
+  const B = box2d();
+  const shape = new B.b2CircleShape();
+  shape.set_m_radius(radius);
+  const fixture = attach(body, shape, opts);
+  B.destroy(shape);
+  return fixture;
+}
+
+export interface RevoluteOptions {
+  localAnchorA: readonly [number, number];
+  localAnchorB: readonly [number, number];
+  enableMotor: boolean;
+  enableLimit: boolean;
+  maxMotorTorque: number;
+  motorSpeed: number;
+  lowerAngle: number;
+  upperAngle: number;
+}
+
+/** Creates a revolute joint as pybox2d's `revoluteJointDef(bodyA=, bodyB=, ...)` does. */
+export function createRevoluteJoint(
+  world: Box2D.b2World,
+  bodyA: Box2D.b2Body,
+  bodyB: Box2D.b2Body,
+  o: RevoluteOptions,
+): Box2D.b2RevoluteJoint {
+  const B = box2d();
+  const def = new B.b2RevoluteJointDef();
+  def.set_bodyA(bodyA);
+  def.set_bodyB(bodyB);
+  const a = new B.b2Vec2(o.localAnchorA[0], o.localAnchorA[1]);
+  const b = new B.b2Vec2(o.localAnchorB[0], o.localAnchorB[1]);
+  def.set_localAnchorA(a);
+  def.set_localAnchorB(b);
+  // pybox2d's joint definitions take the bodies' current relative angle as the reference angle (measured:
+  // the hips of BipedalWalker, whose legs start at ±0.05 rad, read 0.05 rad off otherwise).
+  def.set_referenceAngle(Math.fround(bodyB.GetAngle() - bodyA.GetAngle()));
+  def.set_enableMotor(o.enableMotor);
+  def.set_enableLimit(o.enableLimit);
+  def.set_maxMotorTorque(o.maxMotorTorque);
+  def.set_motorSpeed(o.motorSpeed);
+  def.set_lowerAngle(o.lowerAngle);
+  def.set_upperAngle(o.upperAngle);
+  def.set_collideConnected(false);
+  const joint = B.castObject(world.CreateJoint(def), B.b2RevoluteJoint);
+  B.destroy(a);
+  B.destroy(b);
+  B.destroy(def);
+  track(world, B.b2Joint, joint);
+  track(world, B.b2RevoluteJoint, joint);
+  return joint;
+}
+
+/** Applies a force at the centre of mass (allocation-free scratch vector per module). */
+export function applyForceToCenter(body: Box2D.b2Body, fx: number, fy: number): void {
+  const v = scratch(0);
+  v.Set(fx, fy);
+  body.ApplyForceToCenter(v, true);
+}
+
+/** Applies a linear impulse at a world point. */
+export function applyLinearImpulse(body: Box2D.b2Body, ix: number, iy: number, px: number, py: number): void {
+  const v = scratch(0);
+  const p = scratch(1);
+  v.Set(ix, iy);
+  p.Set(px, py);
+  body.ApplyLinearImpulse(v, p, true);
+}
+
+let scratchModule: Box2DModule | undefined;
+let scratchVecs: Box2D.b2Vec2[] = [];
+
+/** Two module-lifetime b2Vec2 used to pass arguments; never handed to Box2D to keep. */
+function scratch(i: 0 | 1): Box2D.b2Vec2 {
+  const B = box2d();
+  if (scratchModule !== B) {
+    scratchVecs = [new B.b2Vec2(0, 0), new B.b2Vec2(0, 0)];
+    scratchModule = B;
+  }
+  return scratchVecs[i]!;
+}
