@@ -11,3 +11,5 @@ export { BaseWrapper } from "./wrapper.js";
 export { register, make, makeAsync, prepareEnv, spec, registration, registeredIds, describeFromSpaces } from "./registry.js";
 export type { EnvRegistration, MakeOptions, EnvKwargs } from "./registry.js";
 export { packageRoot, packagePath, referencePath } from "./paths.js";
+export { checkEnv } from "./check-env.js";
+export type { CheckEnvOptions, CheckEnvReport } from "./check-env.js";
