@@ -74,6 +74,12 @@ export function resolveProviderName(options: Pick<CreateLlmOptions, "provider" |
   return options.apiKey || process.env.ANTHROPIC_API_KEY ? "anthropic" : "surrogate";
 }
 
+/** `surrogateName`, else a model given as "surrogate/<name>"; never a real model's id (that would mislead). */
+function surrogateName(options: CreateLlmOptions): string | undefined {
+  if (options.surrogateName !== undefined) return options.surrogateName;
+  return options.model?.startsWith("surrogate/") ? options.model.slice("surrogate/".length) : undefined;
+}
+
 /** Build the LLM client of a run. See the module comment for the provider choice. */
 export function createLlm(options: CreateLlmOptions = {}): Llm {
   const name = resolveProviderName(options);
@@ -98,7 +104,7 @@ export function createLlm(options: CreateLlmOptions = {}): Llm {
       ? new AnthropicProvider(common)
       : name === "openai-compatible"
         ? new OpenAiCompatibleProvider(common)
-        : new SurrogateProvider({ quality: options.quality, name: options.surrogateName ?? options.model?.replace(/^surrogate\//, "") });
+        : new SurrogateProvider({ quality: options.quality, name: surrogateName(options) });
 
   const cache = typeof options.cache === "string" ? { mode: options.cache } : options.cache;
   const cachePath = cache?.path ?? (options.runDir !== undefined ? join(options.runDir, CASSETTE_FILE) : undefined);

@@ -17,8 +17,8 @@ import type { Completion, CompletionRequest, LlmClient, Usage } from "./types.js
 export interface ProviderExtras {
   /** Strings (API keys) to redact from everything written or thrown. */
   readonly secrets?: readonly string[];
-  /** Extra content of the cache key (e.g. the surrogate's quality knob). */
-  readonly cacheIdentity?: unknown;
+  /** Extra content of the cache key for a request (e.g. the surrogate's quality knob and purpose). */
+  cacheIdentity?(request: CompletionRequest): unknown;
   /** Dollars a given usage would cost, for the budget's worst-case estimate. */
   costOf?(usage: Usage): number;
 }
@@ -96,7 +96,7 @@ export class Llm implements LlmClient {
     validateRequest(request);
     const seq = ++this.#seq;
     const started = performance.now();
-    const hash = promptHash(this.provider, this.model, request, this.#inner.cacheIdentity);
+    const hash = promptHash(this.provider, this.model, request, this.#inner.cacheIdentity?.(request));
     const base = {
       seq,
       provider: this.provider,

@@ -1,6 +1,9 @@
 // The offline surrogate: dispatch on purpose, handlers read the prompt text, seeded and reproducible.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, it } from "node:test";
 import {
@@ -134,6 +137,31 @@ describe("surrogate provider", () => {
     await assert.rejects(llm.complete({ messages: [] }), /at least one message/);
     await assert.rejects(llm.complete({ messages: [{ role: "assistant", content: "x" }] }), /first message must have role "user"/);
     await assert.rejects(llm.complete({ messages: [{ role: "user", content: "x" }], maxTokens: 0 }), /maxTokens must be a positive integer/);
+  });
+
+  it("caches like any provider; quality and purpose are part of its cache key; its model id never names a real model", async () => {
+    unregister.push(registerSurrogateHandler("test-guide", "score", scoreHandler));
+    unregister.push(registerSurrogateHandler("other-guide", "score", () => "Score: 0"));
+    const dir = mkdtempSync(join(tmpdir(), "guided-rl-surrogate-"));
+    try {
+      const path = join(dir, "cassette.jsonl");
+      const recorder = createLlm({ provider: "surrogate", cache: { mode: "read-write", path } });
+      const first = await recorder.complete(ask("left", "LEFT"));
+      assert.equal((await recorder.complete(ask("left", "LEFT"))).cached, true);
+      // Same text, other guide: another handler, so not the same cached answer.
+      const other = await recorder.complete(ask("left", "LEFT", { purpose: { guide: "other-guide", task: "score" } }));
+      assert.equal(other.cached, false);
+      assert.equal(other.text, "Score: 0");
+      const weaker = createLlm({ provider: "surrogate", quality: { accuracy: 0.5 }, cache: { mode: "replay-strict", path } });
+      await assert.rejects(weaker.complete(ask("left", "LEFT")), /replay-strict/);
+      const replay = createLlm({ provider: "surrogate", cache: { mode: "replay-strict", path } });
+      assert.equal((await replay.complete(ask("left", "LEFT"))).text, first.text);
+      assert.equal(readFileSync(path, "utf8").trim().split("\n").length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(createLlm({ provider: "surrogate", model: "claude-sonnet-5-5" }).model, "surrogate/heuristic");
+    assert.equal(createLlm({ provider: "surrogate", model: "surrogate/weak" }).model, "surrogate/weak");
   });
 
   it("its generator is seeded and well spread", () => {

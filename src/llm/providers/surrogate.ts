@@ -101,9 +101,9 @@ export class SurrogateProvider implements LlmClient {
     this.quality = Object.freeze(resolveQuality(options.quality));
   }
 
-  /** Part of the cache key: answers depend on the quality knob. */
-  get cacheIdentity(): unknown {
-    return { quality: this.quality };
+  /** Part of the cache key: the surrogate's answers depend on the quality knob and on the purpose. */
+  cacheIdentity(request: CompletionRequest): unknown {
+    return { quality: this.quality, purpose: request.purpose };
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
