@@ -7,13 +7,18 @@
  * stored transitions, which is what this ring does. The flat ring also lets a guide add any number of extra
  * transitions (the data seam) without padding rows.
  *
+ * The second half of the file is the collector that fills the buffer from environments through the guide
+ * seams (shared by DQN and SAC).
+ *
  * `dones` holds `terminated` only: a time-limit truncation keeps bootstrapping from the next observation
  * (SB3's `handle_timeout_termination=True`).
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Random } from "../nn/random.js";
-import type { TransitionBatch } from "./seams.js";
+import type { Env, Info } from "../core/env.js";
+import type { Space } from "../core/spaces.js";
+import type { Random, RandomState } from "../nn/random.js";
+import type { Guide, TransitionBatch } from "./seams.js";
 
 export interface ReplayBufferOptions {
   /** Maximum number of transitions kept; the oldest are overwritten first. */
@@ -249,3 +254,284 @@ export class ReplayBuffer {
 }
 
 const FIELDS = ["obs", "actions", "rewards", "nextObs", "dones"] as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Filling the buffer: stepping the environments, the guide seams, episode bookkeeping, resumable state
+// ---------------------------------------------------------------------------------------------------
+
+/** A 1-D Box or Discrete action space, as the off-policy algorithms see it. */
+export interface ActionSpaceInfo {
+  discrete: boolean;
+  /** Discrete: number of actions; Box: number of components. */
+  n: number;
+  /** Discrete: first action index; Box: unused (0). */
+  start: number;
+  low?: Float32Array;
+  high?: Float32Array;
+}
+
+/** Reads what the algorithms need from an environment's spaces, or throws a clear error. */
+export function describeSpaces(env: Env<unknown, unknown>, algo: string, want: "discrete" | "box"): { obsDim: number; action: ActionSpaceInfo } {
+  const os = env.observationSpace as Space<unknown> & { size?: number };
+  if (os.kind !== "box" || os.shape.length !== 1) {
+    throw new Error(`${algo}: needs a flat Box observation space, got ${os.kind} with shape [${os.shape.join(", ")}]`);
+  }
+  const as = env.actionSpace as Space<unknown> & { n?: number; start?: number; low?: Float32Array; high?: Float32Array; size?: number };
+  const id = env.spec?.id ?? "this environment";
+  if (want === "discrete") {
+    if (as.kind !== "discrete") throw new Error(`${algo}: needs a Discrete action space; ${id} has a ${as.kind} action space (use SAC, PPO or A2C)`);
+    return { obsDim: os.shape[0]!, action: { discrete: true, n: as.n!, start: as.start ?? 0 } };
+  }
+  if (as.kind !== "box" || as.shape.length !== 1) {
+    throw new Error(`${algo}: needs a 1-D Box action space; ${id} has a ${as.kind} action space (use DQN, PPO or A2C)`);
+  }
+  const low = as.low!, high = as.high!;
+  for (let i = 0; i < low.length; i++) {
+    if (!Number.isFinite(low[i]!) || !Number.isFinite(high[i]!)) throw new Error(`${algo}: the action space of ${id} must be bounded`);
+  }
+  return { obsDim: os.shape[0]!, action: { discrete: false, n: as.shape[0]!, start: 0, low, high } };
+}
+
+/** Statistics of the episodes finished so far (environment rewards, before any guide). */
+export interface EpisodeStats {
+  /** Returns of the last 100 finished episodes (SB3's ep_info_buffer). */
+  recentReturns: number[];
+  recentLengths: number[];
+  episodes: number;
+}
+
+/** The collector's resumable state: counters, generator, and how to rebuild each env's current episode. */
+export interface CollectorState {
+  numTimesteps: number;
+  rng: RandomState;
+  /** Per env: the seed its current episode was reset with and the actions applied since. */
+  episodeSeeds: number[];
+  episodeActions: number[][];
+  episodeReturns: number[];
+  episodeLengths: number[];
+  stats: EpisodeStats;
+  /** The observations the replay must reproduce (checked on restore). */
+  lastObs: number[];
+}
+
+export interface CollectorOptions {
+  envs: Env<unknown, unknown>[];
+  obsDim: number;
+  action: ActionSpaceInfo;
+  /** Env i's first episode is reset with seed + i (as SB3's DummyVecEnv); later resets draw seeds from the collector's generator. */
+  seed: number;
+  guide?: Guide;
+  /** Maps env-space actions (n rows) to what the buffer stores, e.g. SAC's rescaling to [-1, 1]. */
+  toBufferActions?: (envActions: Float32Array, n: number) => Float32Array;
+}
+
+/** What happened in one `collect` call. */
+export interface CollectResult {
+  steps: number;
+  episodes: number;
+  /** Mean of the rewards stored (after the reward seam), for logging. */
+  meanStoredReward: number;
+}
+
+/**
+ * Steps `nEnvs` environments with same-step auto-reset (SB3's VecEnv semantics: the stored next
+ * observation of a finished episode is its final observation), batches each chunk of transitions through
+ * the guide's reward seam, stores them, then adds the guide's extra transitions.
+ *
+ * Every episode after the first starts from a seed drawn from the collector's own generator, so a
+ * checkpoint can rebuild each environment's exact state by resetting with that seed and replaying the
+ * episode's actions: a killed run resumes on the same trajectory.
+ */
+export class OffPolicyCollector {
+  readonly nEnvs: number;
+  readonly obsDim: number;
+  readonly actDim: number;
+  readonly action: ActionSpaceInfo;
+  readonly rng: Random;
+  numTimesteps = 0;
+  /** Current observation of every env (nEnvs x obsDim). */
+  readonly lastObs: Float32Array;
+  readonly stats: EpisodeStats = { recentReturns: [], recentLengths: [], episodes: 0 };
+  private readonly envs: Env<unknown, unknown>[];
+  private readonly guide: Guide | undefined;
+  private readonly toBufferActions: ((a: Float32Array, n: number) => Float32Array) | undefined;
+  private episodeSeeds: number[];
+  private episodeActions: number[][];
+  private episodeReturns: number[];
+  private episodeLengths: number[];
+
+  constructor(opts: CollectorOptions, rng: Random) {
+    if (opts.envs.length === 0) throw new Error("OffPolicyCollector: no environments");
+    this.envs = opts.envs;
+    this.nEnvs = opts.envs.length;
+    this.obsDim = opts.obsDim;
+    this.action = opts.action;
+    this.actDim = opts.action.discrete ? 1 : opts.action.n;
+    this.guide = opts.guide;
+    this.toBufferActions = opts.toBufferActions;
+    this.rng = rng;
+    this.lastObs = new Float32Array(this.nEnvs * this.obsDim);
+    this.episodeSeeds = this.envs.map((_, i) => opts.seed + i);
+    this.episodeActions = this.envs.map(() => []);
+    this.episodeReturns = this.envs.map(() => 0);
+    this.episodeLengths = this.envs.map(() => 0);
+    for (let e = 0; e < this.nEnvs; e++) this.resetEnv(e, this.episodeSeeds[e]!);
+  }
+
+  /** Uniformly random env-space actions for every env (the warm-up before `learningStarts`). */
+  randomActions(): Float32Array {
+    const out = new Float32Array(this.nEnvs * this.actDim);
+    const a = this.action;
+    for (let e = 0; e < this.nEnvs; e++) {
+      if (a.discrete) out[e] = a.start + this.rng.integer(a.n);
+      else for (let d = 0; d < a.n; d++) out[e * a.n + d] = a.low![d]! + this.rng.random() * (a.high![d]! - a.low![d]!);
+    }
+    return out;
+  }
+
+  /**
+   * Collects `nSteps` steps of every env into `buffer`. `chooseActions(obs)` returns env-space actions
+   * (nEnvs x actDim) for the current observations; `onStep()` runs after every vector step (DQN updates
+   * its target network and exploration rate there).
+   */
+  async collect(
+    nSteps: number,
+    chooseActions: (obs: Float32Array) => Float32Array,
+    buffer: ReplayBuffer,
+    ctx: { totalTimesteps: number },
+    onStep?: () => void,
+  ): Promise<CollectResult> {
+    const { nEnvs, obsDim, actDim } = this;
+    const n = nSteps * nEnvs;
+    const needsInfos = this.guide?.needsInfos === true;
+    const batch: TransitionBatch = {
+      n,
+      obsDim,
+      actDim,
+      obs: new Float32Array(n * obsDim),
+      actions: new Float32Array(n * actDim),
+      rewards: new Float32Array(n),
+      nextObs: new Float32Array(n * obsDim),
+      terminated: new Uint8Array(n),
+      truncated: new Uint8Array(n),
+      envIndex: new Int32Array(n),
+      ...(needsInfos ? { infos: [] as Info[] } : {}),
+    };
+    let episodes = 0;
+    for (let t = 0; t < nSteps; t++) {
+      const actions = chooseActions(this.lastObs);
+      if (actions.length !== nEnvs * actDim) throw new Error(`collect: expected ${nEnvs * actDim} actions, got ${actions.length}`);
+      this.guide?.overrideActions?.(this.lastObs.slice(), actions, nEnvs, { numTimesteps: this.numTimesteps, totalTimesteps: ctx.totalTimesteps });
+      for (let e = 0; e < nEnvs; e++) {
+        const row = t * nEnvs + e;
+        const act = actions.subarray(e * actDim, (e + 1) * actDim);
+        const res = this.envs[e]!.step(this.action.discrete ? act[0]! : act.slice());
+        batch.obs.set(this.lastObs.subarray(e * obsDim, (e + 1) * obsDim), row * obsDim);
+        batch.actions.set(act, row * actDim);
+        batch.rewards[row] = res.reward;
+        batch.nextObs.set(res.obs as Float32Array, row * obsDim);
+        batch.terminated[row] = res.terminated ? 1 : 0;
+        batch.truncated[row] = res.truncated ? 1 : 0;
+        batch.envIndex![row] = e;
+        batch.infos?.push(res.info);
+        for (let d = 0; d < actDim; d++) this.episodeActions[e]!.push(act[d]!);
+        this.episodeReturns[e]! += res.reward;
+        this.episodeLengths[e]! += 1;
+        if (res.terminated || res.truncated) {
+          this.finishEpisode(e);
+          episodes++;
+          this.resetEnv(e, this.rng.nextUint32());
+        } else {
+          this.lastObs.set(res.obs as Float32Array, e * obsDim);
+        }
+      }
+      this.numTimesteps += nEnvs;
+      onStep?.();
+    }
+    const seamCtx = { numTimesteps: this.numTimesteps, totalTimesteps: ctx.totalTimesteps };
+    let rewards: Float32Array = batch.rewards;
+    const shaped = await this.guide?.transformRewards?.(batch, seamCtx);
+    if (shaped !== undefined) rewards = checkRewards(shaped, n, this.guide!.name);
+    buffer.add(n, batch.obs, this.bufferActions(batch.actions, n), rewards, batch.nextObs, batch.terminated);
+    let meanStoredReward = 0;
+    for (let i = 0; i < n; i++) meanStoredReward += rewards[i]!;
+    meanStoredReward /= n;
+    const extra = await this.guide?.extraTransitions?.(seamCtx);
+    if (extra !== undefined && extra.n > 0) {
+      buffer.add(extra.n, extra.obs, this.bufferActions(extra.actions, extra.n), checkRewards(extra.rewards, extra.n, this.guide!.name), extra.nextObs, extra.terminated);
+    }
+    return { steps: n, episodes, meanStoredReward };
+  }
+
+  getState(): CollectorState {
+    return {
+      numTimesteps: this.numTimesteps,
+      rng: this.rng.getState(),
+      episodeSeeds: this.episodeSeeds.slice(),
+      episodeActions: this.episodeActions.map((a) => a.slice()),
+      episodeReturns: this.episodeReturns.slice(),
+      episodeLengths: this.episodeLengths.slice(),
+      stats: { recentReturns: this.stats.recentReturns.slice(), recentLengths: this.stats.recentLengths.slice(), episodes: this.stats.episodes },
+      lastObs: Array.from(this.lastObs),
+    };
+  }
+
+  /** Restores counters and rebuilds every env's current episode by replaying its actions from its seed. */
+  setState(state: CollectorState): void {
+    if (state.episodeSeeds.length !== this.nEnvs) {
+      throw new Error(`collector state is for ${state.episodeSeeds.length} envs, this run has ${this.nEnvs}`);
+    }
+    this.numTimesteps = state.numTimesteps;
+    this.rng.setState(state.rng);
+    Object.assign(this.stats, { recentReturns: state.stats.recentReturns.slice(), recentLengths: state.stats.recentLengths.slice(), episodes: state.stats.episodes });
+    for (let e = 0; e < this.nEnvs; e++) {
+      this.resetEnv(e, state.episodeSeeds[e]!);
+      const acts = state.episodeActions[e]!;
+      const { actDim } = this;
+      for (let k = 0; k < acts.length; k += actDim) {
+        const res = this.envs[e]!.step(this.action.discrete ? acts[k]! : Float32Array.from(acts.slice(k, k + actDim)));
+        this.lastObs.set(res.obs as Float32Array, e * this.obsDim);
+      }
+      this.episodeActions[e] = acts.slice();
+    }
+    this.episodeReturns = state.episodeReturns.slice();
+    this.episodeLengths = state.episodeLengths.slice();
+    for (let i = 0; i < this.lastObs.length; i++) {
+      if (this.lastObs[i] !== Math.fround(state.lastObs[i]!)) {
+        throw new Error("resume: replaying the saved episode did not reproduce the saved observation (is the environment deterministic given its seed?)");
+      }
+    }
+  }
+
+  private bufferActions(envActions: Float32Array, n: number): Float32Array {
+    return this.toBufferActions ? this.toBufferActions(envActions, n) : envActions;
+  }
+
+  private resetEnv(e: number, seed: number): void {
+    const { obs } = this.envs[e]!.reset({ seed });
+    this.lastObs.set(obs as Float32Array, e * this.obsDim);
+    this.episodeSeeds[e] = seed;
+    this.episodeActions[e] = [];
+    this.episodeReturns[e] = 0;
+    this.episodeLengths[e] = 0;
+  }
+
+  private finishEpisode(e: number): void {
+    const s = this.stats;
+    s.recentReturns.push(this.episodeReturns[e]!);
+    s.recentLengths.push(this.episodeLengths[e]!);
+    if (s.recentReturns.length > 100) {
+      s.recentReturns.shift();
+      s.recentLengths.shift();
+    }
+    s.episodes++;
+  }
+}
+
+function checkRewards(rewards: ArrayLike<number>, n: number, guide: string): Float32Array {
+  if (rewards.length !== n) throw new Error(`guide "${guide}" returned ${rewards.length} rewards for ${n} transitions`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(rewards[i]!)) throw new Error(`guide "${guide}" returned a non-finite reward at index ${i}: ${rewards[i]}`);
+  }
+  return rewards instanceof Float32Array ? rewards : Float32Array.from(rewards);
+}
