@@ -13,7 +13,7 @@ import { LlmError } from "./errors.js";
 import { Llm } from "./llm.js";
 import { UsageLedger, type LlmBudget } from "./ledger.js";
 import { noticeOnce } from "./notice.js";
-import type { ModelPrice } from "./pricing.js";
+import { anthropicPrice, type ModelPrice } from "./pricing.js";
 import { AnthropicProvider } from "./providers/anthropic.js";
 import { OpenAiCompatibleProvider } from "./providers/openai-compatible.js";
 import { SurrogateProvider, type SurrogateQuality } from "./providers/surrogate.js";
@@ -106,6 +106,12 @@ export function createLlm(options: CreateLlmOptions = {}): Llm {
         ? new OpenAiCompatibleProvider(common)
         : new SurrogateProvider({ quality: options.quality, name: surrogateName(options) });
 
+  if (options.budget?.maxCostUsd !== undefined && name === "anthropic" && !options.price && !anthropicPrice(provider.model)) {
+    noticeOnce(
+      `budget-unpriced:${provider.model}`,
+      `guided-rl: model "${provider.model}" has no known price, so the dollar budget cannot stop it; pass price: {inputPerMTok, outputPerMTok} or a token budget`,
+    );
+  }
   const cache = typeof options.cache === "string" ? { mode: options.cache } : options.cache;
   const cachePath = cache?.path ?? (options.runDir !== undefined ? join(options.runDir, CASSETTE_FILE) : undefined);
   const transcriptPath =

@@ -27,7 +27,7 @@ export interface AnthropicProviderOptions {
   apiKey?: string;
   /** API root, e.g. a local fake server; default the SDK's (ANTHROPIC_BASE_URL or api.anthropic.com). */
   baseURL?: string;
-  /** Per-attempt timeout. Default 60 000 ms. */
+  /** Per-attempt timeout. Default 180 000 ms (a long code answer at ~60 tokens/s takes a minute). */
   timeoutMs?: number;
   retry?: RetryOptions;
   /** Calls in flight at once. Default 4. */
@@ -60,7 +60,7 @@ export class AnthropicProvider implements LlmClient {
     this.model = options.model ?? process.env.GUIDED_RL_MODEL ?? DEFAULT_ANTHROPIC_MODEL;
     this.#apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
     this.#baseURL = options.baseURL;
-    this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#timeoutMs = options.timeoutMs ?? 180_000;
     this.#retry = resolveRetryOptions(options.retry);
     this.#limit = new ConcurrencyLimit(options.maxConcurrency ?? 4);
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 1024;
