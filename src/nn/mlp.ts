@@ -8,6 +8,7 @@
  * local accumulators: y = x W^T + b forward; dW = dY^T X and dX = dY W through transposed scratch copies.
  */
 import { decodeFloat32, encodeFloat32 } from "./serialize.js";
+import { gemmABt } from "./gemm.js";
 import { orthogonal, torchDefaultUniform } from "./init.js";
 import type { Random } from "./random.js";
 
@@ -186,50 +187,22 @@ export class Mlp {
         const rowX = b * nin;
         for (let i = 0; i < nin; i++) xT[i * B + b] = x[rowX + i];
       }
-      // dW[j,i] += sum_b dT[j,b] xT[i,b];  db[j] += sum_b dT[j,b]
+      // dW (nout x nin) += dT (nout x B) * xT (nin x B)^T;  db[j] += sum_b dT[j,b]
       for (let j = 0; j < nout; j++) {
         const dj = j * B;
         let sb = 0;
         for (let b = 0; b < B; b++) sb += dT[dj + b];
         g[bo + j] += sb;
-        const wrow = wo + j * nin;
-        for (let i = 0; i < nin; i++) {
-          const xi = i * B;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let b = 0;
-          for (; b + 3 < B; b += 4) {
-            s0 += dT[dj + b] * xT[xi + b];
-            s1 += dT[dj + b + 1] * xT[xi + b + 1];
-            s2 += dT[dj + b + 2] * xT[xi + b + 2];
-            s3 += dT[dj + b + 3] * xT[xi + b + 3];
-          }
-          for (; b < B; b++) s0 += dT[dj + b] * xT[xi + b];
-          g[wrow + i] += s0 + s1 + s2 + s3;
-        }
       }
+      gemmABt(dT, 0, xT, 0, g, wo, nout, nin, B, true);
       if (l === 0 && !inputGrad) break;
       // dX[b,i] = sum_j delta[b,j] W[j,i] through wT (nin x nout)
       for (let j = 0; j < nout; j++) {
         const wrow = wo + j * nin;
         for (let i = 0; i < nin; i++) wT[i * nout + j] = p[wrow + i];
       }
-      for (let b = 0; b < B; b++) {
-        const rowD = b * nout;
-        const rowX = b * nin;
-        for (let i = 0; i < nin; i++) {
-          const wi = i * nout;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let j = 0;
-          for (; j + 3 < nout; j += 4) {
-            s0 += delta[rowD + j] * wT[wi + j];
-            s1 += delta[rowD + j + 1] * wT[wi + j + 1];
-            s2 += delta[rowD + j + 2] * wT[wi + j + 2];
-            s3 += delta[rowD + j + 3] * wT[wi + j + 3];
-          }
-          for (; j < nout; j++) s0 += delta[rowD + j] * wT[wi + j];
-          deltaPrev[rowX + i] = s0 + s1 + s2 + s3;
-        }
-      }
+      // dX (B x nin) = delta (B x nout) * wT (nin x nout)^T
+      gemmABt(delta, 0, wT, 0, deltaPrev, 0, B, nin, nout, false);
       if (l > 0) {
         // Through the hidden activation: x holds post-activation values of layer l.
         const n = B * nin;
@@ -312,22 +285,11 @@ export class Mlp {
       const out = ws.acts[l + 1];
       const wo = this.wOffset[l];
       const bo = this.bOffset[l];
+      // Y (B x nout) = X (B x nin) * W (nout x nin)^T + b
+      gemmABt(input, 0, p, wo, out, 0, B, nout, nin, false);
       for (let b = 0; b < B; b++) {
-        const rowX = b * nin;
-        const rowY = b * nout;
-        for (let j = 0; j < nout; j++) {
-          const w = wo + j * nin;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let i = 0;
-          for (; i + 3 < nin; i += 4) {
-            s0 += input[rowX + i] * p[w + i];
-            s1 += input[rowX + i + 1] * p[w + i + 1];
-            s2 += input[rowX + i + 2] * p[w + i + 2];
-            s3 += input[rowX + i + 3] * p[w + i + 3];
-          }
-          for (; i < nin; i++) s0 += input[rowX + i] * p[w + i];
-          out[rowY + j] = p[bo + j] + (s0 + s1 + s2 + s3);
-        }
+        const row = b * nout;
+        for (let j = 0; j < nout; j++) out[row + j] += p[bo + j];
       }
       if (l < L - 1) {
         const n = B * nout;
