@@ -41,6 +41,7 @@ export class Cassette {
   private readonly entries = new Map<string, CassetteEntry>();
   // Private field: console.log of a client must not print the key.
   readonly #secrets: readonly string[];
+  #folderReady = false;
 
   /** Loads `path` if it exists (later lines win for a repeated hash). `secrets` are redacted from what is written. */
   constructor(
@@ -79,7 +80,8 @@ export class Cassette {
   /** Record an entry (appended to the file at once, so a crashed run keeps what it paid for). */
   put(entry: CassetteEntry): void {
     this.entries.set(entry.hash, entry);
-    mkdirSync(dirname(this.path), { recursive: true });
+    if (!this.#folderReady) mkdirSync(dirname(this.path), { recursive: true });
+    this.#folderReady = true;
     appendFileSync(this.path, redact(JSON.stringify(entry), this.#secrets) + "\n");
   }
 }

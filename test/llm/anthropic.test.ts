@@ -197,6 +197,28 @@ describe("anthropic provider (real SDK, fake Messages API)", () => {
     assert.equal(s.byGuide.ultra!.outputTokens, 2);
   });
 
+  it("an unknown model costs 0 and warns once on stderr", async () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    const quiet = process.env.GUIDED_RL_QUIET;
+    delete process.env.GUIDED_RL_QUIET;
+    process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const llm = client({ model: "claude-future-9" });
+      server.script(
+        { body: anthropicMessage("a", { input_tokens: 1000, output_tokens: 1000 }, "claude-future-9") },
+        { body: anthropicMessage("b", { input_tokens: 1000, output_tokens: 1000 }, "claude-future-9") },
+      );
+      assert.equal((await llm.complete(ask)).costUsd, 0);
+      assert.equal((await llm.complete(ask)).costUsd, 0);
+    } finally {
+      process.stderr.write = write;
+      if (quiet !== undefined) process.env.GUIDED_RL_QUIET = quiet;
+    }
+    const warnings = written.filter((w) => w.includes('no price known for model "claude-future-9"'));
+    assert.equal(warnings.length, 1, written.join(""));
+  });
+
   it("without a key, a call that must reach the API fails with a clear config error", async () => {
     const saved = process.env.ANTHROPIC_API_KEY;
     delete process.env.ANTHROPIC_API_KEY;
