@@ -197,6 +197,17 @@ describe("anthropic provider (real SDK, fake Messages API)", () => {
     assert.equal(s.byGuide.ultra!.outputTokens, 2);
   });
 
+  it("a refused connection is retried, then reported as a connection failure", async () => {
+    const llm = client({ baseURL: "http://127.0.0.1:9", retry: { maxRetries: 1, initialDelayMs: 1 } });
+    await assert.rejects(llm.complete(ask), (e: unknown) => {
+      assert.ok(e instanceof LlmProviderError);
+      assert.equal(e.attempts, 2);
+      assert.equal(e.retryable, true);
+      assert.match(e.message, /connection failed after 2 attempts/);
+      return true;
+    });
+  });
+
   it("an unknown model costs 0 and warns once on stderr", async () => {
     const written: string[] = [];
     const write = process.stderr.write;
