@@ -11,7 +11,12 @@ export {
   type LlmProviderName,
 } from "./create.js";
 export { Llm, validateRequest, type LlmWrapperOptions, type ProviderExtras } from "./llm.js";
-export { AnthropicProvider, DEFAULT_ANTHROPIC_MODEL, type AnthropicProviderOptions } from "./providers/anthropic.js";
+export {
+  AnthropicProvider,
+  DEFAULT_ANTHROPIC_MODEL,
+  rejectsSamplingParameters,
+  type AnthropicProviderOptions,
+} from "./providers/anthropic.js";
 export {
   OpenAiCompatibleProvider,
   DEFAULT_OPENAI_COMPATIBLE_BASE_URL,

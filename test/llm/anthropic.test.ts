@@ -7,6 +7,7 @@ import {
   LlmMalformedResponseError,
   LlmProviderError,
   LlmTimeoutError,
+  rejectsSamplingParameters,
   type CreateLlmOptions,
 } from "../../src/llm/index.js";
 import { anthropicError, anthropicMessage, recordingSleep, startFakeServer, type FakeServer } from "./fake-servers.js";
@@ -57,6 +58,19 @@ describe("anthropic provider (real SDK, fake Messages API)", () => {
       messages: [{ role: "user", content: "Say hi." }],
       stop_sequences: ["\n\n"],
     });
+  });
+
+  it("sends temperature only to models that accept one (Opus 4.7+ and Claude 5 models answer it with 400)", async () => {
+    for (const m of ["claude-sonnet-5-5", "claude-sonnet-5", "claude-opus-4-7", "claude-opus-5-5", "claude-haiku-5-5", "claude-fable-5-1", "claude-mythos-preview"]) {
+      assert.equal(rejectsSamplingParameters(m), true, m);
+    }
+    for (const m of ["claude-sonnet-4-6", "claude-opus-4-20250514", "claude-opus-4-1", "claude-haiku-4-5-20251001", "claude-3-7-sonnet-latest", "claude-3-5-haiku"]) {
+      assert.equal(rejectsSamplingParameters(m), false, m);
+    }
+    await client().complete({ ...ask, temperature: 0 });
+    await client({ model: "claude-sonnet-4-6" }).complete({ ...ask, temperature: 0 });
+    assert.equal((server.requests[0]!.body as Record<string, unknown>).temperature, undefined);
+    assert.equal((server.requests[1]!.body as Record<string, unknown>).temperature, 0);
   });
 
   it("429 with retry-after: waits what the server asks, then succeeds", async () => {

@@ -13,6 +13,7 @@ import {
   LlmTimeoutError,
   redact,
 } from "../errors.js";
+import { noticeOnce } from "../notice.js";
 import { anthropicCost, anthropicPrice, costAt, type ModelPrice } from "../pricing.js";
 import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure, type RetryOptions } from "../retry.js";
 import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
@@ -36,6 +37,21 @@ export interface AnthropicProviderOptions {
   defaultMaxTokens?: number;
   /** Price override, for models missing from the table. */
   price?: ModelPrice;
+}
+
+/**
+ * Whether a model answers a non-default temperature / top_p / top_k with HTTP 400: Claude Opus 4.7 and
+ * later, every Claude 5 model (Opus, Sonnet, Haiku, Fable, Mythos) and Mythos Preview. Expressed as a
+ * version cutoff so a new model of a later version is covered without a list update.
+ */
+export function rejectsSamplingParameters(model: string): boolean {
+  if (model.startsWith("claude-mythos-preview")) return true;
+  const m = /^claude-(?:opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d+))?/.exec(model);
+  if (!m) return false;
+  const major = Number(m[1]);
+  // An 8-digit second part is a snapshot date (claude-opus-4-20250514), not a minor version.
+  const minor = m[2] !== undefined && m[2].length < 8 ? Number(m[2]) : 0;
+  return major >= 5 || (major === 4 && minor >= 7);
 }
 
 /** Retry on rate limits, timeouts/conflicts, server errors and 529 overloaded. */
@@ -108,9 +124,19 @@ export class AnthropicProvider implements LlmClient {
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
     };
     if (request.system !== undefined) body.system = request.system;
-    // SDK 1.x dropped `temperature` from its types (deprecated by the API for newer models); it is still
-    // sent as given when a request sets it, and the API's own 400 explains if the model refuses it.
-    if (request.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = request.temperature;
+    // SDK 1.x dropped `temperature` from its types: Opus 4.7+, the Claude 5 models and later answer a
+    // non-default temperature with HTTP 400. Guides ask for temperature 0 (as the papers did); for those
+    // models it is left out (said once on stderr), for older ones it is sent as given.
+    if (request.temperature !== undefined) {
+      if (rejectsSamplingParameters(this.model)) {
+        noticeOnce(
+          `temperature:${this.model}`,
+          `guided-rl: ${this.model} does not accept a temperature; requests are sent without one (its own sampling applies)`,
+        );
+      } else {
+        (body as unknown as Record<string, unknown>).temperature = request.temperature;
+      }
+    }
     if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
 
     return this.#limit.run(async () => {
