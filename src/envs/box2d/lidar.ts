@@ -19,6 +19,12 @@ export class StaticGeometry {
   private ex2: Float64Array = new Float64Array(0);
   private ey2: Float64Array = new Float64Array(0);
   private eMinX: Float64Array = new Float64Array(0);
+  // Per edge, as b2EdgeShape::RayCast derives them: e = v2 - v1, its unit normal, and dot(e, e).
+  private eex: Float64Array = new Float64Array(0);
+  private eey: Float64Array = new Float64Array(0);
+  private enx: Float64Array = new Float64Array(0);
+  private eny: Float64Array = new Float64Array(0);
+  private err: Float64Array = new Float64Array(0);
   private eMaxWidth = 0;
   private polys: Array<{ minX: number; maxX: number; vx: number[]; vy: number[]; nx: number[]; ny: number[] }> = [];
   private pendingEdges: number[][] = [];
@@ -63,6 +69,11 @@ export class StaticGeometry {
     this.ex2 = new Float64Array(n);
     this.ey2 = new Float64Array(n);
     this.eMinX = new Float64Array(n);
+    this.eex = new Float64Array(n);
+    this.eey = new Float64Array(n);
+    this.enx = new Float64Array(n);
+    this.eny = new Float64Array(n);
+    this.err = new Float64Array(n);
     this.eMaxWidth = 0;
     for (let i = 0; i < n; i++) {
       const [x1, y1, x2, y2] = edges[i]!;
@@ -71,6 +82,14 @@ export class StaticGeometry {
       this.ex2[i] = x2!;
       this.ey2[i] = y2!;
       this.eMinX[i] = Math.min(x1!, x2!);
+      const ex = fr(x2! - x1!);
+      const ey = fr(y2! - y1!);
+      const [nx, ny] = normalize(ey, -ex);
+      this.eex[i] = ex;
+      this.eey[i] = ey;
+      this.enx[i] = nx;
+      this.eny[i] = ny;
+      this.err[i] = fr(fr(ex * ex) + fr(ey * ey));
       this.eMaxWidth = Math.max(this.eMaxWidth, Math.abs(x2! - x1!));
     }
     this.polys.sort((a, b) => a.minX - b.minX);
@@ -96,7 +115,7 @@ export class StaticGeometry {
     let i = upperBound(minX, hi) - 1;
     const stop = lo - this.eMaxWidth - 1e-6;
     for (; i >= 0 && minX[i]! >= stop; i--) {
-      const t = edgeRayCast(this.ex1[i]!, this.ey1[i]!, this.ex2[i]!, this.ey2[i]!, p1x, p1y, dx, dy, best);
+      const t = this.edgeRayCast(i, p1x, p1y, dx, dy, best);
       if (t < best) best = t;
     }
     for (const poly of this.polys) {
@@ -107,7 +126,28 @@ export class StaticGeometry {
     }
     return best;
   }
+
+  /** b2EdgeShape::RayCast (two-sided) against edge i; returns the hit fraction or Infinity. */
+  private edgeRayCast(i: number, p1x: number, p1y: number, dx: number, dy: number, maxFraction: number): number {
+    const v1x = this.ex1[i]!;
+    const v1y = this.ey1[i]!;
+    const nx = this.enx[i]!;
+    const ny = this.eny[i]!;
+    const numerator = fr(fr(nx * fr(v1x - p1x)) + fr(ny * fr(v1y - p1y)));
+    const denominator = fr(fr(nx * dx) + fr(ny * dy));
+    if (denominator === 0) return Infinity;
+    const t = fr(numerator / denominator);
+    if (t < 0 || maxFraction < t) return Infinity;
+    const qx = fr(p1x + fr(t * dx));
+    const qy = fr(p1y + fr(t * dy));
+    const rr = this.err[i]!;
+    if (rr === 0) return Infinity;
+    const s = fr(fr(fr(fr(qx - v1x) * this.eex[i]!) + fr(fr(qy - v1y) * this.eey[i]!)) / rr);
+    if (s < 0 || 1 < s) return Infinity;
+    return t;
+  }
 }
+
 
 /** Index of the first element > value in a sorted array. */
 function upperBound(a: Float64Array, value: number): number {
@@ -126,35 +166,6 @@ function normalize(x: number, y: number): [number, number] {
   if (length < 1.1920928955078125e-7) return [x, y];
   const inv = fr(1 / length);
   return [fr(x * inv), fr(y * inv)];
-}
-
-/** b2EdgeShape::RayCast (two-sided) on a static edge; returns the hit fraction or Infinity. */
-function edgeRayCast(
-  v1x: number,
-  v1y: number,
-  v2x: number,
-  v2y: number,
-  p1x: number,
-  p1y: number,
-  dx: number,
-  dy: number,
-  maxFraction: number,
-): number {
-  const ex = fr(v2x - v1x);
-  const ey = fr(v2y - v1y);
-  const [nx, ny] = normalize(ey, -ex);
-  const numerator = fr(fr(nx * fr(v1x - p1x)) + fr(ny * fr(v1y - p1y)));
-  const denominator = fr(fr(nx * dx) + fr(ny * dy));
-  if (denominator === 0) return Infinity;
-  const t = fr(numerator / denominator);
-  if (t < 0 || maxFraction < t) return Infinity;
-  const qx = fr(p1x + fr(t * dx));
-  const qy = fr(p1y + fr(t * dy));
-  const rr = fr(fr(ex * ex) + fr(ey * ey));
-  if (rr === 0) return Infinity;
-  const s = fr(fr(fr(fr(qx - v1x) * ex) + fr(fr(qy - v1y) * ey)) / rr);
-  if (s < 0 || 1 < s) return Infinity;
-  return t;
 }
 
 /** b2PolygonShape::RayCast on a static polygon (identity transform); returns the hit fraction or Infinity. */

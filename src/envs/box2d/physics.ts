@@ -190,95 +190,113 @@ export interface BodyOptions {
   angle?: number;
 }
 
+/**
+ * Definitions and shapes reused for every body and fixture made with this module: Box2D copies them on
+ * creation, so one of each suffices, and a reset that builds ~200 terrain fixtures makes a few wasm calls
+ * per fixture instead of a dozen allocations.
+ */
+interface Scratch {
+  module: Box2DModule;
+  bodyDef: Box2D.b2BodyDef;
+  fixtureDef: Box2D.b2FixtureDef;
+  filter: Box2D.b2Filter;
+  polygon: Box2D.b2PolygonShape;
+  edge: Box2D.b2EdgeShape;
+  circle: Box2D.b2CircleShape;
+  v: [Box2D.b2Vec2, Box2D.b2Vec2];
+  /** Room for 8 vertices (b2_maxPolygonVertices) for b2PolygonShape::Set. */
+  vertexBuffer: number;
+}
+
+let scratchState: Scratch | undefined;
+
+function scratchDefs(): Scratch {
+  const B = box2d();
+  if (scratchState?.module === B) return scratchState;
+  const fixtureDef = new B.b2FixtureDef();
+  scratchState = {
+    module: B,
+    bodyDef: new B.b2BodyDef(),
+    fixtureDef,
+    filter: fixtureDef.get_filter(),
+    polygon: new B.b2PolygonShape(),
+    edge: new B.b2EdgeShape(),
+    circle: new B.b2CircleShape(),
+    v: [new B.b2Vec2(0, 0), new B.b2Vec2(0, 0)],
+    vertexBuffer: B._malloc(8 * 8),
+  };
+  return scratchState;
+}
+
 /** Creates a body (pybox2d's CreateStaticBody / CreateDynamicBody). */
 export function createBody(world: Box2D.b2World, opts: BodyOptions): Box2D.b2Body {
   const B = box2d();
-  const def = new B.b2BodyDef();
-  def.set_type(opts.type === "static" ? B.b2_staticBody : B.b2_dynamicBody);
-  const p = new B.b2Vec2(opts.x ?? 0, opts.y ?? 0);
-  def.set_position(p);
-  def.set_angle(opts.angle ?? 0);
-  const body = world.CreateBody(def);
-  B.destroy(p);
-  B.destroy(def);
+  const { bodyDef, v } = scratchDefs();
+  bodyDef.set_type(opts.type === "static" ? B.b2_staticBody : B.b2_dynamicBody);
+  v[0].Set(opts.x ?? 0, opts.y ?? 0);
+  bodyDef.set_position(v[0]);
+  bodyDef.set_angle(opts.angle ?? 0);
+  const body = world.CreateBody(bodyDef);
   track(world, B.b2Body, body);
+  worldOf.set(body, world);
   return body;
 }
 
+/** The world each body made by `createBody` belongs to (to track its fixtures' wrappers). */
+const worldOf = new WeakMap<Box2D.b2Body, Box2D.b2World>();
+
 function attach(body: Box2D.b2Body, shape: Box2D.b2Shape, opts: FixtureOptions): Box2D.b2Fixture {
   const B = box2d();
-  const def = new B.b2FixtureDef();
+  const { fixtureDef: def, filter } = scratchDefs();
   def.set_shape(shape);
   def.set_density(opts.density ?? 0);
   def.set_friction(opts.friction ?? 0.2);
   def.set_restitution(opts.restitution ?? 0);
-  const filter = def.get_filter();
   filter.set_categoryBits(opts.categoryBits ?? 0x0001);
   filter.set_maskBits(opts.maskBits ?? 0xffff);
   filter.set_groupIndex(0);
   const fixture = body.CreateFixture(def);
-  B.destroy(def);
-  track(body.GetWorld(), B.b2Fixture, fixture);
+  const world = worldOf.get(body);
+  if (world) track(world, B.b2Fixture, fixture);
   return fixture;
 }
 
 /** Adds a convex polygon fixture (Box2D computes the hull and orders it counter-clockwise, as pybox2d does). */
-export function addPolygon(body: Box2D.b2Body, vertices: Points, opts: FixtureOptions = {}): Box2D.b2Fixture {
+export function addPolygon(body: Box2D.b2Body, vertices: Points, opts: FixtureOptions = {}): void {
   const B = box2d();
   const n = vertices.length;
-  const buf = B._malloc(8 * n);
+  if (n < 3 || n > 8) throw new RangeError(`addPolygon: a Box2D polygon has 3..8 vertices, got ${n}`);
+  const { polygon, vertexBuffer } = scratchDefs();
   const f = B.HEAPF32;
   for (let i = 0; i < n; i++) {
-    f[(buf >> 2) + 2 * i] = vertices[i]![0];
-    f[(buf >> 2) + 2 * i + 1] = vertices[i]![1];
+    f[(vertexBuffer >> 2) + 2 * i] = vertices[i]![0];
+    f[(vertexBuffer >> 2) + 2 * i + 1] = vertices[i]![1];
   }
-  const shape = new B.b2PolygonShape();
-  shape.Set(buf, n);
-  B._free(buf);
-  const fixture = attach(body, shape, opts);
-  B.destroy(shape);
-  return fixture;
+  polygon.Set(vertexBuffer, n);
+  attach(body, polygon, opts);
 }
 
 /** Adds a box fixture with half-extents hx, hy centred on the body (pybox2d's `polygonShape(box=(hx, hy))`). */
-export function addBox(body: Box2D.b2Body, hx: number, hy: number, opts: FixtureOptions = {}): Box2D.b2Fixture {
-  const B = box2d();
-  const shape = new B.b2PolygonShape();
-  shape.SetAsBox(hx, hy);
-  const fixture = attach(body, shape, opts);
-  B.destroy(shape);
-  return fixture;
+export function addBox(body: Box2D.b2Body, hx: number, hy: number, opts: FixtureOptions = {}): void {
+  const { polygon } = scratchDefs();
+  polygon.SetAsBox(hx, hy);
+  attach(body, polygon, opts);
 }
 
 /** Adds a two-sided edge fixture from (x1, y1) to (x2, y2). */
-export function addEdge(
-  body: Box2D.b2Body,
-  x1: number,
-  y1: number,
-  x2: number,
-  y2: number,
-  opts: FixtureOptions = {},
-): Box2D.b2Fixture {
-  const B = box2d();
-  const a = new B.b2Vec2(x1, y1);
-  const b = new B.b2Vec2(x2, y2);
-  const shape = new B.b2EdgeShape();
-  shape.SetTwoSided(a, b);
-  B.destroy(a);
-  B.destroy(b);
-  const fixture = attach(body, shape, opts);
-  B.destroy(shape);
-  return fixture;
+export function addEdge(body: Box2D.b2Body, x1: number, y1: number, x2: number, y2: number, opts: FixtureOptions = {}): void {
+  const { edge, v } = scratchDefs();
+  v[0].Set(x1, y1);
+  v[1].Set(x2, y2);
+  edge.SetTwoSided(v[0], v[1]);
+  attach(body, edge, opts);
 }
 
 /** Adds a circle fixture centred on the body. */
-export function addCircle(body: Box2D.b2Body, radius: number, opts: FixtureOptions = {}): Box2D.b2Fixture {
-  const B = box2d();
-  const shape = new B.b2CircleShape();
-  shape.set_m_radius(radius);
-  const fixture = attach(body, shape, opts);
-  B.destroy(shape);
-  return fixture;
+export function addCircle(body: Box2D.b2Body, radius: number, opts: FixtureOptions = {}): void {
+  const { circle } = scratchDefs();
+  circle.set_m_radius(radius);
+  attach(body, circle, opts);
 }
 
 export interface RevoluteOptions {
@@ -326,31 +344,17 @@ export function createRevoluteJoint(
   return joint;
 }
 
-/** Applies a force at the centre of mass (allocation-free scratch vector per module). */
+/** Applies a force at the centre of mass, waking the body (pybox2d's `ApplyForceToCenter(f, True)`). */
 export function applyForceToCenter(body: Box2D.b2Body, fx: number, fy: number): void {
-  const v = scratch(0);
-  v.Set(fx, fy);
-  body.ApplyForceToCenter(v, true);
+  const { v } = scratchDefs();
+  v[0].Set(fx, fy);
+  body.ApplyForceToCenter(v[0], true);
 }
 
-/** Applies a linear impulse at a world point. */
+/** Applies a linear impulse at a world point, waking the body. */
 export function applyLinearImpulse(body: Box2D.b2Body, ix: number, iy: number, px: number, py: number): void {
-  const v = scratch(0);
-  const p = scratch(1);
-  v.Set(ix, iy);
-  p.Set(px, py);
-  body.ApplyLinearImpulse(v, p, true);
-}
-
-let scratchModule: Box2DModule | undefined;
-let scratchVecs: Box2D.b2Vec2[] = [];
-
-/** Two module-lifetime b2Vec2 used to pass arguments; never handed to Box2D to keep. */
-function scratch(i: 0 | 1): Box2D.b2Vec2 {
-  const B = box2d();
-  if (scratchModule !== B) {
-    scratchVecs = [new B.b2Vec2(0, 0), new B.b2Vec2(0, 0)];
-    scratchModule = B;
-  }
-  return scratchVecs[i]!;
+  const { v } = scratchDefs();
+  v[0].Set(ix, iy);
+  v[1].Set(px, py);
+  body.ApplyLinearImpulse(v[0], v[1], true);
 }
