@@ -73,6 +73,11 @@ export class Sandbox {
     return sb;
   }
 
+  /** Process id of the current sandbox process (diagnostics, benchmarks). */
+  get pid(): number | undefined {
+    return this.child?.exited === false ? this.child.process.pid : undefined;
+  }
+
   /** How many times the sandbox process was killed (timeout, memory) and started again. */
   get restarts(): number {
     return this.restartCount;
