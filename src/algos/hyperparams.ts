@@ -1,0 +1,49 @@
+/**
+ * rl-zoo hyperparameters shipped in data/hyperparams/<algo>.json (camelCase SB3 names), split into
+ * run settings (nEnvs, nTimesteps, normalize) and algorithm options.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { packagePath } from "../core/paths.js";
+
+export type AlgoName = "ppo" | "a2c" | "dqn" | "sac";
+export const ALGORITHMS: readonly AlgoName[] = ["ppo", "a2c", "dqn", "sac"];
+
+export interface ResolvedHyperparams {
+  nEnvs: number;
+  /** rl-zoo's n_timesteps, when the settings come from the zoo. */
+  nTimesteps?: number;
+  /** Algorithm options (normalize and policyKwargs included). */
+  options: Record<string, unknown>;
+  /** Keys the zoo file has but this package does not implement (e.g. gSDE), dropped. */
+  dropped: string[];
+  source: "zoo" | "default";
+}
+
+/** Keys rl-zoo uses that this package does not implement. */
+const UNSUPPORTED = ["useSde", "sdeSampleFreq"];
+
+/** All zoo settings of one algorithm: env id -> settings. */
+export function zooTable(algo: AlgoName): Record<string, Record<string, unknown>> {
+  const file = packagePath("data", "hyperparams", `${algo}.json`);
+  if (!existsSync(file)) throw new Error(`no rl-zoo hyperparameters for ${algo} (${file})`);
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+/**
+ * Settings for `algo` on `envId`: rl-zoo's (`"zoo"`, an error when the zoo has none for that env) or
+ * SB3's defaults with one env (`"default"`).
+ */
+export function resolveHyperparams(algo: AlgoName, envId: string, source: "zoo" | "default"): ResolvedHyperparams {
+  if (!ALGORITHMS.includes(algo)) throw new Error(`unknown algorithm "${algo}" (${ALGORITHMS.join(", ")})`);
+  if (source === "default") return { nEnvs: 1, options: {}, dropped: [], source };
+  const table = zooTable(algo);
+  const entry = table[envId];
+  if (!entry) {
+    throw new Error(`rl-zoo has no ${algo} hyperparameters for ${envId} here (have: ${Object.keys(table).join(", ")}); use --hyperparams default`);
+  }
+  const { nEnvs, nTimesteps, policy, ...rest } = entry as { nEnvs?: number; nTimesteps?: number; policy?: string } & Record<string, unknown>;
+  if (policy !== undefined && policy !== "MlpPolicy") throw new Error(`${algo}/${envId}: policy ${policy} is not supported (MlpPolicy only)`);
+  const dropped = UNSUPPORTED.filter((k) => k in rest);
+  for (const k of dropped) delete rest[k];
+  return { nEnvs: nEnvs ?? 1, nTimesteps, options: rest, dropped, source };
+}

@@ -1,0 +1,280 @@
+/**
+ * A training run in one folder, `runs/<id>/`:
+ *
+ *   config.json      what was asked (algorithm, env, seed, steps, hyperparameters, evaluation settings)
+ *   metrics.jsonl    one JSON line per training phase ({"type":"train",...}) and per evaluation
+ *                    ({"type":"eval",...}); an {"type":"error",...} line if training stopped on a NaN loss
+ *   checkpoint/      the algorithm's checkpoint (weights, optimiser, normaliser statistics, generators,
+ *                    counters, environments' episode seeds and actions), written atomically
+ *   result.json      the final evaluation and throughput, once the run finished
+ *
+ * `trainRun({... resume: true})` continues a killed run from its checkpoint: metrics written after the
+ * checkpoint are dropped and redone, so the folder ends exactly as an uninterrupted run's (same numbers;
+ * only wall-clock fields differ).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Env } from "../core/env.js";
+import { makeAsync } from "../core/index.js";
+import { NonFiniteLossError, type TrainingCallback, type TrainingProgress } from "./callbacks.js";
+import { type EvaluationResult, evaluatePolicy } from "./evaluate.js";
+import { type AlgoName, resolveHyperparams } from "./hyperparams.js";
+import { type TrainableModel, algorithmModule, checkCombination } from "./registry.js";
+import type { Guide } from "./seams.js";
+
+export interface RunOptions {
+  env: string;
+  algo: AlgoName;
+  seed?: number;
+  /** Env steps to train; default: rl-zoo's n_timesteps (zoo settings) or 100k. */
+  totalTimesteps?: number;
+  /** "zoo" (rl-zoo's settings for this env; default) or "default" (SB3 defaults, 1 env). */
+  hyperparams?: "zoo" | "default";
+  /** Options overriding the chosen hyperparameters (SB3 names, camelCase), and `nEnvs`. */
+  overrides?: Record<string, unknown>;
+  /** Run folder; default runs/<algo>-<env>-s<seed>. */
+  out?: string;
+  /** Continue from the folder's checkpoint. */
+  resume?: boolean;
+  /** Evaluate every this many env steps (default 10k) on `nEvalEpisodes` episodes (default 5). */
+  evalFreq?: number;
+  nEvalEpisodes?: number;
+  /** Also evaluate with sampled actions (logged as `stochastic` eval lines). */
+  evalStochastic?: boolean;
+  /** Checkpoint every this many env steps (default: evalFreq) and at the end. */
+  checkpointFreq?: number;
+  guide?: Guide;
+  /** Called after every training phase (progress bars). */
+  onProgress?: (p: RunProgress) => void;
+  /** Extra callback; return false to stop (the run can later be resumed). */
+  callback?: TrainingCallback;
+}
+
+export interface RunProgress extends TrainingProgress {
+  /** Env steps per second of training (rollouts + updates, evaluations excluded) in this process. */
+  stepsPerSecond: number;
+  lastEval?: EvalRecord;
+}
+
+export interface EvalRecord extends EvaluationResult {
+  type: "eval";
+  step: number;
+}
+
+export interface RunResult {
+  dir: string;
+  algo: AlgoName;
+  env: string;
+  seed: number;
+  numTimesteps: number;
+  finalEval: EvalRecord;
+  evals: EvalRecord[];
+  /** Env steps per second of training in this process (evaluation excluded). */
+  stepsPerSecond: number;
+  trainSeconds: number;
+  collectSeconds?: number;
+  updateSeconds?: number;
+  wallSeconds: number;
+  stopped: boolean;
+}
+
+export interface RunConfig {
+  algo: AlgoName;
+  env: string;
+  seed: number;
+  totalTimesteps: number;
+  hyperparams: "zoo" | "default";
+  nEnvs: number;
+  options: Record<string, unknown>;
+  droppedZooKeys: string[];
+  evalFreq: number;
+  nEvalEpisodes: number;
+  evalStochastic: boolean;
+  checkpointFreq: number;
+  guide: string | null;
+}
+
+/** Reads and writes the files of a run folder. */
+export class RunDir {
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+  }
+  get configPath(): string {
+    return join(this.dir, "config.json");
+  }
+  get metricsPath(): string {
+    return join(this.dir, "metrics.jsonl");
+  }
+  get checkpointDir(): string {
+    return join(this.dir, "checkpoint");
+  }
+  hasCheckpoint(): boolean {
+    return existsSync(this.checkpointDir) && readdirSync(this.checkpointDir).some((f) => f.endsWith(".json"));
+  }
+  writeJSON(name: string, value: unknown): void {
+    mkdirSync(this.dir, { recursive: true });
+    const file = join(this.dir, name);
+    writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2) + "\n");
+    renameSync(`${file}.tmp`, file);
+  }
+  readJSON<T>(name: string): T {
+    const file = join(this.dir, name);
+    try {
+      return JSON.parse(readFileSync(file, "utf8")) as T;
+    } catch (err) {
+      throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+    }
+  }
+  append(record: Record<string, unknown>): void {
+    appendFileSync(this.metricsPath, JSON.stringify(record, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v)) + "\n");
+  }
+  /** All metric records, in order. */
+  metrics(): Record<string, unknown>[] {
+    if (!existsSync(this.metricsPath)) return [];
+    return readFileSync(this.metricsPath, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l));
+  }
+  /** Drops metric records written after env step `step` (a resumed run redoes them). */
+  truncateMetricsAfter(step: number): void {
+    const keep = this.metrics().filter((r) => typeof r.step !== "number" || (r.step as number) <= step);
+    writeFileSync(this.metricsPath, keep.map((r) => JSON.stringify(r) + "\n").join(""));
+  }
+}
+
+/** Creates `n` copies of an env for training (Box2D envs are loaded first). */
+export async function makeEnvs(id: string, n: number): Promise<Env[]> {
+  const envs: Env[] = [];
+  for (let i = 0; i < n; i++) envs.push(await makeAsync(id, { disableEnvChecker: true }));
+  return envs;
+}
+
+function sameConfig(a: RunConfig, b: RunConfig): string | null {
+  for (const k of ["algo", "env", "seed", "hyperparams", "nEnvs", "evalFreq", "nEvalEpisodes", "evalStochastic", "checkpointFreq"] as const) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return `${k}: ${JSON.stringify(a[k])} in the folder, ${JSON.stringify(b[k])} now`;
+  }
+  if (JSON.stringify(a.options) !== JSON.stringify(b.options)) return "hyperparameters differ from the folder's config.json";
+  return null;
+}
+
+/** Trains one algorithm on one env into a run folder; resumable. */
+export async function trainRun(opts: RunOptions): Promise<RunResult> {
+  const algo = opts.algo;
+  const seed = opts.seed ?? 0;
+  const source = opts.hyperparams ?? "zoo";
+  const hp = resolveHyperparams(algo, opts.env, source);
+  const { nEnvs: nEnvsOverride, ...overrideOptions } = opts.overrides ?? {};
+  const nEnvs = (nEnvsOverride as number | undefined) ?? hp.nEnvs;
+  const options = { ...hp.options, ...overrideOptions, seed };
+  const totalTimesteps = opts.totalTimesteps ?? hp.nTimesteps ?? 100_000;
+  if (!(Number.isInteger(totalTimesteps) && totalTimesteps > 0)) throw new Error(`steps must be a positive integer, got ${totalTimesteps}`);
+  const evalFreq = opts.evalFreq ?? 10_000;
+  const config: RunConfig = {
+    algo, env: opts.env, seed, totalTimesteps, hyperparams: source, nEnvs, options: JSON.parse(JSON.stringify(options)),
+    droppedZooKeys: hp.dropped, evalFreq, nEvalEpisodes: opts.nEvalEpisodes ?? 5, evalStochastic: opts.evalStochastic ?? false,
+    checkpointFreq: opts.checkpointFreq ?? evalFreq, guide: opts.guide?.name ?? null,
+  };
+  const run = new RunDir(opts.out ?? join("runs", `${algo}-${opts.env}-s${seed}`));
+
+  const envs = await makeEnvs(opts.env, nEnvs);
+  checkCombination(algo, opts.env, envs[0]);
+  const module = await algorithmModule(algo);
+  const modelOptions = { ...options, ...(opts.guide ? { guide: opts.guide } : {}) };
+  let model: TrainableModel;
+  let evals: EvalRecord[] = [];
+  if (opts.resume && run.hasCheckpoint()) {
+    const saved = run.readJSON<RunConfig>("config.json");
+    const diff = sameConfig(saved, config);
+    if (diff) throw new Error(`--resume: the run in ${run.dir} was made with different settings (${diff})`);
+    try {
+      model = await module.load(run.checkpointDir, envs, modelOptions);
+    } catch (err) {
+      throw new Error(`--resume: unreadable checkpoint in ${run.checkpointDir}: ${(err as Error).message}`);
+    }
+    run.truncateMetricsAfter(model.numTimesteps);
+    evals = run.metrics().filter((r) => r.type === "eval" && r.deterministic !== false) as unknown as EvalRecord[];
+    run.writeJSON("config.json", { ...config, totalTimesteps });
+  } else {
+    if (existsSync(run.configPath) && !opts.resume) {
+      throw new Error(`run folder ${run.dir} already holds a run; pass --resume to continue it or choose another --out`);
+    }
+    mkdirSync(run.dir, { recursive: true });
+    run.writeJSON("config.json", config);
+    writeFileSync(run.metricsPath, "");
+    model = await module.create(envs, modelOptions);
+  }
+
+  const evalEnv = await makeAsync(opts.env);
+  const evaluate = (step: number, deterministic: boolean): EvalRecord => {
+    const r = evaluatePolicy(model, evalEnv, { nEvalEpisodes: config.nEvalEpisodes, deterministic, seed: seed + 1000 });
+    const rec: EvalRecord = { type: "eval", step, ...r };
+    run.append({ ...rec });
+    return rec;
+  };
+
+  const t0 = performance.now();
+  const startSteps = model.numTimesteps;
+  let trainMs = 0;
+  let phaseStart = performance.now();
+  let lastEval: EvalRecord | undefined = evals[evals.length - 1];
+  let prevStep = model.numTimesteps;
+  let stopped = false;
+  const callback: TrainingCallback = async (p) => {
+    trainMs += performance.now() - phaseStart;
+    const step = p.numTimesteps;
+    const sps = ((step - startSteps) * 1000) / Math.max(trainMs, 1e-9);
+    run.append({
+      type: "train", step, episodes: p.episodes, epRewMean: p.epRewMean, epLenMean: p.epLenMean, nUpdates: p.nUpdates,
+      ...p.metrics, ...(p.guideMetrics ? { guide: p.guideMetrics } : {}), wallSeconds: (performance.now() - t0) / 1000,
+    });
+    if (Math.floor(step / evalFreq) > Math.floor(prevStep / evalFreq)) {
+      lastEval = evaluate(step, true);
+      evals.push(lastEval);
+      if (config.evalStochastic) evaluate(step, false);
+    }
+    if (Math.floor(step / config.checkpointFreq) > Math.floor(prevStep / config.checkpointFreq)) model.save(run.checkpointDir);
+    prevStep = step;
+    opts.onProgress?.({ ...p, stepsPerSecond: sps, ...(lastEval ? { lastEval } : {}) });
+    const keepGoing = opts.callback ? await opts.callback(p) : undefined;
+    phaseStart = performance.now();
+    if (keepGoing === false) {
+      stopped = true;
+      return false;
+    }
+    return true;
+  };
+
+  try {
+    await model.learn({ totalTimesteps, callback });
+  } catch (err) {
+    if (err instanceof NonFiniteLossError) {
+      run.append({ type: "error", step: err.numTimesteps, error: err.message, lossName: err.lossName, lastFiniteMetrics: err.lastFiniteMetrics });
+      run.writeJSON("error.json", { step: err.numTimesteps, error: err.message, lastFiniteMetrics: err.lastFiniteMetrics });
+    }
+    evalEnv.close();
+    model.close?.();
+    model.dispose?.();
+    throw err;
+  }
+  let finalEval = lastEval;
+  if (!stopped && (!finalEval || finalEval.step !== model.numTimesteps)) {
+    finalEval = evaluate(model.numTimesteps, true);
+    evals.push(finalEval);
+  }
+  if (!stopped) model.save(run.checkpointDir);
+  const m = model as unknown as { collectSeconds?: number; updateSeconds?: number };
+  const result: RunResult = {
+    dir: run.dir, algo, env: opts.env, seed, numTimesteps: model.numTimesteps,
+    finalEval: finalEval ?? evaluate(model.numTimesteps, true),
+    evals, stepsPerSecond: ((model.numTimesteps - startSteps) * 1000) / Math.max(trainMs, 1e-9), trainSeconds: trainMs / 1000,
+    ...(m.collectSeconds !== undefined ? { collectSeconds: m.collectSeconds, updateSeconds: m.updateSeconds } : {}),
+    wallSeconds: (performance.now() - t0) / 1000, stopped,
+  };
+  if (!stopped) run.writeJSON("result.json", result);
+  evalEnv.close();
+  model.close?.();
+  model.dispose?.();
+  return result;
+}

@@ -1,0 +1,161 @@
+/**
+ * Observation and reward normalisation with Stable-Baselines3's VecNormalize semantics (rl-zoo's
+ * `normalize: true`): running mean/var of observations over every env step (clip 10), rewards divided by
+ * the running std of the discounted return (clip 10), epsilon 1e-8, initial count 1e-4.
+ *
+ * Split in two so the reward seam can change rewards before they are normalised: observations are
+ * normalised as they arrive; a rollout's rewards are normalised after collection, in time order, which
+ * updates the statistics exactly as SB3 does step by step.
+ */
+
+/** Running mean and variance (parallel algorithm), SB3's RunningMeanStd. */
+export class RunningMeanStd {
+  mean: Float64Array;
+  var: Float64Array;
+  count: number;
+
+  constructor(readonly size: number, epsilon = 1e-4) {
+    this.mean = new Float64Array(size);
+    this.var = new Float64Array(size).fill(1);
+    this.count = epsilon;
+  }
+
+  /** Updates with `batch` rows of `x` (batch x size). */
+  update(x: ArrayLike<number>, batch: number): void {
+    const k = this.size;
+    const bm = new Float64Array(k);
+    const bv = new Float64Array(k);
+    for (let b = 0; b < batch; b++) for (let i = 0; i < k; i++) bm[i] += x[b * k + i];
+    for (let i = 0; i < k; i++) bm[i] /= batch;
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < k; i++) {
+        const d = x[b * k + i] - bm[i];
+        bv[i] += d * d;
+      }
+    }
+    for (let i = 0; i < k; i++) bv[i] /= batch;
+    const tot = this.count + batch;
+    for (let i = 0; i < k; i++) {
+      const delta = bm[i] - this.mean[i];
+      const m2 = this.var[i] * this.count + bv[i] * batch + (delta * delta * this.count * batch) / tot;
+      this.mean[i] = this.mean[i] + (delta * batch) / tot;
+      this.var[i] = m2 / tot;
+    }
+    this.count = tot;
+  }
+
+  toJSON(): { mean: number[]; var: number[]; count: number } {
+    return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
+  }
+
+  load(s: { mean: number[]; var: number[]; count: number }): void {
+    if (!s || s.mean?.length !== this.size || s.var?.length !== this.size) {
+      throw new Error(`normaliser statistics have ${s?.mean?.length} values, expected ${this.size}`);
+    }
+    this.mean.set(s.mean);
+    this.var.set(s.var);
+    this.count = s.count;
+  }
+}
+
+export interface NormalizeOptions {
+  normObs?: boolean;
+  normReward?: boolean;
+  clipObs?: number;
+  clipReward?: number;
+  /** Discount of the return whose std scales rewards (SB3 uses the algorithm's gamma). */
+  gamma?: number;
+  epsilon?: number;
+}
+
+export interface NormalizerState {
+  obs: { mean: number[]; var: number[]; count: number } | null;
+  ret: { mean: number[]; var: number[]; count: number } | null;
+  returns: number[];
+}
+
+export class VecNormalize {
+  readonly normObs: boolean;
+  readonly normReward: boolean;
+  readonly clipObs: number;
+  readonly clipReward: number;
+  readonly gamma: number;
+  readonly epsilon: number;
+  readonly obsRms: RunningMeanStd;
+  readonly retRms = new RunningMeanStd(1);
+  /** Discounted return per env, for the reward statistics. */
+  private returns: Float64Array;
+  /** Frozen statistics (evaluation): normalise without updating. */
+  training = true;
+
+  constructor(readonly obsDim: number, readonly numEnvs: number, opts: NormalizeOptions = {}) {
+    this.normObs = opts.normObs ?? true;
+    this.normReward = opts.normReward ?? true;
+    this.clipObs = opts.clipObs ?? 10;
+    this.clipReward = opts.clipReward ?? 10;
+    this.gamma = opts.gamma ?? 0.99;
+    this.epsilon = opts.epsilon ?? 1e-8;
+    this.obsRms = new RunningMeanStd(obsDim);
+    this.returns = new Float64Array(numEnvs);
+  }
+
+  /** Updates the statistics with a batch of raw observations (when training). */
+  observe(obs: Float32Array, batch: number): void {
+    if (this.normObs && this.training) this.obsRms.update(obs, batch);
+  }
+
+  /** Normalised copy of `batch` raw observation rows (no statistics update). */
+  normalizeObs(obs: Float32Array, batch: number, out = new Float32Array(batch * this.obsDim)): Float32Array {
+    if (!this.normObs) {
+      out.set(obs.subarray(0, batch * this.obsDim));
+      return out;
+    }
+    const k = this.obsDim;
+    const c = this.clipObs;
+    const mean = this.obsRms.mean;
+    const std = new Float64Array(k);
+    for (let i = 0; i < k; i++) std[i] = Math.sqrt(this.obsRms.var[i] + this.epsilon);
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < k; i++) {
+        const v = (obs[b * k + i] - mean[i]) / std[i];
+        out[b * k + i] = v < -c ? -c : v > c ? c : v;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Normalises one step's rewards for all envs in place (updating the return statistics when training)
+   * and restarts the return of envs whose episode ended.
+   */
+  normalizeRewardsStep(rewards: Float32Array, dones: Uint8Array): void {
+    if (!this.normReward) return;
+    const n = this.numEnvs;
+    if (this.training) {
+      for (let i = 0; i < n; i++) this.returns[i] = this.returns[i] * this.gamma + rewards[i];
+      this.retRms.update(this.returns, n);
+    }
+    const std = Math.sqrt(this.retRms.var[0] + this.epsilon);
+    const c = this.clipReward;
+    for (let i = 0; i < n; i++) {
+      const v = rewards[i] / std;
+      rewards[i] = v < -c ? -c : v > c ? c : v;
+      if (dones[i]) this.returns[i] = 0;
+    }
+  }
+
+  getState(): NormalizerState {
+    return {
+      obs: this.normObs ? this.obsRms.toJSON() : null,
+      ret: this.normReward ? this.retRms.toJSON() : null,
+      returns: Array.from(this.returns),
+    };
+  }
+
+  setState(s: NormalizerState): void {
+    if (!s) throw new Error("checkpoint has no normaliser statistics but the run normalises");
+    if (this.normObs) this.obsRms.load(s.obs!);
+    if (this.normReward) this.retRms.load(s.ret!);
+    if (s.returns?.length === this.numEnvs) this.returns.set(s.returns);
+  }
+}
