@@ -19,3 +19,17 @@ test("Pendulum-v1 replays Gymnasium's recorded trajectories (obs 1e-6, state 1e-
   assert.ok(r.steps >= 400);
   assert.ok(r.maxReward < 1e-11, `reward drift ${r.maxReward}`);
 });
+
+test("classic envs render an SVG of the current state (through make's wrappers), and refuse before reset", async () => {
+  const { make } = await import("../../src/core/registry.js");
+  for (const id of ["CartPole-v1", "Pendulum-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Acrobot-v1"]) {
+    const env = make(id);
+    assert.deepEqual(env.renderModes, ["svg"]);
+    assert.throws(() => env.render!(), /call reset\(\) before render\(\)/);
+    env.reset({ seed: 0 });
+    const before = env.render!();
+    assert.match(before, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>$/);
+    for (let t = 0; t < 5; t++) env.step(env.actionSpace.sample());
+    assert.notEqual(env.render!(), before, id);
+  }
+});

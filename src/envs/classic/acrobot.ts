@@ -7,6 +7,7 @@
 import type { EnvDescription, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
 import { BaseEnv, resetBounds } from "../../core/base-env.js";
 import { Box } from "../../core/box.js";
+import { acrobotSvg } from "./render.js";
 import { Discrete } from "../../core/discrete.js";
 
 const DT = 0.2;
@@ -105,6 +106,14 @@ export class AcrobotEnv extends BaseEnv<Float32Array, number> {
     out[4] = s[2]!;
     out[5] = s[3]!;
     return out;
+  }
+
+  readonly renderModes = ["svg"] as const;
+
+  /** An SVG picture of the two links and the goal height. */
+  render(): string {
+    if (this.state === undefined) throw new Error("Acrobot: call reset() before render()");
+    return acrobotSvg(this.state[0]!, this.state[1]!);
   }
 }
 

@@ -7,6 +7,7 @@
 import type { EnvDescription, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
 import { BaseEnv, resetBounds } from "../../core/base-env.js";
 import { Box } from "../../core/box.js";
+import { cartPoleSvg } from "./render.js";
 import { Discrete } from "../../core/discrete.js";
 
 export interface CartPoleOptions {
@@ -77,6 +78,14 @@ export class CartPoleEnv extends BaseEnv<Float32Array, number> {
       reward = this.suttonBartoReward ? -1.0 : 0.0;
     }
     return { obs: Float32Array.from(s), reward, terminated, truncated: false, info: {} };
+  }
+
+  readonly renderModes = ["svg"] as const;
+
+  /** An SVG picture of the cart and pole. */
+  render(): string {
+    if (this.state === undefined) throw new Error("CartPole: call reset() before render()");
+    return cartPoleSvg(this.state[0]!, this.state[2]!);
   }
 }
 

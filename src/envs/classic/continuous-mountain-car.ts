@@ -6,6 +6,7 @@
 import type { EnvDescription, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
 import { BaseEnv, resetBounds } from "../../core/base-env.js";
 import { Box } from "../../core/box.js";
+import { mountainCarSvg } from "./render.js";
 import { scalarAction } from "./action.js";
 
 export interface MountainCarContinuousOptions {
@@ -60,6 +61,14 @@ export class MountainCarContinuousEnv extends BaseEnv<Float32Array, Float32Array
     s[0] = Math.fround(position);
     s[1] = Math.fround(velocity);
     return { obs: Float32Array.from(s), reward, terminated, truncated: false, info: {} };
+  }
+
+  readonly renderModes = ["svg"] as const;
+
+  /** An SVG picture of the car on the hill and the goal flag. */
+  render(): string {
+    if (this.state === undefined) throw new Error("MountainCarContinuous: call reset() before render()");
+    return mountainCarSvg(this.state[0]!, GOAL_POSITION);
   }
 }
 

@@ -7,3 +7,4 @@ export type { MountainCarOptions } from "./mountain-car.js";
 export { MountainCarContinuousEnv, describeMountainCarContinuous } from "./continuous-mountain-car.js";
 export type { MountainCarContinuousOptions } from "./continuous-mountain-car.js";
 export { AcrobotEnv, describeAcrobot } from "./acrobot.js";
+export { cartPoleSvg, pendulumSvg, mountainCarSvg, acrobotSvg } from "./render.js";

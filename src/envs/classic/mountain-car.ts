@@ -5,6 +5,7 @@
 import type { EnvDescription, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
 import { BaseEnv, resetBounds } from "../../core/base-env.js";
 import { Box } from "../../core/box.js";
+import { mountainCarSvg } from "./render.js";
 import { Discrete } from "../../core/discrete.js";
 
 export interface MountainCarOptions {
@@ -52,6 +53,14 @@ export class MountainCarEnv extends BaseEnv<Float32Array, number> {
     s[0] = position;
     s[1] = velocity;
     return { obs: Float32Array.from(s), reward: -1.0, terminated, truncated: false, info: {} };
+  }
+
+  readonly renderModes = ["svg"] as const;
+
+  /** An SVG picture of the car on the hill and the goal flag. */
+  render(): string {
+    if (this.state === undefined) throw new Error("MountainCar: call reset() before render()");
+    return mountainCarSvg(this.state[0]!, GOAL_POSITION);
   }
 }
 

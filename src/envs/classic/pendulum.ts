@@ -6,6 +6,7 @@
 import type { EnvDescription, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
 import { BaseEnv, optionNumber } from "../../core/base-env.js";
 import { Box } from "../../core/box.js";
+import { pendulumSvg } from "./render.js";
 import { pyMod, scalarAction } from "./action.js";
 
 export interface PendulumOptions {
@@ -72,6 +73,14 @@ export class PendulumEnv extends BaseEnv<Float32Array, Float32Array> {
     out[1] = Math.sin(s[0]!);
     out[2] = s[1]!;
     return out;
+  }
+
+  readonly renderModes = ["svg"] as const;
+
+  /** An SVG picture of the pendulum and the last torque. */
+  render(): string {
+    if (this.state === undefined) throw new Error("Pendulum: call reset() before render()");
+    return pendulumSvg(this.state[0]!, this.lastU);
   }
 }
 
