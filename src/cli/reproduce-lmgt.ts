@@ -1,0 +1,153 @@
+/**
+ * `guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--llm surrogate|anthropic|openai]
+ *                          [--budget smoke|full] [--seeds N] [--out out/] [--experiments main,cost,...]
+ *                          [--algos dqn,ppo] [--model ID] [--no-png]`
+ *
+ * Runs the LMGT protocol (baseline vs LMGT per algorithm, prompt-style and model-quality ablations, cost),
+ * prints the tables and writes them with the figures to `--out` (default out/lmgt).
+ */
+import { join } from "node:path";
+import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
+import { closeRenderer } from "../report/render.js";
+import { LMGT_ENV_NAMES, type LmgtAlgoName, type LmgtEnvName } from "../experiments/lmgt/presets.js";
+import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
+import { writeLmgtReport } from "../experiments/lmgt/report.js";
+import type { LmgtLlmSettings } from "../experiments/lmgt/trial.js";
+import type { LlmProviderName } from "../llm/create.js";
+
+export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--llm surrogate|anthropic|openai]
+                             [--budget smoke|full] [--seeds N] [--out DIR] [--experiments main,prompt-style,quality,cost]
+                             [--algos dqn,ppo,a2c,sac] [--model ID] [--no-png]`;
+
+export interface ReproduceLmgtArgs {
+  envs: LmgtEnvName[];
+  provider: LlmProviderName;
+  model?: string;
+  budget: Budget;
+  seeds?: number;
+  out: string;
+  experiments?: LmgtExperimentName[];
+  algos?: LmgtAlgoName[];
+  png: boolean;
+}
+
+const LLM_NAMES: Record<string, LlmProviderName> = { surrogate: "surrogate", anthropic: "anthropic", openai: "openai-compatible", "openai-compatible": "openai-compatible" };
+
+/** Parses the command's arguments (after `reproduce lmgt`); throws with the usage on bad input. */
+export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtArgs {
+  const args: ReproduceLmgtArgs = { envs: ["cartpole"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "lmgt"), png: true };
+  const fail = (msg: string): never => {
+    throw new Error(`${msg}\n${REPRODUCE_LMGT_USAGE}`);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const [name, inline] = flag.includes("=") ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)] : [flag, undefined];
+    const value = (): string => inline ?? argv[++i] ?? fail(`${name} needs a value`);
+    switch (name) {
+      case "--env": {
+        const v = value();
+        if (v === "all") args.envs = [...LMGT_ENV_NAMES];
+        else {
+          const envs = v.split(",");
+          for (const e of envs) if (!LMGT_ENV_NAMES.includes(e as LmgtEnvName)) fail(`unknown --env "${e}"`);
+          args.envs = envs as LmgtEnvName[];
+        }
+        break;
+      }
+      case "--llm": {
+        const v = value();
+        args.provider = LLM_NAMES[v] ?? fail(`unknown --llm "${v}" (surrogate, anthropic or openai)`);
+        break;
+      }
+      case "--model":
+        args.model = value();
+        break;
+      case "--budget": {
+        const v = value();
+        if (v !== "smoke" && v !== "full") fail(`--budget must be smoke or full, got "${v}"`);
+        args.budget = v as Budget;
+        break;
+      }
+      case "--seeds": {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) fail(`--seeds must be a positive integer`);
+        args.seeds = n;
+        break;
+      }
+      case "--out":
+        args.out = value();
+        break;
+      case "--experiments": {
+        const list = value().split(",");
+        for (const e of list) if (!LMGT_EXPERIMENTS.includes(e as LmgtExperimentName)) fail(`unknown experiment "${e}" (${LMGT_EXPERIMENTS.join(", ")})`);
+        args.experiments = list as LmgtExperimentName[];
+        break;
+      }
+      case "--algos": {
+        const list = value().split(",");
+        for (const a of list) if (!["dqn", "ppo", "a2c", "sac"].includes(a)) fail(`unknown algorithm "${a}"`);
+        args.algos = list as LmgtAlgoName[];
+        break;
+      }
+      case "--no-png":
+        args.png = false;
+        break;
+      case "-h":
+      case "--help":
+        fail("");
+        break;
+      default:
+        fail(`unknown option "${flag}"`);
+    }
+  }
+  return args;
+}
+
+/** Runs `reproduce lmgt`; returns the process exit code. */
+export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
+  let args: ReproduceLmgtArgs;
+  try {
+    args = parseReproduceLmgtArgs(argv);
+  } catch (err) {
+    console.error((err as Error).message.trim());
+    return argv.includes("--help") || argv.includes("-h") ? 0 : 2;
+  }
+  const llm: LmgtLlmSettings = { provider: args.provider, ...(args.model ? { model: args.model } : {}), ...(args.provider !== "surrogate" ? { runDir: join(args.out, "llm") } : {}) };
+  const started = performance.now();
+  console.error(
+    `LMGT reproduction: env ${args.envs.join(", ")}, budget ${args.budget}, pairs scored by ${args.provider === "surrogate" ? "the offline surrogate (heuristics, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}`,
+  );
+  const results = await runLmgtProtocol({
+    envs: args.envs,
+    budget: args.budget,
+    llm,
+    ...(args.seeds ? { seeds: args.seeds } : {}),
+    ...(args.experiments ? { experiments: args.experiments } : {}),
+    ...(args.algos ? { algos: args.algos } : {}),
+    onTrial: (r, done, total) => {
+      const s = r.spec;
+      const ret = r.evalReturns.map((x) => x.toFixed(0)).join("/");
+      const calls = r.stats ? `, ${r.stats.calls} requests` : "";
+      console.error(`[${done}/${total}] ${s.env} ${s.algo} ${s.experiment}/${s.variant} seed ${s.seed}: return ${ret}${calls}${r.sharedWith ? ` (same run as ${r.sharedWith})` : ` (${r.wallSeconds.toFixed(1)} s)`}`);
+    },
+  });
+  try {
+    const text = await writeLmgtReport(results, args.out, { png: args.png });
+    console.log(text);
+  } finally {
+    await closeRenderer();
+  }
+  console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; tables, results.json and figures in ${args.out}/`);
+  return 0;
+}
+
+/** For a dispatcher that registers commands by name. */
+export const reproduceLmgtCommand = { name: "reproduce lmgt", usage: REPRODUCE_LMGT_USAGE, run: reproduceLmgt };
+
+// Runnable on its own (`tsx src/cli/reproduce-lmgt.ts --env cartpole --budget smoke`) as well as through the dispatcher.
+if (process.argv[1] && /reproduce-lmgt\.(ts|js)$/.test(process.argv[1])) {
+  reproduceLmgt(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

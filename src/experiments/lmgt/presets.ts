@@ -1,0 +1,111 @@
+/**
+ * The LMGT protocol's settings per environment: which algorithms (as the issue and the paper pair them),
+ * their hyperparameters (rl-zoo's where rl-zoo has them, made smaller where noted so the runs fit a 2-core
+ * machine), the step budgets at which returns are compared, and the guide's cost-control settings.
+ */
+import type { Budget } from "../budget.js";
+import type { BucketSpec } from "../../guides/lmgt/cache.js";
+
+export type LmgtEnvName = "cartpole" | "pendulum" | "blackjack";
+export type LmgtAlgoName = "dqn" | "ppo" | "a2c" | "sac";
+
+export const LMGT_ENV_NAMES: readonly LmgtEnvName[] = ["cartpole", "pendulum", "blackjack"];
+
+export interface LmgtBudgetSettings {
+  /** Env steps per run. */
+  totalTimesteps: number;
+  /** Steps at which the policy is evaluated (the sample-efficiency table's columns). */
+  checkpoints: number[];
+  /** Seeds of the main comparison. */
+  seeds: number;
+  /** Seeds of each ablation cell. */
+  ablationSeeds: number;
+  /** Deterministic evaluation episodes at each checkpoint. */
+  evalEpisodes: number;
+  /** Algorithms run in the main comparison (default: all of the env's). */
+  algos?: LmgtAlgoName[];
+  /** The algorithm the ablations and the cost comparison use. */
+  ablationAlgo: LmgtAlgoName;
+}
+
+export interface LmgtEnvPreset {
+  name: LmgtEnvName;
+  envId: string;
+  algos: LmgtAlgoName[];
+  /** Keyword arguments for `make` (e.g. Blackjack's rules). */
+  makeKwargs?: Record<string, unknown>;
+  /** Vector envs per algorithm (rl-zoo's n_envs). */
+  numEnvs: Partial<Record<LmgtAlgoName, number>>;
+  hyperparams: Partial<Record<LmgtAlgoName, Record<string, unknown>>>;
+  budgets: Record<Budget, LmgtBudgetSettings>;
+  /** The guide's defaults for this env. */
+  guide: { cache: BucketSpec; shiftScale: number; pairsPerCall: number };
+}
+
+export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
+  cartpole: {
+    name: "cartpole",
+    envId: "CartPole-v1",
+    algos: ["dqn", "ppo", "a2c"],
+    numEnvs: { ppo: 8, a2c: 8, dqn: 1 },
+    hyperparams: {
+      // rl-zoo's PPO CartPole-v1.
+      ppo: { nSteps: 32, batchSize: 256, gaeLambda: 0.8, gamma: 0.98, nEpochs: 20, entCoef: 0, learningRate: "lin_0.001", clipRange: "lin_0.2" },
+      // rl-zoo's A2C CartPole-v1 (SB3 defaults otherwise: nSteps 5, RMSprop 7e-4).
+      a2c: { entCoef: 0 },
+      // rl-zoo's DQN CartPole-v1 with a [64, 64] network and 64 (not 128) gradient steps per 256 env steps,
+      // so a run fits a shared 2-core machine.
+      dqn: {
+        learningRate: 2.3e-3, batchSize: 64, bufferSize: 100_000, learningStarts: 1000, gamma: 0.99, targetUpdateInterval: 10,
+        trainFreq: 256, gradientSteps: 64, explorationFraction: 0.16, explorationFinalEps: 0.04, netArch: [64, 64],
+      },
+    },
+    budgets: {
+      smoke: { totalTimesteps: 3072, checkpoints: [1024, 2048, 3072], seeds: 2, ablationSeeds: 1, evalEpisodes: 3, algos: ["dqn", "ppo"], ablationAlgo: "ppo" },
+      full: { totalTimesteps: 20_480, checkpoints: [2048, 5120, 10_240, 20_480], seeds: 5, ablationSeeds: 3, evalEpisodes: 5, ablationAlgo: "ppo" },
+    },
+    guide: { cache: { obsWidths: [0.5, 0.5, 0.04, 0.25] }, shiftScale: 1, pairsPerCall: 64 },
+  },
+  pendulum: {
+    name: "pendulum",
+    envId: "Pendulum-v1",
+    algos: ["sac"],
+    numEnvs: { sac: 1 },
+    hyperparams: {
+      // rl-zoo's SAC Pendulum-v1 (learning rate 1e-3), with a [64, 64] network instead of [256, 256] for the 2-core budget.
+      sac: { learningRate: 1e-3, netArch: [64, 64] },
+    },
+    budgets: {
+      smoke: { totalTimesteps: 1200, checkpoints: [600, 1200], seeds: 1, ablationSeeds: 1, evalEpisodes: 2, ablationAlgo: "sac" },
+      full: { totalTimesteps: 8000, checkpoints: [2000, 4000, 8000], seeds: 5, ablationSeeds: 2, evalEpisodes: 5, ablationAlgo: "sac" },
+    },
+    // Torque buckets of 0.5 N m; angle features 0.25, angular velocity 1 rad/s.
+    guide: { cache: { obsWidths: [0.25, 0.25, 1], actionWidths: 0.5 }, shiftScale: 1, pairsPerCall: 64 },
+  },
+  blackjack: {
+    name: "blackjack",
+    envId: "Blackjack-v1",
+    algos: ["dqn", "ppo"],
+    numEnvs: { dqn: 1, ppo: 8 },
+    hyperparams: {
+      // No rl-zoo entry for Blackjack: small settings for a one-step-ish tabular game.
+      dqn: {
+        learningRate: 1e-3, batchSize: 64, bufferSize: 50_000, learningStarts: 500, gamma: 1, targetUpdateInterval: 250,
+        trainFreq: 64, gradientSteps: 16, explorationFraction: 0.3, explorationFinalEps: 0.05, netArch: [64, 64],
+      },
+      ppo: { nSteps: 64, batchSize: 128, nEpochs: 4, gamma: 1, gaeLambda: 0.95, entCoef: 0.01, learningRate: 1e-3 },
+    },
+    budgets: {
+      smoke: { totalTimesteps: 2048, checkpoints: [1024, 2048], seeds: 1, ablationSeeds: 1, evalEpisodes: 200, ablationAlgo: "ppo" },
+      full: { totalTimesteps: 16_384, checkpoints: [2048, 8192, 16_384], seeds: 5, ablationSeeds: 3, evalEpisodes: 1000, ablationAlgo: "ppo" },
+    },
+    // Every (sum, dealer card, ace, action) is its own bucket: there are only 32 x 11 x 2 x 2 of them.
+    guide: { cache: { obsWidths: 1 }, shiftScale: 0.5, pairsPerCall: 64 },
+  },
+};
+
+export function lmgtPreset(name: string): LmgtEnvPreset {
+  const preset = (LMGT_PRESETS as Record<string, LmgtEnvPreset>)[name];
+  if (!preset) throw new Error(`LMGT: unknown environment "${name}"; expected one of ${LMGT_ENV_NAMES.join(", ")}`);
+  return preset;
+}

@@ -1,0 +1,131 @@
+/**
+ * The LMGT protocol (arXiv 2409.04744, reproduced; the paper has no public code):
+ *
+ *  - main:         baseline vs LMGT for each algorithm of each environment, several seeds, the return at
+ *                  fixed step budgets (the sample-efficiency table);
+ *  - prompt-style: zero-shot vs chain-of-thought vs few-shot, one algorithm;
+ *  - quality:      the model-quality ablation (surrogate knob: full / good / small / chance);
+ *  - cost:         LLM calls per 1000 env steps for per-step querying, batching only, and batching + cache,
+ *                  with the learning result each reached.
+ *
+ * Config in, tidy trial results out; tables and figures are in summary.ts.
+ */
+import type { Budget } from "../budget.js";
+import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
+import { LMGT_PROMPT_STYLES } from "../../guides/lmgt/template.js";
+import { LMGT_QUALITY_LEVELS, FULL_QUALITY } from "../../guides/lmgt/surrogate/handler.js";
+import { lmgtPreset, type LmgtAlgoName, type LmgtEnvName } from "./presets.js";
+import { runLmgtTrial, type LmgtGuideSettings, type LmgtLlmSettings, type LmgtTrialResult, type LmgtTrialSpec } from "./trial.js";
+
+export type LmgtExperimentName = "main" | "prompt-style" | "quality" | "cost";
+export const LMGT_EXPERIMENTS: readonly LmgtExperimentName[] = ["main", "prompt-style", "quality", "cost"];
+
+export interface LmgtProtocolOptions {
+  envs: LmgtEnvName[];
+  budget: Budget;
+  /** Which parts to run; default all. */
+  experiments?: LmgtExperimentName[];
+  /** Seeds of the main comparison (default: the budget's). */
+  seeds?: number;
+  /** Algorithms of the main comparison (default: the budget's, else the env's). */
+  algos?: LmgtAlgoName[];
+  /** Default the offline surrogate. */
+  llm?: LmgtLlmSettings;
+  /** Quality levels of the quality ablation (names of LMGT_QUALITY_LEVELS). */
+  qualityLevels?: string[];
+  promptStyles?: LmgtPromptStyle[];
+  /** Called after every trial (progress output). */
+  onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
+}
+
+/** The guide settings of the main LMGT arm for an env: zero-shot, batching + cache, every step, full quality. */
+export function defaultGuideSettings(env: LmgtEnvName): LmgtGuideSettings {
+  const preset = lmgtPreset(env);
+  return {
+    promptStyle: "zero-shot",
+    pairsPerCall: preset.guide.pairsPerCall,
+    cache: preset.guide.cache,
+    schedule: { kind: "every" },
+    shiftScale: preset.guide.shiftScale,
+    quality: FULL_QUALITY,
+  };
+}
+
+/** Every trial the options ask for, in the order they run. */
+export function planLmgtTrials(opts: LmgtProtocolOptions): LmgtTrialSpec[] {
+  const experiments = opts.experiments ?? [...LMGT_EXPERIMENTS];
+  const surrogate = (opts.llm?.provider ?? "surrogate") === "surrogate";
+  const trials: LmgtTrialSpec[] = [];
+  for (const env of opts.envs) {
+    const preset = lmgtPreset(env);
+    const b = preset.budgets[opts.budget];
+    const base = { env, totalTimesteps: b.totalTimesteps, checkpoints: b.checkpoints, evalEpisodes: b.evalEpisodes, ...(opts.llm ? { llm: opts.llm } : {}) };
+    const guide = defaultGuideSettings(env);
+    const seeds = (n: number) => Array.from({ length: n }, (_, i) => i);
+    if (experiments.includes("main")) {
+      const algos = opts.algos ?? b.algos ?? preset.algos;
+      for (const algo of algos) {
+        if (!preset.algos.includes(algo)) continue;
+        for (const seed of seeds(opts.seeds ?? b.seeds)) {
+          trials.push({ ...base, algo, seed, experiment: "main", variant: "baseline" });
+          trials.push({ ...base, algo, seed, experiment: "main", variant: "lmgt", guide });
+        }
+      }
+    }
+    const algo = b.ablationAlgo;
+    if (experiments.includes("prompt-style")) {
+      for (const style of opts.promptStyles ?? LMGT_PROMPT_STYLES) {
+        for (const seed of seeds(b.ablationSeeds)) trials.push({ ...base, algo, seed, experiment: "prompt-style", variant: style, guide: { ...guide, promptStyle: style } });
+      }
+    }
+    // Model quality is a knob of the surrogate; a real provider is one model (run the CLI once per model).
+    if (experiments.includes("quality") && surrogate) {
+      for (const level of opts.qualityLevels ?? Object.keys(LMGT_QUALITY_LEVELS)) {
+        const quality = LMGT_QUALITY_LEVELS[level];
+        if (!quality) throw new Error(`LMGT: unknown quality level "${level}"; expected one of ${Object.keys(LMGT_QUALITY_LEVELS).join(", ")}`);
+        for (const seed of seeds(b.ablationSeeds)) trials.push({ ...base, algo, seed, experiment: "quality", variant: level, guide: { ...guide, quality } });
+      }
+    }
+    if (experiments.includes("cost")) {
+      const arms: [string, Partial<LmgtGuideSettings>][] = [
+        ["per-step", { pairsPerCall: 1, cache: false }],
+        ["batched", { cache: false }],
+        ["batched+cache", {}],
+        ["batched+cache, p=0.25", { schedule: { kind: "probability", p: 0.25 } }],
+        ["batched+cache, first 50%", { schedule: { kind: "first", steps: Math.floor(b.totalTimesteps / 2) } }],
+      ];
+      for (const [variant, change] of arms) {
+        for (const seed of seeds(b.ablationSeeds)) trials.push({ ...base, algo, seed, experiment: "cost", variant, guide: { ...guide, ...change } });
+      }
+    }
+  }
+  return trials;
+}
+
+/** What makes two trials the same run (everything but their experiment and row labels). */
+function runKey(spec: LmgtTrialSpec): string {
+  const { experiment: _e, variant: _v, ...rest } = spec;
+  return JSON.stringify(rest);
+}
+
+/**
+ * Runs the planned trials one after the other. Runs are deterministic, so a trial whose settings equal an
+ * earlier one's (e.g. the main LMGT arm and the ablations' full-quality, zero-shot, batched+cache cells)
+ * reuses that run's result under its own labels (`sharedWith` says which).
+ */
+export async function runLmgtProtocol(opts: LmgtProtocolOptions): Promise<LmgtTrialResult[]> {
+  const trials = planLmgtTrials(opts);
+  const results: LmgtTrialResult[] = [];
+  const byKey = new Map<string, LmgtTrialResult>();
+  for (const spec of trials) {
+    const key = runKey(spec);
+    const earlier = byKey.get(key);
+    const result = earlier
+      ? { ...earlier, spec, sharedWith: `${earlier.spec.experiment}/${earlier.spec.variant}`, wallSeconds: 0 }
+      : await runLmgtTrial(spec);
+    if (!earlier) byKey.set(key, result);
+    results.push(result);
+    opts.onTrial?.(result, results.length, trials.length);
+  }
+  return results;
+}

@@ -1,0 +1,263 @@
+/**
+ * Tables and figures of the LMGT protocol, from trial results: the sample-efficiency table (return at
+ * fixed step budgets, mean ± std over seeds), the ablations, and the cost table. Every table says who
+ * scored the pairs: "surrogate" (offline heuristics) or the real model's id — never "LLM" for the surrogate.
+ */
+import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
+import type { Row } from "../../report/table.js";
+import { lmgtPreset } from "./presets.js";
+import type { LmgtTrialResult } from "./trial.js";
+
+/** Mean and standard deviation (numpy's default, ddof = 0). */
+export function meanStd(xs: readonly number[]): { mean: number; std: number; n: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: NaN, std: NaN, n: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  return { mean, std, n };
+}
+
+/** `123.4 ± 5.6` */
+export function formatMeanStd(xs: readonly number[], digits = 1): string {
+  const { mean, std, n } = meanStd(xs);
+  return n === 0 ? "" : `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
+}
+
+function kLabel(step: number): string {
+  return step % 1024 === 0 && step >= 1024 ? `${step / 1024}k` : step >= 1000 ? `${(step / 1000).toFixed(step % 1000 ? 1 : 0)}k` : String(step);
+}
+
+/** Who scored the pairs in these results: "surrogate", a model id, or "none". */
+export function scorerLabel(results: readonly LmgtTrialResult[]): string {
+  const models = new Set<string>();
+  for (const r of results) if (r.llmProvider) models.add(r.llmProvider === "surrogate" ? "surrogate" : (r.llmModel ?? r.llmProvider));
+  return models.size === 0 ? "none" : [...models].join(", ");
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
+function returnColumns(group: readonly LmgtTrialResult[]): Row {
+  const row: Row = {};
+  const checkpoints = group[0]!.spec.checkpoints;
+  checkpoints.forEach((c, j) => {
+    row[`return@${kLabel(c)}`] = formatMeanStd(group.map((r) => r.evalReturns[j]!));
+  });
+  return row;
+}
+
+/** Rows of an experiment, one per (env, algorithm, variant), returns as `mean ± std` per budget. */
+function experimentRows(results: readonly LmgtTrialResult[], experiment: string, extra?: (group: LmgtTrialResult[]) => Row): Row[] {
+  const rows: Row[] = [];
+  const selected = results.filter((r) => r.spec.experiment === experiment);
+  for (const group of groupBy(selected, (r) => `${r.spec.env}|${r.spec.algo}|${r.spec.variant}`).values()) {
+    const s = group[0]!.spec;
+    const arm = s.variant === "lmgt" ? `LMGT (${group[0]!.llmProvider === "surrogate" ? "surrogate" : (group[0]!.llmModel ?? "?")})` : s.variant;
+    rows.push({
+      env: lmgtPreset(s.env).envId,
+      algorithm: s.algo.toUpperCase(),
+      [experiment === "main" ? "arm" : experiment]: arm,
+      seeds: group.length,
+      ...returnColumns(group),
+      ...(extra ? extra(group) : {}),
+    });
+  }
+  return rows;
+}
+
+/** The sample-efficiency table: baseline vs LMGT, return at each step budget, mean ± std over seeds. */
+export function sampleEfficiencyTable(results: readonly LmgtTrialResult[]): Row[] {
+  return experimentRows(results, "main");
+}
+
+/** LMGT minus baseline at each budget, per (env, algorithm), on the seeds both arms ran. */
+export function lmgtGainTable(results: readonly LmgtTrialResult[], experiment = "main", arm = "lmgt"): Row[] {
+  const rows: Row[] = [];
+  const main = results.filter((r) => r.spec.experiment === "main" || r.spec.experiment === experiment);
+  for (const [key, group] of groupBy(main, (r) => `${r.spec.env}|${r.spec.algo}`)) {
+    const base = group.filter((r) => r.spec.experiment === "main" && r.spec.variant === "baseline");
+    const guided = group.filter((r) => r.spec.experiment === experiment && r.spec.variant === arm);
+    if (base.length === 0 || guided.length === 0) continue;
+    const [env, algo] = key.split("|");
+    const row: Row = { env: lmgtPreset(env!).envId, algorithm: algo!.toUpperCase(), arm, seeds: Math.min(base.length, guided.length) };
+    base[0]!.spec.checkpoints.forEach((c, j) => {
+      const b = meanStd(base.map((r) => r.evalReturns[j]!)).mean;
+      const g = meanStd(guided.map((r) => r.evalReturns[j]!)).mean;
+      row[`gain@${kLabel(c)}`] = `${g - b >= 0 ? "+" : ""}${(g - b).toFixed(1)}`;
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Prompt-style ablation: returns plus what each style costs (tokens per call, parse failures). */
+export function promptStyleTable(results: readonly LmgtTrialResult[]): Row[] {
+  return experimentRows(results, "prompt-style", (g) => {
+    const calls = sum(g, (r) => r.stats?.calls ?? 0);
+    return {
+      "input tokens/call": round(sum(g, (r) => r.stats?.inputTokens ?? 0) / Math.max(calls, 1), 0),
+      "output tokens/call": round(sum(g, (r) => r.stats?.outputTokens ?? 0) / Math.max(calls, 1), 1),
+      "parse failures": sum(g, (r) => r.stats?.parseFailures ?? 0),
+    };
+  });
+}
+
+/** Model-quality ablation: returns per quality level, with the share of positive / zero / negative shifts. */
+export function qualityTable(results: readonly LmgtTrialResult[]): Row[] {
+  return experimentRows(results, "quality", (g) => {
+    const h = { neg: sum(g, (r) => r.stats?.shiftHistogram["-1"] ?? 0), zero: sum(g, (r) => r.stats?.shiftHistogram["0"] ?? 0), pos: sum(g, (r) => r.stats?.shiftHistogram["+1"] ?? 0) };
+    const n = Math.max(h.neg + h.zero + h.pos, 1);
+    return { "shifts -1/0/+1 (%)": `${round((100 * h.neg) / n, 0)}/${round((100 * h.zero) / n, 0)}/${round((100 * h.pos) / n, 0)}`, "parse failures": sum(g, (r) => r.stats?.parseFailures ?? 0) };
+  });
+}
+
+function sum<T>(xs: readonly T[], f: (x: T) => number): number {
+  return xs.reduce((a, x) => a + f(x), 0);
+}
+function round(x: number, digits: number): number {
+  return Number(x.toFixed(digits));
+}
+
+/** Per 1000 env steps, averaged over seeds. */
+function per1k(g: readonly LmgtTrialResult[], f: (r: LmgtTrialResult) => number): number {
+  return (1000 * sum(g, f)) / Math.max(sum(g, (r) => r.stats?.transitions ?? 0), 1);
+}
+
+/**
+ * The cost table: LLM calls, pairs and tokens per 1000 env steps for each cost-control setting, the cache
+ * hit rate, the reduction in calls against per-step querying, and the return each reached.
+ */
+export function costTable(results: readonly LmgtTrialResult[]): Row[] {
+  const rows = experimentRows(results, "cost", (g) => ({
+    "calls/1k steps": round(per1k(g, (r) => r.stats?.calls ?? 0), 2),
+    "pairs/1k steps": round(per1k(g, (r) => r.stats?.pairsScored ?? 0), 1),
+    "cache hit rate": round(sum(g, (r) => r.stats?.cacheHits ?? 0) / Math.max(sum(g, (r) => r.stats?.queried ?? 0), 1), 3),
+    "input tokens/1k steps": round(per1k(g, (r) => r.stats?.inputTokens ?? 0), 0),
+    "output tokens/1k steps": round(per1k(g, (r) => r.stats?.outputTokens ?? 0), 0),
+    "cost USD/1k steps": round(per1k(g, (r) => r.stats?.costUsd ?? 0), 4),
+  }));
+  for (const group of groupBy(rows, (r) => `${r.env}|${r.algorithm}`).values()) {
+    const perStep = group.find((r) => r.cost === "per-step")?.["calls/1k steps"];
+    for (const r of group) {
+      const calls = r["calls/1k steps"] as number;
+      r["fewer calls than per-step"] = typeof perStep === "number" && calls > 0 ? `${round(perStep / calls, 1)}x` : "";
+    }
+  }
+  return rows;
+}
+
+/** The calls-per-1k reduction of batching + cache against per-step querying, per (env, algorithm). */
+export function costReduction(results: readonly LmgtTrialResult[]): { env: string; algo: string; perStep: number; batchedCached: number; factor: number }[] {
+  const out: { env: string; algo: string; perStep: number; batchedCached: number; factor: number }[] = [];
+  const cost = results.filter((r) => r.spec.experiment === "cost");
+  for (const [key, group] of groupBy(cost, (r) => `${r.spec.env}|${r.spec.algo}`)) {
+    const a = group.filter((r) => r.spec.variant === "per-step");
+    const b = group.filter((r) => r.spec.variant === "batched+cache");
+    if (a.length === 0 || b.length === 0) continue;
+    const perStep = per1k(a, (r) => r.stats?.calls ?? 0);
+    const batchedCached = per1k(b, (r) => r.stats?.calls ?? 0);
+    const [env, algo] = key.split("|");
+    out.push({ env: env!, algo: algo!, perStep, batchedCached, factor: perStep / Math.max(batchedCached, 1e-12) });
+  }
+  return out;
+}
+
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"];
+
+function rgba(hex: string, alpha: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+/** A training curve resampled on a grid: the last value recorded at or before each grid step. */
+function resample(curve: readonly { step: number; epRewMean: number }[], grid: readonly number[]): number[] {
+  const out: number[] = [];
+  let j = -1;
+  for (const x of grid) {
+    while (j + 1 < curve.length && curve[j + 1]!.step <= x) j++;
+    out.push(j >= 0 ? curve[j]!.epRewMean : NaN);
+  }
+  return out;
+}
+
+/**
+ * Learning curves with bands (mean ± std over seeds of the training-episode return, environment reward
+ * only) for one environment and algorithm, one line per variant of `experiment`.
+ */
+export function learningCurveFigure(results: readonly LmgtTrialResult[], env: string, algo: string, experiment = "main"): PlotlySpec {
+  const selected = results.filter((r) => r.spec.env === env && r.spec.algo === algo && r.spec.experiment === experiment);
+  const total = Math.max(...selected.map((r) => r.spec.totalTimesteps), 1);
+  const grid = Array.from({ length: 41 }, (_, i) => Math.round((i * total) / 40));
+  const data: PlotlyTrace[] = [];
+  [...groupBy(selected, (r) => r.spec.variant)].forEach(([variant, group], k) => {
+    const color = PALETTE[k % PALETTE.length]!;
+    const curves = group.map((r) => resample(r.curve, grid));
+    const stats = grid.map((_, i) => meanStd(curves.map((c) => c[i]!).filter(Number.isFinite)));
+    const xs = grid.filter((_, i) => stats[i]!.n > 0);
+    const m = stats.filter((s) => s.n > 0);
+    const name = variant === "lmgt" ? `LMGT (${scorerLabel(group)})` : variant;
+    data.push({ x: [...xs, ...xs.slice().reverse()], y: [...m.map((s) => s.mean + s.std), ...m.map((s) => s.mean - s.std).reverse()], fill: "toself", fillcolor: rgba(color, 0.18), line: { width: 0 }, hoverinfo: "skip", showlegend: false, type: "scatter", name: `${name} ± std` });
+    data.push({ x: xs, y: m.map((s) => s.mean), type: "scatter", mode: "lines", line: { color, width: 2 }, name: `${name} (${group.length} seeds)` });
+  });
+  return {
+    data,
+    layout: {
+      title: { text: `${lmgtPreset(env).envId}, ${algo.toUpperCase()}: training return, mean ± std over seeds${experiment === "main" ? "" : ` (${experiment})`}` },
+      xaxis: { title: { text: "environment steps" } },
+      yaxis: { title: { text: "mean training-episode return (env reward)" } },
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}
+
+/** Bars of the return at each budget per variant of an experiment (error bars: std over seeds). */
+export function budgetBarsFigure(results: readonly LmgtTrialResult[], env: string, experiment: string): PlotlySpec {
+  const selected = results.filter((r) => r.spec.env === env && r.spec.experiment === experiment);
+  const data: PlotlyTrace[] = [];
+  const groups = [...groupBy(selected, (r) => `${r.spec.algo}|${r.spec.variant}`)];
+  groups.forEach(([key, group], k) => {
+    const [algo, variant] = key.split("|");
+    const labels = group[0]!.spec.checkpoints.map((c) => `${kLabel(c)} steps`);
+    const st = group[0]!.spec.checkpoints.map((_, j) => meanStd(group.map((r) => r.evalReturns[j]!)));
+    data.push({
+      type: "bar",
+      name: `${algo!.toUpperCase()} ${variant}`,
+      x: labels,
+      y: st.map((s) => s.mean),
+      error_y: { type: "data", array: st.map((s) => s.std), visible: true },
+      marker: { color: PALETTE[k % PALETTE.length] },
+    });
+  });
+  return {
+    data,
+    layout: {
+      title: { text: `${lmgtPreset(env).envId}: evaluation return at each step budget (${experiment}; scores by ${scorerLabel(selected)})` },
+      barmode: "group",
+      yaxis: { title: { text: "mean deterministic evaluation return" } },
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}
+
+/** LLM calls per 1000 env steps for each cost setting (log scale). */
+export function costFigure(results: readonly LmgtTrialResult[]): PlotlySpec {
+  const rows = costTable(results);
+  return {
+    data: [...groupBy(rows, (r) => `${r.env} ${r.algorithm}`)].map(([label, group], k) => ({
+      type: "bar",
+      name: label,
+      x: group.map((r) => String(r.cost)),
+      y: group.map((r) => r["calls/1k steps"] as number),
+      marker: { color: PALETTE[k % PALETTE.length] },
+    })),
+    layout: { title: { text: "LMGT cost: requests per 1000 environment steps" }, yaxis: { type: "log", title: { text: "requests / 1k env steps" } }, barmode: "group" },
+  };
+}

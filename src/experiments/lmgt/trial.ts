@@ -1,0 +1,142 @@
+/**
+ * One training run of the protocol: an algorithm on an environment, with or without the LMGT guide,
+ * evaluated at fixed step budgets. Returns tidy numbers (no files): the caller decides what to save.
+ */
+import { make } from "../../core/registry.js";
+import "../../envs/index.js";
+import type { Env } from "../../core/env.js";
+import type { TrainingProgress } from "../../algos/callbacks.js";
+import { createLlm, type LlmProviderName } from "../../llm/create.js";
+import type { LlmClient } from "../../llm/types.js";
+import { LmgtGuide } from "../../guides/lmgt/guide.js";
+import type { BucketSpec } from "../../guides/lmgt/cache.js";
+import type { QuerySchedule } from "../../guides/lmgt/schedule.js";
+import type { LmgtStatsSnapshot } from "../../guides/lmgt/stats.js";
+import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
+import type { LmgtSurrogateQuality } from "../../guides/lmgt/surrogate/handler.js";
+import { createLmgtModel } from "./algos.js";
+import { evaluatePolicy } from "./evaluate.js";
+import { lmgtPreset, type LmgtAlgoName, type LmgtEnvName } from "./presets.js";
+
+/** How the guide of a trial is set up. */
+export interface LmgtGuideSettings {
+  promptStyle: LmgtPromptStyle;
+  pairsPerCall: number;
+  cache: BucketSpec | false;
+  schedule: QuerySchedule;
+  shiftScale: number;
+  /** Surrogate only. */
+  quality: LmgtSurrogateQuality;
+}
+
+export interface LmgtLlmSettings {
+  provider: LlmProviderName;
+  model?: string;
+  /** A run folder for the LLM transcript and cassette (real providers). */
+  runDir?: string;
+}
+
+export interface LmgtTrialSpec {
+  env: LmgtEnvName;
+  algo: LmgtAlgoName;
+  seed: number;
+  /** Which experiment the trial belongs to: "main", "prompt-style", "quality", "cost". */
+  experiment: string;
+  /** Row label within the experiment: "baseline", "lmgt", "chain-of-thought", "chance", "per-step"... */
+  variant: string;
+  /** Absent for the baseline. */
+  guide?: LmgtGuideSettings;
+  totalTimesteps: number;
+  checkpoints: number[];
+  evalEpisodes: number;
+  llm?: LmgtLlmSettings;
+}
+
+export interface LmgtTrialResult {
+  spec: LmgtTrialSpec;
+  /** Mean deterministic evaluation return at each checkpoint (same order as spec.checkpoints). */
+  evalReturns: number[];
+  /** Training curve: env steps and mean return of the last 100 training episodes (environment reward). */
+  curve: { step: number; epRewMean: number }[];
+  /** The guide's statistics (LMGT trials). */
+  stats?: LmgtStatsSnapshot;
+  /** `surrogate/heuristic`, or the real model id. */
+  llmModel?: string;
+  llmProvider?: string;
+  wallSeconds: number;
+  /** Set when this result is an identical earlier run's, reused: "<experiment>/<variant>" of that run. */
+  sharedWith?: string;
+}
+
+function makeEnvFor(envId: string, kwargs: Record<string, unknown> | undefined): () => Env {
+  return () => make(envId, { ...(kwargs ?? {}) }) as Env;
+}
+
+/** The LLM client of a trial: the surrogate with its quality knob, or a real provider. */
+export function trialLlm(spec: LmgtTrialSpec): LlmClient {
+  const llm = spec.llm ?? { provider: "surrogate" as const };
+  const q = spec.guide?.quality;
+  return createLlm({
+    provider: llm.provider,
+    model: llm.model,
+    runDir: llm.runDir,
+    transcript: llm.runDir ? undefined : false,
+    ...(llm.provider === "surrogate" && q ? { quality: { accuracy: q.accuracy, abstention: q.abstention, noise: q.noise, seed: spec.seed } } : {}),
+    ...(llm.provider !== "surrogate" && llm.runDir ? { cache: "read-write" as const } : {}),
+  });
+}
+
+/** Trains and evaluates one trial. */
+export async function runLmgtTrial(spec: LmgtTrialSpec): Promise<LmgtTrialResult> {
+  const started = performance.now();
+  const preset = lmgtPreset(spec.env);
+  const newEnv = makeEnvFor(preset.envId, preset.makeKwargs);
+  const numEnvs = preset.numEnvs[spec.algo] ?? 1;
+  const envs = Array.from({ length: numEnvs }, newEnv);
+  let guide: LmgtGuide | undefined;
+  let llm: LlmClient | undefined;
+  if (spec.guide) {
+    llm = trialLlm(spec);
+    const description = envs[0]!.spec?.describe();
+    if (!description) throw new Error(`LMGT: ${preset.envId} has no self-description (env.spec.describe())`);
+    guide = new LmgtGuide({
+      llm,
+      description,
+      observationSpace: envs[0]!.observationSpace,
+      promptStyle: spec.guide.promptStyle,
+      pairsPerCall: spec.guide.pairsPerCall,
+      cache: spec.guide.cache,
+      schedule: spec.guide.schedule,
+      shiftScale: spec.guide.shiftScale,
+      seed: spec.seed,
+    });
+  }
+  const model = await createLmgtModel(spec.algo, envs, { ...(preset.hyperparams[spec.algo] ?? {}), seed: spec.seed, ...(guide ? { guide } : {}) });
+  const checkpoints = [...spec.checkpoints].sort((a, b) => a - b);
+  const evalReturns: number[] = [];
+  const curve: LmgtTrialResult["curve"] = [];
+  const evalSeed = 1_000_000 + 1000 * spec.seed;
+  const callback = (p: TrainingProgress) => {
+    if (Number.isFinite(p.epRewMean)) curve.push({ step: p.numTimesteps, epRewMean: p.epRewMean });
+    while (evalReturns.length < checkpoints.length && p.numTimesteps >= checkpoints[evalReturns.length]!) {
+      evalReturns.push(evaluatePolicy(model, newEnv, spec.evalEpisodes, evalSeed).mean);
+    }
+  };
+  try {
+    await model.learn({ totalTimesteps: spec.totalTimesteps, callback });
+    // Checkpoints past the last phase (a budget that is not a multiple of the rollout size).
+    while (evalReturns.length < checkpoints.length) evalReturns.push(evaluatePolicy(model, newEnv, spec.evalEpisodes, evalSeed).mean);
+  } finally {
+    model.dispose?.();
+    model.close?.();
+    for (const env of envs) env.close();
+  }
+  return {
+    spec,
+    evalReturns,
+    curve,
+    ...(guide ? { stats: guide.snapshot() } : {}),
+    ...(llm ? { llmModel: llm.model, llmProvider: llm.provider } : {}),
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
