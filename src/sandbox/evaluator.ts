@@ -510,8 +510,16 @@ function describeThrown(e: unknown): string {
   return `${name}: ${typeof message === "string" ? message : ""}`;
 }
 
-/** The error for a value thrown by candidate code. */
+/** The error for a value thrown by candidate code (never running any of the candidate's code). */
 function thrownError(e: unknown, where: string): SandboxError {
+  try {
+    return describeThrownValue(e, where);
+  } catch {
+    return { kind: "runtime", message: `${where} threw a value that cannot be inspected; throw plain Error objects` };
+  }
+}
+
+function describeThrownValue(e: unknown, where: string): SandboxError {
   if (isErrorOfType(e, Error)) {
     const text = describeThrown(e);
     if (isErrorOfType(e, RangeError) && /Maximum call stack size exceeded/.test(text)) {
@@ -546,7 +554,13 @@ function withLine(error: SandboxError, thrown: unknown): SandboxError {
  */
 export function candidateLine(thrown: unknown): number | undefined {
   if (thrown === null || typeof thrown !== "object") return undefined;
-  const stack = Object.getOwnPropertyDescriptor(thrown, "stack");
+  let stack: PropertyDescriptor | undefined;
+  try {
+    // V8 formats the stack lazily and reads `message` then: a candidate's getter throws (closed budget).
+    stack = Object.getOwnPropertyDescriptor(thrown, "stack");
+  } catch {
+    return undefined;
+  }
   if (!stack || typeof stack.value !== "string") return undefined;
   for (const frame of stack.value.split("\n")) {
     if (!frame.includes("(eval at makeEvaluate") || frame.split("eval at ").length < 3) continue;

@@ -314,6 +314,12 @@ class Analysis {
     }
   }
 
+  private mathRandom(node: AnyNode, name: string, scope: Scope): void {
+    if (name === "random" && node.object.type === "Identifier" && node.object.name === "Math" && !scope.resolves("Math")) {
+      this.violate(node, "Math.random is not available: rewards must be deterministic");
+    }
+  }
+
   private insert(pos: number, text: string, closing: boolean): void {
     this.edits.push({ pos, text, closing, depth: this.depth });
   }
@@ -466,14 +472,13 @@ class Analysis {
         if (node.computed) {
           if (node.property.type === "Literal" && typeof node.property.value === "string") {
             this.propertyName(node.property, node.property.value);
+            this.mathRandom(node, node.property.value, scope);
           }
           this.visit(node.property, scope);
         } else if (node.property.type !== "PrivateIdentifier") {
           const name: string = node.property.name;
           this.propertyName(node.property, name);
-          if (name === "random" && node.object.type === "Identifier" && node.object.name === "Math" && !scope.resolves("Math")) {
-            this.violate(node, "Math.random is not available: rewards must be deterministic");
-          }
+          this.mathRandom(node, name, scope);
         }
         return;
       }
