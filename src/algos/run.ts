@@ -164,6 +164,9 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   const algo = opts.algo;
   const seed = opts.seed ?? 0;
   const source = opts.hyperparams ?? "zoo";
+  const probe = await makeAsync(opts.env);
+  checkCombination(algo, opts.env, probe);
+  probe.close();
   const hp = resolveHyperparams(algo, opts.env, source);
   const { nEnvs: nEnvsOverride, ...overrideOptions } = opts.overrides ?? {};
   const nEnvs = (nEnvsOverride as number | undefined) ?? hp.nEnvs;
@@ -179,7 +182,6 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   const run = new RunDir(opts.out ?? join("runs", `${algo}-${opts.env}-s${seed}`));
 
   const envs = await makeEnvs(opts.env, nEnvs);
-  checkCombination(algo, opts.env, envs[0]);
   const module = await algorithmModule(algo);
   const modelOptions = { ...options, ...(opts.guide ? { guide: opts.guide } : {}) };
   let model: TrainableModel;
