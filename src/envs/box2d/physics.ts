@@ -206,6 +206,15 @@ interface Scratch {
   v: [Box2D.b2Vec2, Box2D.b2Vec2];
   /** Room for 8 vertices (b2_maxPolygonVertices) for b2PolygonShape::Set. */
   vertexBuffer: number;
+  /** What the definitions hold now, so unchanged fields are not set again (a wasm call each). */
+  last: { [field: string]: unknown };
+}
+
+/** Sets a definition field through `set` only when `value` differs from what it holds. */
+function setIfChanged(last: Scratch["last"], field: string, value: unknown, set: () => void): void {
+  if (last[field] === value) return;
+  set();
+  last[field] = value;
 }
 
 let scratchState: Scratch | undefined;
@@ -224,6 +233,7 @@ function scratchDefs(): Scratch {
     circle: new B.b2CircleShape(),
     v: [new B.b2Vec2(0, 0), new B.b2Vec2(0, 0)],
     vertexBuffer: B._malloc(8 * 8),
+    last: {},
   };
   return scratchState;
 }
@@ -231,11 +241,19 @@ function scratchDefs(): Scratch {
 /** Creates a body (pybox2d's CreateStaticBody / CreateDynamicBody). */
 export function createBody(world: Box2D.b2World, opts: BodyOptions): Box2D.b2Body {
   const B = box2d();
-  const { bodyDef, v } = scratchDefs();
-  bodyDef.set_type(opts.type === "static" ? B.b2_staticBody : B.b2_dynamicBody);
-  v[0].Set(opts.x ?? 0, opts.y ?? 0);
-  bodyDef.set_position(v[0]);
-  bodyDef.set_angle(opts.angle ?? 0);
+  const { bodyDef, v, last } = scratchDefs();
+  const type = opts.type === "static" ? B.b2_staticBody : B.b2_dynamicBody;
+  setIfChanged(last, "type", type, () => bodyDef.set_type(type));
+  const x = opts.x ?? 0;
+  const y = opts.y ?? 0;
+  if (last.x !== x || last.y !== y) {
+    v[0].Set(x, y);
+    bodyDef.set_position(v[0]);
+    last.x = x;
+    last.y = y;
+  }
+  const angle = opts.angle ?? 0;
+  setIfChanged(last, "angle", angle, () => bodyDef.set_angle(angle));
   const body = world.CreateBody(bodyDef);
   track(world, B.b2Body, body);
   worldOf.set(body, world);
@@ -245,19 +263,27 @@ export function createBody(world: Box2D.b2World, opts: BodyOptions): Box2D.b2Bod
 /** The world each body made by `createBody` belongs to (to track its fixtures' wrappers). */
 const worldOf = new WeakMap<Box2D.b2Body, Box2D.b2World>();
 
+/** Loads the scratch fixture definition with `shape` and `opts` (pybox2d's defaults for what is absent). */
+function prepareFixtureDef(shape: Box2D.b2Shape, opts: FixtureOptions): Box2D.b2FixtureDef {
+  const { fixtureDef: def, filter, last } = scratchDefs();
+  const density = opts.density ?? 0;
+  const friction = opts.friction ?? 0.2;
+  const restitution = opts.restitution ?? 0;
+  const category = opts.categoryBits ?? 0x0001;
+  const mask = opts.maskBits ?? 0xffff;
+  setIfChanged(last, "shape", shape, () => def.set_shape(shape));
+  setIfChanged(last, "density", density, () => def.set_density(density));
+  setIfChanged(last, "friction", friction, () => def.set_friction(friction));
+  setIfChanged(last, "restitution", restitution, () => def.set_restitution(restitution));
+  setIfChanged(last, "category", category, () => filter.set_categoryBits(category));
+  setIfChanged(last, "mask", mask, () => filter.set_maskBits(mask));
+  return def;
+}
+
 function attach(body: Box2D.b2Body, shape: Box2D.b2Shape, opts: FixtureOptions): Box2D.b2Fixture {
-  const B = box2d();
-  const { fixtureDef: def, filter } = scratchDefs();
-  def.set_shape(shape);
-  def.set_density(opts.density ?? 0);
-  def.set_friction(opts.friction ?? 0.2);
-  def.set_restitution(opts.restitution ?? 0);
-  filter.set_categoryBits(opts.categoryBits ?? 0x0001);
-  filter.set_maskBits(opts.maskBits ?? 0xffff);
-  filter.set_groupIndex(0);
-  const fixture = body.CreateFixture(def);
+  const fixture = body.CreateFixture(prepareFixtureDef(shape, opts));
   const world = worldOf.get(body);
-  if (world) track(world, B.b2Fixture, fixture);
+  if (world) track(world, box2d().b2Fixture, fixture);
   return fixture;
 }
 
@@ -297,6 +323,69 @@ export function addCircle(body: Box2D.b2Body, radius: number, opts: FixtureOptio
   const { circle } = scratchDefs();
   circle.set_m_radius(radius);
   attach(body, circle, opts);
+}
+
+type RawCreate = (ownerPtr: number, defPtr: number) => number;
+
+/**
+ * box2d-wasm's raw bindings for CreateBody / CreateFixture: they return pointers without making (and
+ * caching) a JS wrapper, which matters when a reset builds ~200 static terrain bodies nobody looks at.
+ */
+function rawCreators(): { body: RawCreate; fixture: RawCreate } | undefined {
+  const m = box2d() as unknown as Record<string, unknown>;
+  const body = m["_emscripten_bind_b2World_CreateBody_1"];
+  const fixture = m["_emscripten_bind_b2Body_CreateFixture_1"];
+  return typeof body === "function" && typeof fixture === "function" ? { body: body as RawCreate, fixture: fixture as RawCreate } : undefined;
+}
+
+/**
+ * A static body holding one edge or one polygon (a terrain piece), created without JS wrappers. The
+ * body is freed with its world.
+ */
+export function createStaticPiece(
+  world: Box2D.b2World,
+  piece: { edge: [number, number, number, number] } | { polygon: Points },
+  opts: FixtureOptions = {},
+): void {
+  const raw = rawCreators();
+  if (!raw) {
+    const body = createBody(world, { type: "static" });
+    if ("edge" in piece) addEdge(body, ...piece.edge, opts);
+    else addPolygon(body, piece.polygon, opts);
+    return;
+  }
+  const B = box2d();
+  const sc = scratchDefs();
+  const { bodyDef, last } = sc;
+  setIfChanged(last, "type", B.b2_staticBody, () => bodyDef.set_type(B.b2_staticBody));
+  if (last.x !== 0 || last.y !== 0) {
+    sc.v[0].Set(0, 0);
+    bodyDef.set_position(sc.v[0]);
+    last.x = 0;
+    last.y = 0;
+  }
+  setIfChanged(last, "angle", 0, () => bodyDef.set_angle(0));
+  const bodyPtr = raw.body(B.getPointer(world), B.getPointer(bodyDef));
+  let shape: Box2D.b2Shape;
+  if ("edge" in piece) {
+    const [x1, y1, x2, y2] = piece.edge;
+    sc.v[0].Set(x1, y1);
+    sc.v[1].Set(x2, y2);
+    sc.edge.SetTwoSided(sc.v[0], sc.v[1]);
+    shape = sc.edge;
+  } else {
+    const n = piece.polygon.length;
+    if (n < 3 || n > 8) throw new RangeError(`createStaticPiece: a Box2D polygon has 3..8 vertices, got ${n}`);
+    const f = B.HEAPF32;
+    for (let i = 0; i < n; i++) {
+      f[(sc.vertexBuffer >> 2) + 2 * i] = piece.polygon[i]![0];
+      f[(sc.vertexBuffer >> 2) + 2 * i + 1] = piece.polygon[i]![1];
+    }
+    sc.polygon.Set(sc.vertexBuffer, n);
+    shape = sc.polygon;
+  }
+  prepareFixtureDef(shape, opts);
+  raw.fixture(bodyPtr, B.getPointer(sc.fixtureDef));
 }
 
 export interface RevoluteOptions {

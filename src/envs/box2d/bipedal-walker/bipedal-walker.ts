@@ -22,13 +22,13 @@ import { StaticGeometry } from "../lidar.js";
 import { box2d } from "../loader.js";
 import {
   addBox,
-  addEdge,
   addPolygon,
   applyForceToCenter,
   bodyState,
   BodyHandle,
   createBody,
   createRevoluteJoint,
+  createStaticPiece,
   destroyWorld,
   newWorld,
   type BodyState,
@@ -191,15 +191,15 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     this.terrain = terrain;
     this.clouds = generateClouds(r);
     this.ground = new StaticGeometry();
+    // Gymnasium's creation order: obstacle polygons (made while generating), then one body per edge.
     for (const poly of terrain.obstacles) {
-      const body = createBody(world, { type: "static" });
-      addPolygon(body, poly, { friction: FRICTION });
+      createStaticPiece(world, { polygon: poly }, { friction: FRICTION });
       this.ground.addPolygon(poly);
     }
     for (let i = 0; i < terrain.x.length - 1; i++) {
-      const body = createBody(world, { type: "static" });
-      addEdge(body, terrain.x[i]!, terrain.y[i]!, terrain.x[i + 1]!, terrain.y[i + 1]!, { friction: FRICTION, categoryBits: 0x0001 });
-      this.ground.addEdge(terrain.x[i]!, terrain.y[i]!, terrain.x[i + 1]!, terrain.y[i + 1]!);
+      const edge: [number, number, number, number] = [terrain.x[i]!, terrain.y[i]!, terrain.x[i + 1]!, terrain.y[i + 1]!];
+      createStaticPiece(world, { edge }, { friction: FRICTION, categoryBits: 0x0001 });
+      this.ground.addEdge(...edge);
     }
     this.ground.finish();
 
