@@ -1,5 +1,10 @@
+/**
+ * Core: the Env contract, spaces, the numpy-compatible RNG, the registry (`make`) and `checkEnv`.
+ * Importing it registers the built-in environments, so `make("CartPole-v1")` works from either barrel.
+ */
+import "../envs/register-builtin.js";
+
 export type * from "./env.js";
-import "../envs/register-builtin.js"; // so that make() knows the built-in ids whichever barrel is imported
 export type { Space } from "./spaces.js";
 export { Box } from "./box.js";
 export { Discrete } from "./discrete.js";

@@ -11,6 +11,7 @@
  */
 import type { Env, EnvDescription, EnvSpec, FieldDescription } from "./env.js";
 import type { Space } from "./spaces.js";
+// make() applies the standard wrappers; they live with the other wrappers in envs/ (they depend only on core/).
 import { EnvChecker } from "../envs/wrappers/env-checker.js";
 import { TimeLimit } from "../envs/wrappers/time-limit.js";
 
