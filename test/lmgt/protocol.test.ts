@@ -1,0 +1,92 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { planLmgtTrials } from "../../src/experiments/lmgt/protocol.js";
+import { costReduction, costTable, lmgtGainTable, meanStd, sampleEfficiencyTable, scorerLabel, learningCurveFigure } from "../../src/experiments/lmgt/summary.js";
+import { lmgtHeadlines, lmgtTables } from "../../src/experiments/lmgt/report.js";
+import { parseReproduceLmgtArgs } from "../../src/cli/reproduce-lmgt.js";
+import type { LmgtTrialResult, LmgtTrialSpec } from "../../src/experiments/lmgt/trial.js";
+import type { LmgtStatsSnapshot } from "../../src/guides/lmgt/stats.js";
+
+test("the plan: baseline and LMGT per algorithm and seed, then the ablations on one algorithm", () => {
+  const trials = planLmgtTrials({ envs: ["cartpole"], budget: "full" });
+  const main = trials.filter((t) => t.experiment === "main");
+  assert.equal(main.length, 3 * 5 * 2); // DQN, PPO, A2C x 5 seeds x 2 arms
+  assert.deepEqual([...new Set(main.map((t) => t.algo))], ["dqn", "ppo", "a2c"]);
+  assert.ok(main.filter((t) => t.variant === "baseline").every((t) => t.guide === undefined));
+  assert.ok(main.filter((t) => t.variant === "lmgt").every((t) => t.guide && t.guide.quality.accuracy === 1 && t.guide.cache !== false));
+  const cost = trials.filter((t) => t.experiment === "cost");
+  const perStep = cost.find((t) => t.variant === "per-step")!;
+  assert.equal(perStep.guide!.pairsPerCall, 1);
+  assert.equal(perStep.guide!.cache, false);
+  assert.deepEqual([...new Set(trials.filter((t) => t.experiment === "quality").map((t) => t.variant))], ["full", "good", "small", "chance"]);
+  assert.deepEqual([...new Set(trials.filter((t) => t.experiment === "prompt-style").map((t) => t.variant))], ["zero-shot", "chain-of-thought", "few-shot"]);
+  // A real provider has no quality knob: no quality ablation.
+  const real = planLmgtTrials({ envs: ["cartpole"], budget: "smoke", llm: { provider: "anthropic" } });
+  assert.equal(real.filter((t) => t.experiment === "quality").length, 0);
+  assert.equal(planLmgtTrials({ envs: ["pendulum"], budget: "smoke", experiments: ["main"] }).every((t) => t.algo === "sac"), true);
+  assert.throws(() => planLmgtTrials({ envs: ["cartpole"], budget: "smoke", qualityLevels: ["huge"] }), /unknown quality level/);
+});
+
+function stats(calls: number, transitions: number, extra: Partial<LmgtStatsSnapshot> = {}): LmgtStatsSnapshot {
+  return {
+    transitions, queried: transitions, calls, responseCacheHits: 0, callErrors: 0, pairsScored: calls, cacheHits: 0, parseFailures: 0,
+    shiftHistogram: { "-1": 1, "0": 0, "+1": 3 }, inputTokens: calls * 100, outputTokens: calls * 5, costUsd: 0, ...extra,
+  };
+}
+
+function result(experiment: string, variant: string, algo: "dqn" | "ppo", seed: number, evalReturns: number[], s?: LmgtStatsSnapshot): LmgtTrialResult {
+  const spec: LmgtTrialSpec = { env: "cartpole", algo, seed, experiment, variant, totalTimesteps: 2000, checkpoints: [1024, 2048], evalEpisodes: 2 };
+  return {
+    spec, evalReturns, curve: [{ step: 500, epRewMean: evalReturns[0]! }, { step: 2000, epRewMean: evalReturns[1]! }], wallSeconds: 1,
+    ...(s ? { stats: s, llmProvider: "surrogate", llmModel: "surrogate/heuristic" } : {}),
+  };
+}
+
+const results: LmgtTrialResult[] = [
+  result("main", "baseline", "ppo", 0, [20, 100]),
+  result("main", "baseline", "ppo", 1, [30, 120]),
+  result("main", "lmgt", "ppo", 0, [60, 200], stats(10, 2000)),
+  result("main", "lmgt", "ppo", 1, [80, 300], stats(12, 2000)),
+  result("cost", "per-step", "ppo", 0, [60, 210], stats(2000, 2000)),
+  result("cost", "batched+cache", "ppo", 0, [60, 200], stats(10, 2000)),
+];
+
+test("tables: mean ± std over seeds, gains, cost per 1k steps and the reduction factor", () => {
+  assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1, n: 2 });
+  const eff = sampleEfficiencyTable(results);
+  assert.equal(eff.length, 2);
+  assert.equal(eff[0]!["return@1k"], "25.0 ± 5.0");
+  assert.equal(eff[1]!.arm, "LMGT (surrogate)");
+  assert.equal(eff[1]!["return@2k"], "250.0 ± 50.0");
+  const gain = lmgtGainTable(results);
+  assert.equal(gain[0]!["gain@1k"], "+45.0");
+  assert.equal(gain[0]!["gain@2k"], "+140.0");
+  const cost = costTable(results);
+  assert.equal(cost.find((r) => r.cost === "per-step")!["calls/1k steps"], 1000);
+  assert.equal(cost.find((r) => r.cost === "batched+cache")!["calls/1k steps"], 5);
+  assert.equal(cost.find((r) => r.cost === "batched+cache")!["fewer calls than per-step"], "200x");
+  assert.deepEqual(costReduction(results), [{ env: "cartpole", algo: "ppo", perStep: 1000, batchedCached: 5, factor: 200 }]);
+  assert.equal(scorerLabel(results), "surrogate");
+  const headlines = lmgtHeadlines(results).join("\n");
+  assert.match(headlines, /LMGT \(surrogate\) beats the baseline at the early budget \(1k steps\): \+45\.0 over 2 seeds/);
+  assert.match(headlines, /200x fewer/);
+  assert.ok(!/\bLLM\b/.test(lmgtTables(results).map((t) => t.caption).join(" ").replace(/not an LLM/g, "")), "surrogate results are never captioned as LLM results");
+  const fig = learningCurveFigure(results, "cartpole", "ppo");
+  assert.equal(fig.data.length, 4); // band + line per arm
+});
+
+test("CLI arguments", () => {
+  const a = parseReproduceLmgtArgs(["--env", "all", "--llm", "openai", "--budget", "smoke", "--seeds", "3", "--out", "x/", "--experiments", "main,cost", "--no-png"]);
+  assert.deepEqual(a.envs, ["cartpole", "pendulum", "blackjack"]);
+  assert.equal(a.provider, "openai-compatible");
+  assert.equal(a.budget, "smoke");
+  assert.equal(a.seeds, 3);
+  assert.equal(a.out, "x/");
+  assert.deepEqual(a.experiments, ["main", "cost"]);
+  assert.equal(a.png, false);
+  assert.deepEqual(parseReproduceLmgtArgs(["--env=blackjack"]).envs, ["blackjack"]);
+  assert.throws(() => parseReproduceLmgtArgs(["--env", "mujoco"]), /unknown --env "mujoco"/);
+  assert.throws(() => parseReproduceLmgtArgs(["--llm", "gpt"]), /unknown --llm/);
+  assert.throws(() => parseReproduceLmgtArgs(["--seeds", "0"]), /--seeds/);
+  assert.throws(() => parseReproduceLmgtArgs(["--frobnicate"]), /unknown option/);
+});
