@@ -133,24 +133,7 @@ export class PPO extends OnPolicyAlgorithm {
         }
         this.policy.evaluateActions(mbObs, mbAct, B, values, logProb, entropy);
 
-        // Clipped surrogate objective and its gradient with respect to log pi(a|s)
-        let pg = 0, clipped = 0, kl = 0;
-        for (let b = 0; b < B; b++) {
-          const logRatio = logProb[b] - mbOldLp[b];
-          const ratio = Math.exp(logRatio);
-          const adv = mbAdv[b];
-          const l1 = adv * ratio;
-          const inside = ratio >= 1 - clip && ratio <= 1 + clip;
-          const l2 = adv * (inside ? ratio : ratio < 1 - clip ? 1 - clip : 1 + clip);
-          // -min(l1, l2): the gradient flows through l1 when it is the smaller term or the ratio is unclipped
-          const grad = l1 <= l2 || inside ? adv * ratio : 0;
-          pg -= Math.min(l1, l2);
-          gLogProb[b] = -grad / B;
-          if (!inside) clipped++;
-          kl += ratio - 1 - logRatio;
-        }
-        pg /= B;
-        kl /= B;
+        const { loss: pg, clipFraction, approxKl: kl } = clippedSurrogate(logProb, mbOldLp, mbAdv, B, clip, gLogProb);
         // Value loss, optionally clipped around the old values
         let vl = 0;
         for (let b = 0; b < B; b++) {
@@ -176,7 +159,7 @@ export class PPO extends OnPolicyAlgorithm {
         sumPg += pg;
         sumV += vl;
         sumEnt += entropyLoss;
-        sumClipFrac += clipped / B;
+        sumClipFrac += clipFraction;
         nBatches++;
         klValues.push(kl);
         approxKl = kl;
@@ -206,6 +189,32 @@ export class PPO extends OnPolicyAlgorithm {
       ...(this.policy.logStd ? { "train/std": meanExp(this.policy.logStd) } : {}),
     };
   }
+}
+
+/**
+ * PPO's clipped surrogate loss -mean(min(A r, A clip(r, 1 - eps, 1 + eps))) with r = exp(logProb - oldLogProb),
+ * its gradient with respect to each row's logProb (written to `gLogProb`), the fraction of clipped ratios
+ * and SB3's approximate KL mean((r - 1) - log r).
+ */
+export function clippedSurrogate(
+  logProb: Float32Array, oldLogProb: Float32Array, advantages: Float32Array, B: number, clip: number, gLogProb: Float32Array,
+): { loss: number; clipFraction: number; approxKl: number } {
+  let loss = 0, clipped = 0, kl = 0;
+  for (let b = 0; b < B; b++) {
+    const logRatio = logProb[b] - oldLogProb[b];
+    const ratio = Math.exp(logRatio);
+    const adv = advantages[b];
+    const l1 = adv * ratio;
+    const inside = ratio >= 1 - clip && ratio <= 1 + clip;
+    const l2 = adv * (inside ? ratio : ratio < 1 - clip ? 1 - clip : 1 + clip);
+    // -min(l1, l2): the gradient flows through l1 when it is the smaller term or the ratio is unclipped
+    const grad = l1 <= l2 || inside ? adv * ratio : 0;
+    loss -= Math.min(l1, l2);
+    gLogProb[b] = -grad / B;
+    if (!inside) clipped++;
+    kl += ratio - 1 - logRatio;
+  }
+  return { loss: loss / B, clipFraction: clipped / B, approxKl: kl / B };
 }
 
 /** 1 - Var[y - yPred] / Var[y] (SB3), NaN when Var[y] is 0. */

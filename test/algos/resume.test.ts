@@ -1,0 +1,103 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RunDir, trainRun, type RunOptions } from "../../src/algos/index.js";
+
+const TIMING_KEYS = ["wallSeconds", "time/collect_seconds", "time/update_seconds"];
+function numbersOf(dir: string): Record<string, unknown>[] {
+  return new RunDir(dir).metrics().map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !TIMING_KEYS.includes(k))));
+}
+const tmp = () => mkdtempSync(join(tmpdir(), "guided-rl-resume-"));
+
+const cases: { name: string; opts: Omit<RunOptions, "out"> }[] = [
+  {
+    name: "PPO CartPole",
+    opts: { env: "CartPole-v1", algo: "ppo", seed: 5, totalTimesteps: 1536, evalFreq: 256, checkpointFreq: 512, nEvalEpisodes: 2,
+      evalStochastic: true, overrides: { nEnvs: 2, nSteps: 64, batchSize: 64, nEpochs: 2 } },
+  },
+  {
+    name: "A2C Pendulum with VecNormalize",
+    opts: { env: "Pendulum-v1", algo: "a2c", seed: 2, totalTimesteps: 1200, evalFreq: 300, checkpointFreq: 400, nEvalEpisodes: 1,
+      hyperparams: "zoo", overrides: { nEnvs: 3 } },
+  },
+];
+
+for (const c of cases) {
+  test(`kill-and-resume (${c.name}): a run interrupted after a checkpoint resumes to the same numbers`, async () => {
+    const whole = join(tmp(), "whole");
+    const full = await trainRun({ ...c.opts, out: whole });
+    const broken = join(tmp(), "broken");
+    const killAt = (c.opts.checkpointFreq! * 3) / 2;
+    await assert.rejects(
+      trainRun({ ...c.opts, out: broken, callback: (p) => { if (p.numTimesteps > killAt) throw new Error("simulated crash"); } }),
+      /simulated crash/,
+    );
+    assert.ok(new RunDir(broken).metrics().some((r) => (r.step as number) > c.opts.checkpointFreq!), "metrics after the checkpoint exist before resuming");
+    const resumed = await trainRun({ ...c.opts, out: broken, resume: true });
+    assert.deepEqual(numbersOf(broken), numbersOf(whole));
+    assert.deepEqual(resumed.finalEval, full.finalEval);
+    assert.equal(resumed.numTimesteps, full.numTimesteps);
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(broken, "checkpoint", `${c.opts.algo}.json`), "utf8")).policy,
+      JSON.parse(readFileSync(join(whole, "checkpoint", `${c.opts.algo}.json`), "utf8")).policy,
+      "same final weights",
+    );
+  });
+}
+
+test("run folder errors: existing run without --resume, changed settings, unreadable checkpoint", async () => {
+  const opts = cases[0].opts;
+  const dir = join(tmp(), "run");
+  await trainRun({ ...opts, totalTimesteps: 512, out: dir });
+  await assert.rejects(trainRun({ ...opts, out: dir }), /already holds a run; pass --resume/);
+  await assert.rejects(trainRun({ ...opts, seed: 6, out: dir, resume: true }), /different settings \(seed: 5 in the folder, 6 now\)/);
+  writeFileSync(join(dir, "checkpoint", "ppo.json"), "{ not json");
+  await assert.rejects(trainRun({ ...opts, out: dir, resume: true }), /unreadable checkpoint .*cannot read the PPO checkpoint/);
+});
+
+test("NaN loss in a run folder: error line with step and last finite metrics, then the error", async () => {
+  let calls = 0;
+  const dir = join(tmp(), "nan");
+  const guide = { name: "nan", transformRewards: (b: { n: number }) => (++calls > 1 ? new Float32Array(b.n).fill(NaN) : undefined) };
+  await assert.rejects(trainRun({ ...cases[0].opts, out: dir, guide }), /non-finite at step 256/);
+  const last = new RunDir(dir).metrics().at(-1)!;
+  assert.equal(last.type, "error");
+  assert.equal(last.step, 256);
+  assert.ok(typeof (last.lastFiniteMetrics as Record<string, number>)["train/loss"] === "number");
+  assert.ok(existsSync(join(dir, "error.json")));
+});
+
+test("CLI: SIGKILL mid-run, then --resume, ends with the same numbers as an uninterrupted run", async () => {
+  const base = tmp();
+  const args = (out: string) => ["bin/guided-rl.js", "train", "--env", "CartPole-v1", "--algo", "ppo", "--steps", "6144", "--seed", "1",
+    "--eval-freq", "1024", "--eval-episodes", "2", "--set", "nEnvs=4", "--set", "nSteps=64", "--set", "nEpochs=4", "--set", "batchSize=64", "--out", out, "--json"];
+  const whole = spawnSync(process.execPath, args(join(base, "whole")), { encoding: "utf8" });
+  assert.equal(whole.status, 0, whole.stderr);
+  const wholeJson = JSON.parse(whole.stdout.trim().split("\n").at(-1)!);
+
+  const killed = join(base, "killed");
+  const child = spawn(process.execPath, args(killed), { stdio: "ignore" });
+  const ckpt = join(killed, "checkpoint", "ppo.json");
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (existsSync(ckpt)) {
+        clearInterval(timer);
+        child.kill("SIGKILL");
+        resolve();
+      }
+    }, 20);
+    child.on("exit", () => { clearInterval(timer); resolve(); });
+    setTimeout(() => reject(new Error("no checkpoint within 120 s")), 120_000).unref();
+  });
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.on("exit", r)));
+  assert.ok(!existsSync(join(killed, "result.json")), "the run was killed before it finished");
+  const resumed = spawnSync(process.execPath, [...args(killed), "--resume"], { encoding: "utf8" });
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const resumedJson = JSON.parse(resumed.stdout.trim().split("\n").at(-1)!);
+  assert.equal(resumedJson.evalReturn, wholeJson.evalReturn);
+  assert.equal(resumedJson.steps, wholeJson.steps);
+  assert.deepEqual(numbersOf(killed), numbersOf(join(base, "whole")));
+});
