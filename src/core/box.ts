@@ -67,15 +67,14 @@ export class Box implements Space<Float32Array> {
     return out;
   }
 
+  /**
+   * Whether `x` holds `size` numbers that, rounded to float32 (as numpy casts them), lie within the bounds.
+   * Any numeric array is accepted (Float32Array, number[], Float64Array...); NaN never belongs.
+   */
   contains(x: unknown): boolean {
     if (!isNumericArray(x) || x.length !== this.size) return false;
-    // A float64 value that float32 cannot represent exactly does not belong (numpy's can_cast rule for
-    // ndarrays); plain number[] is cast first, as np.asarray(x, dtype=float32) does.
-    const strict = x instanceof Float64Array;
     for (let i = 0; i < this.size; i++) {
-      const raw = x[i]!;
-      const v = Math.fround(raw);
-      if (strict && v !== raw && !Number.isNaN(raw)) return false;
+      const v = Math.fround(x[i]!);
       if (!(v >= this.low[i]! && v <= this.high[i]!)) return false;
     }
     return true;

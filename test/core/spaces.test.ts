@@ -15,7 +15,9 @@ test("Box: float32 bounds, shape, contains", () => {
   assert.ok(!b.contains(Float32Array.of(0, NaN, 0)));
   assert.ok(!b.contains(Float32Array.of(0, 0)));
   assert.ok(!b.contains("abc"));
-  assert.ok(!b.contains(Float64Array.of(0.1, 0, 0)), "float64 values float32 cannot hold are rejected (numpy can_cast)");
+  assert.ok(b.contains(Float64Array.of(0.1, 0, 0)), "any numeric array is cast to float32 first");
+  assert.ok(!b.contains(Float64Array.of(1.0000001, 0, 0)));
+  assert.ok(b.contains(Float64Array.of(1.00000001, 0, 0)), "rounds to 1 in float32");
   const pi = new Box([-Math.PI], [Math.PI]);
   assert.equal(pi.high[0], Math.fround(Math.PI));
   assert.equal(String(b), "Box(-1, 1, (3,), float32)");
