@@ -37,7 +37,8 @@ export class EnvChecker<Obs = unknown, Act = unknown> extends BaseWrapper<Obs, A
       throw new Error(`${this.name()}: step() called after the episode ended (${this.ended}); call reset() to start a new episode`);
     }
     if (!this.actionSpace.contains(action)) {
-      throw new RangeError(`${this.name()}: action ${formatValue(action)} is not in the action space ${describeSpace(this.actionSpace)}`);
+      const hint = this.actionSpace.kind === "box" ? " (clip continuous actions to the bounds first, or wrap the env in ClipAction)" : "";
+      throw new RangeError(`${this.name()}: action ${formatValue(action)} is not in the action space ${describeSpace(this.actionSpace)}${hint}`);
     }
     const result = this.env.step(action);
     if (typeof result.reward !== "number" || Number.isNaN(result.reward)) {
