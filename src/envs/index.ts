@@ -8,6 +8,6 @@ export * from "./wrappers/index.js";
 export * from "./toy/pong.js";
 export * from "./box2d/index.js";
 export { SyncVectorEnv, makeVec, makeVecAsync } from "./vector.js";
-export type { VecEnv, VecResetResult, VecStepResult, MakeVecOptions } from "./vector.js";
+export type { VectorEnv, VectorResetResult, VectorStepResult, MakeVecOptions } from "./vector.js";
 export { rollRandomPolicy } from "./random-policy.js";
 export type { RandomPolicyOptions, RandomPolicyResult } from "./random-policy.js";

@@ -18,13 +18,13 @@ import type { Space } from "../core/spaces.js";
 import { make, prepareEnv, type MakeOptions } from "../core/registry.js";
 import { RecordEpisodeStatistics } from "./wrappers/record-episode-statistics.js";
 
-export interface VecResetResult {
+export interface VectorResetResult {
   /** numEnvs * obsSize observations, row after row. */
   obs: Float32Array;
   infos: Info[];
 }
 
-export interface VecStepResult {
+export interface VectorStepResult {
   obs: Float32Array;
   rewards: Float64Array;
   /** 1 where env i's episode terminated at this step. */
@@ -34,8 +34,8 @@ export interface VecStepResult {
   infos: Info[];
 }
 
-/** The interface algorithms train against; SyncVectorEnv and VecNormalize implement it. */
-export interface VecEnv {
+/** The interface algorithms train against; SyncVectorEnv and VectorNormalize implement it. */
+export interface VectorEnv {
   readonly numEnvs: number;
   readonly singleObservationSpace: Space<any>;
   readonly singleActionSpace: Space<any>;
@@ -43,9 +43,9 @@ export interface VecEnv {
   readonly obsSize: number;
   /** Values per action row: 1 for Discrete, the Box size otherwise. */
   readonly actionSize: number;
-  reset(opts?: { seed?: number }): VecResetResult;
+  reset(opts?: { seed?: number }): VectorResetResult;
   /** Actions for every env: numEnvs integers (Discrete) or numEnvs * actionSize values (Box), row after row. */
-  step(actions: ArrayLike<number>): VecStepResult;
+  step(actions: ArrayLike<number>): VectorStepResult;
   close(): void;
 }
 
@@ -57,7 +57,7 @@ export interface MakeVecOptions extends MakeOptions {
 }
 
 /** Steps n environments in turn in this thread, with batched Float32Array observations and SB3 autoreset. */
-export class SyncVectorEnv implements VecEnv {
+export class SyncVectorEnv implements VectorEnv {
   readonly envs: readonly Env<any, any>[];
   readonly numEnvs: number;
   readonly singleObservationSpace: Space<any>;
@@ -99,7 +99,7 @@ export class SyncVectorEnv implements VecEnv {
     return this.pendingSeeds as number[];
   }
 
-  reset(opts: { seed?: number } = {}): VecResetResult {
+  reset(opts: { seed?: number } = {}): VectorResetResult {
     if (opts.seed !== undefined) this.seed(opts.seed);
     const obs = new Float32Array(this.numEnvs * this.obsSize);
     const infos: Info[] = [];
@@ -114,7 +114,7 @@ export class SyncVectorEnv implements VecEnv {
     return { obs, infos };
   }
 
-  step(actions: ArrayLike<number>): VecStepResult {
+  step(actions: ArrayLike<number>): VectorStepResult {
     if (!this.hasReset) throw new Error("SyncVectorEnv: step() called before reset()");
     const n = this.numEnvs;
     if (actions == null || typeof actions !== "object" || actions.length !== n * this.actionSize) {

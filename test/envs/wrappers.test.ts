@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { make } from "../../src/core/registry.js";
 import { RunningMeanStd } from "../../src/envs/wrappers/running-mean-std.js";
 import { NormalizeObservation, NormalizeReward } from "../../src/envs/wrappers/normalize.js";
-import { VecNormalize } from "../../src/envs/wrappers/vec-normalize.js";
+import { VectorNormalize } from "../../src/envs/wrappers/vector-normalize.js";
 import { RecordEpisodeStatistics, type EpisodeStatistics } from "../../src/envs/wrappers/record-episode-statistics.js";
 import { ClipAction } from "../../src/envs/wrappers/clip-action.js";
 import { TimeLimit } from "../../src/envs/wrappers/time-limit.js";
@@ -29,7 +29,7 @@ test("RunningMeanStd matches SB3's update (values computed with SB3's formula in
   assert.throws(() => rms.update([1, 2, 3]), /rows of 2/);
 });
 
-test("VecNormalize normalises rewards by the discounted-return std exactly as SB3 (numpy reference values)", () => {
+test("VectorNormalize normalises rewards by the discounted-return std exactly as SB3 (numpy reference values)", () => {
   // A scripted 2-env vector env: rewards and dones fixed, observations constant.
   const rewards = [[1, 2], [0.5, -1], [3, 0]];
   const dones = [[0, 0], [1, 0], [0, 0]];
@@ -45,7 +45,7 @@ test("VecNormalize normalises rewards by the discounted-return std exactly as SB
     },
     close: () => {},
   };
-  const vn = new VecNormalize(fake, { normObs: false });
+  const vn = new VectorNormalize(fake, { normObs: false });
   vn.reset();
   const want = [[1.9994002823500832, 3.9988005647001663], [1.1947639984863057, -2.3895279969726113], [4.064219180346163, 0.0]];
   for (const w of want) {
@@ -55,8 +55,8 @@ test("VecNormalize normalises rewards by the discounted-return std exactly as SB
   }
 });
 
-test("VecNormalize over CartPole: obs normalised and clipped, final observations normalised, state restores", () => {
-  const venv = new VecNormalize(makeVec("CartPole-v1", 4, { seed: 0 }), { clipObs: 5 });
+test("VectorNormalize over CartPole: obs normalised and clipped, final observations normalised, state restores", () => {
+  const venv = new VectorNormalize(makeVec("CartPole-v1", 4, { seed: 0 }), { clipObs: 5 });
   let { obs } = venv.reset();
   assert.equal(obs.length, 16);
   let sawFinal = false;
@@ -72,7 +72,7 @@ test("VecNormalize over CartPole: obs normalised and clipped, final observations
   assert.ok(sawFinal);
   assert.ok(venv.obsRms.count > 800);
   // Evaluate with frozen statistics restored from JSON.
-  const evalEnv = new VecNormalize(makeVec("CartPole-v1", 4, { seed: 0 }), { training: false, clipObs: 5 });
+  const evalEnv = new VectorNormalize(makeVec("CartPole-v1", 4, { seed: 0 }), { training: false, clipObs: 5 });
   evalEnv.setState(JSON.parse(JSON.stringify(venv.getState())));
   const raw = evalEnv.reset().obs;
   assert.deepEqual(raw, venv.normalizeObs(evalEnv.originalObs!));

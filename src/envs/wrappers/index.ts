@@ -1,11 +1,9 @@
 export { TimeLimit } from "./time-limit.js";
-export { EnvChecker, formatValue, describeSpace } from "./env-checker.js";
+export { EnvChecker } from "./env-checker.js";
 export { RecordEpisodeStatistics } from "./record-episode-statistics.js";
 export type { EpisodeStatistics } from "./record-episode-statistics.js";
 export { ClipAction } from "./clip-action.js";
 export { NormalizeObservation, NormalizeReward, normalizeInto } from "./normalize.js";
 export type { NormalizeObservationOptions, NormalizeObservationState, NormalizeRewardOptions, NormalizeRewardState } from "./normalize.js";
-export { RunningMeanStd } from "./running-mean-std.js";
-export type { RunningMeanStdState } from "./running-mean-std.js";
-export { VecNormalize } from "./vec-normalize.js";
-export type { VecNormalizeOptions, VecNormalizeState } from "./vec-normalize.js";
+export { VectorNormalize } from "./vector-normalize.js";
+export type { VectorNormalizeOptions, VectorNormalizeState } from "./vector-normalize.js";

@@ -1,5 +1,5 @@
 /**
- * `VecNormalize`: Stable-Baselines3's VecNormalize over a vector env, same defaults and order of updates:
+ * `VectorNormalize`: Stable-Baselines3's VecNormalize over a vector env, same defaults and order of updates:
  *
  *   step:  obsRms.update(all n observations)          (when training and normObs)
  *          returns = returns * gamma + rewards; retRms.update(returns)   (when training)
@@ -14,11 +14,11 @@
  */
 import type { Info } from "../../core/env.js";
 import type { Space } from "../../core/spaces.js";
-import type { VecEnv, VecResetResult, VecStepResult } from "../vector.js";
+import type { VectorEnv, VectorResetResult, VectorStepResult } from "../vector.js";
 import { normalizeInto } from "./normalize.js";
 import { RunningMeanStd, type RunningMeanStdState } from "./running-mean-std.js";
 
-export interface VecNormalizeOptions {
+export interface VectorNormalizeOptions {
   training?: boolean;
   normObs?: boolean;
   normReward?: boolean;
@@ -28,7 +28,7 @@ export interface VecNormalizeOptions {
   epsilon?: number;
 }
 
-export interface VecNormalizeState {
+export interface VectorNormalizeState {
   obsRms: RunningMeanStdState;
   retRms: RunningMeanStdState;
   clipObs: number;
@@ -39,8 +39,8 @@ export interface VecNormalizeState {
   normReward: boolean;
 }
 
-export class VecNormalize implements VecEnv {
-  readonly venv: VecEnv;
+export class VectorNormalize implements VectorEnv {
+  readonly venv: VectorEnv;
   readonly obsRms: RunningMeanStd;
   readonly retRms = new RunningMeanStd(1);
   training: boolean;
@@ -56,7 +56,7 @@ export class VecNormalize implements VecEnv {
   originalObs: Float32Array | undefined;
   originalRewards: Float64Array | undefined;
 
-  constructor(venv: VecEnv, opts: VecNormalizeOptions = {}) {
+  constructor(venv: VectorEnv, opts: VectorNormalizeOptions = {}) {
     this.venv = venv;
     this.training = opts.training ?? true;
     this.normObs = opts.normObs ?? true;
@@ -66,7 +66,7 @@ export class VecNormalize implements VecEnv {
     this.gamma = opts.gamma ?? 0.99;
     this.epsilon = opts.epsilon ?? 1e-8;
     if (this.normObs && venv.singleObservationSpace.kind !== "box") {
-      throw new TypeError("VecNormalize: observation normalisation needs a Box observation space (pass normObs: false)");
+      throw new TypeError("VectorNormalize: observation normalisation needs a Box observation space (pass normObs: false)");
     }
     this.obsRms = new RunningMeanStd(venv.obsSize);
     this.returns = new Float64Array(venv.numEnvs);
@@ -88,7 +88,7 @@ export class VecNormalize implements VecEnv {
     return this.venv.actionSize;
   }
 
-  reset(opts?: { seed?: number }): VecResetResult {
+  reset(opts?: { seed?: number }): VectorResetResult {
     const r = this.venv.reset(opts);
     this.originalObs = r.obs;
     this.returns.fill(0);
@@ -96,7 +96,7 @@ export class VecNormalize implements VecEnv {
     return { obs: this.normalizeObs(r.obs, this.numEnvs), infos: r.infos };
   }
 
-  step(actions: ArrayLike<number>): VecStepResult {
+  step(actions: ArrayLike<number>): VectorStepResult {
     const r = this.venv.step(actions);
     this.originalObs = r.obs;
     this.originalRewards = r.rewards;
@@ -136,7 +136,7 @@ export class VecNormalize implements VecEnv {
     return out;
   }
 
-  getState(): VecNormalizeState {
+  getState(): VectorNormalizeState {
     return {
       obsRms: this.obsRms.getState(),
       retRms: this.retRms.getState(),
@@ -150,7 +150,7 @@ export class VecNormalize implements VecEnv {
   }
 
   /** Restores saved statistics (the clip, gamma and epsilon settings stay as constructed). */
-  setState(state: VecNormalizeState): void {
+  setState(state: VectorNormalizeState): void {
     this.obsRms.setState(state.obsRms);
     this.retRms.setState(state.retRms);
     this.normObs = state.normObs;
