@@ -45,7 +45,7 @@ export {
 export { trainInPool, type PoolOptions } from "./pool.js";
 export { taskText, initialPrompt, iterationPrompt, fixPrompt, fillPrompt, promptTemplate, type PromptName, type ProtocolFacts } from "./prompts.js";
 export { extractRewardCode, NoCodeError } from "./parse.js";
-export { reflectionText, failureKinds } from "./reflection.js";
+export { reflectionText, failureKinds, failureKindText, type FailureKind } from "./reflection.js";
 export { validationSample, validateAnswer, describeFailure, type ValidationOutcome } from "./validation.js";
 export {
   registerRewardDesignSurrogate,

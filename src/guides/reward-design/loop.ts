@@ -32,7 +32,7 @@ import { compareFitness } from "./evaluation.js";
 import { fmt } from "./metrics.js";
 import { trainInPool } from "./pool.js";
 import { fixPrompt, initialPrompt, iterationPrompt, promptTemplate, taskText } from "./prompts.js";
-import { failureKinds, reflectionText } from "./reflection.js";
+import { failureKinds, failureKindText, reflectionText } from "./reflection.js";
 import { FIX_REWARD_TASK, REWARD_DESIGN_GUIDE, WRITE_REWARD_TASK } from "./surrogate.js";
 import { readResult, type TrainingJob, type TrainingProtocol, type TrainingResult } from "./training.js";
 import { failureText, validateAnswer, validationSample, type ValidationOutcome } from "./validation.js";
@@ -267,7 +267,7 @@ function othersText(previous: readonly CandidateRecord[], best: CandidateRecord)
       const res = r.result;
       if (!res) return `- candidate ${r.candidate}: not trained`;
       if (!res.ok) return `- candidate ${r.candidate}: training failed (${res.failure?.kind}: ${res.failure?.message.split("\n")[0]})`;
-      const kinds = failureKinds(res);
+      const kinds = failureKindText(failureKinds(res));
       const comps = Object.keys(res.checkpoints.at(-1)?.components ?? {}).filter((c) => c !== "total");
       return `- candidate ${r.candidate} (components: ${comps.join(", ")}): native return ${fmt(res.nativeReturn)}, distance ${fmt(res.distance)} m${kinds.length ? `; ${kinds.join("; ")}` : ""}`;
     });

@@ -6,26 +6,35 @@
 import { fmt, formatMetrics, type BehaviourMetrics } from "./metrics.js";
 import type { TrainingResult } from "./training.js";
 
+/** A named way a run went wrong: a short kind (for tables) and the detail the designer reads. */
+export interface FailureKind {
+  kind: string;
+  detail: string;
+}
+
 /** Named ways a run can go wrong, from the code's failures and from the evaluated behaviour. */
-export function failureKinds(result: TrainingResult): string[] {
-  const kinds: string[] = [];
-  if (!result.ok) {
-    kinds.push(`training failed (${result.failure?.kind}): ${result.failure?.message.split("\n")[0]}`);
-    return kinds;
-  }
+export function failureKinds(result: TrainingResult): FailureKind[] {
+  if (!result.ok) return [{ kind: `training failed (${result.failure?.kind})`, detail: result.failure?.message.split("\n")[0] ?? "" }];
+  const kinds: FailureKind[] = [];
+  const add = (kind: string, detail: string) => kinds.push({ kind, detail });
   const m: BehaviourMetrics = result.metrics;
   const pct = (x: number) => `${Math.round(x * 100)}%`;
-  if (m.fall_rate! > 0) kinds.push(`falls: ${pct(m.fall_rate!)} of evaluation episodes end with the hull on the ground (-100)`);
+  if (m.fall_rate! > 0) add("falls", `${pct(m.fall_rate!)} of evaluation episodes end with the hull on the ground (-100)`);
   const timeouts = 1 - m.fall_rate! - m.success_rate!;
-  if (timeouts > 1e-9) kinds.push(`no finish: ${pct(timeouts)} of episodes reach the time/step limit without reaching the end of the course`);
-  if (m.distance! < 0) kinds.push(`walks backwards (${fmt(m.distance!)} m)`);
-  else if (m.distance! < 1) kinds.push(`stands still or shuffles in place (distance ${fmt(m.distance!)} m)`);
-  if (m.hull_tilt! > 0.3) kinds.push(`leans strongly (mean |hull angle| ${fmt(m.hull_tilt!)} rad)`);
-  if (m.gait_symmetry! < 0.3) kinds.push(`one-legged: gait symmetry ${fmt(m.gait_symmetry!)} (one leg barely touches the ground)`);
-  if (m.flight! > 0.3) kinds.push(`airborne ${pct(m.flight!)} of the time (hopping or jumping)`);
-  if (m.step_frequency! > 0 && m.alternation! < 0.4) kinds.push(`no left-right alternation (alternation ${fmt(m.alternation!)})`);
-  if (m.double_support! > 0.8) kinds.push(`both feet on the ground ${pct(m.double_support!)} of the time (shuffling/standing)`);
+  if (timeouts > 1e-9) add("no finish", `${pct(timeouts)} of episodes reach the time/step limit without reaching the end of the course`);
+  if (m.distance! < 0) add("walks backwards", `${fmt(m.distance!)} m`);
+  else if (m.distance! < 1) add("stands still", `shuffles in place (distance ${fmt(m.distance!)} m)`);
+  if (m.hull_tilt! > 0.3) add("leans", `mean |hull angle| ${fmt(m.hull_tilt!)} rad`);
+  if (m.gait_symmetry! < 0.3) add("one-legged", `gait symmetry ${fmt(m.gait_symmetry!)}: one leg barely touches the ground`);
+  if (m.flight! > 0.3) add("airborne", `no foot on the ground ${pct(m.flight!)} of the time (hopping or jumping)`);
+  if (m.step_frequency! > 0 && m.alternation! < 0.4) add("no alternation", `alternation ${fmt(m.alternation!)}: touchdowns do not alternate left-right`);
+  if (m.double_support! > 0.8) add("double support", `both feet on the ground ${pct(m.double_support!)} of the time (shuffling or standing)`);
   return kinds;
+}
+
+/** "kind: detail" lines. */
+export function failureKindText(kinds: readonly FailureKind[]): string[] {
+  return kinds.map((k) => `${k.kind}: ${k.detail}`);
 }
 
 function componentLines(result: TrainingResult): string[] {
@@ -67,7 +76,7 @@ export function reflectionText(result: TrainingResult, evalEpisodes: number): st
   lines.push("Behaviour metrics of the final evaluation episodes:");
   lines.push(formatMetrics(result.metrics));
   lines.push("");
-  const kinds = failureKinds(result);
+  const kinds = failureKindText(failureKinds(result));
   lines.push(`Failure kinds: ${kinds.length ? "\n" + kinds.map((k) => `- ${k}`).join("\n") : "none observed"}`);
   return lines.join("\n");
 }

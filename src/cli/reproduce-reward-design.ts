@@ -1,0 +1,160 @@
+/**
+ * `guided-rl reproduce reward-design [--llm surrogate|anthropic|openai] [--budget smoke|full] [--out DIR]
+ *                                    [--model ID] [--iterations N] [--candidates K] [--steps N]
+ *                                    [--concurrency N] [--no-png]`
+ *
+ * Runs guide 1 (LLM reward design for BipedalWalker-v3) with the native-reward PPO baseline in the same
+ * protocol, prints the tables and writes the run folder (prompts, answers, code, validations, curves,
+ * metrics, tables, figures) to --out (default out/reward-design-<budget>). Re-running with the same --out
+ * resumes at the last finished candidate.
+ */
+import { join } from "node:path";
+import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
+import { runRewardDesignExperiment } from "../experiments/reward-design/protocol.js";
+import { resolvePreset } from "../experiments/reward-design/protocol.js";
+import type { RewardDesignEvent } from "../guides/reward-design/loop.js";
+import type { LlmProviderName } from "../llm/create.js";
+import { closeRenderer } from "../report/render.js";
+import { formatTable } from "../report/table.js";
+
+export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--llm surrogate|anthropic|openai] [--budget smoke|full] [--out DIR]
+                                      [--model ID] [--iterations N] [--candidates K] [--steps N] [--concurrency N] [--no-png]
+
+  full:  5 iterations x 4 candidates x 1M PPO steps (rl-zoo BipedalWalker settings, 32 envs), 5 eval episodes (hours on 2 cores)
+  smoke: 2 iterations x 2 candidates x 4096 steps (4 envs), 2 eval episodes cut at 400 steps (about a minute)
+  Default budget: GUIDED_RL_BUDGET, else full. Default designer: the offline surrogate (not an LLM).`;
+
+export interface ReproduceRewardDesignArgs {
+  provider: LlmProviderName;
+  model?: string;
+  budget: Budget;
+  out?: string;
+  iterations?: number;
+  candidates?: number;
+  steps?: number;
+  concurrency?: number;
+  png: boolean;
+}
+
+const LLM_NAMES: Record<string, LlmProviderName> = { surrogate: "surrogate", anthropic: "anthropic", openai: "openai-compatible", "openai-compatible": "openai-compatible" };
+
+/** Parses the arguments after `reproduce reward-design`; throws with the usage on bad input. */
+export function parseReproduceRewardDesignArgs(argv: readonly string[]): ReproduceRewardDesignArgs {
+  const args: ReproduceRewardDesignArgs = { provider: "surrogate", budget: budgetFromEnv(), png: true };
+  const fail = (msg: string): never => {
+    throw new Error(`${msg}\n${REPRODUCE_REWARD_DESIGN_USAGE}`);
+  };
+  const positive = (name: string, v: string, allowZero = false): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) fail(`${name} must be a ${allowZero ? "non-negative" : "positive"} integer, got "${v}"`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const eq = flag.indexOf("=");
+    const [name, inline] = eq >= 0 ? [flag.slice(0, eq), flag.slice(eq + 1)] : [flag, undefined];
+    const value = (): string => inline ?? argv[++i] ?? fail(`${name} needs a value`);
+    switch (name) {
+      case "--llm": {
+        const v = value();
+        args.provider = LLM_NAMES[v] ?? fail(`unknown --llm "${v}" (surrogate, anthropic or openai)`);
+        break;
+      }
+      case "--model":
+        args.model = value();
+        break;
+      case "--budget": {
+        const v = value();
+        if (v !== "smoke" && v !== "full") fail(`--budget must be smoke or full, got "${v}"`);
+        args.budget = v as Budget;
+        break;
+      }
+      case "--out":
+        args.out = value();
+        break;
+      case "--iterations":
+        args.iterations = positive(name, value());
+        break;
+      case "--candidates":
+        args.candidates = positive(name, value());
+        break;
+      case "--steps":
+        args.steps = positive(name, value());
+        break;
+      case "--concurrency":
+        args.concurrency = positive(name, value(), true);
+        break;
+      case "--no-png":
+        args.png = false;
+        break;
+      default:
+        fail(`unknown option "${flag}"`);
+    }
+  }
+  return args;
+}
+
+function eventLine(e: RewardDesignEvent): string {
+  switch (e.type) {
+    case "candidate":
+      return `iteration ${e.iteration} candidate ${e.candidate}: ${e.status}${e.fixed ? " after one fix" : ""}${e.error ? ` (${e.error.slice(0, 160)})` : ""}${e.resumed ? " [from the run folder]" : ""}`;
+    case "trained": {
+      const r = e.result;
+      return r.ok
+        ? `trained ${e.id}: native return ${r.nativeReturn.toFixed(1)}, distance ${r.distance.toFixed(1)} m (${r.numTimesteps} steps, ${r.wallSeconds.toFixed(0)} s)`
+        : `trained ${e.id}: FAILED (${r.failure?.kind}: ${r.failure?.message.split("\n")[0]})`;
+    }
+    case "iteration":
+      return `iteration ${e.iteration} done; best so far: ${e.best ? `${e.best.id}, native return ${e.best.result!.nativeReturn.toFixed(1)}` : "none"}`;
+  }
+}
+
+/** Runs `reproduce reward-design`; resolves to the exit code. */
+export async function reproduceRewardDesign(argv: readonly string[]): Promise<number> {
+  let args: ReproduceRewardDesignArgs;
+  try {
+    args = parseReproduceRewardDesignArgs(argv);
+  } catch (err) {
+    console.error((err as Error).message.trim());
+    return 2;
+  }
+  const out = args.out ?? join("out", `reward-design-${args.budget}`);
+  const preset = resolvePreset({ budget: args.budget, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps });
+  const started = performance.now();
+  console.error(
+    `Reward design (BipedalWalker-v3), budget ${args.budget}: ${preset.iterations} iterations x ${preset.candidates} candidates x ${preset.protocol.totalTimesteps} steps; designer: ${args.provider === "surrogate" ? "the offline surrogate (hand-written reward terms, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}; run folder ${out}`,
+  );
+  try {
+    const { tables } = await runRewardDesignExperiment({
+      budget: args.budget,
+      out,
+      provider: args.provider,
+      model: args.model,
+      iterations: preset.iterations,
+      candidates: preset.candidates,
+      totalTimesteps: preset.protocol.totalTimesteps,
+      concurrency: args.concurrency,
+      png: args.png,
+      onEvent: (e) => console.error(eventLine(e)),
+    });
+    for (const t of tables) console.log(`\n${t.caption}\n${formatTable(t.rows)}`);
+  } finally {
+    await closeRenderer();
+  }
+  console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; prompts, code, curves, tables (table.md) and figures in ${out}/`);
+  return 0;
+}
+
+/** For the dispatcher in src/cli.ts. */
+export const reproduceRewardDesignCommand = { name: "reproduce reward-design", usage: REPRODUCE_REWARD_DESIGN_USAGE, run: reproduceRewardDesign };
+
+// Runnable on its own (`tsx src/cli/reproduce-reward-design.ts --budget smoke`) as well as through the dispatcher.
+if (process.argv[1] && /reproduce-reward-design\.(ts|js)$/.test(process.argv[1])) {
+  reproduceRewardDesign(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
