@@ -8,3 +8,4 @@ export * from "./llm/index.js";
 export * from "./core/index.js";
 export * from "./envs/index.js";
 export * from "./guides/lmgt/index.js";
+export * from "./experiments/reward-design/index.js";
