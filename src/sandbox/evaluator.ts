@@ -143,15 +143,15 @@ export class Evaluator {
   }
 
   private run(fn: (...args: unknown[]) => unknown, batch: WireBatch, stepBudget: number, budget: Budget): RunOutput {
-    const { n, obsDim, actDim, discreteActions, obs, actions, nextObs, info } = batch;
-    const inputs = new StepInputs(info);
+    const { n, discreteActions, actions, info } = batch;
+    const inputs = new StepInputs(batch);
     const outputs = new Outputs(n);
     for (let i = 0; i < n; i++) {
       inputs.reset();
-      const o = inputs.row(obs, i * obsDim, obsDim, "obs");
-      const a = discreteActions ? actions[i]! : inputs.row(actions, i * actDim, actDim, "action");
-      const no = inputs.row(nextObs, i * obsDim, obsDim, "nextObs");
-      const inf = inputs.info(i);
+      const o = inputs.row(inputs.obs, i);
+      const a = discreteActions ? actions[i]! : inputs.row(inputs.action, i);
+      const no = inputs.row(inputs.nextObs, i);
+      const inf = inputs.info(info, i);
       let out: unknown;
       budget.open(stepBudget);
       try {
@@ -175,84 +175,6 @@ export class Evaluator {
   }
 }
 
-/**
- * Builds one step's arguments as fresh plain arrays and a frozen info object, and tells afterwards whether
- * the candidate changed any of the arrays. Copies keep every step and the batch itself safe whatever the code
- * does; the check turns a mutation into a clear error. (Freezing each array instead costs more than the whole
- * rest of a typical evaluation: V8 re-boxes the doubles of a frozen array.)
- */
-class StepInputs {
-  private readonly arrays: unknown[][] = [];
-  private readonly sources: ArrayLike<number>[] = [];
-  private readonly offsets: number[] = [];
-  private readonly labels: string[] = [];
-  private readonly booleans: boolean[] = [];
-  private readonly widths: number[] = [];
-  private count = 0;
-
-  private readonly makeInfo: InfoFactory;
-  private readonly labels0: string[];
-
-  constructor(private readonly columns: WireBatch["info"]) {
-    this.labels0 = columns.map((c) => `info.${c.key}`);
-    this.makeInfo = infoFactory(columns);
-  }
-
-  reset(): void {
-    this.count = 0;
-  }
-
-  row(src: ArrayLike<number>, offset: number, width: number, label: string, asBoolean = false): unknown[] {
-    const a = rowFactory(width, asBoolean)(src, offset);
-    const k = this.count++;
-    this.arrays[k] = a;
-    this.sources[k] = src;
-    this.offsets[k] = offset;
-    this.labels[k] = label;
-    this.booleans[k] = asBoolean;
-    this.widths[k] = width;
-    return a;
-  }
-
-  /** The vector value of info column `k` at step `i` (called by the generated info factory). */
-  readonly vector = (k: number, i: number): unknown[] => {
-    const c = this.columns[k] as Extract<InfoColumn, { width: number }>;
-    return this.row(c.data, i * c.width, c.width, this.labels0[k]!, c.kind === "booleans");
-  };
-
-  info(i: number): Readonly<Record<string, unknown>> {
-    const info = this.makeInfo(this.columns, i, this.vector);
-    for (let k = 0; k < this.columns.length; k++) {
-      const c = this.columns[k]!;
-      if (c.kind === "any" && c.present[i]) {
-        Object.defineProperty(info, c.key, { value: deepFreeze(c.values[i]), writable: true, enumerable: true, configurable: true });
-      }
-    }
-    return Object.freeze(info);
-  }
-
-  /** The first input the candidate changed (e.g. "obs[3]"), or undefined. */
-  modified(): string | undefined {
-    for (let k = 0; k < this.count; k++) {
-      const a = this.arrays[k]!;
-      const src = this.sources[k]!;
-      const off = this.offsets[k]!;
-      const width = this.widths[k]!;
-      if (a.length !== width) return `${this.labels[k]} (its length)`;
-      if (this.booleans[k]) {
-        for (let j = 0; j < width; j++) if (a[j] !== (src[off + j] !== 0)) return `${this.labels[k]}[${j}]`;
-      } else {
-        for (let j = 0; j < width; j++) {
-          const x = a[j];
-          const y = src[off + j]!;
-          if (x !== y && !(x !== x && y !== y)) return `${this.labels[k]}[${j}]`;
-        }
-      }
-    }
-    return undefined;
-  }
-}
-
 interface RunOutput {
   rewards: Float64Array;
   components: Record<string, Float64Array>;
@@ -264,6 +186,109 @@ function deepFreeze<T>(v: T): T {
     for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
   }
   return v;
+}
+
+/** One input array of a step: where it was copied from, so changes by the candidate can be detected. */
+interface Slot {
+  readonly label: string;
+  readonly src: ArrayLike<number>;
+  readonly width: number;
+  readonly asBoolean: boolean;
+  readonly make: RowFactory;
+  array: unknown[];
+  offset: number;
+  used: boolean;
+}
+
+/**
+ * Builds one step's arguments as fresh plain arrays and a frozen info object, and tells afterwards whether
+ * the candidate changed any of the arrays. Copies keep every step and the batch itself safe whatever the code
+ * does; the check turns a mutation into a clear error. (Freezing each array instead costs more than the whole
+ * rest of a typical evaluation: V8 re-boxes the doubles of a frozen array.)
+ *
+ * Per-step bookkeeping uses named properties of preallocated slot objects, never array element stores:
+ * after lockdown V8's element stores lose their fast path (typed arrays ~30x, plain arrays ~8x slower, since
+ * the frozen prototypes invalidate its no-elements protector), while named stores and array literals don't.
+ */
+class StepInputs {
+  readonly obs: Slot;
+  readonly action: Slot;
+  readonly nextObs: Slot;
+  private readonly slots: Slot[];
+  private readonly columnSlots: (Slot | undefined)[];
+  private readonly makeInfo: InfoFactory;
+
+  constructor(batch: WireBatch) {
+    const slot = (label: string, src: ArrayLike<number>, width: number, asBoolean = false): Slot => ({
+      label,
+      src,
+      width,
+      asBoolean,
+      make: rowFactory(width, asBoolean),
+      array: [],
+      offset: 0,
+      used: false,
+    });
+    this.obs = slot("obs", batch.obs, batch.obsDim);
+    this.action = slot("action", batch.actions, batch.actDim);
+    this.nextObs = slot("nextObs", batch.nextObs, batch.obsDim);
+    this.columnSlots = batch.info.map((c) =>
+      c.kind === "numbers" || c.kind === "booleans" ? slot(`info.${c.key}`, c.data, c.width, c.kind === "booleans") : undefined,
+    );
+    this.slots = [this.obs, this.action, this.nextObs, ...this.columnSlots.filter((x): x is Slot => x !== undefined)];
+    this.makeInfo = infoFactory(batch.info);
+  }
+
+  reset(): void {
+    const slots = this.slots;
+    for (let k = 0; k < slots.length; k++) slots[k]!.used = false;
+  }
+
+  /** A fresh copy of row `i` of the slot's source. */
+  row(s: Slot, i: number): unknown[] {
+    s.offset = i * s.width;
+    s.array = s.make(s.src, s.offset);
+    s.used = true;
+    return s.array;
+  }
+
+  /** The vector value of info column `k` at step `i` (called by the generated info factory). */
+  readonly vector = (k: number, i: number): unknown[] => this.row(this.columnSlots[k]!, i);
+
+  info(columns: WireBatch["info"], i: number): Readonly<Record<string, unknown>> {
+    const info = this.makeInfo(columns, i, this.vector);
+    for (let k = 0; k < columns.length; k++) {
+      const c = columns[k]!;
+      if (c.kind === "any" && c.present[i]) {
+        Object.defineProperty(info, c.key, { value: deepFreeze(c.values[i]), writable: true, enumerable: true, configurable: true });
+      }
+    }
+    return Object.freeze(info);
+  }
+
+  /** The first input the candidate changed (e.g. "obs[3]"), or undefined. */
+  modified(): string | undefined {
+    const slots = this.slots;
+    for (let k = 0; k < slots.length; k++) {
+      const s = slots[k]!;
+      if (!s.used) continue;
+      const a = s.array;
+      const src = s.src;
+      const off = s.offset;
+      const width = s.width;
+      if (a.length !== width) return `${s.label} (its length)`;
+      if (s.asBoolean) {
+        for (let j = 0; j < width; j++) if (a[j] !== (src[off + j] !== 0)) return `${s.label}[${j}]`;
+      } else {
+        for (let j = 0; j < width; j++) {
+          const x = a[j];
+          const y = src[off + j]!;
+          if (x !== y && !(x !== x && y !== y)) return `${s.label}[${j}]`;
+        }
+      }
+    }
+    return undefined;
+  }
 }
 
 type RowFactory = (src: ArrayLike<number>, offset: number) => unknown[];
@@ -334,6 +359,9 @@ function infoFactory(columns: WireBatch["info"]): InfoFactory {
   return f;
 }
 
+/** Float64Array uses the platform's byte order; DataView writes must match it. */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
 function invalidOutput(step: number, message: string): Failure {
   return new Failure({ kind: "invalid-output", message: `step ${step}: ${message}`, step });
 }
@@ -346,17 +374,20 @@ class Outputs {
   readonly rewards: Float64Array;
   readonly components: Record<string, Float64Array> = {};
   private names: string[] | null = null;
-  private columns: Float64Array[] = [];
+  /** Writers of the reward and component arrays: DataView stores keep their speed after lockdown (see StepInputs). */
+  private readonly rewardView: DataView;
+  private columns: DataView[] = [];
   private readonly nameIndex = new Map<string, number>();
 
   constructor(private readonly n: number) {
     this.rewards = new Float64Array(n);
+    this.rewardView = new DataView(this.rewards.buffer);
   }
 
   add(out: unknown, step: number): void {
     if (typeof out === "number") {
       if (!Number.isFinite(out)) throw invalidOutput(step, `the reward is ${out}; it must be finite`);
-      this.rewards[step] = out;
+      this.rewardView.setFloat64(step * 8, out, LITTLE_ENDIAN);
       this.componentsAt(step, undefined);
       return;
     }
@@ -377,7 +408,7 @@ class Outputs {
     if (typeof reward !== "number") throw invalidOutput(step, `\`reward\` is ${describeValue(reward)}; it must be a finite number`);
     if (!Number.isFinite(reward)) throw invalidOutput(step, `\`reward\` is ${reward}; it must be finite`);
     if (step === 0 && (isAccessor(out, "reward") || isAccessor(out, "components"))) throw accessorError(out, ["reward", "components"], step, "the returned object");
-    this.rewards[step] = reward;
+    this.rewardView.setFloat64(step * 8, reward, LITTLE_ENDIAN);
     if (comps !== undefined && (comps === null || typeof comps !== "object" || Array.isArray(comps))) {
       throw invalidOutput(step, `\`components\` is ${describeValue(comps)}; it must be an object of named numbers`);
     }
@@ -412,7 +443,7 @@ class Outputs {
       const name = names[k]!;
       if (typeof v !== "number") throw invalidOutput(step, `component \`${name}\` is ${describeValue(v)}; it must be a finite number`);
       if (!Number.isFinite(v)) throw invalidOutput(step, `component \`${name}\` is ${v}; it must be finite`);
-      this.columns[k]![step] = v;
+      this.columns[k]!.setFloat64(step * 8, v, LITTLE_ENDIAN);
     }
     if (step === 0) for (const name of names) if (isAccessor(comps, name)) throw accessorError(comps, [name], step, "`components`");
   }
@@ -426,8 +457,9 @@ class Outputs {
     }
     this.names = keys;
     keys.forEach((name, k) => this.nameIndex.set(name, k));
-    this.columns = keys.map(() => new Float64Array(this.n));
-    keys.forEach((name, k) => (this.components[name] = this.columns[k]!));
+    const arrays = keys.map(() => new Float64Array(this.n));
+    this.columns = arrays.map((a) => new DataView(a.buffer));
+    keys.forEach((name, k) => (this.components[name] = arrays[k]!));
   }
 
   private mismatch(keys: string[], step: number): Failure {
