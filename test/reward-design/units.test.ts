@@ -1,0 +1,206 @@
+/**
+ * Reward design, the parts without training: behaviour metrics on hand-built gaits, code extraction,
+ * prompts (fields, contract, metrics, reflection), the surrogate designer's code (valid in the real
+ * sandbox; planted bugs rejected with the right kind; weights that respond to the reflected metrics),
+ * and the fitness order.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { Sandbox, type TransitionStep } from "../../src/sandbox/index.js";
+import { describeBipedalWalker } from "../../src/envs/box2d/index.js";
+import {
+  BEHAVIOUR_METRICS,
+  adjustWeights,
+  compareFitness,
+  composeRewardCode,
+  episodeMetrics,
+  extractRewardCode,
+  fillPrompt,
+  fixPrompt,
+  initialPrompt,
+  iterationPrompt,
+  NoCodeError,
+  parseWeights,
+  PLANTED_BUGS,
+  REWARD_TERMS,
+  reflectionText,
+  taskText,
+  validateAnswer,
+  validationSample,
+  type EpisodeTrace,
+  type StepRecord,
+  type TrainingResult,
+} from "../../src/experiments/reward-design/index.js";
+import { createLlm } from "../../src/llm/index.js";
+
+const facts = { totalTimesteps: 4096, nEnvs: 4, gamma: 0.999, evalEpisodes: 2 };
+
+/** A scripted walker: contacts follow `pattern` ("1" leg1 down, "2" leg2, "b" both, "-" none), hull moves `dx` per step. */
+function trace(pattern: string, dx: number, opts: { fell?: boolean; tilt?: number } = {}): EpisodeTrace {
+  const steps: StepRecord[] = [];
+  let x = 5;
+  for (const ch of pattern) {
+    x += dx;
+    steps.push({
+      hullX: x, hullY: 5, hullAngle: opts.tilt ?? 0.1, hullAngularVelocity: 0, hullVx: dx * 50, hullVy: 0,
+      jointAngles: [0.5, -1, -0.5, -1], jointSpeeds: [1, 0, -1, 0], jointTorques: [10, 0, 10, 0],
+      legContactCounts: [ch === "1" || ch === "b" ? 1 : 0, ch === "2" || ch === "b" ? 1 : 0],
+      action: [0.5, 0, -0.5, 0], reward: dx,
+    });
+  }
+  return { startX: 5, steps, nativeReturn: 42, fell: opts.fell ?? false, reachedEnd: false, truncated: !opts.fell };
+}
+
+describe("behaviour metrics", () => {
+  it("documents at least 15 metrics and computes every one", () => {
+    assert.ok(BEHAVIOUR_METRICS.length >= 15);
+    const m = episodeMetrics(trace("1b2b1b2b", 0.01));
+    for (const doc of BEHAVIOUR_METRICS) {
+      assert.ok(doc.description.length > 20, doc.name);
+      assert.ok(Number.isFinite(m[doc.name]), `${doc.name} = ${m[doc.name]}`);
+    }
+  });
+
+  it("reads a clean alternating gait", () => {
+    // leg1 down 10 steps, both 2, leg2 10, both 2, ... starting with leg1 already down
+    const cycle = "1".repeat(10) + "bb" + "2".repeat(10) + "bb";
+    const m = episodeMetrics(trace(cycle.repeat(5), 0.02));
+    assert.equal(m.distance!.toFixed(6), (0.02 * cycle.length * 5).toFixed(6));
+    assert.ok(Math.abs(m.forward_speed! - 1) < 1e-9, "0.02 m per step at 50 Hz is 1 m/s");
+    assert.equal(m.fall_rate, 0);
+    assert.ok(Math.abs(m.double_support! - 4 / 24) < 1e-9);
+    assert.ok(Math.abs(m.single_support! - 20 / 24) < 1e-9);
+    assert.equal(m.flight, 0);
+    assert.equal(m.gait_symmetry, 1);
+    assert.equal(m.alternation, 1, "every touchdown is by the other leg");
+    assert.ok(Math.abs(m.step_length! - 0.48) < 1e-9, "a stride is one 24-step cycle of 0.02 m");
+    assert.equal(m.step_length_symmetry, 1);
+    // energy: |10 * 1| + |10 * -1| = 20 W for 0.02 s per step
+    assert.ok(Math.abs(m.energy! - 20 * 0.02 * 120) < 1e-9);
+    assert.ok(Math.abs(m.hull_tilt! - 0.1) < 1e-9);
+  });
+
+  it("tells a one-legged hop and a fall apart from walking", () => {
+    const hop = episodeMetrics(trace(("1".repeat(5) + "-".repeat(5)).repeat(6), 0.01, { fell: true, tilt: -0.6 }));
+    assert.equal(hop.fall_rate, 1);
+    assert.equal(hop.gait_symmetry, 0);
+    assert.equal(hop.alternation, 0);
+    assert.ok(Math.abs(hop.flight! - 0.5) < 1e-9);
+    assert.ok(Math.abs(hop.hull_tilt! - 0.6) < 1e-9);
+  });
+});
+
+describe("answers and prompts", () => {
+  it("extracts the block that defines computeReward", () => {
+    const code = "function computeReward(obs, action, nextObs, info) { return 1; }";
+    assert.equal(extractRewardCode("Draft:\n```js\nconst x = 1;\n```\nFinal:\n```javascript\n" + code + "\n```"), code);
+    assert.equal(extractRewardCode(code), code);
+    assert.throws(() => extractRewardCode("I cannot help with that."), NoCodeError);
+    assert.throws(() => extractRewardCode("```js\na\n```\n```js\nb\n```"), /none defines computeReward/);
+  });
+
+  it("puts the task, every documented field, the contract and the metrics into the first prompt", () => {
+    const p = initialPrompt(taskText(facts), 2, 3);
+    const d = describeBipedalWalker(false);
+    for (const f of [...d.observation, ...d.action]) assert.ok(p.includes(f.name), f.name);
+    for (const k of Object.keys(d.info!)) assert.ok(p.includes(`info.${k}`), k);
+    for (const m of BEHAVIOUR_METRICS) assert.ok(p.includes(`- ${m.name}`), m.name);
+    assert.match(p, /computeReward\(obs, action, nextObs, info\)/);
+    assert.match(p, /\{reward: number, components:/);
+    assert.match(p, /candidate 2 of 3/);
+    assert.match(p, /4096 environment steps/);
+    assert.doesNotMatch(p, /\{\{\w+\}\}/, "no placeholder left");
+  });
+
+  it("refuses to leave a placeholder empty", () => {
+    assert.throws(() => fillPrompt("a {{b}} c", {}), /no value for \{\{b\}\}/);
+  });
+
+  it("shows the best code and its reflection from iteration 2", () => {
+    const p = iterationPrompt({ task: "TASK", iteration: 2, bestIteration: 1, bestCandidate: 3, bestReturn: "-80", bestCode: "function computeReward(){return 1;}", reflection: "REFLECTION", others: "- candidate 1: x", candidate: 1, candidates: 2 });
+    assert.match(p, /iteration 1, candidate 3, native evaluation return -80/);
+    assert.match(p, /```javascript\nfunction computeReward\(\)\{return 1;\}\n```/);
+    assert.match(p, /REFLECTION/);
+    assert.match(fixPrompt("runtime error (line 3): boom"), /runtime error \(line 3\): boom/);
+  });
+
+  it("reflects components per checkpoint, metrics and failure kinds", () => {
+    const result: TrainingResult = {
+      id: "iter-01/cand-1", ok: true, nativeReturn: -100, distance: 2, numTimesteps: 2048, wallSeconds: 1, stepsPerSecond: 1, evalSeconds: 0,
+      metrics: episodeMetrics(trace("1b2b".repeat(10), 0.01, { fell: true })),
+      rollouts: [{ type: "rollout", step: 1024, epRewMean: -120, episodes: 3 }],
+      checkpoints: [
+        { type: "checkpoint", step: 1024, nativeReturn: -110, distance: 1, components: { total: { mean: 0.1, min: -1, max: 2 }, progress: { mean: 0.05, min: -0.1, max: 0.3 } } },
+        { type: "checkpoint", step: 2048, nativeReturn: -100, distance: 2, components: { total: { mean: 0.2, min: -1, max: 2 }, progress: { mean: 0.07, min: -0.1, max: 0.3 } } },
+      ],
+    };
+    const text = reflectionText(result, 2);
+    assert.match(text, /1024: -110 \| 2048: -100/);
+    assert.match(text, /- progress: 0\.05 \[-0\.1, 0\.3\] -> 0\.07 \[-0\.1, 0\.3\]/);
+    assert.match(text, /- fall_rate: 1/);
+    assert.match(text, /falls: 100% of evaluation episodes/);
+  });
+});
+
+describe("fitness order", () => {
+  it("ranks by native return, then distance; NaN last", () => {
+    const runs = [
+      { id: "a", nativeReturn: -50, distance: 3 },
+      { id: "b", nativeReturn: 10, distance: 1 },
+      { id: "c", nativeReturn: 10, distance: 5 },
+      { id: "d", nativeReturn: NaN, distance: NaN },
+    ];
+    assert.deepEqual([...runs].sort(compareFitness).map((r) => r.id), ["c", "b", "a", "d"]);
+  });
+});
+
+describe("surrogate designer", () => {
+  let sandbox: Sandbox;
+  let sample: TransitionStep[];
+  before(async () => {
+    sandbox = await Sandbox.start({ timeoutMs: 10_000 });
+    sample = await validationSample();
+  });
+  after(async () => sandbox.close());
+
+  it("writes code that the sandbox accepts for every term of its library", async () => {
+    const weights = Object.fromEntries(REWARD_TERMS.map((t) => [t.name, t.initialWeight]));
+    const code = composeRewardCode(weights);
+    const v = await validateAnswer("```javascript\n" + code + "\n```", sandbox, sample);
+    assert.equal(v.ok, true, JSON.stringify(v.error));
+    assert.deepEqual(v.components!.sort(), REWARD_TERMS.map((t) => t.name).sort());
+    assert.deepEqual(parseWeights(code), weights);
+    assert.ok(sample.some((s) => s.info?.fell === true), "the validation sample contains a fall");
+  });
+
+  it("plants bugs that validation rejects with the matching error kind", async () => {
+    const expected: Record<string, string> = { "unknown-field": "invalid-output", "missing-component": "invalid-output", syntax: "syntax", forbidden: "forbidden" };
+    for (const bug of PLANTED_BUGS) {
+      const v = await validateAnswer("```javascript\n" + composeRewardCode({ progress: 1, upright: 1 }, bug) + "\n```", sandbox, sample);
+      assert.equal(v.ok, false, bug);
+      assert.equal(v.error!.kind, expected[bug], `${bug}: ${v.error!.message}`);
+    }
+  });
+
+  it("reweights in response to the reflected metrics", () => {
+    const base = { progress: 1, upright: 1, fall: 100 };
+    const falling = adjustWeights(base, { fall_rate: 1, distance: 2, hull_tilt: 0.5, gait_symmetry: 0.9, alternation: 0.9 }, {}, 1);
+    assert.ok(falling.weights.fall! > 100 && falling.weights.upright! > 1 && falling.weights.progress! > 1);
+    const oneLegged = adjustWeights(base, { fall_rate: 0, distance: 30, hull_tilt: 0.05, gait_symmetry: 0.1, alternation: 0.2 }, {}, 1);
+    assert.ok(oneLegged.weights.alternation! > 0, "adds a gait term");
+    assert.equal(oneLegged.weights.fall, 100);
+    assert.ok(oneLegged.notes.some((n) => /one-legged/.test(n)));
+  });
+
+  it("answers through the LLM layer, labelled surrogate, different per candidate slot", async () => {
+    const llm = createLlm({ provider: "surrogate", transcript: false });
+    const ask = async (k: number) =>
+      (await llm.complete({ messages: [{ role: "user", content: initialPrompt(taskText(facts), k, 4) }], purpose: { guide: "reward-design", task: "write-reward" } })).text;
+    const [a, b] = [await ask(1), await ask(2)];
+    assert.match(a, /surrogate/i);
+    assert.doesNotMatch(a, /\bI am an LLM\b/);
+    assert.notEqual(extractRewardCode(a), extractRewardCode(b));
+    assert.equal((await validateAnswer(a, sandbox, sample)).ok, true);
+    assert.equal(llm.model.startsWith("surrogate/"), true);
+  });
+});
