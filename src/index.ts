@@ -9,3 +9,5 @@ export * from "./core/index.js";
 export * from "./envs/index.js";
 export * from "./guides/lmgt/index.js";
 export * from "./experiments/reward-design/index.js";
+export * from "./nn/index.js";
+export * from "./algos/index.js";

@@ -8,5 +8,5 @@ export { Adam, RmsProp, clipGradNorm } from "./optim.js";
 export type { ParamGroup, Optimizer, OptimizerState, AdamOptions, RmsPropOptions } from "./optim.js";
 export { Categorical, DiagGaussian, SquashedDiagGaussian, LOG_STD_MIN, LOG_STD_MAX } from "./distributions.js";
 export { encodeFloat32, decodeFloat32 } from "./serialize.js";
-export { selectBackend, hasRealTfjsNode, wasmSimdSupported, tfjs } from "./backend.js";
+export { selectBackend, hasRealTfjsNode, tfjs } from "./backend.js";
 export type { BackendName } from "./backend.js";
