@@ -72,15 +72,17 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
     algos: ["sac"],
     numEnvs: { sac: 1 },
     hyperparams: {
-      // rl-zoo's SAC Pendulum-v1 (learning rate 1e-3), with a [64, 64] network instead of [256, 256] for the 2-core budget.
-      sac: { learningRate: 1e-3, netArch: [64, 64] },
+      // rl-zoo's SAC Pendulum-v1 (learning rate 1e-3), with a [64, 64] network instead of [256, 256] for the 2-core
+      // budget, and 32 gradient steps every 32 env steps instead of 1 every step (the same number of updates), so
+      // the reward seam sees 32 transitions at a time and can batch them into one request.
+      sac: { learningRate: 1e-3, netArch: [64, 64], trainFreq: 32, gradientSteps: 32 },
     },
     budgets: {
-      smoke: { totalTimesteps: 1200, checkpoints: [600, 1200], seeds: 1, ablationSeeds: 1, evalEpisodes: 2, ablationAlgo: "sac" },
-      full: { totalTimesteps: 8000, checkpoints: [2000, 4000, 8000], seeds: 5, ablationSeeds: 2, evalEpisodes: 5, ablationAlgo: "sac" },
+      smoke: { totalTimesteps: 800, checkpoints: [400, 800], seeds: 1, ablationSeeds: 1, evalEpisodes: 2, ablationAlgo: "sac" },
+      full: { totalTimesteps: 5000, checkpoints: [1000, 2500, 5000], seeds: 3, ablationSeeds: 2, evalEpisodes: 5, ablationAlgo: "sac" },
     },
-    // Torque buckets of 0.5 N m; angle features 0.25, angular velocity 1 rad/s.
-    guide: { cache: { obsWidths: [0.25, 0.25, 1], actionWidths: 0.5 }, shiftScale: 1, pairsPerCall: 64 },
+    // Torque buckets of 1 N m; angle features 0.5, angular velocity 1 rad/s.
+    guide: { cache: { obsWidths: [0.5, 0.5, 1], actionWidths: 1 }, shiftScale: 1, pairsPerCall: 64 },
   },
   blackjack: {
     name: "blackjack",

@@ -34,6 +34,8 @@ export interface LmgtProtocolOptions {
   /** Quality levels of the quality ablation (names of LMGT_QUALITY_LEVELS). */
   qualityLevels?: string[];
   promptStyles?: LmgtPromptStyle[];
+  /** Results of earlier calls: identical runs among them are reused instead of run again. */
+  previous?: readonly LmgtTrialResult[];
   /** Called after every trial (progress output). */
   onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
 }
@@ -117,6 +119,7 @@ export async function runLmgtProtocol(opts: LmgtProtocolOptions): Promise<LmgtTr
   const trials = planLmgtTrials(opts);
   const results: LmgtTrialResult[] = [];
   const byKey = new Map<string, LmgtTrialResult>();
+  for (const r of opts.previous ?? []) if (!r.sharedWith && !byKey.has(runKey(r.spec))) byKey.set(runKey(r.spec), r);
   for (const spec of trials) {
     const key = runKey(spec);
     const earlier = byKey.get(key);

@@ -17,9 +17,10 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number; n: 
   return { mean, std, n };
 }
 
-/** `123.4 ± 5.6` */
-export function formatMeanStd(xs: readonly number[], digits = 1): string {
+/** `123.4 ± 5.6`; returns of small magnitude (Blackjack's are in [-1, 1]) get 3 decimals. */
+export function formatMeanStd(xs: readonly number[], digits?: number): string {
   const { mean, std, n } = meanStd(xs);
+  digits ??= Math.max(...xs.map(Math.abs)) < 5 ? 3 : 1;
   return n === 0 ? "" : `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
 }
 

@@ -16,6 +16,7 @@ import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
 import type { LmgtSurrogateQuality } from "../../guides/lmgt/surrogate/handler.js";
 import { createLmgtModel } from "./algos.js";
 import { evaluatePolicy } from "./evaluate.js";
+import { FlattenObservation } from "./flatten.js";
 import { lmgtPreset, type LmgtAlgoName, type LmgtEnvName } from "./presets.js";
 
 /** How the guide of a trial is set up. */
@@ -68,8 +69,12 @@ export interface LmgtTrialResult {
   sharedWith?: string;
 }
 
+/** A factory of the trial's envs: non-Box observations (Blackjack's tuple) are flattened to one-hot Boxes. */
 function makeEnvFor(envId: string, kwargs: Record<string, unknown> | undefined): () => Env {
-  return () => make(envId, { ...(kwargs ?? {}) }) as Env;
+  return () => {
+    const env = make(envId, { ...(kwargs ?? {}) }) as Env;
+    return env.observationSpace.kind === "box" ? env : (new FlattenObservation(env as Env<unknown, unknown>) as unknown as Env);
+  };
 }
 
 /** The LLM client of a trial: the surrogate with its quality knob, or a real provider. */
@@ -102,7 +107,8 @@ export async function runLmgtTrial(spec: LmgtTrialSpec): Promise<LmgtTrialResult
     guide = new LmgtGuide({
       llm,
       description,
-      observationSpace: envs[0]!.observationSpace,
+      // The original space (e.g. Blackjack's tuple): the guide decodes the one-hot rows back to it.
+      observationSpace: ((envs[0] as { unwrapped?: Env }).unwrapped ?? envs[0]!).observationSpace,
       promptStyle: spec.guide.promptStyle,
       pairsPerCall: spec.guide.pairsPerCall,
       cache: spec.guide.cache,
