@@ -11,3 +11,4 @@ export * from "./guides/lmgt/index.js";
 export * from "./experiments/reward-design/index.js";
 export * from "./nn/index.js";
 export * from "./algos/index.js";
+export * from "./sandbox/index.js";

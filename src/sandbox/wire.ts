@@ -104,78 +104,92 @@ function copyVector(v: unknown, out: Float64Array, offset: number, width: number
   }
 }
 
-type ValueKind = "number" | "boolean" | "numbers" | "booleans" | "any";
-
-function kindOf(v: unknown): { kind: ValueKind; width: number } {
-  if (typeof v === "number") return { kind: "number", width: 1 };
-  if (typeof v === "boolean") return { kind: "boolean", width: 1 };
-  if (v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array || v instanceof Uint8Array) {
-    return { kind: "numbers", width: v.length };
-  }
-  if (Array.isArray(v) && v.length > 0) {
-    if (v.every((x) => typeof x === "number")) return { kind: "numbers", width: v.length };
-    if (v.every((x) => typeof x === "boolean")) return { kind: "booleans", width: v.length };
-  }
-  return { kind: "any", width: 0 };
-}
-
 function encodeInfos(infos: ReadonlyArray<Readonly<Record<string, unknown>>>, n: number): InfoColumn[] {
   const keys: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
     const info = infos[i];
     if (info === null || typeof info !== "object") throw new TypeError(`infos[${i}] must be an object`);
-    for (const k of Object.keys(info)) if (!seen.has(k)) (seen.add(k), keys.push(k));
+    for (const k in info) {
+      if (!seen.has(k) && Object.prototype.hasOwnProperty.call(info, k)) {
+        seen.add(k);
+        keys.push(k);
+      }
+    }
   }
-  return keys.map((key) => encodeColumn(infos, n, key));
+  return keys.map((key) => encodeTypedColumn(infos, n, key) ?? encodeAnyColumn(infos, n, key));
 }
 
-function encodeColumn(infos: ReadonlyArray<Readonly<Record<string, unknown>>>, n: number, key: string): InfoColumn {
-  let { kind, width } = kindOf(infos[0]![key]);
-  for (let i = 1; i < n && kind !== "any"; i++) {
-    const k = kindOf(infos[i]![key]);
-    if (k.kind !== kind || k.width !== width) kind = "any";
+function isNumericVector(v: unknown): v is ArrayLike<number> {
+  return v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array || v instanceof Uint8Array || (Array.isArray(v) && typeof v[0] === "number");
+}
+
+/**
+ * One pass per key: the kind comes from step 0 and every later value is checked while it is copied; on the
+ * first value that doesn't fit (another type, another length, a missing key) the key becomes an "any" column.
+ */
+function encodeTypedColumn(infos: ReadonlyArray<Readonly<Record<string, unknown>>>, n: number, key: string): InfoColumn | undefined {
+  const first = infos[0]![key];
+  if (typeof first === "number") {
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = infos[i]![key];
+      if (typeof v !== "number") return undefined;
+      data[i] = v;
+    }
+    return { key, kind: "number", data };
   }
-  switch (kind) {
-    case "number": {
-      const data = new Float64Array(n);
-      for (let i = 0; i < n; i++) data[i] = infos[i]![key] as number;
-      return { key, kind, data };
+  if (typeof first === "boolean") {
+    const data = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = infos[i]![key];
+      if (typeof v !== "boolean") return undefined;
+      data[i] = v ? 1 : 0;
     }
-    case "boolean": {
-      const data = new Uint8Array(n);
-      for (let i = 0; i < n; i++) data[i] = infos[i]![key] ? 1 : 0;
-      return { key, kind, data };
-    }
-    case "numbers": {
-      const data = new Float64Array(n * width);
-      for (let i = 0; i < n; i++) {
-        const v = infos[i]![key] as ArrayLike<number>;
-        for (let j = 0; j < width; j++) data[i * width + j] = v[j]!;
+    return { key, kind: "boolean", data };
+  }
+  if (Array.isArray(first) && first.length > 0 && typeof first[0] === "boolean") {
+    const width = first.length;
+    const data = new Uint8Array(n * width);
+    for (let i = 0; i < n; i++) {
+      const v = infos[i]![key];
+      if (!Array.isArray(v) || v.length !== width) return undefined;
+      for (let j = 0; j < width; j++) {
+        const x: unknown = v[j];
+        if (typeof x !== "boolean") return undefined;
+        data[i * width + j] = x ? 1 : 0;
       }
-      return { key, kind, width, data };
     }
-    case "booleans": {
-      const data = new Uint8Array(n * width);
-      for (let i = 0; i < n; i++) {
-        const v = infos[i]![key] as ArrayLike<boolean>;
-        for (let j = 0; j < width; j++) data[i * width + j] = v[j] ? 1 : 0;
+    return { key, kind: "booleans", width, data };
+  }
+  if (isNumericVector(first) && first.length > 0) {
+    const width = first.length;
+    const data = new Float64Array(n * width);
+    for (let i = 0; i < n; i++) {
+      const v = infos[i]![key];
+      if (!isNumericVector(v) || v.length !== width) return undefined;
+      for (let j = 0; j < width; j++) {
+        const x: unknown = v[j];
+        if (typeof x !== "number") return undefined;
+        data[i * width + j] = x;
       }
-      return { key, kind, width, data };
     }
-    default: {
-      const values: unknown[] = new Array(n);
-      const present = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        const info = infos[i]!;
-        if (Object.prototype.hasOwnProperty.call(info, key)) {
-          present[i] = 1;
-          values[i] = toPlainData(info[key], `infos[${i}].${key}`, 0);
-        }
-      }
-      return { key, kind: "any", values, present };
+    return { key, kind: "numbers", width, data };
+  }
+  return undefined;
+}
+
+function encodeAnyColumn(infos: ReadonlyArray<Readonly<Record<string, unknown>>>, n: number, key: string): InfoColumn {
+  const values: unknown[] = new Array(n);
+  const present = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const info = infos[i]!;
+    if (Object.prototype.hasOwnProperty.call(info, key)) {
+      present[i] = 1;
+      values[i] = toPlainData(info[key], `infos[${i}].${key}`, 0);
     }
   }
+  return { key, kind: "any", values, present };
 }
 
 /** Copies a value as plain data (typed arrays become arrays); rejects functions, class instances and deep nesting. */
