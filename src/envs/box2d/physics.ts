@@ -208,6 +208,7 @@ interface Scratch {
   vertexBuffer: number;
   /** What the definitions hold now, so unchanged fields are not set again (a wasm call each). */
   last: { [field: string]: unknown };
+  revoluteDef?: Box2D.b2RevoluteJointDef;
 }
 
 /** Sets a definition field through `set` only when `value` differs from what it holds. */
@@ -338,20 +339,21 @@ function rawCreators(): { body: RawCreate; fixture: RawCreate } | undefined {
   return typeof body === "function" && typeof fixture === "function" ? { body: body as RawCreate, fixture: fixture as RawCreate } : undefined;
 }
 
+/** One fixture of a static body: an edge or a convex polygon, with its fixture options. */
+export type StaticPiece = ({ edge: [number, number, number, number] } | { polygon: Points }) & { fixture?: FixtureOptions };
+
 /**
- * A static body holding one edge or one polygon (a terrain piece), created without JS wrappers. The
- * body is freed with its world.
+ * A static body at the origin holding the given edges / polygons (terrain), created without JS wrappers
+ * when the raw bindings are available. The body is freed with its world.
  */
-export function createStaticPiece(
-  world: Box2D.b2World,
-  piece: { edge: [number, number, number, number] } | { polygon: Points },
-  opts: FixtureOptions = {},
-): void {
+export function createStaticBody(world: Box2D.b2World, pieces: readonly StaticPiece[]): void {
   const raw = rawCreators();
   if (!raw) {
     const body = createBody(world, { type: "static" });
-    if ("edge" in piece) addEdge(body, ...piece.edge, opts);
-    else addPolygon(body, piece.polygon, opts);
+    for (const piece of pieces) {
+      if ("edge" in piece) addEdge(body, ...piece.edge, piece.fixture);
+      else addPolygon(body, piece.polygon, piece.fixture);
+    }
     return;
   }
   const B = box2d();
@@ -366,26 +368,28 @@ export function createStaticPiece(
   }
   setIfChanged(last, "angle", 0, () => bodyDef.set_angle(0));
   const bodyPtr = raw.body(B.getPointer(world), B.getPointer(bodyDef));
-  let shape: Box2D.b2Shape;
-  if ("edge" in piece) {
-    const [x1, y1, x2, y2] = piece.edge;
-    sc.v[0].Set(x1, y1);
-    sc.v[1].Set(x2, y2);
-    sc.edge.SetTwoSided(sc.v[0], sc.v[1]);
-    shape = sc.edge;
-  } else {
-    const n = piece.polygon.length;
-    if (n < 3 || n > 8) throw new RangeError(`createStaticPiece: a Box2D polygon has 3..8 vertices, got ${n}`);
-    const f = B.HEAPF32;
-    for (let i = 0; i < n; i++) {
-      f[(sc.vertexBuffer >> 2) + 2 * i] = piece.polygon[i]![0];
-      f[(sc.vertexBuffer >> 2) + 2 * i + 1] = piece.polygon[i]![1];
+  for (const piece of pieces) {
+    let shape: Box2D.b2Shape;
+    if ("edge" in piece) {
+      const [x1, y1, x2, y2] = piece.edge;
+      sc.v[0].Set(x1, y1);
+      sc.v[1].Set(x2, y2);
+      sc.edge.SetTwoSided(sc.v[0], sc.v[1]);
+      shape = sc.edge;
+    } else {
+      const n = piece.polygon.length;
+      if (n < 3 || n > 8) throw new RangeError(`createStaticBody: a Box2D polygon has 3..8 vertices, got ${n}`);
+      const f = B.HEAPF32;
+      for (let i = 0; i < n; i++) {
+        f[(sc.vertexBuffer >> 2) + 2 * i] = piece.polygon[i]![0];
+        f[(sc.vertexBuffer >> 2) + 2 * i + 1] = piece.polygon[i]![1];
+      }
+      sc.polygon.Set(sc.vertexBuffer, n);
+      shape = sc.polygon;
     }
-    sc.polygon.Set(sc.vertexBuffer, n);
-    shape = sc.polygon;
+    prepareFixtureDef(shape, piece.fixture ?? {});
+    raw.fixture(bodyPtr, B.getPointer(sc.fixtureDef));
   }
-  prepareFixtureDef(shape, opts);
-  raw.fixture(bodyPtr, B.getPointer(sc.fixtureDef));
 }
 
 export interface RevoluteOptions {
@@ -407,13 +411,15 @@ export function createRevoluteJoint(
   o: RevoluteOptions,
 ): Box2D.b2RevoluteJoint {
   const B = box2d();
-  const def = new B.b2RevoluteJointDef();
+  const sc = scratchDefs();
+  sc.revoluteDef ??= new B.b2RevoluteJointDef();
+  const def = sc.revoluteDef;
   def.set_bodyA(bodyA);
   def.set_bodyB(bodyB);
-  const a = new B.b2Vec2(o.localAnchorA[0], o.localAnchorA[1]);
-  const b = new B.b2Vec2(o.localAnchorB[0], o.localAnchorB[1]);
-  def.set_localAnchorA(a);
-  def.set_localAnchorB(b);
+  sc.v[0].Set(o.localAnchorA[0], o.localAnchorA[1]);
+  sc.v[1].Set(o.localAnchorB[0], o.localAnchorB[1]);
+  def.set_localAnchorA(sc.v[0]);
+  def.set_localAnchorB(sc.v[1]);
   // pybox2d's joint definitions take the bodies' current relative angle as the reference angle (measured:
   // the hips of BipedalWalker, whose legs start at ±0.05 rad, read 0.05 rad off otherwise).
   def.set_referenceAngle(Math.fround(bodyB.GetAngle() - bodyA.GetAngle()));
@@ -425,9 +431,6 @@ export function createRevoluteJoint(
   def.set_upperAngle(o.upperAngle);
   def.set_collideConnected(false);
   const joint = B.castObject(world.CreateJoint(def), B.b2RevoluteJoint);
-  B.destroy(a);
-  B.destroy(b);
-  B.destroy(def);
   track(world, B.b2Joint, joint);
   track(world, B.b2RevoluteJoint, joint);
   return joint;

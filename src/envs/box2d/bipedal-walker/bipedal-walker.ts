@@ -28,7 +28,7 @@ import {
   BodyHandle,
   createBody,
   createRevoluteJoint,
-  createStaticPiece,
+  createStaticBody,
   destroyWorld,
   newWorld,
   type BodyState,
@@ -142,6 +142,9 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
   private readonly referenceAngles = new Float64Array(4);
   private scroll = 0;
   private needsReset = true;
+  /** Body addresses the contact listener compares against (set at each reset). */
+  private hullPtr = 0;
+  private readonly lowerLegPtrs = [0, 0];
 
   constructor(opts: BipedalWalkerOptions = {}) {
     super();
@@ -163,28 +166,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     this.groundContact.fill(false);
     this.contactCount.fill(0);
 
-    const hullPtr = { value: 0 };
-    const lowerPtrs = [0, 0];
-    this.res.listener = createContactListener({
-      begin: (a, b) => {
-        if (a === hullPtr.value || b === hullPtr.value) this.gameOver = true;
-        for (let k = 0; k < 2; k++) {
-          if (a === lowerPtrs[k] || b === lowerPtrs[k]) {
-            this.groundContact[k] = true;
-            this.contactCount[k]!++;
-          }
-        }
-      },
-      end: (a, b) => {
-        for (let k = 0; k < 2; k++) {
-          if (a === lowerPtrs[k] || b === lowerPtrs[k]) {
-            this.groundContact[k] = false;
-            this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
-          }
-        }
-      },
-    });
-    world.SetContactListener(this.res.listener);
+    world.SetContactListener(this.contactListener());
 
     const r = terrainRandom(rng);
     const terrain = generateTerrain(r, this.hardcore);
@@ -193,12 +175,12 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     this.ground = new StaticGeometry();
     // Gymnasium's creation order: obstacle polygons (made while generating), then one body per edge.
     for (const poly of terrain.obstacles) {
-      createStaticPiece(world, { polygon: poly }, { friction: FRICTION });
+      createStaticBody(world, [{ polygon: poly, fixture: { friction: FRICTION } }]);
       this.ground.addPolygon(poly);
     }
     for (let i = 0; i < terrain.x.length - 1; i++) {
       const edge: [number, number, number, number] = [terrain.x[i]!, terrain.y[i]!, terrain.x[i + 1]!, terrain.y[i + 1]!];
-      createStaticPiece(world, { edge }, { friction: FRICTION, categoryBits: 0x0001 });
+      createStaticBody(world, [{ edge, fixture: { friction: FRICTION, categoryBits: 0x0001 } }]);
       this.ground.addEdge(...edge);
     }
     this.ground.finish();
@@ -209,7 +191,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     addPolygon(hull, HULL_VERTICES, { density: 5.0, friction: 0.1, categoryBits: 0x0020, maskBits: 0x001, restitution: 0 });
     applyForceToCenter(hull, rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number, 0);
     this.hull = new BodyHandle(hull);
-    hullPtr.value = this.hull.ptr;
+    this.hullPtr = this.hull.ptr;
 
     this.legs = [];
     this.joints = [];
@@ -246,12 +228,36 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
       );
     }
     for (let j = 0; j < 4; j++) this.referenceAngles[j] = this.joints[j]!.GetReferenceAngle();
-    lowerPtrs[0] = this.legs[1]!.ptr;
-    lowerPtrs[1] = this.legs[3]!.ptr;
+    this.lowerLegPtrs[0] = this.legs[1]!.ptr;
+    this.lowerLegPtrs[1] = this.legs[3]!.ptr;
 
     this.needsReset = false;
     const first = this.advance(ZERO_ACTION);
     return { obs: first.obs, info: first.info };
+  }
+
+  /** The env's contact listener, made once and handed to every new world (Gymnasium's ContactDetector). */
+  private contactListener(): Box2D.JSContactListener {
+    this.res.listener ??= createContactListener({
+      begin: (a, b) => {
+        if (a === this.hullPtr || b === this.hullPtr) this.gameOver = true;
+        for (let k = 0; k < 2; k++) {
+          if (a === this.lowerLegPtrs[k] || b === this.lowerLegPtrs[k]) {
+            this.groundContact[k] = true;
+            this.contactCount[k]!++;
+          }
+        }
+      },
+      end: (a, b) => {
+        for (let k = 0; k < 2; k++) {
+          if (a === this.lowerLegPtrs[k] || b === this.lowerLegPtrs[k]) {
+            this.groundContact[k] = false;
+            this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
+          }
+        }
+      },
+    });
+    return this.res.listener;
   }
 
   override step(action: Float32Array | readonly number[]): StepResult<Float32Array> {
@@ -466,8 +472,6 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
   private destroyWorld(): void {
     if (this.res.world) destroyWorld(this.res.world);
     this.res.world = null;
-    if (this.res.listener) box2d().destroy(this.res.listener);
-    this.res.listener = null;
     this.hull = null;
     this.legs = [];
     this.joints = [];

@@ -18,7 +18,6 @@ import { box2d } from "../loader.js";
 import {
   addBox,
   addCircle,
-  addEdge,
   addPolygon,
   applyForceToCenter,
   applyLinearImpulse,
@@ -26,9 +25,11 @@ import {
   BodyHandle,
   createBody,
   createRevoluteJoint,
+  createStaticBody,
   destroyWorld,
   newWorld,
   type BodyState,
+  type StaticPiece,
 } from "../physics.js";
 import type { Scene, Shape } from "../render/scene.js";
 import { rgb } from "../render/scene.js";
@@ -126,6 +127,9 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
   private windIdx = 0;
   private torqueIdx = 0;
   private needsReset = true;
+  /** Body addresses the contact listener compares against (set at each reset). */
+  private landerPtr = 0;
+  private readonly legPtrs = [0, 0];
 
   constructor(opts: LunarLanderOptions = {}) {
     super();
@@ -160,36 +164,16 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     this.groundContact.fill(false);
     this.contactCount.fill(0);
 
-    const landerPtr = { value: 0 };
-    const legPtrs = [0, 0];
-    this.res.listener = createContactListener({
-      begin: (a, b) => {
-        if (a === landerPtr.value || b === landerPtr.value) this.gameOver = true;
-        for (let k = 0; k < 2; k++) {
-          if (a === legPtrs[k] || b === legPtrs[k]) {
-            this.groundContact[k] = true;
-            this.contactCount[k]!++;
-          }
-        }
-      },
-      end: (a, b) => {
-        for (let k = 0; k < 2; k++) {
-          if (a === legPtrs[k] || b === legPtrs[k]) {
-            this.groundContact[k] = false;
-            this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
-          }
-        }
-      },
-    });
-    world.SetContactListener(this.res.listener);
+    world.SetContactListener(this.contactListener());
 
     const moon = generateMoon((low, high) => rng.uniform(low, high) as number);
     this.moon = moon;
-    const moonBody = createBody(world, { type: "static" });
-    addEdge(moonBody, 0, 0, W, 0);
+    // One static body: the base edge (pybox2d's default fixture) then the 10 surface edges (friction 0.1).
+    const pieces: StaticPiece[] = [{ edge: [0, 0, W, 0] }];
     for (let i = 0; i < moon.chunkX.length - 1; i++) {
-      addEdge(moonBody, moon.chunkX[i]!, moon.smoothY[i]!, moon.chunkX[i + 1]!, moon.smoothY[i + 1]!, { density: 0, friction: 0.1 });
+      pieces.push({ edge: [moon.chunkX[i]!, moon.smoothY[i]!, moon.chunkX[i + 1]!, moon.smoothY[i + 1]!], fixture: { density: 0, friction: 0.1 } });
     }
+    createStaticBody(world, pieces);
 
     const initialY = VIEWPORT_H / SCALE;
     const initialX = VIEWPORT_W / SCALE / 2;
@@ -199,7 +183,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     const fy = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number;
     applyForceToCenter(lander, fx, fy);
     this.lander = new BodyHandle(lander);
-    landerPtr.value = this.lander.ptr;
+    this.landerPtr = this.lander.ptr;
 
     if (this.enableWind) {
       this.windIdx = rng.integers(-9999, 9999) as number;
@@ -222,12 +206,36 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       });
       this.legs.push(new BodyHandle(leg));
     }
-    legPtrs[0] = this.legs[0]!.ptr;
-    legPtrs[1] = this.legs[1]!.ptr;
+    this.legPtrs[0] = this.legs[0]!.ptr;
+    this.legPtrs[1] = this.legs[1]!.ptr;
 
     this.needsReset = false;
     const first = this.advance(this.continuous ? ZERO_CONTINUOUS : 0);
     return { obs: first.obs, info: first.info };
+  }
+
+  /** The env's contact listener, made once and handed to every new world (Gymnasium's ContactDetector). */
+  private contactListener(): Box2D.JSContactListener {
+    this.res.listener ??= createContactListener({
+      begin: (a, b) => {
+        if (a === this.landerPtr || b === this.landerPtr) this.gameOver = true;
+        for (let k = 0; k < 2; k++) {
+          if (a === this.legPtrs[k] || b === this.legPtrs[k]) {
+            this.groundContact[k] = true;
+            this.contactCount[k]!++;
+          }
+        }
+      },
+      end: (a, b) => {
+        for (let k = 0; k < 2; k++) {
+          if (a === this.legPtrs[k] || b === this.legPtrs[k]) {
+            this.groundContact[k] = false;
+            this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
+          }
+        }
+      },
+    });
+    return this.res.listener;
   }
 
   override step(action: number | Float32Array | readonly number[]): StepResult<Float32Array> {
@@ -457,8 +465,6 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     this.particles = [];
     if (this.res.world) destroyWorld(this.res.world);
     this.res.world = null;
-    if (this.res.listener) box2d().destroy(this.res.listener);
-    this.res.listener = null;
     this.lander = null;
     this.legs = [];
   }
