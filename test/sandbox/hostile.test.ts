@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Sandbox, type SandboxErrorKind, type Transitions } from "../../src/sandbox/index.js";
+import { WALKER_REWARD, walkerBatch } from "./walker-fixture.js";
 
 interface Case {
   name: string;
@@ -169,7 +170,8 @@ describe("sandbox: hostile corpus", () => {
   const infosBefore = JSON.stringify(batch.infos);
 
   before(async () => {
-    sb = await Sandbox.start({ timeoutMs: 1500, heapMb: 64 });
+    // Generous wall clock: under load the memory bomb must reach the heap cap before the clock runs out.
+    sb = await Sandbox.start({ timeoutMs: 2500, heapMb: 64 });
   });
   after(async () => {
     await sb.close();
@@ -209,6 +211,19 @@ describe("sandbox: hostile corpus", () => {
       assert.equal(r.components.effort![i], effort);
       assert.equal(r.rewards[i], progress + 0.1 * effort + i);
     }
+  });
+
+  it("after the corpus, a full 2048-step walker batch still evaluates in one round trip", async (t) => {
+    const walker = walkerBatch(2048);
+    const restarts = sb.restarts;
+    const t0 = performance.now();
+    const r = await sb.evaluate(WALKER_REWARD, walker);
+    t.diagnostic(`2048-step walker batch after the corpus: ${(performance.now() - t0).toFixed(1)} ms (first call, cold JIT)`);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
+    assert.equal(r.rewards.length, 2048);
+    assert.ok(r.rewards.every(Number.isFinite));
+    assert.deepEqual(Object.keys(r.components), ["forward", "upright", "spin", "energy", "contacts", "fall"]);
+    assert.equal(sb.restarts, restarts);
   });
 
   it("no candidate changed the caller's batch", () => {
