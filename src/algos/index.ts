@@ -1,5 +1,5 @@
 /** Reinforcement-learning algorithms (SB3 names and defaults) and the run infrastructure around them. */
-export { PPO, PPO_DEFAULTS, explainedVariance } from "./ppo.js";
+export { PPO, PPO_DEFAULTS, explainedVariance, clippedSurrogate } from "./ppo.js";
 export type { PpoOptions } from "./ppo.js";
 export { A2C, A2C_DEFAULTS } from "./a2c.js";
 export type { A2cOptions } from "./a2c.js";
