@@ -16,3 +16,5 @@ export { describeLunarLander } from "./lunar-lander/describe.js";
 export type { Moon } from "./lunar-lander/moon.js";
 export type { Scene, Shape } from "./render/scene.js";
 export { sceneToSvg, episodeAnimation, type AnimationOptions } from "./render/svg.js";
+export { recordEpisode, type RecordOptions, type RecordedEpisode } from "./render/record.js";
+export { lunarLanderHeuristic, BipedalWalkerHeuristic } from "./heuristics.js";
