@@ -8,8 +8,13 @@
  * Each figure is the median of 5 timed runs after a warm-up run. The machine is shared and noisy: compare the
  * ratios, and rerun when in doubt. Ids not registered (yet) are skipped with a message.
  *
+ * When GYMNASIUM_PYTHON names a Python that has gymnasium installed, Python's make() speed is also measured
+ * live, right after the TypeScript run of the same env (same load on the machine), and that ratio printed too.
+ *
  *   npm run bench:envs            (or: npx tsx bench/envs.ts [substring-of-id] )
+ *   GYMNASIUM_PYTHON=/path/to/python npm run bench:envs
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Env } from "../src/core/env.js";
 import { referencePath } from "../src/core/paths.js";
@@ -58,11 +63,44 @@ function measure(env: Env<any, any>, steps: number, limit?: number): number {
   return median(Array.from({ length: REPEATS }, () => timeRun(env, actions, steps, limit)));
 }
 
+// The reference protocol in Python: gym.make, actions pre-sampled, resets included, median of 3 runs.
+const PYTHON_TIMER = `
+import sys, time, statistics, gymnasium as gym
+env = gym.make(sys.argv[1]); env.action_space.seed(0)
+acts = [env.action_space.sample() for _ in range(4096)]
+def run(n):
+    env.reset(seed=0); t0 = time.perf_counter()
+    for i in range(n):
+        _, _, term, trunc, _ = env.step(acts[i % 4096])
+        if term or trunc: env.reset()
+    return n / (time.perf_counter() - t0)
+run(5000)
+print(statistics.median(run(int(sys.argv[2])) for _ in range(3)), gym.__version__)
+`;
+
+let liveVersion: string | undefined;
+
+/** Python's steps/s measured now, or undefined when no GYMNASIUM_PYTHON (or it fails, e.g. no Box2D). */
+function livePython(id: string, steps: number): number | undefined {
+  const python = process.env.GYMNASIUM_PYTHON;
+  if (!python) return undefined;
+  const r = spawnSync(python, ["-c", PYTHON_TIMER, id, String(steps)], { encoding: "utf8" });
+  const [speed, version] = r.stdout.trim().split(/\s+/);
+  const v = Number(speed);
+  if (r.status !== 0 || !Number.isFinite(v)) return undefined;
+  liveVersion = version;
+  return v;
+}
+
 const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
 const pad = (s: string, n: number) => s.padEnd(n);
 
 console.log(`node ${process.version}, ${REPEATS} runs each (median); Python figures from env_step_speed.json (Gymnasium 1.0.0)\n`);
-console.log(`${pad("env", 26)}${pad("make() steps/s", 16)}${pad("python", 10)}${pad("ratio", 9)}${pad("bare steps/s", 15)}${pad("python", 10)}ratio`);
+const live = Boolean(process.env.GYMNASIUM_PYTHON);
+console.log(
+  `${pad("env", 26)}${pad("make() steps/s", 16)}${pad("python", 10)}${pad("ratio", 9)}${pad("bare steps/s", 15)}${pad("python", 10)}${pad("ratio", 9)}` +
+    (live ? "python now  ratio now" : ""),
+);
 for (const [id, py] of Object.entries(reference.envs)) {
   if (!id.includes(filter)) continue;
   if (!registeredIds().includes(id)) {
@@ -77,10 +115,14 @@ for (const [id, py] of Object.entries(reference.envs)) {
   wrapped.close();
   bare.close();
   const pyMade = py.gym_make_wrapped.steps_per_sec, pyBare = py.unwrapped.steps_per_sec;
+  const pyNow = live ? livePython(id, py.gym_make_wrapped.steps) : undefined;
+  const nowColumns = !live ? "" : pyNow === undefined ? "(python failed)" : `${pad(fmt(pyNow), 12)}${(made / pyNow).toFixed(1)}x`;
   console.log(
-    `${pad(id, 26)}${pad(fmt(made), 16)}${pad(fmt(pyMade), 10)}${pad(`${(made / pyMade).toFixed(1)}x`, 9)}${pad(fmt(unwrapped), 15)}${pad(fmt(pyBare), 10)}${(unwrapped / pyBare).toFixed(1)}x`,
+    `${pad(id, 26)}${pad(fmt(made), 16)}${pad(fmt(pyMade), 10)}${pad(`${(made / pyMade).toFixed(1)}x`, 9)}${pad(fmt(unwrapped), 15)}${pad(fmt(pyBare), 10)}${pad(`${(unwrapped / pyBare).toFixed(1)}x`, 9)}${nowColumns}`,
   );
 }
+
+if (liveVersion !== undefined) console.log(`(python now = gymnasium ${liveVersion} from GYMNASIUM_PYTHON, measured between the TypeScript runs)`);
 
 // Not in the reference file: Blackjack, and the batched vector env (8 envs, env-steps per second).
 if ("Blackjack-v1".includes(filter)) {
