@@ -12,3 +12,4 @@ export * from "./experiments/reward-design/index.js";
 export * from "./nn/index.js";
 export * from "./algos/index.js";
 export * from "./sandbox/index.js";
+export * from "./experiments/ultra/index.js";

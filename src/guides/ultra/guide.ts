@@ -9,8 +9,11 @@
  *  - ULTRA-R (reward seam): a transition whose state matches a critical state and whose action matches
  *    the one the sub-optimal policy took there earns `rewardScale * implicitReward` on top of the
  *    environment's reward (the LLM's judgement of that action, in [-1, 1]).
- *  - ULTRA-RA: both; in addition the suggested action earns `rewardScale * |implicitReward|` at the
- *    state, so the reward points the same way as the advice.
+ *  - ULTRA-RA: both seams at once.
+ *
+ * The implicit reward is given only for repeating the judged action, never for the suggested one: a
+ * bonus for acting well in a bad state would pay the agent for getting into bad states (measured: on
+ * Pong it made refinement worse than no guide).
  */
 import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
 import { npRandom, type Generator } from "../../core/rng.js";
@@ -102,13 +105,10 @@ export class UltraGuide implements Guide {
       const r = match?.entry.implicitReward;
       if (match === undefined || r === undefined) continue;
       const action: Action = this.spec.kind === "discrete" ? batch.actions[t * batch.actDim]! : batch.actions.subarray(t * batch.actDim, (t + 1) * batch.actDim);
-      let bonus = 0;
-      if (actionDistance(action, match.entry.takenAction, this.spec) <= this.actionMatchRadius) bonus = r;
-      else if (this.mode === "RA" && match.entry.suggestedAction !== undefined && actionDistance(action, match.entry.suggestedAction, this.spec) <= this.actionMatchRadius) bonus = Math.abs(r);
-      if (bonus === 0) continue;
-      out[t] = out[t]! + this.rewardScale * bonus;
+      if (r === 0 || actionDistance(action, match.entry.takenAction, this.spec) > this.actionMatchRadius) continue;
+      out[t] = out[t]! + this.rewardScale * r;
       this.counts.rewarded++;
-      this.counts.implicitRewardSum += this.rewardScale * bonus;
+      this.counts.implicitRewardSum += this.rewardScale * r;
     }
     return out;
   }

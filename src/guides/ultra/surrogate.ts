@@ -73,7 +73,7 @@ function pongGeometry(prompt: string): PongGeometry {
   };
 }
 
-interface PongReading { approaching: boolean; intercept: number; gap: number; stepsToArrive: number; urgency: number; toward: string }
+interface PongReading { approaching: boolean; intercept: number; gap: number; stepsToArrive: number; toward: string }
 
 function value(s: ReadState, name: string): number {
   const i = s.names.indexOf(name);
@@ -87,17 +87,15 @@ function readPong(s: ReadState, g: PongGeometry): PongReading {
   if (!(vx > 1e-6)) {
     // Ball moving away: the useful place to wait is the centre.
     const gap = -paddle;
-    return { approaching: false, intercept: 0, gap, stepsToArrive: Infinity, urgency: 0, toward: Math.abs(gap) < 0.08 ? "stay" : gap > 0 ? "up" : "down" };
+    return { approaching: false, intercept: 0, gap, stepsToArrive: Infinity, toward: Math.abs(gap) < 0.08 ? "stay" : gap > 0 ? "up" : "down" };
   }
   const steps = Math.max(0, (0.93 - x) / vx);
   let yy = y + vy * steps;
   const top = 0.98;
   for (let k = 0; k < 8 && Math.abs(yy) > top; k++) yy = yy > top ? 2 * top - yy : -2 * top - yy;
   const gap = yy - paddle;
-  const stepsNeeded = Math.max(0, Math.abs(gap) - g.halfHeight * 0.5) / g.paddleSpeed;
   return {
     approaching: true, intercept: yy, gap, stepsToArrive: steps,
-    urgency: stepsNeeded / Math.max(1, steps),
     toward: Math.abs(gap) < g.halfHeight * 0.3 ? "stay" : gap > 0 ? "up" : "down",
   };
 }
@@ -120,12 +118,14 @@ function pongCritical(prompt: string, maxCritical: number, rng: SurrogateRng, q:
     if (!r.approaching) continue;
     const off = Math.abs(r.gap) > g.halfHeight * 0.8;
     const helps = s.action === r.toward;
-    if (!off || helps) continue;
+    // Only states where the point can still be saved: the paddle can reach the intercept in time.
+    const stepsNeeded = Math.max(0, Math.abs(r.gap) - g.halfHeight * 0.5) / g.paddleSpeed;
+    if (!off || helps || stepsNeeded > r.stepsToArrive) continue;
     const cases = `moving ${r.toward} closes the ${fmt(Math.abs(r.gap))} gap to the predicted intercept y = ${fmt(r.intercept)} with ${fmt(r.stepsToArrive)} steps left; "${s.action}" does not`;
     lines.push(`   - step ${s.step}: ball approaching, paddle at ${fmt(value(s, "agent_y"))}; ${cases}.`);
     candidates.push({
       step: s.step,
-      urgency: r.urgency,
+      urgency: stepsNeeded / Math.max(1, r.stepsToArrive),
       rationale: `Ball approaching and paddle ${fmt(Math.abs(r.gap))} ${r.gap > 0 ? "below" : "above"} the predicted intercept ${fmt(r.intercept)} with about ${Math.round(r.stepsToArrive)} steps left, but the agent chose ${s.action}.`,
     });
   }
@@ -138,7 +138,7 @@ function pongCritical(prompt: string, maxCritical: number, rng: SurrogateRng, q:
     chosen.push(c);
   }
   chosen = degrade(chosen, states.map((s) => s.step), rng, q, (step) => ({ step, urgency: 0, rationale: "This state looks decisive." }));
-  lines.push("3. Selection. Keeping the states with the least time left to reach the intercept, at least 3 steps apart.");
+  lines.push("3. Selection. Keeping the states where the point can still be saved but with the least time to spare, at least 3 steps apart.");
   lines.push("ANSWER");
   lines.push(JSON.stringify(chosen.map((c) => ({ step: c.step, rationale: c.rationale }))));
   return lines.join("\n");

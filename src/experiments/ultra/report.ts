@@ -1,0 +1,156 @@
+/**
+ * ULTRA results as tables and figures: the results table (final return mean ± std over seeds per
+ * variant), refinement curves, a trajectory plot with the critical states and their rationale, and
+ * Pong frames with the critical state highlighted.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EnvDescription } from "../../core/env.js";
+import { renderPongSvg } from "../../envs/toy/pong.js";
+import type { CriticalState, Episode } from "../../guides/ultra/index.js";
+import { actionToText } from "../../guides/ultra/index.js";
+import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
+import { formatTable, type Row } from "../../report/table.js";
+import { saveFigure } from "../../report/figure.js";
+import { meanStd } from "./evaluate.js";
+import type { UltraResult, UltraVariant } from "./protocol.js";
+
+const LABEL: Record<UltraVariant, string> = {
+  none: "no refinement (starting policy)",
+  ppo: "continued PPO (lower lr)",
+  random: "random critical states (RA)",
+  "ultra-A": "ULTRA-A (suggested actions)",
+  "ultra-R": "ULTRA-R (implicit rewards)",
+  "ultra-RA": "ULTRA-RA (both)",
+};
+
+/** Who answered: "surrogate" output is never to be called an LLM's. */
+export function guideLabel(result: Pick<UltraResult, "llm">): string {
+  return result.llm.provider === "surrogate" ? `surrogate (${result.llm.model}, hand-written heuristics, not an LLM)` : `${result.llm.provider} ${result.llm.model}`;
+}
+
+/** One row per variant: final return mean ± std over seeds, paired improvement over the start. */
+export function ultraResultsRows(result: UltraResult): Row[] {
+  return result.summary.map((s) => {
+    const mine = result.rows.filter((r) => r.variant === s.variant);
+    return {
+      variant: LABEL[s.variant],
+      seeds: s.seeds,
+      "final return": `${s.meanReturn.toFixed(2)} ± ${s.stdReturn.toFixed(2)}`,
+      "vs start (paired)": s.variant === "none" ? "—" : `${s.meanImprovement >= 0 ? "+" : ""}${s.meanImprovement.toFixed(2)} ± ${s.stdImprovement.toFixed(2)}`,
+      "env steps": Math.round(meanStd(mine.map((r) => r.envSteps)).mean),
+      "critical states": Math.round(meanStd(mine.map((r) => r.criticalStates)).mean),
+      "override rate": Number(meanStd(mine.map((r) => r.overrideRate)).mean.toFixed(4)),
+      "rewarded rate": Number(meanStd(mine.map((r) => r.rewardedRate)).mean.toFixed(4)),
+    };
+  });
+}
+
+/** Mean evaluation return over seeds against env steps, one line per refined variant. */
+export function ultraCurvesFigure(result: UltraResult): PlotlySpec {
+  const data: PlotlyTrace[] = [];
+  const variants = [...new Set(result.curves.map((c) => c.variant))];
+  for (const v of variants) {
+    const bySeed = new Map<number, { envSteps: number; meanReturn: number }[]>();
+    for (const c of result.curves.filter((c) => c.variant === v)) {
+      const list = bySeed.get(c.seed) ?? [];
+      list.push(c);
+      bySeed.set(c.seed, list);
+    }
+    const lists = [...bySeed.values()];
+    const n = Math.min(...lists.map((l) => l.length));
+    const x: number[] = [], y: number[] = [], lo: number[] = [], hi: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const s = meanStd(lists.map((l) => l[k]!.meanReturn));
+      x.push(Math.round(meanStd(lists.map((l) => l[k]!.envSteps)).mean));
+      y.push(s.mean);
+      lo.push(s.mean - s.std);
+      hi.push(s.mean + s.std);
+    }
+    data.push({ type: "scatter", mode: "lines+markers", name: LABEL[v], x, y, error_y: { type: "data", symmetric: false, array: hi.map((h, i) => h - y[i]!), arrayminus: y.map((m, i) => m - lo[i]!), visible: true, thickness: 1 } });
+  }
+  return {
+    data,
+    layout: {
+      title: `${result.envId}: refinement curves (mean ± std over ${result.budget.seeds.length} seeds; guide: ${result.llm.provider === "surrogate" ? "surrogate" : result.llm.model})`,
+      xaxis: { title: "env steps (ULTRA's recorded rollouts included)" },
+      yaxis: { title: `evaluation return (${result.budget.evalEpisodes} episodes)` },
+      width: 820, height: 460,
+    },
+  };
+}
+
+/**
+ * One episode over time with the critical states marked; hovering a marker shows the rationale, the
+ * suggested action and the implicit reward. `fields` picks the plotted observation fields by name.
+ */
+export function criticalStatesFigure(ep: Episode, states: CriticalState[], desc: EnvDescription, opts: { fields?: string[]; from?: number; to?: number; guide?: string } = {}): PlotlySpec {
+  const from = opts.from ?? 0;
+  const to = Math.min(opts.to ?? ep.obs.length, ep.obs.length);
+  const fields = opts.fields ?? desc.observation.slice(0, 3).map((f) => f.name);
+  const t = Array.from({ length: to - from }, (_, i) => from + i);
+  const data: PlotlyTrace[] = [];
+  for (const name of fields) {
+    const f = desc.observation.find((o) => o.name === name);
+    if (!f) throw new Error(`criticalStatesFigure: ${desc.id} has no observation field "${name}"`);
+    data.push({ type: "scatter", mode: "lines", name, x: t, y: t.map((s) => ep.obs[s]![f.index[0]]!) });
+  }
+  const lost = t.filter((s) => ep.rewards[s]! < 0);
+  const won = t.filter((s) => ep.rewards[s]! > 0);
+  const markerY = 1.15;
+  if (lost.length) data.push({ type: "scatter", mode: "markers", name: "point lost / penalty", x: lost, y: lost.map(() => -markerY), marker: { symbol: "x", color: "#c00", size: 9 } });
+  if (won.length) data.push({ type: "scatter", mode: "markers", name: "point won", x: won, y: won.map(() => markerY), marker: { symbol: "star", color: "#080", size: 9 } });
+  const shown = states.filter((s) => s.step >= from && s.step < to);
+  const first = desc.observation.find((o) => o.name === fields[0])!;
+  data.push({
+    type: "scatter", mode: "markers", name: `critical state (${opts.guide ?? "guide"})`,
+    x: shown.map((s) => s.step), y: shown.map((s) => s.obs[first.index[0]]!),
+    marker: { size: 13, color: "rgba(255,200,0,0.9)", line: { color: "#000", width: 1 } },
+    text: shown.map((s) => hoverText(s, desc)), hoverinfo: "text",
+  });
+  return {
+    data,
+    layout: { title: `${desc.id}: critical states in a recorded episode (steps ${from}-${to - 1})`, xaxis: { title: "step" }, yaxis: { title: "value" }, width: 900, height: 420, hovermode: "closest" },
+  };
+}
+
+function wrap(text: string, width = 60): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    if ((line + " " + w).trim().length > width) { lines.push(line.trim()); line = w; } else line += " " + w;
+  }
+  if (line.trim()) lines.push(line.trim());
+  return lines.join("<br>");
+}
+
+function hoverText(s: CriticalState, desc: EnvDescription): string {
+  const parts = [`<b>step ${s.step}</b>`, wrap(s.rationale), `agent did: ${actionToText(s.takenAction, desc)}`];
+  if (s.suggestedAction !== undefined) parts.push(`suggested: ${actionToText(s.suggestedAction, desc)}`);
+  if (s.implicitReward !== undefined) parts.push(`implicit reward: ${s.implicitReward}`);
+  return parts.join("<br>");
+}
+
+/** Pong frames of critical states, each highlighted with its rationale (SVG strings). */
+export function pongCriticalFrames(states: CriticalState[], opts: { width?: number; limit?: number } = {}): string[] {
+  return states.slice(0, opts.limit ?? 4).map((s) =>
+    renderPongSvg(s.obs, { width: opts.width ?? 320, highlight: `step ${s.step}: ${s.rationale}` }),
+  );
+}
+
+/** Writes results.json, results.txt and the figures (HTML, and PNG when Chromium is available); returns the table text. */
+export async function writeUltraReport(result: UltraResult, outDir: string, opts: { png?: boolean } = {}): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  const text = formatTable(ultraResultsRows(result), { caption: `ULTRA on ${result.envId} — guide: ${guideLabel(result)}; final return over ${result.budget.evalEpisodes} evaluation episodes per seed` });
+  writeFileSync(join(outDir, "results.txt"), text + "\n");
+  const { artifacts, ...rest } = result;
+  const critical = artifacts.map((a) => ({ seed: a.seed, criticalStates: a.criticalStates.map((s) => ({ ...s, obs: Array.from(s.obs), takenAction: typeof s.takenAction === "number" ? s.takenAction : Array.from(s.takenAction), suggestedAction: s.suggestedAction === undefined || typeof s.suggestedAction === "number" ? s.suggestedAction : Array.from(s.suggestedAction) })) }));
+  writeFileSync(join(outDir, "results.json"), JSON.stringify({ ...rest, critical }, null, 1) + "\n");
+  const transcript = artifacts.flatMap((a) => a.transcript.map((e) => JSON.stringify({ seed: a.seed, ...e })));
+  writeFileSync(join(outDir, "llm-exchanges.jsonl"), transcript.join("\n") + "\n");
+  const curves = ultraCurvesFigure(result);
+  await saveFigure(curves, join(outDir, "curves.html"));
+  if (opts.png !== false) await saveFigure(curves, join(outDir, "curves.png"));
+  return text;
+}
