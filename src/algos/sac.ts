@@ -1,0 +1,483 @@
+/**
+ * Soft Actor-Critic (Haarnoja et al. 2018) with Stable-Baselines3's semantics, names and defaults,
+ * reading top to bottom:
+ *
+ *   1. options and their SB3 defaults
+ *   2. the squashed Gaussian policy head: a = tanh(mu + sigma * eps), log-prob with the tanh correction
+ *   3. the SAC class: collect `trainFreq` steps (uniform random actions before `learningStarts`) ->
+ *      guide seams -> replay buffer; then `gradientSteps` updates of
+ *        critic:  twin Q regression to r + gamma (1 - done) (min Q_target(s', a') - alpha log pi(a'|s'))
+ *        actor:   minimise alpha log pi(a|s) - min Q(s, a), a reparameterised
+ *        alpha:   log alpha follows -(log pi + target entropy) (entCoef "auto")
+ *        target:  Polyak averaging with tau every `targetUpdateInterval` gradient steps
+ *   4. checkpoints (weights, three optimisers, replay buffer, generators, counters: resume is exact).
+ *
+ * One gradient step is ordered as SB3's and gives the same mathematics: SB3 computes the actor's sample
+ * first, steps alpha, then the critic, then the actor; alpha's step only changes log alpha, whose value for
+ * this step was read before it, so here alpha is stepped last, after the actor forward that SB3 would
+ * otherwise have to run twice. The actor's gradient flows through the (just updated) critic without
+ * computing the critic's weight gradients: tfjs differentiates only with respect to the listed variables.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Env } from "../core/env.js";
+import { selectBackend } from "../nn/backend.js";
+import { Random, type RandomState } from "../nn/random.js";
+import {
+  TfAdam,
+  TfMlp,
+  gradients,
+  progressOf,
+  readCheckpoint,
+  scheduleValue,
+  stripUndefined,
+  validatePositive,
+  writeCheckpoint,
+  type LearnOptions,
+  type Schedule,
+  type TrainingProgress,
+} from "./dqn.js";
+import { OffPolicyCollector, ReplayBuffer, describeSpaces, type ActionSpaceInfo, type CollectorState, type ReplaySample } from "./replay-buffer.js";
+import type { Guide } from "./seams.js";
+import { join } from "node:path";
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Options
+// ---------------------------------------------------------------------------------------------------
+
+/** SAC hyperparameters: Stable-Baselines3's names (camelCase) and defaults. */
+export interface SacOptions {
+  /** One rate for actor, critic and entropy coefficient, as SB3. */
+  learningRate?: Schedule; // 3e-4
+  bufferSize?: number; // 1_000_000
+  learningStarts?: number; // 100
+  batchSize?: number; // 256
+  tau?: number; // 0.005
+  gamma?: number; // 0.99
+  /** Env steps (per env) between training phases. Only step units are supported. */
+  trainFreq?: number; // 1
+  /** Gradient steps per training phase; -1 = as many as env steps collected. */
+  gradientSteps?: number; // 1
+  /** Entropy coefficient alpha: a number, "auto" (learned, starting at 1) or "auto_<init>" (e.g. "auto_0.1"). */
+  entCoef?: number | string; // "auto"
+  /** Gradient steps between target-network updates. */
+  targetUpdateInterval?: number; // 1
+  /** Entropy target of the automatic tuning; "auto" = -(action dimensions). */
+  targetEntropy?: number | "auto"; // "auto"
+  /** Hidden layer widths of actor and critics (SB3 policy_kwargs.net_arch). */
+  netArch?: number[]; // [256, 256]
+  seed?: number; // 0
+  /** The guide whose seams training goes through (reward, action override, extra data). */
+  guide?: Guide;
+}
+
+const SAC_DEFAULTS = {
+  learningRate: 3e-4 as Schedule,
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  batchSize: 256,
+  tau: 0.005,
+  gamma: 0.99,
+  trainFreq: 1,
+  gradientSteps: 1,
+  entCoef: "auto" as number | string,
+  targetUpdateInterval: 1,
+  targetEntropy: "auto" as number | "auto",
+  netArch: [256, 256],
+  seed: 0,
+};
+
+export type SacConfig = Omit<typeof SAC_DEFAULTS, "learningRate"> & { learningRate: Schedule };
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Squashed Gaussian policy head
+// ---------------------------------------------------------------------------------------------------
+
+/** SB3's clamp of the actor's log standard deviation. */
+export const SAC_LOG_STD_MIN = -20;
+export const SAC_LOG_STD_MAX = 2;
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * From the actor's output [mean | log std] (batch x 2k) and standard normal noise `eps` (batch x k):
+ * the squashed action tanh(mean + std eps) and its log-probability (batch x 1), with SB3's 1e-6 guard in
+ * the tanh correction. Call inside tf.tidy.
+ */
+export function squashedGaussianSample(out: tf.Tensor2D, eps: tf.Tensor2D, k: number): { action: tf.Tensor2D; logProb: tf.Tensor2D } {
+  const mean = tf.slice(out, [0, 0], [-1, k]);
+  const logStd = tf.clipByValue(tf.slice(out, [0, k], [-1, k]), SAC_LOG_STD_MIN, SAC_LOG_STD_MAX);
+  const action = tf.tanh(tf.add(mean, tf.mul(tf.exp(logStd), eps)));
+  // log N(u; mean, std) with u - mean = std * eps
+  const gaussian = tf.sum(tf.sub(tf.mul(tf.square(eps), -0.5), tf.add(logStd, HALF_LOG_2PI)), 1, true);
+  const correction = tf.sum(tf.log(tf.add(tf.sub(1, tf.square(action)), 1e-6)), 1, true);
+  return { action: action as tf.Tensor2D, logProb: tf.sub(gaussian, correction) as tf.Tensor2D };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. SAC
+// ---------------------------------------------------------------------------------------------------
+
+export interface SacCheckpoint {
+  algo: "sac";
+  config: Omit<SacConfig, "learningRate"> & { learningRate: number | "schedule" };
+  actor: string[];
+  critic1: string[];
+  critic2: string[];
+  critic1Target: string[];
+  critic2Target: string[];
+  actorOptimizer: ReturnType<TfAdam["save"]>;
+  criticOptimizer: ReturnType<TfAdam["save"]>;
+  logEntCoef: number | null;
+  entCoefAdam: ScalarAdamState | null;
+  rng: RandomState;
+  collector: CollectorState;
+  totalTimesteps: number;
+  nUpdates: number;
+}
+
+export class SAC {
+  readonly config: SacConfig;
+  readonly envs: Env<unknown, unknown>[];
+  readonly obsDim: number;
+  readonly actDim: number;
+  /** Outputs [mean | log std] of the pre-tanh Gaussian. */
+  readonly actor: TfMlp;
+  readonly critic1: TfMlp;
+  readonly critic2: TfMlp;
+  readonly critic1Target: TfMlp;
+  readonly critic2Target: TfMlp;
+  readonly actorOptimizer: TfAdam;
+  readonly criticOptimizer: TfAdam;
+  readonly replayBuffer: ReplayBuffer;
+  readonly collector: OffPolicyCollector;
+  /** Replay sampling and the policy's Gaussian noise. */
+  readonly rng: Random;
+  readonly targetEntropy: number;
+  /** log alpha when tuned automatically (a float32 value, as torch's parameter), else null. */
+  logEntCoef: number | null;
+  private readonly entCoefAdam: ScalarAdam | null;
+  private readonly fixedEntCoef: number;
+  nUpdates = 0;
+  private totalTimesteps = 0;
+  private readonly action: ActionSpaceInfo;
+  private readonly guide: Guide | undefined;
+
+  /**
+   * `env` is one environment or several (a vector of the same task). Call `await selectBackend()` (or
+   * use `SAC.create`) first so tfjs runs on the fastest backend.
+   */
+  constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}) {
+    const { guide, ...rest } = options;
+    const config: SacConfig = { ...SAC_DEFAULTS, ...stripUndefined(rest) };
+    validatePositive("SAC", config, ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"]);
+    if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`SAC: gamma must be in [0, 1], got ${config.gamma}`);
+    if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`SAC: tau must be in (0, 1], got ${config.tau}`);
+    this.config = config;
+    this.guide = guide;
+    this.envs = Array.isArray(env) ? env : [env];
+    const { obsDim, action } = describeSpaces(this.envs[0]!, "SAC", "box");
+    this.obsDim = obsDim;
+    this.actDim = action.n;
+    this.action = action;
+    this.rng = new Random(config.seed);
+    const hidden = config.netArch;
+    this.actor = new TfMlp([obsDim, ...hidden, 2 * action.n], "relu", this.rng);
+    this.critic1 = new TfMlp([obsDim + action.n, ...hidden, 1], "relu", this.rng);
+    this.critic2 = new TfMlp([obsDim + action.n, ...hidden, 1], "relu", this.rng);
+    this.critic1Target = new TfMlp(this.critic1.sizes, "relu", this.rng);
+    this.critic2Target = new TfMlp(this.critic2.sizes, "relu", this.rng);
+    this.critic1Target.polyakFrom(this.critic1, 1);
+    this.critic2Target.polyakFrom(this.critic2, 1);
+    const lr = scheduleValue(config.learningRate, 1);
+    this.actorOptimizer = new TfAdam(this.actor.variables(), lr);
+    this.criticOptimizer = new TfAdam([...this.critic1.variables(), ...this.critic2.variables()], lr);
+
+    this.targetEntropy = config.targetEntropy === "auto" ? -action.n : Number(config.targetEntropy);
+    if (!Number.isFinite(this.targetEntropy)) throw new Error(`SAC: targetEntropy must be "auto" or a number, got ${config.targetEntropy}`);
+    const ent = config.entCoef;
+    if (typeof ent === "string") {
+      const m = /^auto(?:_([0-9.eE+-]+))?$/.exec(ent);
+      const init = m ? (m[1] === undefined ? 1 : Number(m[1])) : NaN;
+      if (!(init > 0)) throw new Error(`SAC: entCoef must be a positive number, "auto" or "auto_<init>", got "${ent}"`);
+      this.logEntCoef = Math.fround(Math.log(init));
+      this.entCoefAdam = new ScalarAdam();
+      this.fixedEntCoef = NaN;
+    } else {
+      if (!(ent > 0)) throw new Error(`SAC: entCoef must be positive, got ${ent}`);
+      this.logEntCoef = null;
+      this.entCoefAdam = null;
+      this.fixedEntCoef = ent;
+    }
+
+    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: action.n });
+    this.collector = new OffPolicyCollector(
+      { envs: this.envs, obsDim, action, seed: config.seed, guide, toBufferActions: (a, n) => this.scaleActions(a, n) },
+      new Random(config.seed + 0x9e3779b9),
+    );
+  }
+
+  /** Selects the tfjs backend, then builds the model. */
+  static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}): Promise<SAC> {
+    await selectBackend();
+    return new SAC(env, options);
+  }
+
+  get numTimesteps(): number {
+    return this.collector.numTimesteps;
+  }
+
+  /** The current entropy coefficient alpha. */
+  get entCoef(): number {
+    return this.logEntCoef === null ? this.fixedEntCoef : Math.fround(Math.exp(this.logEntCoef));
+  }
+
+  /** Env-space actions -> [-1, 1] (SB3's scale_action), clipped: what the buffer and the critics see. */
+  scaleActions(envActions: Float32Array, n: number): Float32Array {
+    const { low, high } = this.action;
+    const k = this.actDim;
+    const out = new Float32Array(n * k);
+    for (let i = 0; i < n * k; i++) {
+      const d = i % k;
+      const v = (2 * (envActions[i]! - low![d]!)) / (high![d]! - low![d]!) - 1;
+      out[i] = v < -1 ? -1 : v > 1 ? 1 : v;
+    }
+    return out;
+  }
+
+  /** [-1, 1] -> env-space actions (SB3's unscale_action). */
+  unscaleActions(scaled: Float32Array): Float32Array {
+    const { low, high } = this.action;
+    const k = this.actDim;
+    const out = new Float32Array(scaled.length);
+    for (let i = 0; i < scaled.length; i++) {
+      const d = i % k;
+      out[i] = low![d]! + 0.5 * (scaled[i]! + 1) * (high![d]! - low![d]!);
+    }
+    return out;
+  }
+
+  /** Env-space actions for `obs` rows (batch x obsDim): tanh(mean) when deterministic, else a policy sample. */
+  predict(obs: Float32Array, deterministic = true): Float32Array {
+    const batch = obs.length / this.obsDim;
+    const k = this.actDim;
+    const scaled = tf.tidy(() => {
+      const out = this.actor.apply(tf.tensor2d(obs, [batch, this.obsDim]));
+      if (deterministic) return tf.tanh(tf.slice(out, [0, 0], [-1, k])).dataSync();
+      const eps = new Float32Array(batch * k);
+      this.rng.fillNormal(eps);
+      return squashedGaussianSample(out, tf.tensor2d(eps, [batch, k]), k).action.dataSync();
+    }) as Float32Array;
+    return this.unscaleActions(scaled);
+  }
+
+  /** Trains for `totalTimesteps` env steps in all (a resumed model continues from its step count). */
+  async learn(opts: LearnOptions): Promise<this> {
+    const cfg = this.config;
+    const total = (this.totalTimesteps = opts.totalTimesteps);
+    let nextCheckpoint = opts.checkpointInterval ? (Math.floor(this.numTimesteps / opts.checkpointInterval) + 1) * opts.checkpointInterval : Infinity;
+    const chooseActions = (obs: Float32Array) =>
+      this.numTimesteps < cfg.learningStarts ? this.collector.randomActions() : this.predict(obs, false);
+
+    while (this.numTimesteps < total) {
+      const rollout = await this.collector.collect(cfg.trainFreq, chooseActions, this.replayBuffer, { totalTimesteps: total });
+      let metrics: Record<string, number> = { meanStoredReward: rollout.meanStoredReward };
+      if (this.numTimesteps > cfg.learningStarts) {
+        const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
+        if (gradientSteps > 0) metrics = { ...metrics, ...this.train(gradientSteps, cfg.batchSize) };
+      }
+      if (this.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
+        this.save(opts.checkpointDir);
+        nextCheckpoint += opts.checkpointInterval!;
+      }
+      const keepGoing = await opts.callback?.(this.progress(metrics));
+      if (keepGoing === false) break;
+    }
+    return this;
+  }
+
+  /** `gradientSteps` updates on minibatches of `batchSize` (SB3's SAC.train). */
+  train(gradientSteps: number, batchSize: number): Record<string, number> {
+    const lr = scheduleValue(this.config.learningRate, 1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+    this.actorOptimizer.learningRate = lr;
+    this.criticOptimizer.learningRate = lr;
+    let criticLoss = 0, actorLoss = 0, entCoefSum = 0, entCoefLoss = 0;
+    for (let step = 0; step < gradientSteps; step++) {
+      const entCoef = this.entCoef;
+      const s = this.replayBuffer.sample(batchSize, this.rng);
+      const [c, a, meanLogProb] = this.gradientStep(s, entCoef);
+      criticLoss += c;
+      actorLoss += a;
+      entCoefSum += entCoef;
+      if (this.logEntCoef !== null) {
+        // loss = -log_alpha * mean(log pi + target entropy)  =>  d loss / d log_alpha = -(mean log pi + target)
+        const grad = -(meanLogProb + this.targetEntropy);
+        entCoefLoss += -this.logEntCoef * (meanLogProb + this.targetEntropy);
+        this.logEntCoef = this.entCoefAdam!.step(this.logEntCoef, grad, lr);
+      }
+      if (step % this.config.targetUpdateInterval === 0) {
+        this.critic1Target.polyakFrom(this.critic1, this.config.tau);
+        this.critic2Target.polyakFrom(this.critic2, this.config.tau);
+      }
+    }
+    this.nUpdates += gradientSteps;
+    if (!Number.isFinite(criticLoss) || !Number.isFinite(actorLoss)) {
+      throw new Error(`SAC: the loss became non-finite at step ${this.numTimesteps} (update ${this.nUpdates}): critic ${criticLoss}, actor ${actorLoss}`);
+    }
+    const metrics: Record<string, number> = {
+      criticLoss: criticLoss / gradientSteps,
+      actorLoss: actorLoss / gradientSteps,
+      entCoef: entCoefSum / gradientSteps,
+      nUpdates: this.nUpdates,
+      learningRate: lr,
+    };
+    if (this.logEntCoef !== null) metrics.entCoefLoss = entCoefLoss / gradientSteps;
+    return metrics;
+  }
+
+  /** One critic + actor update; returns [critic loss, actor loss, mean log pi(a|s)]. */
+  private gradientStep(s: ReplaySample, entCoef: number): [number, number, number] {
+    const B = s.n, k = this.actDim, obsDim = this.obsDim;
+    const noise = new Float32Array(2 * B * k);
+    this.rng.fillNormal(noise);
+    return tf.tidy(() => {
+      const obs = tf.tensor2d(s.obs, [B, obsDim]);
+      const nextObs = tf.tensor2d(s.nextObs, [B, obsDim]);
+      const epsNext = tf.tensor2d(noise.subarray(0, B * k), [B, k]);
+      const epsNow = tf.tensor2d(noise.subarray(B * k), [B, k]);
+
+      // Critic target: r + gamma (1 - done) (min_i Q_i'(s', a') - alpha log pi(a'|s')),  a' ~ pi(.|s')
+      const next = squashedGaussianSample(this.actor.apply(nextObs), epsNext, k);
+      const nextIn = tf.concat([nextObs, next.action], 1);
+      const nextQ = tf.sub(tf.minimum(this.critic1Target.apply(nextIn), this.critic2Target.apply(nextIn)), tf.mul(next.logProb, entCoef));
+      const notDone = tf.sub(1, tf.tensor2d(s.dones, [B, 1]));
+      const target = tf.add(tf.tensor2d(s.rewards, [B, 1]), tf.mul(tf.mul(notDone, this.config.gamma), nextQ));
+
+      // Critic: 0.5 * sum_i MSE(Q_i(s, a), target)
+      const stateAction = tf.concat([obs, tf.tensor2d(s.actions, [B, k])], 1);
+      const critic = gradients(() => {
+        const l1 = tf.mean(tf.squaredDifference(this.critic1.apply(stateAction), target));
+        const l2 = tf.mean(tf.squaredDifference(this.critic2.apply(stateAction), target));
+        return tf.mul(tf.add(l1, l2), 0.5) as tf.Scalar;
+      }, this.criticOptimizer.vars);
+      this.criticOptimizer.step(critic.grads);
+
+      // Actor: mean(alpha log pi(a|s) - min_i Q_i(s, a)),  a = tanh(mean + std eps) through the updated critics
+      let meanLogProb: tf.Scalar | undefined;
+      const actor = gradients(() => {
+        const pi = squashedGaussianSample(this.actor.apply(obs), epsNow, k);
+        meanLogProb = tf.keep(tf.mean(pi.logProb) as tf.Scalar);
+        const piIn = tf.concat([obs, pi.action], 1);
+        const minQ = tf.minimum(this.critic1.apply(piIn), this.critic2.apply(piIn));
+        return tf.mean(tf.sub(tf.mul(pi.logProb, entCoef), minQ)) as tf.Scalar;
+      }, this.actorOptimizer.vars);
+      this.actorOptimizer.step(actor.grads);
+
+      const values = tf.stack([critic.value, actor.value, meanLogProb!]).dataSync();
+      meanLogProb!.dispose();
+      return [values[0]!, values[1]!, values[2]!];
+    });
+  }
+
+  private progress(metrics: Record<string, number>): TrainingProgress {
+    return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // 4. Checkpoints
+  // -------------------------------------------------------------------------------------------------
+
+  /** Writes everything needed to continue training exactly: `dir/sac.json` and `dir/replay/`. */
+  save(dir: string): void {
+    const { learningRate, ...rest } = this.config;
+    const ckpt: SacCheckpoint = {
+      algo: "sac",
+      config: { ...rest, learningRate: typeof learningRate === "number" ? learningRate : "schedule" },
+      actor: this.actor.save(),
+      critic1: this.critic1.save(),
+      critic2: this.critic2.save(),
+      critic1Target: this.critic1Target.save(),
+      critic2Target: this.critic2Target.save(),
+      actorOptimizer: this.actorOptimizer.save(),
+      criticOptimizer: this.criticOptimizer.save(),
+      logEntCoef: this.logEntCoef,
+      entCoefAdam: this.entCoefAdam?.save() ?? null,
+      rng: this.rng.getState(),
+      collector: this.collector.getState(),
+      totalTimesteps: this.totalTimesteps,
+      nUpdates: this.nUpdates,
+    };
+    writeCheckpoint(dir, "sac.json", ckpt, this.replayBuffer);
+  }
+
+  /**
+   * Rebuilds a model from `dir` on fresh environments (same task and count). Options given here override
+   * the saved hyperparameters (needed for a learning-rate schedule, which is a function and not saved).
+   */
+  static async load(dir: string, env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}): Promise<SAC> {
+    await selectBackend();
+    const ckpt = readCheckpoint<SacCheckpoint>(dir, "sac.json", "sac");
+    const { learningRate, ...saved } = ckpt.config;
+    if (learningRate === "schedule" && options.learningRate === undefined) {
+      throw new Error("SAC.load: the run used a learning-rate schedule; pass it again as options.learningRate");
+    }
+    const model = new SAC(env, { ...saved, ...(learningRate === "schedule" ? {} : { learningRate }), ...stripUndefined(options) });
+    model.actor.load(ckpt.actor);
+    model.critic1.load(ckpt.critic1);
+    model.critic2.load(ckpt.critic2);
+    model.critic1Target.load(ckpt.critic1Target);
+    model.critic2Target.load(ckpt.critic2Target);
+    model.actorOptimizer.load(ckpt.actorOptimizer);
+    model.criticOptimizer.load(ckpt.criticOptimizer);
+    if ((ckpt.logEntCoef === null) !== (model.logEntCoef === null)) throw new Error("SAC.load: entCoef mode (auto vs fixed) differs from the checkpoint");
+    model.logEntCoef = ckpt.logEntCoef;
+    if (ckpt.entCoefAdam) model.entCoefAdam!.load(ckpt.entCoefAdam);
+    model.rng.setState(ckpt.rng);
+    model.replayBuffer.load(join(dir, "replay"));
+    model.collector.setState(ckpt.collector);
+    model.totalTimesteps = ckpt.totalTimesteps;
+    model.nUpdates = ckpt.nUpdates;
+    return model;
+  }
+
+  /** Frees the tfjs variables. */
+  dispose(): void {
+    for (const net of [this.actor, this.critic1, this.critic2, this.critic1Target, this.critic2Target]) net.dispose();
+    this.actorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Adam on the single parameter log alpha (float32 arithmetic, as torch's)
+// ---------------------------------------------------------------------------------------------------
+
+interface ScalarAdamState {
+  t: number;
+  m: number;
+  v: number;
+}
+
+class ScalarAdam {
+  private t = 0;
+  private m = 0;
+  private v = 0;
+
+  /** Returns the updated parameter. */
+  step(param: number, grad: number, lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): number {
+    const f = Math.fround;
+    this.t++;
+    this.m = f(f(beta1 * this.m) + f((1 - beta1) * grad));
+    this.v = f(f(beta2 * this.v) + f((1 - beta2) * grad * grad));
+    const bc1 = 1 - Math.pow(beta1, this.t);
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, this.t));
+    return f(param - (lr / bc1) * (this.m / (f(Math.sqrt(this.v)) / bc2Sqrt + eps)));
+  }
+
+  save(): ScalarAdamState {
+    return { t: this.t, m: this.m, v: this.v };
+  }
+
+  load(state: ScalarAdamState): void {
+    if (!state || !Number.isInteger(state.t)) throw new Error("SAC: bad entropy-coefficient optimiser state");
+    ({ t: this.t, m: this.m, v: this.v } = state);
+  }
+}
