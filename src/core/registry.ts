@@ -32,6 +32,8 @@ export interface EnvRegistration {
   prepare?: () => Promise<unknown>;
   /** The environment's self-description for prompts; defaults to one derived from its spaces. */
   describe?: (kwargs: EnvKwargs) => EnvDescription;
+  /** The keyword arguments the env accepts; when given, `make` rejects any other (catches typos). */
+  kwargNames?: readonly string[];
 }
 
 /** Options of `make`: the registry's own, plus any keyword arguments for the environment. */
@@ -87,6 +89,13 @@ function unknownIdMessage(id: string): string {
 export function make<Obs = any, Act = any>(id: string, opts: MakeOptions = {}): Env<Obs, Act> {
   const reg = registration(id);
   const { maxEpisodeSteps: limitOpt, disableEnvChecker, ...kwargOverrides } = opts;
+  if (reg.kwargNames !== undefined) {
+    const unknown = Object.keys(kwargOverrides).filter((k) => !reg.kwargNames!.includes(k));
+    if (unknown.length > 0) {
+      const accepted = ["maxEpisodeSteps", "disableEnvChecker", ...reg.kwargNames].join(", ");
+      throw new TypeError(`make(${id}): unknown option(s) ${unknown.join(", ")}; accepted: ${accepted}`);
+    }
+  }
   const kwargs: EnvKwargs = { ...(reg.kwargs ?? {}), ...kwargOverrides };
   const maxEpisodeSteps = limitOpt === null ? undefined : (limitOpt ?? reg.maxEpisodeSteps);
   if (maxEpisodeSteps !== undefined && (!Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0)) {

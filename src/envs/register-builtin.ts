@@ -12,6 +12,7 @@ register({
   entryPoint: (kw) => new CartPoleEnv(kw),
   maxEpisodeSteps: 500,
   rewardThreshold: 475.0,
+  kwargNames: ["suttonBartoReward"],
   describe: describeCartPole,
 });
 
@@ -20,6 +21,7 @@ register({
   entryPoint: (kw) => new MountainCarEnv(kw),
   maxEpisodeSteps: 200,
   rewardThreshold: -110.0,
+  kwargNames: ["goalVelocity"],
   describe: describeMountainCar,
 });
 
@@ -28,6 +30,7 @@ register({
   entryPoint: (kw) => new MountainCarContinuousEnv(kw),
   maxEpisodeSteps: 999,
   rewardThreshold: 90.0,
+  kwargNames: ["goalVelocity"],
   describe: describeMountainCarContinuous,
 });
 
@@ -35,6 +38,7 @@ register({
   id: "Pendulum-v1",
   entryPoint: (kw) => new PendulumEnv(kw),
   maxEpisodeSteps: 200,
+  kwargNames: ["g"],
   describe: describePendulum,
 });
 
@@ -43,6 +47,7 @@ register({
   entryPoint: () => new AcrobotEnv(),
   maxEpisodeSteps: 500,
   rewardThreshold: -100.0,
+  kwargNames: [],
   describe: describeAcrobot,
 });
 
@@ -50,5 +55,6 @@ register({
   id: "Blackjack-v1",
   entryPoint: (kw) => new BlackjackEnv(kw),
   kwargs: { sab: true, natural: false },
+  kwargNames: ["natural", "sab"],
   describe: describeBlackjack,
 });

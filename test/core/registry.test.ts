@@ -47,6 +47,8 @@ test("make wraps as EnvChecker(TimeLimit(env)) and passes keyword arguments", ()
   assert.equal(env.spec?.kwargs?.suttonBartoReward, true);
   env.reset({ seed: 0 });
   assert.equal(env.step(0).reward, 0);
+  assert.throws(() => make("CartPole-v1", { suttonBartoRewards: true }), /unknown option\(s\) suttonBartoRewards; accepted: maxEpisodeSteps, disableEnvChecker, suttonBartoReward/);
+  assert.throws(() => make("Acrobot-v1", { g: 3 }), /unknown option/);
   const bare = make("CartPole-v1", { disableEnvChecker: true, maxEpisodeSteps: null });
   assert.ok(bare instanceof CartPoleEnv);
 });
