@@ -1,11 +1,12 @@
 /**
  * Evaluation of instrumented candidate code inside the sandbox process (after `lockdown()`).
  *
- * Each request gets a fresh Compartment whose global object is stripped down to the allowed globals, a frozen
- * `Math` without `random`, the hardened helpers and the budget counter. Every step receives fresh plain
- * copies of its obs / action / nextObs (changes are detected and reported) and a frozen info object. Outputs are read through property descriptors only, and the
- * budget is "closed" (every tick throws) whenever candidate code is not supposed to run, so no getter,
- * `toString` or `valueOf` of the candidate can run while results and errors are inspected.
+ * Each request gets a fresh Compartment whose global object is stripped down to the allowed globals; the
+ * candidate sees those, a frozen `Math` without `random`, the hardened helpers and the budget counter. Every
+ * step receives fresh plain copies of its obs / action / nextObs (changes are detected and reported) and a
+ * frozen info object. The budget is "closed" (every tick throws) whenever candidate code is not supposed to
+ * run, and every candidate function starts with a tick, so no getter, `toString` or `valueOf` written by the
+ * candidate can run while results and errors are inspected.
  */
 import { ALLOWED_GLOBALS, REWARD_HELPERS } from "./helpers.js";
 import type { EvaluateRequest } from "./protocol.js";
@@ -122,7 +123,11 @@ export class Evaluator {
         throw new Failure(withLine({ kind: "timeout", message: `the top-level code exceeded the step budget of ${stepBudget} loop iterations and calls` }, e));
       }
       if (isErrorOfType(e, SyntaxError)) {
-        throw new Failure(withLine({ kind: "syntax", message: clipText(`syntax error: ${describeThrown(e)}`) }, e));
+        // SES rejects some valid code (text looking like `import(`, HTML comments) and names the line itself.
+        const text = describeThrown(e);
+        const sesLine = /at <unknown>:(\d+)/.exec(text);
+        const error: SandboxError = { kind: "syntax", message: clipText(`syntax error: ${text}`) };
+        throw new Failure(sesLine ? { ...error, line: Number(sesLine[1]) } : withLine(error, e));
       }
       throw new Failure(withLine(thrownError(e, "the top-level code"), e));
     }
@@ -268,6 +273,15 @@ class StepInputs {
 
   /** The first input the candidate changed (e.g. "obs[3]"), or undefined. */
   modified(): string | undefined {
+    try {
+      return this.firstChange();
+    } catch {
+      // An element turned into a getter: its candidate code threw at once (closed budget).
+      return "arrays (an element was redefined)";
+    }
+  }
+
+  private firstChange(): string | undefined {
     const slots = this.slots;
     for (let k = 0; k < slots.length; k++) {
       const s = slots[k]!;

@@ -95,6 +95,12 @@ const CASES: Case[] = [
   { name: "mutating a helper", source: fn("  clip.cache = {};\n  return 0;"), kind: "runtime", line: 2 },
   { name: "mutating the input obs", source: fn("  obs[0] = 99;\n  return 0;"), kind: "runtime", says: /modified its input obs\[0\]/ },
   { name: "mutating an info vector", source: fn("  info.torques.push(1);\n  return 0;"), kind: "runtime", says: /info\.torques/ },
+  {
+    name: "turning an input element into a getter",
+    source: fn("  Object.defineProperty(obs, 0, { get() { for (;;); } });\n  return 0;"),
+    kind: "runtime",
+    says: /modified its input/,
+  },
   { name: "mutating the info object", source: fn("  info.v = 7;\n  return 0;"), kind: "runtime", line: 2 },
   // --- what is thrown -----------------------------------------------------------------------------------
   { name: "throwing a number", source: fn("  throw 42;"), kind: "runtime", says: /non-Error value: 42/ },
@@ -146,6 +152,7 @@ const CASES: Case[] = [
   // --- shape of the source ------------------------------------------------------------------------------
   { name: "syntax error", source: fn("  const x = ;\n  return x;"), kind: "syntax", line: 2 },
   { name: "with statement", source: fn("  with (obs) { return 0; }"), kind: "syntax", line: 2 },
+  { name: "text that SES takes for an import expression", source: fn('  const s = "import(x)";\n  return s.length;'), kind: "syntax", line: 2, says: /import/ },
   { name: "HTML comment", source: "<!-- hi\n" + fn("  return 0;"), kind: "syntax", line: 1 },
   { name: "missing function", source: "function reward(obs) { return 0; }", kind: "syntax", says: /found none/ },
   { name: "two computeReward", source: fn("  return 0;") + "\n" + "const computeReward = () => 1;", kind: "syntax", line: 4 },
