@@ -149,6 +149,11 @@ export class Sandbox {
     let child = this.child;
     if (!child || child.exited) child = this.spawn();
     await child.ready;
+    if (child.exited) {
+      // It died while idle (killed from outside?): start another once.
+      child = this.spawn();
+      await child.ready;
+    }
     const id = this.nextId++;
     const message: EvaluateRequest = { type: "evaluate", id, code: checked.code, batch, stepBudget: this.options.stepBudget, runs };
     return new Promise<EvaluateResult>((resolve) => {

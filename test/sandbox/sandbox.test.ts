@@ -162,6 +162,21 @@ describe("Sandbox options and lifecycle", () => {
     await assert.rejects(sb.evaluate("const computeReward = () => 1;", []), /closed/);
   });
 
+  it("a sandbox process killed from outside while idle is replaced on the next call", async () => {
+    const sb = await Sandbox.start();
+    try {
+      const pid = sb.pid!;
+      process.kill(pid, "SIGKILL");
+      while (sb.pid === pid) await new Promise((resolve) => setTimeout(resolve, 20));
+      const r = await sb.evaluate("const computeReward = () => 5;", [{ obs: [0], action: [0], nextObs: [0] }]);
+      assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
+      assert.equal(r.rewards[0], 5);
+      assert.notEqual(sb.pid, pid);
+    } finally {
+      await sb.close();
+    }
+  });
+
   it("an idle sandbox that was never closed does not keep the process alive", () => {
     const entry = fileURLToPath(new URL("../../src/sandbox/index.ts", import.meta.url));
     const script = `
