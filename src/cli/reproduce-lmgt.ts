@@ -126,7 +126,7 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     ...(args.algos ? { algos: args.algos } : {}),
     onTrial: (r, done, total) => {
       const s = r.spec;
-      const ret = r.evalReturns.map((x) => x.toFixed(0)).join("/");
+      const ret = r.evalReturns.map((x) => x.toFixed(Math.abs(x) < 5 ? 2 : 0)).join("/");
       const calls = r.stats ? `, ${r.stats.calls} requests` : "";
       console.error(`[${done}/${total}] ${s.env} ${s.algo} ${s.experiment}/${s.variant} seed ${s.seed}: return ${ret}${calls}${r.sharedWith ? ` (same run as ${r.sharedWith})` : ` (${r.wallSeconds.toFixed(1)} s)`}`);
     },

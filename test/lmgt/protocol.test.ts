@@ -65,7 +65,7 @@ test("tables: mean ± std over seeds, gains, cost per 1k steps and the reduction
   assert.equal(cost.find((r) => r.cost === "per-step")!["calls/1k steps"], 1000);
   assert.equal(cost.find((r) => r.cost === "batched+cache")!["calls/1k steps"], 5);
   assert.equal(cost.find((r) => r.cost === "batched+cache")!["fewer calls than per-step"], "200x");
-  assert.deepEqual(costReduction(results), [{ env: "cartpole", algo: "ppo", perStep: 1000, batchedCached: 5, factor: 200 }]);
+  assert.deepEqual(costReduction(results), [{ env: "CartPole-v1", algo: "ppo", perStep: 1000, batchedCached: 5, factor: 200 }]);
   assert.equal(scorerLabel(results), "surrogate");
   const headlines = lmgtHeadlines(results).join("\n");
   assert.match(headlines, /LMGT \(surrogate\) beats the baseline at the early budget \(1k steps\): \+45\.0 over 2 seeds/);

@@ -92,7 +92,8 @@ export function lmgtGainTable(results: readonly LmgtTrialResult[], experiment = 
     base[0]!.spec.checkpoints.forEach((c, j) => {
       const b = meanStd(base.map((r) => r.evalReturns[j]!)).mean;
       const g = meanStd(guided.map((r) => r.evalReturns[j]!)).mean;
-      row[`gain@${kLabel(c)}`] = `${g - b >= 0 ? "+" : ""}${(g - b).toFixed(1)}`;
+      const digits = Math.max(Math.abs(b), Math.abs(g)) < 5 ? 3 : 1;
+      row[`gain@${kLabel(c)}`] = `${g - b >= 0 ? "+" : ""}${(g - b).toFixed(digits)}`;
     });
     rows.push(row);
   }
@@ -166,7 +167,7 @@ export function costReduction(results: readonly LmgtTrialResult[]): { env: strin
     const perStep = per1k(a, (r) => r.stats?.calls ?? 0);
     const batchedCached = per1k(b, (r) => r.stats?.calls ?? 0);
     const [env, algo] = key.split("|");
-    out.push({ env: env!, algo: algo!, perStep, batchedCached, factor: perStep / Math.max(batchedCached, 1e-12) });
+    out.push({ env: lmgtPreset(env!).envId, algo: algo!, perStep, batchedCached, factor: perStep / Math.max(batchedCached, 1e-12) });
   }
   return out;
 }
