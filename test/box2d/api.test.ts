@@ -6,6 +6,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { make, makeAsync, spec } from "../../src/core/registry.js";
+import { checkEnv } from "../../src/core/check-env.js";
 import "../../src/envs/index.js";
 import { loadBox2D } from "../../src/envs/box2d/loader.js";
 import { BipedalWalker } from "../../src/envs/box2d/bipedal-walker/bipedal-walker.js";
@@ -42,6 +43,16 @@ test("makeAsync builds each env with Gymnasium's spaces", async () => {
     assert.ok(obs instanceof Float32Array);
     assert.ok(env.observationSpace.contains(obs), "the first observation lies in the observation space");
     env.close();
+  }
+});
+
+test("checkEnv finds no contract violation or warning in the four Box2D envs", async () => {
+  for (const id of ["BipedalWalker-v3", "BipedalWalkerHardcore-v3", "LunarLander-v3", "LunarLanderContinuous-v3"]) {
+    const env = await makeAsync(id);
+    const report = checkEnv(env, { throwOnError: false });
+    env.close();
+    assert.deepEqual(report.errors, [], id);
+    assert.deepEqual(report.warnings, [], id);
   }
 });
 
