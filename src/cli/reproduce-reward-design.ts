@@ -100,9 +100,10 @@ function eventLine(e: RewardDesignEvent): string {
       return `iteration ${e.iteration} candidate ${e.candidate}: ${e.status}${e.fixed ? " after one fix" : ""}${e.error ? ` (${e.error.slice(0, 160)})` : ""}${e.resumed ? " [from the run folder]" : ""}`;
     case "trained": {
       const r = e.result;
+      const from = e.resumed ? " [from the run folder]" : "";
       return r.ok
-        ? `trained ${e.id}: native return ${r.nativeReturn.toFixed(1)}, distance ${r.distance.toFixed(1)} m (${r.numTimesteps} steps, ${r.wallSeconds.toFixed(0)} s)`
-        : `trained ${e.id}: FAILED (${r.failure?.kind}: ${r.failure?.message.split("\n")[0]})`;
+        ? `trained ${e.id}: native return ${r.nativeReturn.toFixed(1)}, distance ${r.distance.toFixed(1)} m (${r.numTimesteps} steps, ${r.wallSeconds.toFixed(0)} s)${from}`
+        : `trained ${e.id}: FAILED (${r.failure?.kind}: ${r.failure?.message.split("\n")[0]})${from}`;
     }
     case "iteration":
       return `iteration ${e.iteration} done; best so far: ${e.best ? `${e.best.id}, native return ${e.best.result!.nativeReturn.toFixed(1)}` : "none"}`;

@@ -59,7 +59,7 @@ export interface RewardDesignOptions {
 
 export type RewardDesignEvent =
   | { type: "candidate"; iteration: number; candidate: number; status: CandidateStatus; fixed: boolean; error?: string; resumed: boolean }
-  | { type: "trained"; id: string; result: TrainingResult }
+  | { type: "trained"; id: string; result: TrainingResult; resumed: boolean }
   | { type: "iteration"; iteration: number; best?: CandidateRecord };
 
 export type CandidateStatus = "valid" | "rejected";
@@ -143,7 +143,7 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
         iteration === 1 && o.nativeBaseline !== false ? { id: "baseline-native", dir: join(o.runDir, "baseline-native"), source: null, protocol: o.protocol } : undefined;
       const results = await trainInPool(baselineJob ? [...jobs, baselineJob] : jobs, {
         concurrency: o.concurrency,
-        onResult: (result, job) => o.onEvent?.({ type: "trained", id: job.id, result }),
+        onResult: (result, job, resumed) => o.onEvent?.({ type: "trained", id: job.id, result, resumed }),
       });
       if (baselineJob) nativeBaseline = results.pop();
       for (const [i, job] of jobs.entries()) records.find((r) => r.id === job.id)!.result = results[i];

@@ -16,8 +16,8 @@ export interface PoolOptions {
   concurrency?: number;
   /** Heap cap of each worker in MB (default 1024). */
   heapMb?: number;
-  /** Called when a job finishes (progress display). */
-  onResult?: (result: TrainingResult, job: TrainingJob) => void;
+  /** Called when a job finishes (progress display); `resumed` when its result was read back from its folder. */
+  onResult?: (result: TrainingResult, job: TrainingJob, resumed: boolean) => void;
 }
 
 /** Runs every job (finished ones are read back, not redone) and returns their results in order. */
@@ -25,12 +25,15 @@ export async function trainInPool(jobs: readonly TrainingJob[], options: PoolOpt
   const concurrency = options.concurrency ?? availableParallelism();
   if (!Number.isInteger(concurrency) || concurrency < 0) throw new Error(`concurrency must be a non-negative integer, got ${concurrency}`);
   const results = new Array<TrainingResult>(jobs.length);
-  const finish = (i: number, r: TrainingResult) => {
+  const finish = (i: number, r: TrainingResult, resumed: boolean) => {
     results[i] = r;
-    options.onResult?.(r, jobs[i]!);
+    options.onResult?.(r, jobs[i]!, resumed);
   };
   if (concurrency === 0) {
-    for (let i = 0; i < jobs.length; i++) finish(i, await runTrainingJob(jobs[i]!));
+    for (let i = 0; i < jobs.length; i++) {
+      const done = readResult(jobs[i]!.dir);
+      finish(i, done ?? (await runTrainingJob(jobs[i]!)), done !== undefined);
+    }
     return results;
   }
   let next = 0;
@@ -38,7 +41,8 @@ export async function trainInPool(jobs: readonly TrainingJob[], options: PoolOpt
     while (next < jobs.length) {
       const i = next++;
       const job = jobs[i]!;
-      finish(i, readResult(job.dir) ?? (await runInChild(job, options.heapMb ?? 1024)));
+      const done = readResult(job.dir);
+      finish(i, done ?? (await runInChild(job, options.heapMb ?? 1024)), done !== undefined);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
