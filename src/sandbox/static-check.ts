@@ -87,7 +87,12 @@ export function checkAndInstrument(source: string, maxSourceLength = 100_000): C
     return fail("syntax", `syntax error: ${message}`, err.loc?.line);
   }
   const analysis = new Analysis();
-  analysis.program(program);
+  try {
+    analysis.program(program);
+  } catch (e) {
+    if (e instanceof RangeError) return fail("forbidden", "the code is nested too deeply to be checked; flatten it");
+    throw e;
+  }
   if (analysis.violations.length > 0) {
     const v = analysis.violations;
     const listed = v.slice(0, MAX_LISTED).map((x) => `line ${x.line}: ${x.message}`);
