@@ -207,14 +207,15 @@ export const REWARD_HELPER_DOCS = `Reward code rules
 - Define exactly one top-level function: computeReward(obs, action, nextObs, info).
   obs and nextObs are arrays of numbers (the observation before and after the step); action is an array of
   numbers (a single number for discrete action spaces); info is an object of the step's extra data.
-  All inputs are frozen: read them, never modify them (copy with .slice() if you need to).
+  All inputs are read-only: modifying one is an error (copy with .slice() if you need a changed array).
 - Return either a finite number, or {reward: number, components: {name: number, ...}} where components are
   the named terms of the reward (for logging). Every step must return the same component names. Return plain
   values (no getters), all finite.
 - The code must be deterministic: same inputs, same output. No state kept between calls, no Math.random,
   no Date. No import, require, async code, eval, Function, globalThis or any other global beyond:
   ${ALLOWED_STANDARD_GLOBALS.join(", ")} and the helpers below.
-- Work is limited: loops and calls are counted (a budget per call), memory and wall time are capped.
+- Work is limited: loop iterations and function calls are counted against a budget per call (100000 by
+  default), and memory and wall-clock time are capped. Keep the reward a few arithmetic lines.
 
 Helpers (plain functions, always available)
 - clip(x, low, high): x limited to [low, high].
