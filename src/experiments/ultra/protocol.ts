@@ -171,9 +171,11 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
         : undefined;
       const offset = guided ? rolloutSteps : 0;
       const model = ppoFromPolicyFile(startPolicy, { ...cfg.refine.options, seed, guide }, cfg.refine.numEnvs);
-      // Whole PPO phases that fit in the budget left after the rollouts: no variant gets more env steps.
+      // Whole PPO phases: continued PPO gets as many as fit in the budget; a guided variant gets as many as
+      // fit in that after its recorded rollouts, so it never uses more env steps than continued PPO.
       const phase = model.nSteps * model.numEnvs;
-      const refineSteps = Math.max(phase, Math.floor((b.envSteps - offset) / phase) * phase);
+      const baselineSteps = Math.max(phase, Math.floor(b.envSteps / phase) * phase);
+      const refineSteps = Math.max(phase, Math.floor((baselineSteps - offset) / phase) * phase);
       curves.push({ seed, variant, envSteps: offset, meanReturn: startEval.mean });
       let nextEval = b.evalEvery;
       let lastGuideMetrics: Record<string, number> = {};
