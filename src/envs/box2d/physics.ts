@@ -32,6 +32,9 @@ const BODY_ANGLE = 56 >> 2;
 const BODY_VEL_X = 64 >> 2;
 const BODY_VEL_Y = 68 >> 2;
 const BODY_ANG_VEL = 72 >> 2;
+/** b2Body::m_flags (uint16 at byte 4) and its e_awakeFlag bit. */
+const BODY_FLAGS_U16 = 4 >> 1;
+const AWAKE_FLAG = 0x0002;
 
 let layoutChecked: Box2DModule | undefined;
 let layoutOk = false;
@@ -79,6 +82,11 @@ export class BodyHandle {
   }
   get omega(): number {
     return this.direct ? box2d().HEAPF32[this.words + BODY_ANG_VEL]! : this.body.GetAngularVelocity();
+  }
+
+  /** Whether Box2D considers the body awake (b2Body::IsAwake). */
+  get awake(): boolean {
+    return this.direct ? (box2d().HEAPU16[(this.ptr >> 1) + BODY_FLAGS_U16]! & AWAKE_FLAG) !== 0 : this.body.IsAwake();
   }
 
   /** All six values at once (one heap view lookup). */
@@ -138,7 +146,13 @@ export function heapLayoutVerified(): boolean {
       f[w + BODY_VEL_X] === lv.get_x() &&
       f[w + BODY_VEL_Y] === lv.get_y() &&
       f[w + BODY_ANG_VEL] === body.GetAngularVelocity() &&
-      body.GetAngle() !== 0.375; // the step moved it, so a0 (previous angle) and a are told apart
+      body.GetAngle() !== 0.375 && // the step moved it, so a0 (previous angle) and a are told apart
+      (B.HEAPU16[(B.getPointer(body) >> 1) + BODY_FLAGS_U16]! & AWAKE_FLAG) !== 0 &&
+      body.IsAwake();
+    if (layoutOk) {
+      body.SetAwake(false);
+      layoutOk = (B.HEAPU16[(B.getPointer(body) >> 1) + BODY_FLAGS_U16]! & AWAKE_FLAG) === 0 && !body.IsAwake();
+    }
   } finally {
     destroyWorld(world);
   }

@@ -276,7 +276,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     const world = this.res.world!;
     // pybox2d's Box2D 2.3 wakes both bodies of a joint on every motor setter call; 2.4.1 only when the
     // value changes. Waking a sleeping walker here keeps 2.3's behaviour for repeated actions.
-    if (!this.hull!.body.IsAwake()) {
+    if (!this.hull!.awake) {
       this.hull!.body.SetAwake(true);
       for (const leg of this.legs) leg.body.SetAwake(true);
     }

@@ -335,7 +335,15 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     const s5 = (20.0 * p.omega) / FPS;
     const s6 = this.groundContact[0] ? 1.0 : 0.0;
     const s7 = this.groundContact[1] ? 1.0 : 0.0;
-    const obs = new Float32Array([s0, s1, s2, s3, s4, s5, s6, s7]);
+    const obs = new Float32Array(8);
+    obs[0] = s0;
+    obs[1] = s1;
+    obs[2] = s2;
+    obs[3] = s3;
+    obs[4] = s4;
+    obs[5] = s5;
+    obs[6] = s6;
+    obs[7] = s7;
 
     const distanceTerm = -100 * Math.sqrt(s0 * s0 + s1 * s1);
     const speedTerm = -100 * Math.sqrt(s2 * s2 + s3 * s3);
@@ -354,7 +362,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       terminated = true;
       reward = -100;
     }
-    const awake = landerBody.IsAwake();
+    const awake = this.lander!.awake;
     if (!awake) {
       terminated = true;
       reward = +100;
