@@ -6,18 +6,21 @@
  * Runs the LMGT protocol (baseline vs LMGT per algorithm, prompt-style and model-quality ablations, cost),
  * prints the tables and writes them with the figures to `--out` (default out/lmgt).
  */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { closeRenderer } from "../report/render.js";
 import { LMGT_ENV_NAMES, type LmgtAlgoName, type LmgtEnvName } from "../experiments/lmgt/presets.js";
 import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
-import type { LmgtLlmSettings } from "../experiments/lmgt/trial.js";
+import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
 import type { LlmProviderName } from "../llm/create.js";
 
 export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--llm surrogate|anthropic|openai]
                              [--budget smoke|full] [--seeds N] [--out DIR] [--experiments main,prompt-style,quality,cost]
-                             [--algos dqn,ppo,a2c,sac] [--model ID] [--no-png]`;
+                             [--algos dqn,ppo,a2c,sac] [--model ID] [--no-png] [--resume]
+
+Every finished run is appended to <out>/trials.jsonl; --resume reuses the runs found there.`;
 
 export interface ReproduceLmgtArgs {
   envs: LmgtEnvName[];
@@ -29,13 +32,14 @@ export interface ReproduceLmgtArgs {
   experiments?: LmgtExperimentName[];
   algos?: LmgtAlgoName[];
   png: boolean;
+  resume: boolean;
 }
 
 const LLM_NAMES: Record<string, LlmProviderName> = { surrogate: "surrogate", anthropic: "anthropic", openai: "openai-compatible", "openai-compatible": "openai-compatible" };
 
 /** Parses the command's arguments (after `reproduce lmgt`); throws with the usage on bad input. */
 export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtArgs {
-  const args: ReproduceLmgtArgs = { envs: ["cartpole"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "lmgt"), png: true };
+  const args: ReproduceLmgtArgs = { envs: ["cartpole"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "lmgt"), png: true, resume: false };
   const fail = (msg: string): never => {
     throw new Error(`${msg}\n${REPRODUCE_LMGT_USAGE}`);
   };
@@ -92,6 +96,9 @@ export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtAr
       case "--no-png":
         args.png = false;
         break;
+      case "--resume":
+        args.resume = true;
+        break;
       case "-h":
       case "--help":
         fail("");
@@ -114,6 +121,13 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
   }
   const llm: LmgtLlmSettings = { provider: args.provider, ...(args.model ? { model: args.model } : {}), ...(args.provider !== "surrogate" ? { runDir: join(args.out, "llm") } : {}) };
   const started = performance.now();
+  mkdirSync(args.out, { recursive: true });
+  const trialsFile = join(args.out, "trials.jsonl");
+  const previous: LmgtTrialResult[] =
+    args.resume && existsSync(trialsFile)
+      ? readFileSync(trialsFile, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as LmgtTrialResult)
+      : [];
+  if (args.resume) console.error(`resuming: ${previous.length} finished runs in ${trialsFile}`);
   console.error(
     `LMGT reproduction: env ${args.envs.join(", ")}, budget ${args.budget}, pairs scored by ${args.provider === "surrogate" ? "the offline surrogate (heuristics, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}`,
   );
@@ -124,7 +138,9 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     ...(args.seeds ? { seeds: args.seeds } : {}),
     ...(args.experiments ? { experiments: args.experiments } : {}),
     ...(args.algos ? { algos: args.algos } : {}),
+    previous,
     onTrial: (r, done, total) => {
+      if (!r.sharedWith && !previous.includes(r)) appendFileSync(trialsFile, `${JSON.stringify(r)}\n`);
       const s = r.spec;
       const ret = r.evalReturns.map((x) => x.toFixed(Math.abs(x) < 5 ? 2 : 0)).join("/");
       const calls = r.stats ? `, ${r.stats.calls} requests` : "";

@@ -123,8 +123,11 @@ export async function runLmgtProtocol(opts: LmgtProtocolOptions): Promise<LmgtTr
   for (const spec of trials) {
     const key = runKey(spec);
     const earlier = byKey.get(key);
+    const sameLabels = earlier !== undefined && earlier.spec.experiment === spec.experiment && earlier.spec.variant === spec.variant;
     const result = earlier
-      ? { ...earlier, spec, sharedWith: `${earlier.spec.experiment}/${earlier.spec.variant}`, wallSeconds: 0 }
+      ? sameLabels
+        ? earlier
+        : { ...earlier, spec, sharedWith: `${earlier.spec.experiment}/${earlier.spec.variant}`, wallSeconds: 0 }
       : await runLmgtTrial(spec);
     if (!earlier) byKey.set(key, result);
     results.push(result);
