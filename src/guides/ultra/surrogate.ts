@@ -9,7 +9,8 @@
  *    is to move toward the intercept.
  *  - BipedalWalker (Gymnasium's observation layout): critical when the hull tilts past ~0.2 rad and keeps
  *    rotating the same way, or when the hull drops fast with a bent stance knee (leg collapse); the
- *    advice is a corrective torque: stance hip against the tilt, stance knee straightened.
+ *    advice is a corrective torque: hips turning the hull back to level (the sign Gymnasium's own
+ *    heuristic uses), stance knee straightened.
  */
 import { promptText, registerSurrogateHandler, type SurrogateQuality } from "../../llm/providers/surrogate.js";
 import type { SurrogateRng } from "../../llm/surrogate-rng.js";
@@ -203,15 +204,16 @@ function readWalker(v: number[]): WalkerReading {
   const contact = [v[W.contact1]! > 0.5, v[W.contact2]! > 0.5];
   const knee = [v[W.knee1]!, v[W.knee2]!];
   const tilting = Math.abs(angle) > 0.2 && angle * angVel > 0;
-  const collapsing = velY < -0.12 && contact.some((c, i) => c && knee[i]! < -0.9);
-  // Stance hip pushes the hull back toward upright (the reaction to a hip torque turns the hull the
-  // other way); the stance knee straightens (knee angles are negative when bent).
+  // Knee observations are the joint angle + 1 (Gymnasium's layout): 0.9 is straight, below 0.1 deeply bent.
+  const collapsing = velY < -0.12 && contact.some((c, i) => c && knee[i]! < 0.1);
+  // Hips turn the hull back toward level (the reaction to a hip torque turns the hull the other way, so
+  // the torque has the sign of the tilt); the stance knee straightens, harder the faster the hull drops.
   const correction = clip(2.5 * angle + 4 * angVel);
   const torques = [0, 0, 0, 0];
   const stance = contact[0] || contact[1] ? contact : [true, true];
   for (let leg = 0; leg < 2; leg++) {
-    torques[2 * leg] = stance[leg] ? correction : clip(-0.5 * correction);
-    torques[2 * leg + 1] = stance[leg] ? clip(1.5 * (-0.3 - knee[leg]!)) : 0;
+    torques[2 * leg] = stance[leg] ? correction : clip(0.5 * correction);
+    torques[2 * leg + 1] = stance[leg] ? clip(2 * (0.7 - knee[leg]!) - 15 * velY) : 0;
   }
   const why = tilting
     ? `hull tilted ${angle.toFixed(2)} rad and still rotating that way (angular velocity ${angVel.toFixed(2)}): a fall is starting`
