@@ -86,7 +86,8 @@ export class Sandbox {
   /**
    * Evaluates `computeReward` of `source` on every transition of the batch, in a fresh compartment.
    * Rejects only for caller errors (malformed transitions, closed sandbox); anything the candidate does wrong
-   * is an `{ok: false, error}` result.
+   * is an `{ok: false, error}` result. Calls are served one at a time in call order; the batch's arrays are
+   * read when the call's turn comes, so don't change them before its promise settles.
    */
   evaluate(source: string, transitions: TransitionsInput): Promise<EvaluateResult> {
     return this.enqueue(source, transitions, 1);
