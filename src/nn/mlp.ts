@@ -4,13 +4,19 @@
  *
  * Why not tfjs: at batch 64 a tfjs Adam step on the wasm backend costs ~3 ms, almost all of it per-op
  * dispatch; these loops do the same arithmetic without dispatch (see bench/train.ts --kernel). The layout
- * is PyTorch's (weight: out x in, row-major), so every inner loop below is a contiguous dot product with
- * local accumulators: y = x W^T + b forward; dW = dY^T X and dX = dY W through transposed scratch copies.
+ * is PyTorch's (weight: out x in, row-major), so all three products are one primitive, C = A B^T over
+ * contiguous rows (gemm-wasm.ts: WebAssembly SIMD; gemm.ts: the plain-JS fallback):
+ * y = x W^T + b forward; dW = dY^T X and dX = dY W through transposed scratch copies.
  */
 import { decodeFloat32, encodeFloat32 } from "./serialize.js";
 import { gemmABt } from "./gemm.js";
+import { wasmKernels } from "./gemm-wasm.js";
 import { orthogonal, torchDefaultUniform } from "./init.js";
 import type { Random } from "./random.js";
+
+/** The fastest available A*B^T product: WebAssembly SIMD when the runtime has it, else plain JS. */
+const kernels = wasmKernels();
+const gemm = kernels?.gemm ?? gemmABt;
 
 export type Activation = "tanh" | "relu" | "identity";
 
@@ -194,7 +200,7 @@ export class Mlp {
         for (let b = 0; b < B; b++) sb += dT[dj + b];
         g[bo + j] += sb;
       }
-      gemmABt(dT, 0, xT, 0, g, wo, nout, nin, B, true);
+      gemm(dT, 0, xT, 0, g, wo, nout, nin, B, true);
       if (l === 0 && !inputGrad) break;
       // dX[b,i] = sum_j delta[b,j] W[j,i] through wT (nin x nout)
       for (let j = 0; j < nout; j++) {
@@ -202,7 +208,7 @@ export class Mlp {
         for (let i = 0; i < nin; i++) wT[i * nout + j] = p[wrow + i];
       }
       // dX (B x nin) = delta (B x nout) * wT (nin x nout)^T
-      gemmABt(delta, 0, wT, 0, deltaPrev, 0, B, nin, nout, false);
+      gemm(delta, 0, wT, 0, deltaPrev, 0, B, nin, nout, false);
       if (l > 0) {
         // Through the hidden activation: x holds post-activation values of layer l.
         const n = B * nin;
@@ -285,18 +291,23 @@ export class Mlp {
       const out = ws.acts[l + 1];
       const wo = this.wOffset[l];
       const bo = this.bOffset[l];
-      // Y (B x nout) = X (B x nin) * W (nout x nin)^T + b
-      gemmABt(input, 0, p, wo, out, 0, B, nout, nin, false);
-      for (let b = 0; b < B; b++) {
-        const row = b * nout;
-        for (let j = 0; j < nout; j++) out[row + j] += p[bo + j];
-      }
-      if (l < L - 1) {
-        const n = B * nout;
-        if (this.activation === "tanh") {
-          for (let k = 0; k < n; k++) out[k] = Math.tanh(out[k]);
-        } else if (this.activation === "relu") {
-          for (let k = 0; k < n; k++) if (out[k] < 0) out[k] = 0;
+      // Y (B x nout) = act(X (B x nin) * W (nout x nin)^T + b)
+      const hidden = l < L - 1;
+      if (kernels && (!hidden || this.activation !== "relu")) {
+        kernels.dense(input, p, wo, bo, out, B, nout, nin, hidden && this.activation === "tanh");
+      } else {
+        gemm(input, 0, p, wo, out, 0, B, nout, nin, false);
+        for (let b = 0; b < B; b++) {
+          const row = b * nout;
+          for (let j = 0; j < nout; j++) out[row + j] += p[bo + j];
+        }
+        if (hidden) {
+          const n = B * nout;
+          if (this.activation === "tanh") {
+            for (let k = 0; k < n; k++) out[k] = Math.tanh(out[k]);
+          } else if (this.activation === "relu") {
+            for (let k = 0; k < n; k++) if (out[k] < 0) out[k] = 0;
+          }
         }
       }
       input = out;

@@ -1,0 +1,234 @@
+/**
+ * A WebAssembly SIMD version of `gemmABt` (C = A B^T, optionally added to C), assembled here from
+ * opcodes so the package ships no binary: 1 row of A against 4 rows of B at a time, f32x4 lanes along K
+ * and a scalar tail for K % 4. Operands are copied into the module's memory for each call (at RL sizes the
+ * copies are a few percent of the arithmetic). `wasmGemm()` returns null when the runtime lacks SIMD.
+ */
+type Gemm = (a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, R: number, N: number, K: number, accumulate: boolean) => void;
+
+/**
+ * A dense layer in one call: Y (R x N) = act(X (R x K) W^T + bias), W (N x K) read at `wOff`, bias at `bOff`
+ * of the same array. `tanh` selects the activation (else identity).
+ */
+export type Dense = (x: Float32Array, p: Float32Array, wOff: number, bOff: number, y: Float32Array, R: number, N: number, K: number, tanh: boolean) => void;
+
+export interface WasmKernels {
+  gemm: Gemm;
+  dense: Dense;
+}
+
+// --- a minimal assembler -------------------------------------------------------------------------
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const str = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+
+const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+const op = {
+  block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40], end: [0x0b],
+  br: (d: number) => [0x0c, ...uleb(d)], brIf: (d: number) => [0x0d, ...uleb(d)],
+  get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a], mul: [0x6c], and: [0x71], shl: [0x74], geS: [0x4e], gtS: [0x4a],
+  f32load: [0x2a, 0x02, 0x00], f32store: [0x38, 0x02, 0x00], f32add: [0x92], f32mul: [0x94],
+  v128load: [0xfd, 0x00, 0x02, 0x00], v128zero: [0xfd, 0x0c, ...new Array(16).fill(0)],
+  f32x4add: [0xfd, ...uleb(0xe4)], f32x4mul: [0xfd, ...uleb(0xe6)],
+  lane: (l: number) => [0xfd, 0x1f, l],
+  f32: (v: number) => [0x43, ...Array.from(new Uint8Array(Float32Array.of(v).buffer))],
+  f32div: [0x95], f32min: [0x96], f32max: [0x97], f32sub: [0x93],
+  ltS: [0x48],
+};
+
+// params: 0 a, 1 b, 2 c (byte offsets), 3 R, 4 N, 5 K, 6 acc
+// locals: 7 r, 8 n, 9 k, 10 K4, 11 aRow, 12 b0, 13 b1, 14 b2, 15 b3, 16 cPtr, 17 rowBytes(K*4)
+//         18..21 v0..v3 (v128), 22 x (v128), 23..26 s0..s3 (f32), 27 xa (f32)
+const [A, B, C, R, N, K, ACC] = [0, 1, 2, 3, 4, 5, 6];
+const [r, n, k, K4, aRow, b0, b1, b2, b3, cPtr, rowBytes] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+const V = [18, 19, 20, 21], X = 22, S = [23, 24, 25, 26], XA = 27;
+
+/** Dot products of the A row with `m` B rows (b0..b(m-1)) into s0..s(m-1), SIMD then scalar tail. */
+function dots(m: number): number[] {
+  const bs = [b0, b1, b2, b3].slice(0, m);
+  const code: number[] = [];
+  for (let i = 0; i < m; i++) code.push(...op.v128zero, ...op.set(V[i]));
+  code.push(...op.i32(0), ...op.set(k));
+  code.push(...op.block, ...op.loop, ...op.get(k), ...op.get(K4), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(aRow), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load, ...op.set(X));
+  for (let i = 0; i < m; i++) {
+    code.push(...op.get(V[i]), ...op.get(X), ...op.get(bs[i]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load,
+      ...op.f32x4mul, ...op.f32x4add, ...op.set(V[i]));
+  }
+  code.push(...op.get(k), ...op.i32(4), ...op.add, ...op.set(k), ...op.br(0), ...op.end, ...op.end);
+  for (let i = 0; i < m; i++) {
+    code.push(...op.get(V[i]), ...op.lane(0), ...op.get(V[i]), ...op.lane(1), ...op.f32add,
+      ...op.get(V[i]), ...op.lane(2), ...op.get(V[i]), ...op.lane(3), ...op.f32add, ...op.f32add, ...op.set(S[i]));
+  }
+  // scalar tail k in [K4, K)
+  code.push(...op.block, ...op.loop, ...op.get(k), ...op.get(K), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(aRow), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load, ...op.set(XA));
+  for (let i = 0; i < m; i++) {
+    code.push(...op.get(S[i]), ...op.get(XA), ...op.get(bs[i]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+      ...op.f32mul, ...op.f32add, ...op.set(S[i]));
+  }
+  code.push(...op.get(k), ...op.i32(1), ...op.add, ...op.set(k), ...op.br(0), ...op.end, ...op.end);
+  // store (adding the old value when accumulating)
+  for (let i = 0; i < m; i++) {
+    const addr = [...op.get(cPtr), ...op.get(n), ...op.i32(i), ...op.add, ...op.i32(2), ...op.shl, ...op.add];
+    code.push(...op.get(ACC), ...op.if, ...addr, ...op.f32load, ...op.get(S[i]), ...op.f32add, ...op.set(S[i]), ...op.end);
+    code.push(...addr, ...op.get(S[i]), ...op.f32store);
+  }
+  return code;
+}
+
+function body(): number[] {
+  const code: number[] = [];
+  code.push(...op.get(K), ...op.i32(-4), ...op.and, ...op.set(K4));
+  code.push(...op.get(K), ...op.i32(2), ...op.shl, ...op.set(rowBytes));
+  code.push(...op.i32(0), ...op.set(r));
+  code.push(...op.block, ...op.loop, ...op.get(r), ...op.get(R), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(A), ...op.get(r), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(aRow));
+  code.push(...op.get(C), ...op.get(r), ...op.get(N), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(cPtr));
+  code.push(...op.i32(0), ...op.set(n));
+  // blocks of 4 B rows
+  code.push(...op.block, ...op.loop, ...op.get(n), ...op.i32(3), ...op.add, ...op.get(N), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(B), ...op.get(n), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(b0));
+  code.push(...op.get(b0), ...op.get(rowBytes), ...op.add, ...op.set(b1));
+  code.push(...op.get(b1), ...op.get(rowBytes), ...op.add, ...op.set(b2));
+  code.push(...op.get(b2), ...op.get(rowBytes), ...op.add, ...op.set(b3));
+  code.push(...dots(4));
+  code.push(...op.get(n), ...op.i32(4), ...op.add, ...op.set(n), ...op.br(0), ...op.end, ...op.end);
+  // remaining B rows one at a time
+  code.push(...op.block, ...op.loop, ...op.get(n), ...op.get(N), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(B), ...op.get(n), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(b0));
+  code.push(...dots(1));
+  code.push(...op.get(n), ...op.i32(1), ...op.add, ...op.set(n), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.get(r), ...op.i32(1), ...op.add, ...op.set(r), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.end);
+  const locals = vec([[...uleb(11), I32], [...uleb(5), V128], [...uleb(5), F32]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
+// Eigen's rational approximation of tanh for float (max error ~3e-7 against Math.tanh, tested).
+const TANH_CLAMP = 7.90531110763549805;
+const TANH_P = [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-8, 1.48572235717979e-5, 6.37261928875436e-4, 4.89352455891786e-3];
+const TANH_Q = [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3];
+
+/**
+ * biasAct(c, bias, R, N, act): c[r, n] += bias[n], then tanh when act = 1 (c and bias are byte offsets).
+ * locals: 5 r, 6 n, 7 ptr, 8 x (f32), 9 x2 (f32), 10 p (f32), 11 q (f32)
+ */
+function biasActBody(): number[] {
+  const [cP, biasP, Rp, Np, actP, rr, nn, ptr, x, x2, p, q] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const code: number[] = [];
+  code.push(...op.get(cP), ...op.set(ptr), ...op.i32(0), ...op.set(rr));
+  code.push(...op.block, ...op.loop, ...op.get(rr), ...op.get(Rp), ...op.geS, ...op.brIf(1));
+  code.push(...op.i32(0), ...op.set(nn));
+  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(ptr), ...op.f32load, ...op.get(biasP), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load, ...op.f32add, ...op.set(x));
+  code.push(...op.get(actP), ...op.if);
+  code.push(...op.get(x), ...op.f32(TANH_CLAMP), ...op.f32min, ...op.f32(-TANH_CLAMP), ...op.f32max, ...op.set(x));
+  code.push(...op.get(x), ...op.get(x), ...op.f32mul, ...op.set(x2));
+  code.push(...op.f32(TANH_P[0]), ...op.set(p));
+  for (const c of TANH_P.slice(1)) code.push(...op.get(p), ...op.get(x2), ...op.f32mul, ...op.f32(c), ...op.f32add, ...op.set(p));
+  code.push(...op.f32(TANH_Q[0]), ...op.set(q));
+  for (const c of TANH_Q.slice(1)) code.push(...op.get(q), ...op.get(x2), ...op.f32mul, ...op.f32(c), ...op.f32add, ...op.set(q));
+  code.push(...op.get(x), ...op.get(p), ...op.f32mul, ...op.get(q), ...op.f32div, ...op.set(x));
+  code.push(...op.end);
+  code.push(...op.get(ptr), ...op.get(x), ...op.f32store);
+  code.push(...op.get(ptr), ...op.i32(4), ...op.add, ...op.set(ptr));
+  code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.get(rr), ...op.i32(1), ...op.add, ...op.set(rr), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.end);
+  const fn = [...vec([[...uleb(3), I32], [...uleb(4), F32]]), ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
+/** The module's bytes. */
+export function gemmModuleBytes(): Uint8Array {
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), 0x00], [0x60, ...vec(new Array(5).fill([I32])), 0x00]])),
+    ...section(3, vec([[0x00], [0x01]])),
+    ...section(5, vec([[0x00, 0x01]])),
+    ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("biasAct"), 0x00, 0x01], [...str("memory"), 0x02, 0x00]])),
+    ...section(10, vec([body(), biasActBody()])),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+let cached: WasmKernels | null | undefined;
+
+/** The SIMD kernels, or null when WebAssembly SIMD is unavailable (or GUIDED_RL_NO_WASM_GEMM=1). */
+export function wasmKernels(): WasmKernels | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (process.env.GUIDED_RL_NO_WASM_GEMM === "1") return null;
+  try {
+    const bytes = gemmModuleBytes();
+    if (!WebAssembly.validate(bytes)) return null;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    const gemm = instance.exports.gemm as (a: number, b: number, c: number, R: number, N: number, K: number, acc: number) => void;
+    const biasAct = instance.exports.biasAct as (c: number, bias: number, R: number, N: number, act: number) => void;
+    let heap = new Float32Array(memory.buffer);
+    const reserve = (floats: number) => {
+      if (floats > heap.length) {
+        memory.grow(Math.ceil((floats * 4 - memory.buffer.byteLength) / 65536));
+        heap = new Float32Array(memory.buffer);
+      }
+    };
+    cached = {
+      gemm(a, aOff, b, bOff, c, cOff, R, N, K, accumulate) {
+        const na = R * K, nb = N * K, nc = R * N;
+        reserve(na + nb + nc);
+        heap.set(a.subarray(aOff, aOff + na), 0);
+        heap.set(b.subarray(bOff, bOff + nb), na);
+        const cStart = na + nb;
+        if (accumulate) heap.set(c.subarray(cOff, cOff + nc), cStart);
+        gemm(0, na * 4, cStart * 4, R, N, K, accumulate ? 1 : 0);
+        c.set(heap.subarray(cStart, cStart + nc), cOff);
+      },
+      dense(x, p, wOff, bOff, y, R, N, K, tanh) {
+        const nx = R * K, nw = N * K, ny = R * N;
+        reserve(nx + nw + N + ny);
+        heap.set(x.subarray(0, nx), 0);
+        heap.set(p.subarray(wOff, wOff + nw), nx);
+        heap.set(p.subarray(bOff, bOff + N), nx + nw);
+        const yStart = nx + nw + N;
+        gemm(0, nx * 4, yStart * 4, R, N, K, 0);
+        biasAct(yStart * 4, (nx + nw) * 4, R, N, tanh ? 1 : 0);
+        y.set(heap.subarray(yStart, yStart + ny), 0);
+      },
+    };
+  } catch {
+    cached = null;
+  }
+  return cached;
+}
+
+/** The SIMD A*B^T product, or null when unavailable. */
+export function wasmGemm(): Gemm | null {
+  return wasmKernels()?.gemm ?? null;
+}

@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { gemmABt } from "../../src/nn/gemm.js";
+import { gemmModuleBytes, wasmGemm, wasmKernels } from "../../src/nn/gemm-wasm.js";
+import { Random } from "../../src/nn/index.js";
+
+function naive(a: Float32Array, b: Float32Array, c: Float32Array, R: number, N: number, K: number, acc: boolean): void {
+  for (let r = 0; r < R; r++) {
+    for (let n = 0; n < N; n++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[r * K + k] * b[n * K + k];
+      c[r * N + n] = (acc ? c[r * N + n] : 0) + s;
+    }
+  }
+}
+
+const SHAPES = [[1, 1, 1], [3, 5, 7], [2, 4, 4], [64, 64, 64], [64, 4, 64], [7, 2, 3], [256, 64, 4], [64, 64, 31], [5, 9, 17]];
+
+test("the assembled WebAssembly module validates (SIMD is available in this Node)", () => {
+  assert.ok(WebAssembly.validate(gemmModuleBytes()));
+  assert.ok(wasmGemm() !== null);
+});
+
+for (const [name, impl] of [["JS", gemmABt], ["wasm SIMD", wasmGemm()!]] as const) {
+  test(`${name} A*B^T equals the naive product, with and without accumulation, at offsets`, () => {
+    const rng = new Random(9);
+    for (const [R, N, K] of SHAPES) {
+      for (const acc of [false, true]) {
+        const a = new Float32Array(3 + R * K).map(() => rng.normal());
+        const b = new Float32Array(5 + N * K).map(() => rng.normal());
+        const c = new Float32Array(2 + R * N).map(() => rng.normal());
+        const expect = c.slice(2);
+        naive(a.subarray(3), b.subarray(5), expect, R, N, K, acc);
+        impl(a, 3, b, 5, c, 2, R, N, K, acc);
+        for (let i = 0; i < R * N; i++) assert.ok(Math.abs(c[2 + i] - expect[i]) < 1e-4 * Math.max(1, Math.abs(expect[i])), `${R}x${N}x${K} acc=${acc} [${i}]`);
+      }
+    }
+  });
+}
+
+test("wasm dense layer: bias + rational tanh within 1e-6 of Math.tanh, identity exact to float rounding", () => {
+  const k = wasmKernels()!;
+  const rng = new Random(4);
+  const R = 5, N = 6, K = 7;
+  const x = new Float32Array(R * K).map(() => 3 * rng.normal());
+  const p = new Float32Array(3 + N * K + N).map(() => rng.normal());
+  const wOff = 3, bOff = 3 + N * K;
+  for (const tanh of [true, false]) {
+    const y = new Float32Array(R * N);
+    k.dense(x, p, wOff, bOff, y, R, N, K, tanh);
+    const ref = new Float32Array(R * N);
+    naive(x, p.subarray(wOff, bOff), ref, R, N, K, false);
+    for (let i = 0; i < R * N; i++) {
+      const pre = ref[i] + p[bOff + (i % N)];
+      const want = tanh ? Math.tanh(pre) : pre;
+      assert.ok(Math.abs(y[i] - want) < 1e-5 * Math.max(1, Math.abs(want)), `[${i}] ${y[i]} vs ${want}`);
+    }
+  }
+  // the approximation itself, over the whole range including saturation
+  const xs = Float32Array.from({ length: 4001 }, (_, i) => -20 + i * 0.01);
+  const ys = new Float32Array(xs.length);
+  const one = Float32Array.of(1, 0); // W = [1], bias = [0]
+  k.dense(xs, one, 0, 1, ys, xs.length, 1, 1, true);
+  let worst = 0;
+  for (let i = 0; i < xs.length; i++) worst = Math.max(worst, Math.abs(ys[i] - Math.tanh(xs[i])));
+  assert.ok(worst < 1e-6, `max |tanh error| ${worst}`);
+});
