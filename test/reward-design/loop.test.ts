@@ -48,7 +48,8 @@ describe("reward-design loop", () => {
     const runDir = tmp("surrogate");
     try {
       const llm = createLlm({ provider: "surrogate", runDir, cache: "read-write", quality: { seed: 1 } });
-      const r = await runRewardDesign({ runDir, llm, iterations: 2, candidates: 2, protocol: tinyProtocol(), concurrency: 2 });
+      // In-process training here (concurrency 0); the other two tests train in child processes.
+      const r = await runRewardDesign({ runDir, llm, iterations: 2, candidates: 2, protocol: tinyProtocol(), concurrency: 0 });
       assert.equal(r.candidates.length, 4);
       for (const c of r.candidates) {
         assert.equal(c.status, "valid", c.error);
@@ -174,7 +175,7 @@ describe("reward-design loop", () => {
       const counting: LlmClient = { provider: inner.provider, model: inner.model, complete: (req: CompletionRequest) => (calls++, inner.complete(req)) };
       const trained: string[] = [];
       const r = await runRewardDesign({
-        runDir, llm: counting, iterations: 1, candidates: 2, protocol: { ...(await import("./fixtures/tiny.js")).tinyProtocol(2048) }, concurrency: 1, nativeBaseline: false,
+        runDir, llm: counting, iterations: 1, candidates: 2, protocol: { ...(await import("./fixtures/tiny.js")).tinyProtocol(1024) }, concurrency: 1, nativeBaseline: false,
         onEvent: (e) => { if (e.type === "trained") trained.push(e.id); },
       });
       assert.equal(calls, 0, "finished designs are read back, not asked again");
