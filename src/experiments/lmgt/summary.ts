@@ -222,7 +222,11 @@ export function learningCurveFigure(results: readonly LmgtTrialResult[], env: st
 
 /** Bars of the return at each budget per variant of an experiment (error bars: std over seeds). */
 export function budgetBarsFigure(results: readonly LmgtTrialResult[], env: string, experiment: string): PlotlySpec {
-  const selected = results.filter((r) => r.spec.env === env && r.spec.experiment === experiment);
+  const ablated = results.filter((r) => r.spec.env === env && r.spec.experiment === experiment);
+  // Ablations are drawn beside the main comparison's baseline of the same algorithm, for reference.
+  const algos = new Set(ablated.map((r) => r.spec.algo));
+  const reference = experiment === "main" ? [] : results.filter((r) => r.spec.env === env && r.spec.experiment === "main" && r.spec.variant === "baseline" && algos.has(r.spec.algo));
+  const selected = [...reference, ...ablated];
   const data: PlotlyTrace[] = [];
   const groups = [...groupBy(selected, (r) => `${r.spec.algo}|${r.spec.variant}`)];
   groups.forEach(([key, group], k) => {
