@@ -9,6 +9,7 @@ import { make } from "../../core/registry.js";
 import type { Env } from "../../core/env.js";
 import { packagePath } from "../../core/paths.js";
 import type { PolicyJSON } from "../../algos/policy.js";
+import type { NormalizerState } from "../../algos/vec-normalize.js";
 import { PPO, type PpoOptions } from "../../algos/ppo.js";
 import { evaluateBatched } from "./evaluate.js";
 
@@ -28,6 +29,8 @@ export interface PolicyFile {
   /** How to make it again. */
   howToRegenerate: string;
   policy: PolicyJSON;
+  /** VecNormalize statistics, for policies trained with `normalize` (the policy sees normalised observations). */
+  normalizer?: NormalizerState | null;
 }
 
 /** Path of a shipped policy by name, e.g. `shippedPolicyPath("pong-ppo-suboptimal")`. */
@@ -64,6 +67,11 @@ export function makeEnvs(envId: string, kwargs: Record<string, unknown>, n: numb
 export function ppoFromPolicyFile(file: PolicyFile, options: PpoOptions = {}, numEnvs = file.numEnvs): PPO {
   const model = new PPO(makeEnvs(file.envId, file.envKwargs, numEnvs), { ...file.options, ...options, policyKwargs: file.options.policyKwargs });
   model.policy.load(file.policy);
+  if (model.normalizer) {
+    if (!file.normalizer) throw new Error(`policy file for ${file.envId} has no normalisation statistics, but its options normalise observations`);
+    // The episode-return accumulators are per env and would not fit another env count: start them at zero.
+    model.normalizer.setState({ ...file.normalizer, returns: new Array<number>(numEnvs).fill(0) });
+  }
   return model;
 }
 
@@ -102,5 +110,6 @@ export async function trainStartingPolicy(opts: TrainStartingPolicyOptions): Pro
     evaluation: { episodes: evaluation.returns.length, meanReturn: evaluation.mean, stdReturn: evaluation.std },
     howToRegenerate: opts.howToRegenerate ?? "",
     policy: model.policy.toJSON(),
+    normalizer: model.normalizer ? model.normalizer.getState() : null,
   };
 }
