@@ -18,15 +18,18 @@ import { closeRenderer } from "../report/render.js";
 import { formatTable } from "../report/table.js";
 
 export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--llm surrogate|anthropic|openai] [--budget smoke|full] [--out DIR]
-                                      [--model ID] [--iterations N] [--candidates K] [--steps N] [--concurrency N] [--no-png]
+                                      [--model ID] [--base-url URL] [--iterations N] [--candidates K] [--steps N] [--concurrency N] [--no-png]
 
   full:  5 iterations x 4 candidates x 1M PPO steps (rl-zoo BipedalWalker settings, 32 envs), 5 eval episodes (hours on 2 cores)
   smoke: 2 iterations x 2 candidates x 4096 steps (4 envs), 2 eval episodes cut at 400 steps (about a minute)
-  Default budget: GUIDED_RL_BUDGET, else full. Default designer: the offline surrogate (not an LLM).`;
+  Default budget: GUIDED_RL_BUDGET, else full. Default designer: the offline surrogate (not an LLM).
+  --llm anthropic needs ANTHROPIC_API_KEY; --llm openai talks to an OpenAI-compatible server (--base-url or
+  GUIDED_RL_OPENAI_BASE_URL, key in GUIDED_RL_OPENAI_API_KEY). Re-running with the same --out resumes.`;
 
 export interface ReproduceRewardDesignArgs {
   provider: LlmProviderName;
   model?: string;
+  baseURL?: string;
   budget: Budget;
   out?: string;
   iterations?: number;
@@ -62,6 +65,9 @@ export function parseReproduceRewardDesignArgs(argv: readonly string[]): Reprodu
       }
       case "--model":
         args.model = value();
+        break;
+      case "--base-url":
+        args.baseURL = value();
         break;
       case "--budget": {
         const v = value();
@@ -131,6 +137,7 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
       out,
       provider: args.provider,
       model: args.model,
+      baseURL: args.baseURL,
       iterations: preset.iterations,
       candidates: preset.candidates,
       totalTimesteps: preset.protocol.totalTimesteps,

@@ -175,7 +175,7 @@ describe("reward-design loop", () => {
       const counting: LlmClient = { provider: inner.provider, model: inner.model, complete: (req: CompletionRequest) => (calls++, inner.complete(req)) };
       const trained: string[] = [];
       const r = await runRewardDesign({
-        runDir, llm: counting, iterations: 1, candidates: 2, protocol: { ...(await import("./fixtures/tiny.js")).tinyProtocol(1024) }, concurrency: 1, nativeBaseline: false,
+        runDir, llm: counting, iterations: 1, candidates: 2, protocol: tinyProtocol(1024), concurrency: 1, nativeBaseline: false,
         onEvent: (e) => { if (e.type === "trained") trained.push(e.id); },
       });
       assert.equal(calls, 0, "finished designs are read back, not asked again");

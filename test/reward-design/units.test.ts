@@ -204,3 +204,30 @@ describe("surrogate designer", () => {
     assert.equal(llm.model.startsWith("surrogate/"), true);
   });
 });
+
+describe("reproduce reward-design command", () => {
+  it("parses its options and rejects bad ones with the usage", async () => {
+    const { parseReproduceRewardDesignArgs } = await import("../../src/cli/reproduce-reward-design.js");
+    const a = parseReproduceRewardDesignArgs(["--llm", "openai", "--budget=smoke", "--iterations", "3", "--candidates", "4", "--steps", "8192", "--out", "x", "--no-png", "--base-url", "http://127.0.0.1:1"]);
+    assert.deepEqual(
+      { provider: a.provider, budget: a.budget, iterations: a.iterations, candidates: a.candidates, steps: a.steps, out: a.out, png: a.png, baseURL: a.baseURL },
+      { provider: "openai-compatible", budget: "smoke", iterations: 3, candidates: 4, steps: 8192, out: "x", png: false, baseURL: "http://127.0.0.1:1" },
+    );
+    assert.throws(() => parseReproduceRewardDesignArgs(["--llm", "gpt"]), /unknown --llm "gpt"[\s\S]*usage:/);
+    assert.throws(() => parseReproduceRewardDesignArgs(["--budget", "huge"]), /--budget must be smoke or full/);
+    assert.throws(() => parseReproduceRewardDesignArgs(["--candidates", "0"]), /positive integer/);
+    assert.throws(() => parseReproduceRewardDesignArgs(["--frobnicate"]), /unknown option/);
+  });
+
+  it("documents its budgets: full mirrors rl-zoo's PPO settings, smoke is toy-sized", async () => {
+    const { rewardDesignPreset, resolvePreset } = await import("../../src/experiments/reward-design/index.js");
+    const full = rewardDesignPreset("full");
+    assert.deepEqual([full.iterations, full.candidates, full.protocol.totalTimesteps, full.protocol.nEnvs], [5, 4, 1_000_000, 32]);
+    assert.equal(full.protocol.ppo.nSteps, 2048);
+    assert.equal(full.protocol.ppo.clipRange, 0.18);
+    assert.equal(full.protocol.evalMaxSteps, undefined, "full evaluations run whole episodes");
+    const smoke = resolvePreset({ budget: "smoke", totalTimesteps: 2048 });
+    assert.equal(smoke.protocol.totalTimesteps, 2048);
+    assert.equal(smoke.iterations, 2);
+  });
+});

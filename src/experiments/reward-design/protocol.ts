@@ -26,6 +26,8 @@ export interface RewardDesignExperimentOptions {
   out?: string;
   provider?: LlmProviderName;
   model?: string;
+  /** Server root for anthropic (a proxy) or openai-compatible (default GUIDED_RL_OPENAI_BASE_URL, else a local server). */
+  baseURL?: string;
   /** Use this client instead of creating one (tests, notebooks with their own settings). */
   llm?: LlmClient;
   /** Surrogate only. */
@@ -74,6 +76,7 @@ export async function runRewardDesignExperiment(options: RewardDesignExperimentO
     createLlm({
       provider,
       model: options.model,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       runDir: out,
       cache: "read-write",
       ...(provider === "surrogate" ? { quality: options.quality ?? DEFAULT_SURROGATE_QUALITY, surrogateName: "reward-terms" } : {}),
