@@ -21,18 +21,13 @@ import { torchDefaultUniform } from "../nn/init.js";
 import { Random, type RandomState } from "../nn/random.js";
 import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
 import { OffPolicyCollector, ReplayBuffer, describeSpaces, type CollectorState, type EpisodeStats } from "./replay-buffer.js";
+import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
+import { toSchedule, type Schedule } from "./schedules.js";
 import type { Guide } from "./seams.js";
 
 // ---------------------------------------------------------------------------------------------------
 // 1. Options
 // ---------------------------------------------------------------------------------------------------
-
-/** A constant, or a function of the remaining progress (1 at the start of training, 0 at the end), as SB3. */
-export type Schedule = number | ((progressRemaining: number) => number);
-
-export function scheduleValue(s: Schedule, progressRemaining: number): number {
-  return typeof s === "number" ? s : s(progressRemaining);
-}
 
 /** DQN hyperparameters: Stable-Baselines3's names (camelCase) and defaults. */
 export interface DqnOptions {
@@ -331,35 +326,9 @@ export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): tf.Tensor
 // 3. DQN
 // ---------------------------------------------------------------------------------------------------
 
-/** Called after every training phase; return false to stop training (e.g. a budget, or a simulated kill). */
-export type OffPolicyCallback = (info: TrainingProgress) => boolean | void | Promise<boolean | void>;
-
-/** What callbacks and metrics see after each training phase. */
-export interface TrainingProgress {
-  numTimesteps: number;
-  totalTimesteps: number;
-  nUpdates: number;
-  episodes: number;
-  /** Mean return of the last 100 training episodes (environment rewards), NaN before the first. */
-  epRewMean: number;
-  epLenMean: number;
-  /** Algorithm metrics of the last phase (losses, exploration rate, entropy coefficient...). */
-  metrics: Record<string, number>;
-  /** Metrics reported by the guide, if any. */
-  guideMetrics?: Record<string, number>;
-}
-
-export interface LearnOptions {
-  totalTimesteps: number;
-  callback?: OffPolicyCallback;
-  /** Write a checkpoint into this folder every `checkpointInterval` env steps (at the end of a phase). */
-  checkpointDir?: string;
-  checkpointInterval?: number;
-}
-
 export interface DqnCheckpoint {
   algo: "dqn";
-  config: Omit<DqnConfig, "learningRate"> & { learningRate: number | "schedule" };
+  config: Omit<DqnConfig, "learningRate"> & { learningRate: number | string };
   qNet: string[];
   qNetTarget: string[];
   optimizer: ReturnType<TfAdam["save"]>;
@@ -384,6 +353,10 @@ export class DQN {
   /** Replay sampling and epsilon-greedy draws. */
   readonly rng: Random;
   explorationRate = 0;
+  /** Seconds spent collecting experience and in gradient updates (for throughput reports). */
+  collectSeconds = 0;
+  updateSeconds = 0;
+  private readonly learningRate: (progressRemaining: number) => number;
   private nCalls = 0;
   nUpdates = 0;
   private totalTimesteps = 0;
@@ -411,7 +384,8 @@ export class DQN {
     this.qNet = new TfMlp([obsDim, ...config.netArch, action.n], "relu", this.rng);
     this.qNetTarget = new TfMlp([obsDim, ...config.netArch, action.n], "relu", this.rng);
     this.qNetTarget.polyakFrom(this.qNet, 1);
-    this.optimizer = new TfAdam(this.qNet.variables(), scheduleValue(config.learningRate, 1));
+    this.learningRate = toSchedule(config.learningRate, "DQN learningRate");
+    this.optimizer = new TfAdam(this.qNet.variables(), this.learningRate(1));
     this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: 1 });
     this.collector = new OffPolicyCollector({ envs: this.envs, obsDim, action, seed: config.seed, guide }, new Random(config.seed + 0x9e3779b9));
     this.guide = guide;
@@ -464,11 +438,15 @@ export class DQN {
       this.numTimesteps < cfg.learningStarts ? this.collector.randomActions() : this.predict(obs, false);
 
     while (this.numTimesteps < total) {
+      const t0 = performance.now();
       const rollout = await this.collector.collect(cfg.trainFreq, chooseActions, this.replayBuffer, { totalTimesteps: total }, onStep);
+      const t1 = performance.now();
+      this.collectSeconds += (t1 - t0) / 1000;
       let metrics: Record<string, number> = { explorationRate: this.explorationRate, meanStoredReward: rollout.meanStoredReward };
       if (this.numTimesteps > cfg.learningStarts) {
         const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
         if (gradientSteps > 0) metrics = { ...metrics, ...this.train(gradientSteps, cfg.batchSize) };
+        this.updateSeconds += (performance.now() - t1) / 1000;
       }
       if (this.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
         this.save(opts.checkpointDir);
@@ -480,15 +458,18 @@ export class DQN {
     return this;
   }
 
-  /** `gradientSteps` updates on minibatches of `batchSize` (SB3's DQN.train). */
+  /**
+   * `gradientSteps` updates on minibatches of `batchSize` (SB3's DQN.train). A non-finite loss stops
+   * training before its update is applied (NonFiniteLossError, with the last finite metrics).
+   */
   train(gradientSteps: number, batchSize: number): Record<string, number> {
     const cfg = this.config;
-    this.optimizer.learningRate = scheduleValue(cfg.learningRate, 1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+    this.optimizer.learningRate = this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
     const { obsDim, nActions } = this;
-    let lossSum = tf.scalar(0);
+    let lossSum = 0;
     for (let step = 0; step < gradientSteps; step++) {
       const s = this.replayBuffer.sample(batchSize, this.rng);
-      const newSum = tf.tidy(() => {
+      const loss = tf.tidy(() => {
         const obs = tf.tensor2d(s.obs, [batchSize, obsDim]);
         const nextObs = tf.tensor2d(s.nextObs, [batchSize, obsDim]);
         const actions = tf.tensor1d(Int32Array.from(s.actions, (a) => a - this.actionStart), "int32");
@@ -502,18 +483,19 @@ export class DQN {
           const q = tf.sum(tf.mul(this.qNet.apply(obs), tf.oneHot(actions, nActions)), 1);
           return huberLoss(q, target);
         }, this.qNet.variables());
-        this.optimizer.step(clipByGlobalNorm(grads, cfg.maxGradNorm));
-        return tf.add(lossSum, value) as tf.Scalar;
+        const loss = value.dataSync()[0]!;
+        if (Number.isFinite(loss)) this.optimizer.step(clipByGlobalNorm(grads, cfg.maxGradNorm));
+        return loss;
       });
-      lossSum.dispose();
-      lossSum = newSum;
+      if (!Number.isFinite(loss)) throw new NonFiniteLossError("dqn", this.numTimesteps, "loss", this.lastFiniteMetrics);
+      lossSum += loss;
+      this.nUpdates++;
     }
-    this.nUpdates += gradientSteps;
-    const loss = lossSum.dataSync()[0]! / gradientSteps;
-    lossSum.dispose();
-    if (!Number.isFinite(loss)) throw new Error(`DQN: the loss became ${loss} at step ${this.numTimesteps} (update ${this.nUpdates})`);
-    return { loss, nUpdates: this.nUpdates, learningRate: this.optimizer.learningRate };
+    this.lastFiniteMetrics = { loss: lossSum / gradientSteps, nUpdates: this.nUpdates, learningRate: this.optimizer.learningRate };
+    return this.lastFiniteMetrics;
   }
+
+  private lastFiniteMetrics: Record<string, number> = {};
 
   private progress(metrics: Record<string, number>): TrainingProgress {
     return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
@@ -528,7 +510,7 @@ export class DQN {
     const { learningRate, ...rest } = this.config;
     const ckpt: DqnCheckpoint = {
       algo: "dqn",
-      config: { ...rest, learningRate: typeof learningRate === "number" ? learningRate : "schedule" },
+      config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
       qNet: this.qNet.save(),
       qNetTarget: this.qNetTarget.save(),
       optimizer: this.optimizer.save(),
@@ -565,6 +547,11 @@ export class DQN {
     model.nUpdates = ckpt.nUpdates;
     model.explorationRate = ckpt.explorationRate;
     return model;
+  }
+
+  /** Closes the training environments. */
+  close(): void {
+    for (const env of this.envs) env.close();
   }
 
   /** Frees the tfjs variables. */

@@ -28,14 +28,12 @@ import {
   gradients,
   progressOf,
   readCheckpoint,
-  scheduleValue,
   stripUndefined,
   validatePositive,
   writeCheckpoint,
-  type LearnOptions,
-  type Schedule,
-  type TrainingProgress,
 } from "./dqn.js";
+import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
+import { toSchedule, type Schedule } from "./schedules.js";
 import { OffPolicyCollector, ReplayBuffer, describeSpaces, type ActionSpaceInfo, type CollectorState, type ReplaySample } from "./replay-buffer.js";
 import type { Guide } from "./seams.js";
 import { join } from "node:path";
@@ -118,7 +116,7 @@ export function squashedGaussianSample(out: tf.Tensor2D, eps: tf.Tensor2D, k: nu
 
 export interface SacCheckpoint {
   algo: "sac";
-  config: Omit<SacConfig, "learningRate"> & { learningRate: number | "schedule" };
+  config: Omit<SacConfig, "learningRate"> & { learningRate: number | string };
   actor: string[];
   critic1: string[];
   critic2: string[];
@@ -157,7 +155,12 @@ export class SAC {
   private readonly entCoefAdam: ScalarAdam | null;
   private readonly fixedEntCoef: number;
   nUpdates = 0;
+  /** Seconds spent collecting experience and in gradient updates (for throughput reports). */
+  collectSeconds = 0;
+  updateSeconds = 0;
   private totalTimesteps = 0;
+  private readonly learningRate: (progressRemaining: number) => number;
+  private lastFiniteMetrics: Record<string, number> = {};
   private readonly action: ActionSpaceInfo;
   private readonly guide: Guide | undefined;
 
@@ -187,7 +190,8 @@ export class SAC {
     this.critic2Target = new TfMlp(this.critic2.sizes, "relu", this.rng);
     this.critic1Target.polyakFrom(this.critic1, 1);
     this.critic2Target.polyakFrom(this.critic2, 1);
-    const lr = scheduleValue(config.learningRate, 1);
+    this.learningRate = toSchedule(config.learningRate, "SAC learningRate");
+    const lr = this.learningRate(1);
     this.actorOptimizer = new TfAdam(this.actor.variables(), lr);
     this.criticOptimizer = new TfAdam([...this.critic1.variables(), ...this.critic2.variables()], lr);
 
@@ -278,11 +282,15 @@ export class SAC {
       this.numTimesteps < cfg.learningStarts ? this.collector.randomActions() : this.predict(obs, false);
 
     while (this.numTimesteps < total) {
+      const t0 = performance.now();
       const rollout = await this.collector.collect(cfg.trainFreq, chooseActions, this.replayBuffer, { totalTimesteps: total });
+      const t1 = performance.now();
+      this.collectSeconds += (t1 - t0) / 1000;
       let metrics: Record<string, number> = { meanStoredReward: rollout.meanStoredReward };
       if (this.numTimesteps > cfg.learningStarts) {
         const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
         if (gradientSteps > 0) metrics = { ...metrics, ...this.train(gradientSteps, cfg.batchSize) };
+        this.updateSeconds += (performance.now() - t1) / 1000;
       }
       if (this.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
         this.save(opts.checkpointDir);
@@ -294,9 +302,12 @@ export class SAC {
     return this;
   }
 
-  /** `gradientSteps` updates on minibatches of `batchSize` (SB3's SAC.train). */
+  /**
+   * `gradientSteps` updates on minibatches of `batchSize` (SB3's SAC.train). A non-finite loss stops
+   * training before its update is applied (NonFiniteLossError, with the last finite metrics).
+   */
   train(gradientSteps: number, batchSize: number): Record<string, number> {
-    const lr = scheduleValue(this.config.learningRate, 1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+    const lr = this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
     this.actorOptimizer.learningRate = lr;
     this.criticOptimizer.learningRate = lr;
     let criticLoss = 0, actorLoss = 0, entCoefSum = 0, entCoefLoss = 0;
@@ -304,6 +315,9 @@ export class SAC {
       const entCoef = this.entCoef;
       const s = this.replayBuffer.sample(batchSize, this.rng);
       const [c, a, meanLogProb] = this.gradientStep(s, entCoef);
+      if (!Number.isFinite(c)) throw new NonFiniteLossError("sac", this.numTimesteps, "criticLoss", this.lastFiniteMetrics);
+      if (!Number.isFinite(a)) throw new NonFiniteLossError("sac", this.numTimesteps, "actorLoss", this.lastFiniteMetrics);
+      this.nUpdates++;
       criticLoss += c;
       actorLoss += a;
       entCoefSum += entCoef;
@@ -318,10 +332,6 @@ export class SAC {
         this.critic2Target.polyakFrom(this.critic2, this.config.tau);
       }
     }
-    this.nUpdates += gradientSteps;
-    if (!Number.isFinite(criticLoss) || !Number.isFinite(actorLoss)) {
-      throw new Error(`SAC: the loss became non-finite at step ${this.numTimesteps} (update ${this.nUpdates}): critic ${criticLoss}, actor ${actorLoss}`);
-    }
     const metrics: Record<string, number> = {
       criticLoss: criticLoss / gradientSteps,
       actorLoss: actorLoss / gradientSteps,
@@ -330,10 +340,14 @@ export class SAC {
       learningRate: lr,
     };
     if (this.logEntCoef !== null) metrics.entCoefLoss = entCoefLoss / gradientSteps;
+    this.lastFiniteMetrics = metrics;
     return metrics;
   }
 
-  /** One critic + actor update; returns [critic loss, actor loss, mean log pi(a|s)]. */
+  /**
+   * One critic + actor update; returns [critic loss, actor loss, mean log pi(a|s)]. An update whose loss
+   * is not finite is not applied (and the actor is left alone after a bad critic loss).
+   */
   private gradientStep(s: ReplaySample, entCoef: number): [number, number, number] {
     const B = s.n, k = this.actDim, obsDim = this.obsDim;
     const noise = new Float32Array(2 * B * k);
@@ -358,6 +372,8 @@ export class SAC {
         const l2 = tf.mean(tf.squaredDifference(this.critic2.apply(stateAction), target));
         return tf.mul(tf.add(l1, l2), 0.5) as tf.Scalar;
       }, this.criticOptimizer.vars);
+      const criticLoss = critic.value.dataSync()[0]!;
+      if (!Number.isFinite(criticLoss)) return [criticLoss, 0, 0];
       this.criticOptimizer.step(critic.grads);
 
       // Actor: mean(alpha log pi(a|s) - min_i Q_i(s, a)),  a = tanh(mean + std eps) through the updated critics
@@ -369,11 +385,11 @@ export class SAC {
         const minQ = tf.minimum(this.critic1.apply(piIn), this.critic2.apply(piIn));
         return tf.mean(tf.sub(tf.mul(pi.logProb, entCoef), minQ)) as tf.Scalar;
       }, this.actorOptimizer.vars);
-      this.actorOptimizer.step(actor.grads);
-
-      const values = tf.stack([critic.value, actor.value, meanLogProb!]).dataSync();
+      const actorLoss = actor.value.dataSync()[0]!;
+      const meanLp = meanLogProb!.dataSync()[0]!;
       meanLogProb!.dispose();
-      return [values[0]!, values[1]!, values[2]!];
+      if (Number.isFinite(actorLoss)) this.actorOptimizer.step(actor.grads);
+      return [criticLoss, actorLoss, meanLp];
     });
   }
 
@@ -390,7 +406,7 @@ export class SAC {
     const { learningRate, ...rest } = this.config;
     const ckpt: SacCheckpoint = {
       algo: "sac",
-      config: { ...rest, learningRate: typeof learningRate === "number" ? learningRate : "schedule" },
+      config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
       actor: this.actor.save(),
       critic1: this.critic1.save(),
       critic2: this.critic2.save(),
@@ -436,6 +452,11 @@ export class SAC {
     model.totalTimesteps = ckpt.totalTimesteps;
     model.nUpdates = ckpt.nUpdates;
     return model;
+  }
+
+  /** Closes the training environments. */
+  close(): void {
+    for (const env of this.envs) env.close();
   }
 
   /** Frees the tfjs variables. */

@@ -9,6 +9,7 @@ import "../../src/envs/index.js";
 import { selectBackend } from "../../src/nn/backend.js";
 import { DQN, TfAdam, dense, huberLoss, type DqnOptions } from "../../src/algos/dqn.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
+import { NonFiniteLossError } from "../../src/algos/callbacks.js";
 
 before(async () => {
   await selectBackend();
@@ -200,7 +201,12 @@ test("bad input gives clear errors", async () => {
   await assert.rejects(DQN.load(join(tmpdir(), "no-such-dqn-checkpoint"), make("CartPole-v1")), /cannot read the DQN checkpoint/);
   const exploding: Guide = { name: "explode", transformRewards: (b) => b.rewards.map(() => 3e38) };
   const model = new DQN(make("CartPole-v1"), { ...SMALL, guide: exploding, learningRate: 1 });
-  await assert.rejects(model.learn({ totalTimesteps: 400 }), /DQN: the loss became (NaN|Infinity) at step \d+/);
+  await assert.rejects(model.learn({ totalTimesteps: 400 }), (err: unknown) => {
+    assert.ok(err instanceof NonFiniteLossError);
+    assert.match(err.message, /DQN: loss became non-finite at step \d+; training stopped before applying it/);
+    assert.ok(err.numTimesteps > 40);
+    return true;
+  });
   const badGuide: Guide = { name: "short", transformRewards: () => new Float32Array(1) };
   await assert.rejects(new DQN(make("CartPole-v1"), { ...SMALL, guide: badGuide }).learn({ totalTimesteps: 8 }), /guide "short" returned 1 rewards for 4 transitions/);
 });

@@ -9,6 +9,7 @@ import "../../src/envs/index.js";
 import { selectBackend } from "../../src/nn/backend.js";
 import { SAC, squashedGaussianSample, type SacOptions } from "../../src/algos/sac.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
+import { NonFiniteLossError } from "../../src/algos/callbacks.js";
 
 before(async () => {
   await selectBackend();
@@ -162,6 +163,12 @@ test("bad input gives clear errors", async () => {
   assert.ok(Math.abs(fixed.entCoef - 0.1) < 1e-7);
   fixed.dispose();
   await assert.rejects(SAC.load(join(tmpdir(), "no-such-sac-checkpoint"), make("Pendulum-v1")), /cannot read the SAC checkpoint/);
+  const exploding: Guide = { name: "explode", transformRewards: (b) => b.rewards.map(() => 3e38) };
+  await assert.rejects(new SAC(make("Pendulum-v1"), { ...SMALL, guide: exploding }).learn({ totalTimesteps: 60 }), (err: unknown) => {
+    assert.ok(err instanceof NonFiniteLossError);
+    assert.match(err.message, /SAC: criticLoss became non-finite at step \d+/);
+    return true;
+  });
   const nan: Guide = { name: "nan", transformRewards: (b) => b.rewards.map(() => NaN) };
   await assert.rejects(new SAC(make("Pendulum-v1"), { ...SMALL, guide: nan }).learn({ totalTimesteps: 4 }), /guide "nan" returned a non-finite reward/);
 });
