@@ -12,9 +12,13 @@ type Gemm = (a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Fl
  */
 export type Dense = (x: Float32Array, p: Float32Array, wOff: number, bOff: number, y: Float32Array, R: number, N: number, K: number, tanh: boolean) => void;
 
+/** C (R x N) (+)= op(A) B: op(A) = A (R x K) at aOff, or A^T of A stored K x R when `transA`; B stored K x N. */
+export type GemmAxpy = (a: Float32Array, aOff: number, transA: boolean, b: Float32Array, bOff: number, c: Float32Array, cOff: number, R: number, N: number, K: number, accumulate: boolean) => void;
+
 export interface WasmKernels {
   gemm: Gemm;
   dense: Dense;
+  gemmAxpy: GemmAxpy;
 }
 
 // --- a minimal assembler -------------------------------------------------------------------------
@@ -58,6 +62,7 @@ const op = {
   f32: (v: number) => [0x43, ...Array.from(new Uint8Array(Float32Array.of(v).buffer))],
   f32div: [0x95], f32min: [0x96], f32max: [0x97], f32sub: [0x93],
   ltS: [0x48],
+  splat: [0xfd, 0x13], v128store: [0xfd, 0x0b, 0x02, 0x00], f32zero: [0x43, 0, 0, 0, 0],
 };
 
 // params: 0 a, 1 b, 2 c (byte offsets), 3 R, 4 N, 5 K, 6 acc
@@ -165,15 +170,63 @@ function biasActBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+/**
+ * gemmAxpy(a, b, c, R, N, K, acc, transA): C (R x N) (+)= op(A) B with B stored K x N, op(A) = A (R x K)
+ * or, with transA, A^T for A stored K x R. Rows of C are built by axpy with f32x4 lanes along N, so
+ * neither operand needs a transposed copy (used for dW = dY^T X and dX = dY W).
+ * locals: 8 r, 9 k, 10 n, 11 N4, 12 bRow, 13 cRow, 14 aval (f32), 15 sv (v128), 16 addr
+ */
+function axpyBody(): number[] {
+  const [a, b, c, Rp, Np, Kp, acc, trans] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [rr, kk, nn, N4, bRow, cRow, aval, sv, addr] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
+  const code: number[] = [];
+  code.push(...op.get(Np), ...op.i32(-4), ...op.and, ...op.set(N4));
+  code.push(...op.i32(0), ...op.set(rr));
+  code.push(...op.block, ...op.loop, ...op.get(rr), ...op.get(Rp), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(c), ...op.get(rr), ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(cRow));
+  // zero the row unless accumulating
+  code.push(...op.get(acc), ...[0x45] /* i32.eqz */, ...op.if, ...op.i32(0), ...op.set(nn));
+  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32zero, ...op.f32store);
+  code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.end);
+  code.push(...op.i32(0), ...op.set(kk));
+  code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(Kp), ...op.geS, ...op.brIf(1));
+  // aval = transA ? A[k, r] : A[r, k]
+  code.push(...op.get(trans), ...[0x04, 0x7d] /* if (result f32) */);
+  code.push(...op.get(a), ...op.get(kk), ...op.get(Rp), ...op.mul, ...op.get(rr), ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load);
+  code.push(0x05 /* else */);
+  code.push(...op.get(a), ...op.get(rr), ...op.get(Kp), ...op.mul, ...op.get(kk), ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load);
+  code.push(...op.end, ...op.set(aval));
+  code.push(...op.get(aval), ...op.splat, ...op.set(sv));
+  code.push(...op.get(b), ...op.get(kk), ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(bRow));
+  code.push(...op.i32(0), ...op.set(nn));
+  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(N4), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
+  code.push(...op.get(addr), ...op.get(addr), ...op.v128load, ...op.get(sv), ...op.get(bRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load,
+    ...op.f32x4mul, ...op.f32x4add, ...op.v128store);
+  code.push(...op.get(nn), ...op.i32(4), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
+  code.push(...op.get(addr), ...op.get(addr), ...op.f32load, ...op.get(aval), ...op.get(bRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+    ...op.f32mul, ...op.f32add, ...op.f32store);
+  code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.get(kk), ...op.i32(1), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.get(rr), ...op.i32(1), ...op.add, ...op.set(rr), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.end);
+  const fn = [...vec([[...uleb(6), I32], [...uleb(1), F32], [...uleb(1), V128], [...uleb(1), I32]]), ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 /** The module's bytes. */
 export function gemmModuleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), 0x00], [0x60, ...vec(new Array(5).fill([I32])), 0x00]])),
-    ...section(3, vec([[0x00], [0x01]])),
+    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), 0x00], [0x60, ...vec(new Array(5).fill([I32])), 0x00], [0x60, ...vec(new Array(8).fill([I32])), 0x00]])),
+    ...section(3, vec([[0x00], [0x01], [0x02]])),
     ...section(5, vec([[0x00, 0x01]])),
-    ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("biasAct"), 0x00, 0x01], [...str("memory"), 0x02, 0x00]])),
-    ...section(10, vec([body(), biasActBody()])),
+    ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("biasAct"), 0x00, 0x01], [...str("gemmAxpy"), 0x00, 0x02], [...str("memory"), 0x02, 0x00]])),
+    ...section(10, vec([body(), biasActBody(), axpyBody()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -192,6 +245,7 @@ export function wasmKernels(): WasmKernels | null {
     const memory = instance.exports.memory as WebAssembly.Memory;
     const gemm = instance.exports.gemm as (a: number, b: number, c: number, R: number, N: number, K: number, acc: number) => void;
     const biasAct = instance.exports.biasAct as (c: number, bias: number, R: number, N: number, act: number) => void;
+    const axpy = instance.exports.gemmAxpy as (a: number, b: number, c: number, R: number, N: number, K: number, acc: number, trans: number) => void;
     let heap = new Float32Array(memory.buffer);
     const reserve = (floats: number) => {
       if (floats > heap.length) {
@@ -208,6 +262,16 @@ export function wasmKernels(): WasmKernels | null {
         const cStart = na + nb;
         if (accumulate) heap.set(c.subarray(cOff, cOff + nc), cStart);
         gemm(0, na * 4, cStart * 4, R, N, K, accumulate ? 1 : 0);
+        c.set(heap.subarray(cStart, cStart + nc), cOff);
+      },
+      gemmAxpy(a, aOff, transA, b, bOff, c, cOff, R, N, K, accumulate) {
+        const na = R * K, nb = K * N, nc = R * N;
+        reserve(na + nb + nc);
+        heap.set(a.subarray(aOff, aOff + na), 0);
+        heap.set(b.subarray(bOff, bOff + nb), na);
+        const cStart = na + nb;
+        if (accumulate) heap.set(c.subarray(cOff, cOff + nc), cStart);
+        axpy(0, na * 4, cStart * 4, R, N, K, accumulate ? 1 : 0, transA ? 1 : 0);
         c.set(heap.subarray(cStart, cStart + nc), cOff);
       },
       dense(x, p, wOff, bOff, y, R, N, K, tanh) {

@@ -186,29 +186,40 @@ export class Mlp {
       const x = l === 0 ? this.train.input : this.train.acts[l];
       const wo = this.wOffset[l];
       const bo = this.bOffset[l];
-      // Transposes: dT (nout x B), xT (nin x B).
-      for (let b = 0; b < B; b++) {
-        const rowD = b * nout;
-        for (let j = 0; j < nout; j++) dT[j * B + b] = delta[rowD + j];
-        const rowX = b * nin;
-        for (let i = 0; i < nin; i++) xT[i * B + b] = x[rowX + i];
+      if (kernels) {
+        // db[j] += sum_b delta[b,j];  dW (nout x nin) += delta^T X;  dX (B x nin) = delta W
+        for (let b = 0; b < B; b++) {
+          const row = b * nout;
+          for (let j = 0; j < nout; j++) g[bo + j] += delta[row + j];
+        }
+        kernels.gemmAxpy(delta, 0, true, x, 0, g, wo, nout, nin, B, true);
+        if (l === 0 && !inputGrad) break;
+        kernels.gemmAxpy(delta, 0, false, p, wo, deltaPrev, 0, B, nin, nout, false);
+      } else {
+        // Transposes: dT (nout x B), xT (nin x B).
+        for (let b = 0; b < B; b++) {
+          const rowD = b * nout;
+          for (let j = 0; j < nout; j++) dT[j * B + b] = delta[rowD + j];
+          const rowX = b * nin;
+          for (let i = 0; i < nin; i++) xT[i * B + b] = x[rowX + i];
+        }
+        // dW (nout x nin) += dT (nout x B) * xT (nin x B)^T;  db[j] += sum_b dT[j,b]
+        for (let j = 0; j < nout; j++) {
+          const dj = j * B;
+          let sb = 0;
+          for (let b = 0; b < B; b++) sb += dT[dj + b];
+          g[bo + j] += sb;
+        }
+        gemm(dT, 0, xT, 0, g, wo, nout, nin, B, true);
+        if (l === 0 && !inputGrad) break;
+        // dX[b,i] = sum_j delta[b,j] W[j,i] through wT (nin x nout)
+        for (let j = 0; j < nout; j++) {
+          const wrow = wo + j * nin;
+          for (let i = 0; i < nin; i++) wT[i * nout + j] = p[wrow + i];
+        }
+        // dX (B x nin) = delta (B x nout) * wT (nin x nout)^T
+        gemm(delta, 0, wT, 0, deltaPrev, 0, B, nin, nout, false);
       }
-      // dW (nout x nin) += dT (nout x B) * xT (nin x B)^T;  db[j] += sum_b dT[j,b]
-      for (let j = 0; j < nout; j++) {
-        const dj = j * B;
-        let sb = 0;
-        for (let b = 0; b < B; b++) sb += dT[dj + b];
-        g[bo + j] += sb;
-      }
-      gemm(dT, 0, xT, 0, g, wo, nout, nin, B, true);
-      if (l === 0 && !inputGrad) break;
-      // dX[b,i] = sum_j delta[b,j] W[j,i] through wT (nin x nout)
-      for (let j = 0; j < nout; j++) {
-        const wrow = wo + j * nin;
-        for (let i = 0; i < nin; i++) wT[i * nout + j] = p[wrow + i];
-      }
-      // dX (B x nin) = delta (B x nout) * wT (nin x nout)^T
-      gemm(delta, 0, wT, 0, deltaPrev, 0, B, nin, nout, false);
       if (l > 0) {
         // Through the hidden activation: x holds post-activation values of layer l.
         const n = B * nin;

@@ -65,3 +65,27 @@ test("wasm dense layer: bias + rational tanh within 1e-6 of Math.tanh, identity 
   for (let i = 0; i < xs.length; i++) worst = Math.max(worst, Math.abs(ys[i] - Math.tanh(xs[i])));
   assert.ok(worst < 1e-6, `max |tanh error| ${worst}`);
 });
+
+test("wasm gemmAxpy: op(A) B with and without transposed A, accumulation and offsets", () => {
+  const k = wasmKernels()!;
+  const rng = new Random(6);
+  for (const [R, N, K] of SHAPES) {
+    for (const trans of [false, true]) {
+      for (const acc of [false, true]) {
+        const a = new Float32Array(2 + R * K).map(() => rng.normal());
+        const b = new Float32Array(1 + K * N).map(() => rng.normal());
+        const c = new Float32Array(3 + R * N).map(() => rng.normal());
+        const want = c.slice(3);
+        for (let r = 0; r < R; r++) {
+          for (let n = 0; n < N; n++) {
+            let s = 0;
+            for (let kk = 0; kk < K; kk++) s += (trans ? a[2 + kk * R + r] : a[2 + r * K + kk]) * b[1 + kk * N + n];
+            want[r * N + n] = (acc ? want[r * N + n] : 0) + s;
+          }
+        }
+        k.gemmAxpy(a, 2, trans, b, 1, c, 3, R, N, K, acc);
+        for (let i = 0; i < R * N; i++) assert.ok(Math.abs(c[3 + i] - want[i]) < 1e-4 * Math.max(1, Math.abs(want[i])), `${R}x${N}x${K} trans=${trans} acc=${acc}`);
+      }
+    }
+  }
+});
