@@ -10,6 +10,7 @@ import { selectBackend } from "../../src/nn/backend.js";
 import { DQN, TfAdam, dense, huberLoss, type DqnOptions } from "../../src/algos/dqn.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
+import { RunDir, trainRun, type RunOptions } from "../../src/algos/run.js";
 
 before(async () => {
   await selectBackend();
@@ -209,4 +210,26 @@ test("bad input gives clear errors", async () => {
   });
   const badGuide: Guide = { name: "short", transformRewards: () => new Float32Array(1) };
   await assert.rejects(new DQN(make("CartPole-v1"), { ...SMALL, guide: badGuide }).learn({ totalTimesteps: 8 }), /guide "short" returned 1 rewards for 4 transitions/);
+});
+
+test("run folder: a run killed after a checkpoint and resumed with --resume ends with the same numbers", async () => {
+  const opts: Omit<RunOptions, "out"> = {
+    env: "CartPole-v1", algo: "dqn", seed: 4, hyperparams: "default", totalTimesteps: 480, evalFreq: 160, checkpointFreq: 160, nEvalEpisodes: 1,
+    overrides: { nEnvs: 2, netArch: [16, 16], batchSize: 16, learningStarts: 40, trainFreq: 4, gradientSteps: 2, targetUpdateInterval: 20, learningRate: 1e-3 },
+  };
+  const withoutTimings = (dir: string) => new RunDir(dir).metrics().map(({ wallSeconds: _w, ...rest }) => rest);
+  const whole = join(mkdtempSync(join(tmpdir(), "dqn-run-")), "whole");
+  const full = await trainRun({ ...opts, out: whole });
+  const broken = join(mkdtempSync(join(tmpdir(), "dqn-run-")), "broken");
+  const killAt = (opts.checkpointFreq! * 3) / 2;
+  await assert.rejects(
+    trainRun({ ...opts, out: broken, callback: (p) => { if (p.numTimesteps > killAt) throw new Error("simulated crash"); } }),
+    /simulated crash/,
+  );
+  const resumed = await trainRun({ ...opts, out: broken, resume: true });
+  assert.equal(resumed.numTimesteps, full.numTimesteps);
+  assert.deepEqual(resumed.finalEval, full.finalEval);
+  assert.deepEqual(withoutTimings(broken), withoutTimings(whole));
+  rmSync(whole, { recursive: true, force: true });
+  rmSync(broken, { recursive: true, force: true });
 });

@@ -10,6 +10,7 @@ import { selectBackend } from "../../src/nn/backend.js";
 import { SAC, squashedGaussianSample, type SacOptions } from "../../src/algos/sac.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
+import { RunDir, trainRun, type RunOptions } from "../../src/algos/run.js";
 
 before(async () => {
   await selectBackend();
@@ -171,4 +172,26 @@ test("bad input gives clear errors", async () => {
   });
   const nan: Guide = { name: "nan", transformRewards: (b) => b.rewards.map(() => NaN) };
   await assert.rejects(new SAC(make("Pendulum-v1"), { ...SMALL, guide: nan }).learn({ totalTimesteps: 4 }), /guide "nan" returned a non-finite reward/);
+});
+
+test("run folder: a run killed after a checkpoint and resumed with --resume ends with the same numbers", async () => {
+  const opts: Omit<RunOptions, "out"> = {
+    env: "Pendulum-v1", algo: "sac", seed: 4, hyperparams: "default", totalTimesteps: 200, evalFreq: 80, checkpointFreq: 80, nEvalEpisodes: 1,
+    overrides: { nEnvs: 2, netArch: [16, 16], batchSize: 16, learningStarts: 30, learningRate: 1e-3 },
+  };
+  const withoutTimings = (dir: string) => new RunDir(dir).metrics().map(({ wallSeconds: _w, ...rest }) => rest);
+  const whole = join(mkdtempSync(join(tmpdir(), "sac-run-")), "whole");
+  const full = await trainRun({ ...opts, out: whole });
+  const broken = join(mkdtempSync(join(tmpdir(), "sac-run-")), "broken");
+  const killAt = (opts.checkpointFreq! * 3) / 2;
+  await assert.rejects(
+    trainRun({ ...opts, out: broken, callback: (p) => { if (p.numTimesteps > killAt) throw new Error("simulated crash"); } }),
+    /simulated crash/,
+  );
+  const resumed = await trainRun({ ...opts, out: broken, resume: true });
+  assert.equal(resumed.numTimesteps, full.numTimesteps);
+  assert.deepEqual(resumed.finalEval, full.finalEval);
+  assert.deepEqual(withoutTimings(broken), withoutTimings(whole));
+  rmSync(whole, { recursive: true, force: true });
+  rmSync(broken, { recursive: true, force: true });
 });
