@@ -179,27 +179,61 @@ function biasActBody(): number[] {
 function axpyBody(): number[] {
   const [a, b, c, Rp, Np, Kp, acc, trans] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [rr, kk, nn, N4, bRow, cRow, aval, sv, addr] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
+  // four-k blocks: 17..20 bRow0..3 (i32), 21..24 a0..a3 (f32), 25..28 sv0..3 (v128), 29 K4 (i32), 30 acc4 (v128), 31 accS (f32)
+  const BR = [17, 18, 19, 20], AV = [21, 22, 23, 24], SV = [25, 26, 27, 28], K4 = 29, ACCV = 30, ACCS = 31;
+  const loadA = (kExpr: number[]) => [
+    ...op.get(trans), 0x04, 0x7d,
+    ...op.get(a), ...kExpr, ...op.get(Rp), ...op.mul, ...op.get(rr), ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+    0x05,
+    ...op.get(a), ...op.get(rr), ...op.get(Kp), ...op.mul, ...kExpr, ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+    ...op.end,
+  ];
+  const bRowOf = (kExpr: number[]) => [...op.get(b), ...kExpr, ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add];
+  const kPlus = (i: number) => [...op.get(kk), ...op.i32(i), ...op.add];
   const code: number[] = [];
   code.push(...op.get(Np), ...op.i32(-4), ...op.and, ...op.set(N4));
+  code.push(...op.get(Kp), ...op.i32(-4), ...op.and, ...op.set(K4));
   code.push(...op.i32(0), ...op.set(rr));
   code.push(...op.block, ...op.loop, ...op.get(rr), ...op.get(Rp), ...op.geS, ...op.brIf(1));
   code.push(...op.get(c), ...op.get(rr), ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(cRow));
   // zero the row unless accumulating
-  code.push(...op.get(acc), ...[0x45] /* i32.eqz */, ...op.if, ...op.i32(0), ...op.set(nn));
+  code.push(...op.get(acc), 0x45 /* i32.eqz */, ...op.if, ...op.i32(0), ...op.set(nn));
   code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
   code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32zero, ...op.f32store);
   code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
   code.push(...op.end);
   code.push(...op.i32(0), ...op.set(kk));
+  // k in blocks of four: c_row += a0 b_k + a1 b_k+1 + a2 b_k+2 + a3 b_k+3 (one load/store of c per block)
+  code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(K4), ...op.geS, ...op.brIf(1));
+  for (let i = 0; i < 4; i++) {
+    code.push(...loadA(kPlus(i)), ...op.set(AV[i]), ...op.get(AV[i]), ...op.splat, ...op.set(SV[i]));
+    code.push(...bRowOf(kPlus(i)), ...op.set(BR[i]));
+  }
+  code.push(...op.i32(0), ...op.set(nn));
+  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(N4), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
+  code.push(...op.get(addr), ...op.v128load, ...op.set(ACCV));
+  for (let i = 0; i < 4; i++) {
+    code.push(...op.get(ACCV), ...op.get(SV[i]), ...op.get(BR[i]), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load,
+      ...op.f32x4mul, ...op.f32x4add, ...op.set(ACCV));
+  }
+  code.push(...op.get(addr), ...op.get(ACCV), ...op.v128store);
+  code.push(...op.get(nn), ...op.i32(4), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
+  code.push(...op.get(addr), ...op.f32load, ...op.set(ACCS));
+  for (let i = 0; i < 4; i++) {
+    code.push(...op.get(ACCS), ...op.get(AV[i]), ...op.get(BR[i]), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+      ...op.f32mul, ...op.f32add, ...op.set(ACCS));
+  }
+  code.push(...op.get(addr), ...op.get(ACCS), ...op.f32store);
+  code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.get(kk), ...op.i32(4), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
+  // remaining k one at a time
   code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(Kp), ...op.geS, ...op.brIf(1));
-  // aval = transA ? A[k, r] : A[r, k]
-  code.push(...op.get(trans), ...[0x04, 0x7d] /* if (result f32) */);
-  code.push(...op.get(a), ...op.get(kk), ...op.get(Rp), ...op.mul, ...op.get(rr), ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load);
-  code.push(0x05 /* else */);
-  code.push(...op.get(a), ...op.get(rr), ...op.get(Kp), ...op.mul, ...op.get(kk), ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load);
-  code.push(...op.end, ...op.set(aval));
+  code.push(...loadA(op.get(kk)), ...op.set(aval));
   code.push(...op.get(aval), ...op.splat, ...op.set(sv));
-  code.push(...op.get(b), ...op.get(kk), ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(bRow));
+  code.push(...bRowOf(op.get(kk)), ...op.set(bRow));
   code.push(...op.i32(0), ...op.set(nn));
   code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(N4), ...op.geS, ...op.brIf(1));
   code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
@@ -214,7 +248,10 @@ function axpyBody(): number[] {
   code.push(...op.get(kk), ...op.i32(1), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
   code.push(...op.get(rr), ...op.i32(1), ...op.add, ...op.set(rr), ...op.br(0), ...op.end, ...op.end);
   code.push(...op.end);
-  const fn = [...vec([[...uleb(6), I32], [...uleb(1), F32], [...uleb(1), V128], [...uleb(1), I32]]), ...code];
+  const fn = [...vec([
+    [...uleb(6), I32], [...uleb(1), F32], [...uleb(1), V128], [...uleb(1), I32],
+    [...uleb(4), I32], [...uleb(4), F32], [...uleb(4), V128], [...uleb(1), I32], [...uleb(1), V128], [...uleb(1), F32],
+  ]), ...code];
   return [...uleb(fn.length), ...fn];
 }
 
