@@ -231,3 +231,36 @@ describe("reproduce reward-design command", () => {
     assert.equal(smoke.iterations, 2);
   });
 });
+
+describe("sandboxed reward seam", () => {
+  it("evaluates each rollout in one sandbox round trip and keeps per-component statistics", async () => {
+    const { makeAsync } = await import("../../src/core/registry.js");
+    const { PPO } = await import("../../src/algos/ppo.js");
+    const { SandboxRewardGuide } = await import("../../src/experiments/reward-design/index.js");
+    const sandbox = await Sandbox.start({ timeoutMs: 10_000 });
+    try {
+      const source = "function computeReward(obs, action, nextObs, info) { const speed = info.hullVx; const level = -Math.abs(info.hullAngle); return {reward: speed + level, components: {speed, level}}; }";
+      const guide = new SandboxRewardGuide({ source, sandbox });
+      const seen: number[] = [];
+      const wrapped = { ...guide, name: guide.name, needsInfos: true, transformRewards: async (b: Parameters<typeof guide.transformRewards>[0], c: Parameters<typeof guide.transformRewards>[1]) => {
+        const r = await guide.transformRewards(b, c);
+        // the learned rewards are the candidate's, step by step
+        for (let i = 0; i < b.n; i += 97) assert.ok(Math.abs(r[i]! - ((b.infos![i]!.hullVx as number) - Math.abs(b.infos![i]!.hullAngle as number))) < 1e-4);
+        seen.push(b.n);
+        return r;
+      } };
+      const envs = [await makeAsync("BipedalWalker-v3"), await makeAsync("BipedalWalker-v3")];
+      const model = new PPO(envs, { nSteps: 64, batchSize: 64, nEpochs: 1, guide: wrapped });
+      await model.learn({ totalTimesteps: 256 });
+      model.close();
+      assert.deepEqual(seen, [128, 128]);
+      assert.equal(guide.metrics()["reward_design/sandbox_batches"], 2, "one round trip per rollout");
+      const snap = guide.snapshot(256);
+      assert.deepEqual(Object.keys(snap.components).sort(), ["level", "speed", "total"]);
+      for (const s of Object.values(snap.components)) assert.ok(s.min <= s.mean && s.mean <= s.max);
+      assert.ok(snap.components.level!.max <= 0);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
