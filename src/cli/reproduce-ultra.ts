@@ -111,7 +111,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
         log(`${cfg.envId}: training the sub-optimal starting policy (${cfg.pretrain.steps} PPO steps) -> ${policyPath}`);
         const file = await trainStartingPolicy({
           envId: cfg.envId, envKwargs: cfg.envKwargs, steps: cfg.pretrain.steps, numEnvs: cfg.pretrain.numEnvs, seed: cfg.pretrain.seed,
-          options: cfg.pretrain.options, howToRegenerate: `guided-rl reproduce ultra --env ${name} --regenerate-policy`,
+          options: cfg.pretrain.options, evalDeterministic: cfg.evalDeterministic, evalEpisodes: 16, howToRegenerate: `guided-rl reproduce ultra --env ${name} --regenerate-policy`,
         });
         writePolicyFile(policyPath, file);
         log(`starting policy: ${file.evaluation.meanReturn.toFixed(2)} ± ${file.evaluation.stdReturn.toFixed(2)}`);

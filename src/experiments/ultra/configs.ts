@@ -19,6 +19,12 @@ export interface UltraEnvConfig {
   refine: { numEnvs: number; options: PpoOptions };
   /** How the trajectories are cut and shown to the LLM. */
   llm: { segmentLength: number; maxSegments: number; maxCriticalPerSegment: number; stride: number };
+  /**
+   * Evaluate with the mode of the policy (SB3's default) or by sampling from it. Pong is evaluated
+   * stochastically, as rl-zoo evaluates Atari games: a deterministic Pong paddle gets stuck in
+   * repeating rallies it loses, so its argmax return says little about the policy PPO trained.
+   */
+  evalDeterministic: boolean;
   /** Matching radius (RMS of z-scores) and the seams' weights. */
   guide: { radius: number; rewardScale: number; overrideProbability: [number, number] };
 }
@@ -40,8 +46,9 @@ export const PONG_CONFIG: UltraEnvConfig = {
   envId: "Pong-v0",
   envKwargs: {},
   policyName: "pong-ppo-suboptimal",
+  evalDeterministic: false,
   pretrain: {
-    steps: 120_000,
+    steps: 61_440,
     numEnvs: 8,
     seed: 0,
     options: { nSteps: 256, batchSize: 256, nEpochs: 4, learningRate: 3e-4, entCoef: 0.01, gamma: 0.99, gaeLambda: 0.95 },
@@ -60,6 +67,7 @@ export const BIPEDAL_CONFIG: UltraEnvConfig = {
   envId: "BipedalWalker-v3",
   envKwargs: {},
   policyName: "bipedal-ppo-suboptimal",
+  evalDeterministic: true,
   pretrain: {
     steps: 200_000,
     numEnvs: 16,
@@ -84,7 +92,7 @@ export function budgetConfig(name: UltraEnvName, b: Budget): UltraBudgetConfig {
   if (name === "pong") {
     return b === "smoke"
       ? { seeds: [0, 1], envSteps: 12_000, rolloutEpisodes: 1, rolloutMaxSteps: 1_500, evalEpisodes: 2, evalEvery: 6_000 }
-      : { seeds: [0, 1, 2, 3, 4], envSteps: 60_000, rolloutEpisodes: 1, rolloutMaxSteps: 3_000, evalEpisodes: 16, evalEvery: 20_000 };
+      : { seeds: [0, 1, 2, 3, 4], envSteps: 40_000, rolloutEpisodes: 1, rolloutMaxSteps: 3_000, evalEpisodes: 16, evalEvery: 8_000 };
   }
   return b === "smoke"
     ? { seeds: [0], envSteps: 40_000, rolloutEpisodes: 2, rolloutMaxSteps: 1_600, evalEpisodes: 2, evalEvery: 20_000 }

@@ -24,8 +24,8 @@ export interface PolicyFile {
   numEnvs: number;
   trainedSteps: number;
   seed: number;
-  /** Deterministic evaluation when it was saved. */
-  evaluation: { episodes: number; meanReturn: number; stdReturn: number };
+  /** Evaluation when it was saved. */
+  evaluation: { episodes: number; meanReturn: number; stdReturn: number; deterministic: boolean };
   /** How to make it again. */
   howToRegenerate: string;
   policy: PolicyJSON;
@@ -84,6 +84,8 @@ export interface TrainStartingPolicyOptions {
   seed?: number;
   options?: PpoOptions;
   evalEpisodes?: number;
+  /** Evaluate with the policy's mode (default true) or by sampling. */
+  evalDeterministic?: boolean;
   howToRegenerate?: string;
   /** Called after each PPO phase (progress display). */
   onProgress?: (numTimesteps: number, epRewMean: number) => void;
@@ -96,7 +98,8 @@ export async function trainStartingPolicy(opts: TrainStartingPolicyOptions): Pro
   const options: PpoOptions = { ...opts.options, seed };
   const model = new PPO(makeEnvs(opts.envId, opts.envKwargs ?? {}, numEnvs), options);
   await model.learn({ totalTimesteps: opts.steps, callback: (p) => void opts.onProgress?.(p.numTimesteps, p.epRewMean) });
-  const evaluation = evaluateBatched((obs, n) => model.predict(obs, true), opts.envId, opts.envKwargs ?? {}, { episodes: opts.evalEpisodes ?? 8, seed: 10_000 });
+  const deterministic = opts.evalDeterministic ?? true;
+  const evaluation = evaluateBatched((obs) => model.predict(obs, deterministic), opts.envId, opts.envKwargs ?? {}, { episodes: opts.evalEpisodes ?? 8, seed: 10_000 });
   model.close();
   return {
     format: "guided-rl/policy@1",
@@ -107,7 +110,7 @@ export async function trainStartingPolicy(opts: TrainStartingPolicyOptions): Pro
     numEnvs,
     trainedSteps: model.numTimesteps,
     seed,
-    evaluation: { episodes: evaluation.returns.length, meanReturn: evaluation.mean, stdReturn: evaluation.std },
+    evaluation: { episodes: evaluation.returns.length, meanReturn: evaluation.mean, stdReturn: evaluation.std, deterministic },
     howToRegenerate: opts.howToRegenerate ?? "",
     policy: model.policy.toJSON(),
     normalizer: model.normalizer ? model.normalizer.getState() : null,

@@ -107,7 +107,7 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
 
   for (const seed of b.seeds) {
     const evalSeed = 100_000 + 1000 * seed;
-    const evaluate = (model: PPO) => evaluateBatched((o) => model.predict(o, true), cfg.envId, cfg.envKwargs, { episodes: b.evalEpisodes, seed: evalSeed });
+    const evaluate = (model: PPO) => evaluateBatched((o) => model.predict(o, cfg.evalDeterministic), cfg.envId, cfg.envKwargs, { episodes: b.evalEpisodes, seed: evalSeed });
 
     // 1-2. the starting policy: evaluation and recorded episodes
     const start = ppoFromPolicyFile(startPolicy, { ...cfg.refine.options, seed }, 1);
