@@ -114,7 +114,7 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
     const startEval = evaluate(start);
     const env = make(cfg.envId, { ...cfg.envKwargs });
     const episodes = collectEpisodes(env, (o) => {
-      const a = start.predict(o, true);
+      const a = start.predict(o, cfg.evalDeterministic); // the policy as it is evaluated
       return spec.kind === "discrete" ? a[0]! : a;
     }, { episodes: b.rolloutEpisodes, maxSteps: b.rolloutMaxSteps, seed: 50_000 + 1000 * seed });
     env.close();
