@@ -369,7 +369,7 @@ export class DQN {
    */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}) {
     const { guide, ...rest } = options;
-    const config: DqnConfig = { ...DQN_DEFAULTS, ...stripUndefined(rest) };
+    const config: DqnConfig = { ...DQN_DEFAULTS, ...knownOptions("DQN", stripUndefined(rest), DQN_DEFAULTS) };
     validatePositive("DQN", config, ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"]);
     if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`DQN: gamma must be in [0, 1], got ${config.gamma}`);
     if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`DQN: tau must be in (0, 1], got ${config.tau}`);
@@ -411,6 +411,7 @@ export class DQN {
   /** Greedy actions (deterministic) or epsilon-greedy ones for `obs` rows (batch x obsDim). */
   predict(obs: Float32Array, deterministic = true): Float32Array {
     const batch = obs.length / this.obsDim;
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`DQN.predict: expected rows of ${this.obsDim} observation values, got ${obs.length} values`);
     const out = new Float32Array(batch);
     // SB3 draws one coin for the whole vector of envs.
     if (!deterministic && this.rng.random() < this.explorationRate) {
@@ -597,6 +598,20 @@ export function progressOf(
 
 export function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Options that rl-zoo files carry for gSDE, which this package does not implement: accepted and ignored. */
+const IGNORED_OPTIONS = ["useSde", "sdeSampleFreq", "useSdeAtWarmup", "logStdInit"];
+
+/** Rejects misspelt or unsupported hyperparameters (SB3 raises on unknown keyword arguments too). */
+export function knownOptions<T extends object>(algo: string, options: Partial<T>, defaults: T): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (IGNORED_OPTIONS.includes(k)) continue;
+    if (!(k in defaults)) throw new Error(`${algo}: unknown option "${k}" (known: ${Object.keys(defaults).join(", ")}, guide)`);
+    out[k] = v;
+  }
+  return out as Partial<T>;
 }
 
 export function validatePositive(algo: string, config: object, keys: string[]): void {

@@ -26,6 +26,7 @@ import {
   TfAdam,
   TfMlp,
   gradients,
+  knownOptions,
   progressOf,
   readCheckpoint,
   stripUndefined,
@@ -170,7 +171,7 @@ export class SAC {
    */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}) {
     const { guide, ...rest } = options;
-    const config: SacConfig = { ...SAC_DEFAULTS, ...stripUndefined(rest) };
+    const config: SacConfig = { ...SAC_DEFAULTS, ...knownOptions("SAC", stripUndefined(rest), SAC_DEFAULTS) };
     validatePositive("SAC", config, ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"]);
     if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`SAC: gamma must be in [0, 1], got ${config.gamma}`);
     if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`SAC: tau must be in (0, 1], got ${config.tau}`);
@@ -262,6 +263,7 @@ export class SAC {
   /** Env-space actions for `obs` rows (batch x obsDim): tanh(mean) when deterministic, else a policy sample. */
   predict(obs: Float32Array, deterministic = true): Float32Array {
     const batch = obs.length / this.obsDim;
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`SAC.predict: expected rows of ${this.obsDim} observation values, got ${obs.length} values`);
     const k = this.actDim;
     const scaled = tf.tidy(() => {
       const out = this.actor.apply(tf.tensor2d(obs, [batch, this.obsDim]));
