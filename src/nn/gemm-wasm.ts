@@ -62,7 +62,7 @@ const op = {
   f32: (v: number) => [0x43, ...Array.from(new Uint8Array(Float32Array.of(v).buffer))],
   f32div: [0x95], f32min: [0x96], f32max: [0x97], f32sub: [0x93],
   ltS: [0x48],
-  splat: [0xfd, 0x13], v128store: [0xfd, 0x0b, 0x02, 0x00], f32zero: [0x43, 0, 0, 0, 0],
+  splat: [0xfd, 0x13], f32x4div: [0xfd, ...uleb(0xe7)], f32x4min: [0xfd, ...uleb(0xe8)], f32x4max: [0xfd, ...uleb(0xe9)], v128store: [0xfd, 0x0b, 0x02, 0x00], f32zero: [0x43, 0, 0, 0, 0],
 };
 
 // params: 0 a, 1 b, 2 c (byte offsets), 3 R, 4 N, 5 K, 6 acc
@@ -146,10 +146,36 @@ const TANH_Q = [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.8
  */
 function biasActBody(): number[] {
   const [cP, biasP, Rp, Np, actP, rr, nn, ptr, x, x2, p, q] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  // SIMD part: 12 N4 (i32), 13 v (v128), 14 v2, 15 vp, 16 vq, 17 hi, 18 lo, 19.. constants P (7) and Q (4)
+  const [N4, v, v2, vp, vq, HI, LO] = [12, 13, 14, 15, 16, 17, 18];
+  const VP = TANH_P.map((_, i) => 19 + i);
+  const VQ = TANH_Q.map((_, i) => 19 + TANH_P.length + i);
   const code: number[] = [];
+  const splatConst = (c: number, local: number) => code.push(...op.f32(c), ...op.splat, ...op.set(local));
+  splatConst(TANH_CLAMP, HI);
+  splatConst(-TANH_CLAMP, LO);
+  TANH_P.forEach((c, i) => splatConst(c, VP[i]));
+  TANH_Q.forEach((c, i) => splatConst(c, VQ[i]));
+  code.push(...op.get(Np), ...op.i32(-4), ...op.and, ...op.set(N4));
   code.push(...op.get(cP), ...op.set(ptr), ...op.i32(0), ...op.set(rr));
   code.push(...op.block, ...op.loop, ...op.get(rr), ...op.get(Rp), ...op.geS, ...op.brIf(1));
   code.push(...op.i32(0), ...op.set(nn));
+  // four columns at a time
+  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(N4), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(ptr), ...op.v128load, ...op.get(biasP), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load, ...op.f32x4add, ...op.set(v));
+  code.push(...op.get(actP), ...op.if);
+  code.push(...op.get(v), ...op.get(HI), ...op.f32x4min, ...op.get(LO), ...op.f32x4max, ...op.set(v));
+  code.push(...op.get(v), ...op.get(v), ...op.f32x4mul, ...op.set(v2));
+  code.push(...op.get(VP[0]), ...op.set(vp));
+  for (const l of VP.slice(1)) code.push(...op.get(vp), ...op.get(v2), ...op.f32x4mul, ...op.get(l), ...op.f32x4add, ...op.set(vp));
+  code.push(...op.get(VQ[0]), ...op.set(vq));
+  for (const l of VQ.slice(1)) code.push(...op.get(vq), ...op.get(v2), ...op.f32x4mul, ...op.get(l), ...op.f32x4add, ...op.set(vq));
+  code.push(...op.get(v), ...op.get(vp), ...op.f32x4mul, ...op.get(vq), ...op.f32x4div, ...op.set(v));
+  code.push(...op.end);
+  code.push(...op.get(ptr), ...op.get(v), ...op.v128store);
+  code.push(...op.get(ptr), ...op.i32(16), ...op.add, ...op.set(ptr));
+  code.push(...op.get(nn), ...op.i32(4), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  // remaining columns one at a time
   code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
   code.push(...op.get(ptr), ...op.f32load, ...op.get(biasP), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load, ...op.f32add, ...op.set(x));
   code.push(...op.get(actP), ...op.if);
@@ -166,7 +192,7 @@ function biasActBody(): number[] {
   code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
   code.push(...op.get(rr), ...op.i32(1), ...op.add, ...op.set(rr), ...op.br(0), ...op.end, ...op.end);
   code.push(...op.end);
-  const fn = [...vec([[...uleb(3), I32], [...uleb(4), F32]]), ...code];
+  const fn = [...vec([[...uleb(3), I32], [...uleb(4), F32], [...uleb(1), I32], [...uleb(6 + VP.length + VQ.length), V128]]), ...code];
   return [...uleb(fn.length), ...fn];
 }
 

@@ -64,6 +64,12 @@ test("wasm dense layer: bias + rational tanh within 1e-6 of Math.tanh, identity 
   let worst = 0;
   for (let i = 0; i < xs.length; i++) worst = Math.max(worst, Math.abs(ys[i] - Math.tanh(xs[i])));
   assert.ok(worst < 1e-6, `max |tanh error| ${worst}`);
+  // the same through the four-lane path (N = 4 columns, W = [1, 1, 1, 1], zero bias)
+  const ys4 = new Float32Array(xs.length * 4);
+  k.dense(xs, Float32Array.of(1, 1, 1, 1, 0, 0, 0, 0), 0, 4, ys4, xs.length, 4, 1, true);
+  let worst4 = 0;
+  for (let i = 0; i < ys4.length; i++) worst4 = Math.max(worst4, Math.abs(ys4[i] - Math.tanh(xs[i >> 2])));
+  assert.ok(worst4 < 1e-6, `max |tanh error| (SIMD) ${worst4}`);
 });
 
 test("wasm gemmAxpy: op(A) B with and without transposed A, accumulation and offsets", () => {
