@@ -79,13 +79,17 @@ export function sampleEfficiencyTable(results: readonly LmgtTrialResult[]): Row[
   return experimentRows(results, "main");
 }
 
-/** LMGT minus baseline at each budget, per (env, algorithm), on the seeds both arms ran. */
+/** An arm's mean return minus the baseline's at each budget, per (env, algorithm), on the seeds both arms ran. */
 export function lmgtGainTable(results: readonly LmgtTrialResult[], experiment = "main", arm = "lmgt"): Row[] {
   const rows: Row[] = [];
   const main = results.filter((r) => r.spec.experiment === "main" || r.spec.experiment === experiment);
   for (const [key, group] of groupBy(main, (r) => `${r.spec.env}|${r.spec.algo}`)) {
-    const base = group.filter((r) => r.spec.experiment === "main" && r.spec.variant === "baseline");
-    const guided = group.filter((r) => r.spec.experiment === experiment && r.spec.variant === arm);
+    // Compared on the seeds both arms ran (ablations run fewer seeds than the main comparison).
+    const guidedAll = group.filter((r) => r.spec.experiment === experiment && r.spec.variant === arm);
+    const baseAll = group.filter((r) => r.spec.experiment === "main" && r.spec.variant === "baseline");
+    const seeds = new Set(guidedAll.map((r) => r.spec.seed).filter((s) => baseAll.some((b) => b.spec.seed === s)));
+    const base = baseAll.filter((r) => seeds.has(r.spec.seed));
+    const guided = guidedAll.filter((r) => seeds.has(r.spec.seed));
     if (base.length === 0 || guided.length === 0) continue;
     const [env, algo] = key.split("|");
     const row: Row = { env: lmgtPreset(env!).envId, algorithm: algo!.toUpperCase(), arm, seeds: Math.min(base.length, guided.length) };
