@@ -113,10 +113,12 @@ export class PPO extends OnPolicyAlgorithm {
       const klValues: number[] = [];
       for (let start = 0; start < size; start += this.batchSize) {
         const B = Math.min(this.batchSize, size - start);
+        const obs = buf.obs;
+        const acts = buf.actions;
         for (let b = 0; b < B; b++) {
           const row = order[start + b];
-          mbObs.set(buf.obs.subarray(row * D, row * D + D), b * D);
-          mbAct.set(buf.actions.subarray(row * A, row * A + A), b * A);
+          for (let i = 0, src = row * D, dst = b * D; i < D; i++) mbObs[dst + i] = obs[src + i];
+          for (let i = 0, src = row * A, dst = b * A; i < A; i++) mbAct[dst + i] = acts[src + i];
           mbAdv[b] = buf.advantages[row];
           mbRet[b] = buf.returns[row];
           mbOldV[b] = buf.values[row];
