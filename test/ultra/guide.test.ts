@@ -52,9 +52,13 @@ test("reward seam: the implicit reward is added where state and action match the
   assert.deepEqual(Array.from(out), [Math.fround(1 - 0.4), 0, 0, 0]);
 });
 
-test("ULTRA-RA: the suggested action earns |implicit reward| too; ULTRA-A leaves rewards alone", () => {
+test("ULTRA-RA uses both seams; only the judged action is rewarded; ULTRA-A leaves rewards alone", () => {
   const b = batch([[1, 1, 0], [1.1, 1, 1], [1, 1, 2]]);
-  assert.deepEqual(Array.from(guide("RA").transformRewards(b)!), [Math.fround(0.6), Math.fround(0.4), 0]);
+  // the advised action (row 1) earns nothing: a bonus there would pay the agent for reaching bad states
+  assert.deepEqual(Array.from(guide("RA").transformRewards(b)!), [Math.fround(0.6), 0, 0]);
+  const actions = Float32Array.from([0]);
+  assert.deepEqual(guide("RA").overrideActions(Float32Array.from([1, 1]), actions, 1, ctx), [0]);
+  assert.equal(actions[0], 1);
   assert.equal(guide("A").transformRewards(b), undefined);
   assert.deepEqual(guide("R").overrideActions(Float32Array.from([1, 1]), Float32Array.from([0]), 1, ctx), []);
   assert.deepEqual(Array.from(b.rewards), [1, 0, 0], "the batch's own rewards are not modified");
@@ -69,7 +73,7 @@ test("Box actions: matched within the action radius", () => {
     actions: Float32Array.from([0.55, 0.45, -0.5, 0.1, 1, -1]), rewards: new Float32Array(3),
     nextObs: new Float32Array(6), terminated: new Uint8Array(3), truncated: new Uint8Array(3),
   };
-  assert.deepEqual(Array.from(g.transformRewards(b)!), [Math.fround(-0.8), Math.fround(0.8), 0]);
+  assert.deepEqual(Array.from(g.transformRewards(b)!), [Math.fround(-0.8), 0, 0]);
   const actions = Float32Array.from([0, 0]);
   g.overrideActions(Float32Array.from([1, 1]), actions, 1, ctx);
   assert.deepEqual(Array.from(actions), [-0.5, 0]);
