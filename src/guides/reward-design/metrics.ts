@@ -186,6 +186,7 @@ export function fmt(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
   const a = Math.abs(x);
-  if (a >= 1000 || a < 1e-3) return x.toExponential(2);
+  if (a >= 1000 && a < 1e7) return String(Math.round(x));
+  if (a >= 1e7 || a < 1e-3) return x.toExponential(2);
   return Number(x.toPrecision(digits + (a >= 100 ? 1 : 0))).toString();
 }
