@@ -95,6 +95,6 @@ export function budgetConfig(name: UltraEnvName, b: Budget): UltraBudgetConfig {
       : { seeds: [0, 1, 2, 3, 4], envSteps: 40_000, rolloutEpisodes: 1, rolloutMaxSteps: 3_000, evalEpisodes: 16, evalEvery: 8_000 };
   }
   return b === "smoke"
-    ? { seeds: [0], envSteps: 40_000, rolloutEpisodes: 2, rolloutMaxSteps: 1_600, evalEpisodes: 2, evalEvery: 20_000 }
+    ? { seeds: [0], envSteps: 70_000, rolloutEpisodes: 2, rolloutMaxSteps: 1_600, evalEpisodes: 2, evalEvery: 40_000 }
     : { seeds: [0, 1, 2, 3, 4], envSteps: 300_000, rolloutEpisodes: 4, rolloutMaxSteps: 1_600, evalEpisodes: 5, evalEvery: 100_000 };
 }

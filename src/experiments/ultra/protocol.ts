@@ -175,7 +175,10 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
       // fit in that after its recorded rollouts, so it never uses more env steps than continued PPO.
       const phase = model.nSteps * model.numEnvs;
       const baselineSteps = Math.max(phase, Math.floor(b.envSteps / phase) * phase);
-      const refineSteps = Math.max(phase, Math.floor((baselineSteps - offset) / phase) * phase);
+      const refineSteps = Math.floor((baselineSteps - offset) / phase) * phase;
+      if (refineSteps < phase) {
+        throw new Error(`ULTRA: a budget of ${b.envSteps} env steps leaves no whole PPO phase (${phase} steps) after ${offset} rollout steps; raise envSteps`);
+      }
       curves.push({ seed, variant, envSteps: offset, meanReturn: startEval.mean });
       let nextEval = b.evalEvery;
       let lastGuideMetrics: Record<string, number> = {};
