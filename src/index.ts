@@ -7,7 +7,7 @@ export * from "./experiments/index.js";
 export * from "./llm/index.js";
 export * from "./core/index.js";
 export * from "./envs/index.js";
-export * from "./guides/lmgt/index.js";
+export * from "./experiments/lmgt/index.js";
 export * from "./experiments/reward-design/index.js";
 export * from "./nn/index.js";
 export * from "./algos/index.js";

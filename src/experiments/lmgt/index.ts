@@ -19,3 +19,5 @@ export {
   costFigure as lmgtCostFigure,
 } from "./summary.js";
 export { lmgtTables, lmgtFigures, lmgtHeadlines, writeLmgtReport, type LmgtReportTable } from "./report.js";
+// The guide itself, so the package entry exports LMGT through this one barrel.
+export * from "../../guides/lmgt/index.js";
