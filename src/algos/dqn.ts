@@ -20,7 +20,7 @@ import { selectBackend } from "../nn/backend.js";
 import { torchDefaultUniform } from "../nn/init.js";
 import { Random, type RandomState } from "../nn/random.js";
 import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
-import { OffPolicyCollector, ReplayBuffer, describeSpaces, type CollectorState, type EpisodeStats } from "./replay-buffer.js";
+import { OffPolicyCollector, ReplayBuffer, offPolicySpaces, type CollectorState, type EpisodeStats } from "./replay-buffer.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
 import type { Guide } from "./seams.js";
@@ -360,7 +360,6 @@ export class DQN {
   private nCalls = 0;
   nUpdates = 0;
   private totalTimesteps = 0;
-  private readonly actionStart: number;
   private readonly guide: Guide | undefined;
 
   /**
@@ -376,18 +375,17 @@ export class DQN {
     if (!(config.explorationFraction > 0 && config.explorationFraction <= 1)) throw new Error(`DQN: explorationFraction must be in (0, 1]`);
     this.config = config;
     this.envs = Array.isArray(env) ? env : [env];
-    const { obsDim, action } = describeSpaces(this.envs[0]!, "DQN", "discrete");
-    this.obsDim = obsDim;
-    this.nActions = action.n;
-    this.actionStart = action.start;
+    const { obs, act } = offPolicySpaces(this.envs[0]!, "DQN", "discrete");
+    const obsDim = (this.obsDim = obs.dim);
+    const nActions = (this.nActions = act.kind === "discrete" ? act.n : 0);
     this.rng = new Random(config.seed);
-    this.qNet = new TfMlp([obsDim, ...config.netArch, action.n], "relu", this.rng);
-    this.qNetTarget = new TfMlp([obsDim, ...config.netArch, action.n], "relu", this.rng);
+    this.qNet = new TfMlp([obsDim, ...config.netArch, nActions], "relu", this.rng);
+    this.qNetTarget = new TfMlp([obsDim, ...config.netArch, nActions], "relu", this.rng);
     this.qNetTarget.polyakFrom(this.qNet, 1);
     this.learningRate = toSchedule(config.learningRate, "DQN learningRate");
     this.optimizer = new TfAdam(this.qNet.variables(), this.learningRate(1));
     this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: 1 });
-    this.collector = new OffPolicyCollector({ envs: this.envs, obsDim, action, seed: config.seed, guide }, new Random(config.seed + 0x9e3779b9));
+    this.collector = new OffPolicyCollector({ envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}) }, new Random(config.seed + 0x9e3779b9));
     this.guide = guide;
   }
 
@@ -408,18 +406,18 @@ export class DQN {
     return done > fraction ? end : start + (done * (end - start)) / fraction;
   }
 
-  /** Greedy actions (deterministic) or epsilon-greedy ones for `obs` rows (batch x obsDim). */
+  /** Greedy action indices (deterministic) or epsilon-greedy ones for `obs` rows (batch x obsDim, flattened as SB3). */
   predict(obs: Float32Array, deterministic = true): Float32Array {
     const batch = obs.length / this.obsDim;
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`DQN.predict: expected rows of ${this.obsDim} observation values, got ${obs.length} values`);
     const out = new Float32Array(batch);
     // SB3 draws one coin for the whole vector of envs.
     if (!deterministic && this.rng.random() < this.explorationRate) {
-      for (let i = 0; i < batch; i++) out[i] = this.actionStart + this.rng.integer(this.nActions);
+      for (let i = 0; i < batch; i++) out[i] = this.rng.integer(this.nActions);
       return out;
     }
     const best = tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(obs, [batch, this.obsDim])), 1).dataSync());
-    for (let i = 0; i < batch; i++) out[i] = this.actionStart + best[i]!;
+    out.set(best);
     return out;
   }
 
@@ -473,7 +471,7 @@ export class DQN {
       const loss = tf.tidy(() => {
         const obs = tf.tensor2d(s.obs, [batchSize, obsDim]);
         const nextObs = tf.tensor2d(s.nextObs, [batchSize, obsDim]);
-        const actions = tf.tensor1d(Int32Array.from(s.actions, (a) => a - this.actionStart), "int32");
+        const actions = tf.tensor1d(Int32Array.from(s.actions), "int32");
         // Target: r + gamma (1 - done) max_a' Q_target(s', a')  (double DQN: a' chosen by the online net).
         const nextQ = this.qNetTarget.apply(nextObs);
         const nextV = cfg.doubleDqn
@@ -552,7 +550,7 @@ export class DQN {
 
   /** Closes the training environments. */
   close(): void {
-    for (const env of this.envs) env.close();
+    this.collector.close();
   }
 
   /** Frees the tfjs variables. */

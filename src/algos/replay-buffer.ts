@@ -16,9 +16,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Env, Info } from "../core/env.js";
-import type { Space } from "../core/spaces.js";
 import type { Random, RandomState } from "../nn/random.js";
 import type { Guide, TransitionBatch } from "./seams.js";
+import { type ActionLayout, type ObservationLayout, describeSpace, spacesOf } from "./spaces-info.js";
+import { SyncVecEnv, type VecEnvState } from "./vec-env.js";
 
 export interface ReplayBufferOptions {
   /** Maximum number of transitions kept; the oldest are overwritten first. */
@@ -256,40 +257,27 @@ export class ReplayBuffer {
 const FIELDS = ["obs", "actions", "rewards", "nextObs", "dones"] as const;
 
 // ---------------------------------------------------------------------------------------------------
-// Filling the buffer: stepping the environments, the guide seams, episode bookkeeping, resumable state
+// Filling the buffer: stepping the environments, the guide seams, resumable state
 // ---------------------------------------------------------------------------------------------------
 
-/** A 1-D Box or Discrete action space, as the off-policy algorithms see it. */
-export interface ActionSpaceInfo {
-  discrete: boolean;
-  /** Discrete: number of actions; Box: number of components. */
-  n: number;
-  /** Discrete: first action index; Box: unused (0). */
-  start: number;
-  low?: Float32Array;
-  high?: Float32Array;
-}
-
-/** Reads what the algorithms need from an environment's spaces, or throws a clear error. */
-export function describeSpaces(env: Env<unknown, unknown>, algo: string, want: "discrete" | "box"): { obsDim: number; action: ActionSpaceInfo } {
-  const os = env.observationSpace as Space<unknown> & { size?: number };
-  if (os.kind !== "box" || os.shape.length !== 1) {
-    throw new Error(`${algo}: needs a flat Box observation space, got ${os.kind} with shape [${os.shape.join(", ")}]`);
-  }
-  const as = env.actionSpace as Space<unknown> & { n?: number; start?: number; low?: Float32Array; high?: Float32Array; size?: number };
+/**
+ * The spaces as the off-policy algorithms see them (observations flattened as SB3 does; a Discrete action
+ * is stored as its 0-based index), or a clear error for the wrong kind of action space.
+ */
+export function offPolicySpaces(env: Env, algo: string, want: "discrete" | "box"): { obs: ObservationLayout; act: ActionLayout } {
   const id = env.spec?.id ?? "this environment";
-  if (want === "discrete") {
-    if (as.kind !== "discrete") throw new Error(`${algo}: needs a Discrete action space; ${id} has a ${as.kind} action space (use SAC, PPO or A2C)`);
-    return { obsDim: os.shape[0]!, action: { discrete: true, n: as.n!, start: as.start ?? 0 } };
+  const kind = env.actionSpace.kind;
+  if (want === "discrete" && kind !== "discrete") {
+    throw new Error(`${algo}: needs a Discrete action space; ${id} has ${describeSpace(env.actionSpace)} (use SAC, PPO or A2C)`);
   }
-  if (as.kind !== "box" || as.shape.length !== 1) {
-    throw new Error(`${algo}: needs a 1-D Box action space; ${id} has a ${as.kind} action space (use DQN, PPO or A2C)`);
+  if (want === "box" && (kind !== "box" || env.actionSpace.shape.length !== 1)) {
+    throw new Error(`${algo}: needs a 1-D Box action space; ${id} has ${describeSpace(env.actionSpace)} (use DQN, PPO or A2C)`);
   }
-  const low = as.low!, high = as.high!;
-  for (let i = 0; i < low.length; i++) {
-    if (!Number.isFinite(low[i]!) || !Number.isFinite(high[i]!)) throw new Error(`${algo}: the action space of ${id} must be bounded`);
+  const spaces = spacesOf(env);
+  if (spaces.act.kind === "box" && ![...spaces.act.low, ...spaces.act.high].every(Number.isFinite)) {
+    throw new Error(`${algo}: the action space of ${id} must be bounded`);
   }
-  return { obsDim: os.shape[0]!, action: { discrete: false, n: as.shape[0]!, start: 0, low, high } };
+  return spaces;
 }
 
 /** Statistics of the episodes finished so far (environment rewards, before any guide). */
@@ -300,25 +288,19 @@ export interface EpisodeStats {
   episodes: number;
 }
 
-/** The collector's resumable state: counters, generator, and how to rebuild each env's current episode. */
+/** The collector's resumable state: counters, generator, and the environments' episode seeds and actions. */
 export interface CollectorState {
   numTimesteps: number;
   rng: RandomState;
-  /** Per env: the seed its current episode was reset with and the actions applied since. */
-  episodeSeeds: number[];
-  episodeActions: number[][];
-  episodeReturns: number[];
-  episodeLengths: number[];
+  vecEnv: VecEnvState;
   stats: EpisodeStats;
   /** The observations the replay must reproduce (checked on restore). */
   lastObs: number[];
 }
 
 export interface CollectorOptions {
-  envs: Env<unknown, unknown>[];
-  obsDim: number;
-  action: ActionSpaceInfo;
-  /** Env i's first episode is reset with seed + i (as SB3's DummyVecEnv); later resets draw seeds from the collector's generator. */
+  envs: Env[];
+  /** Env i's first episode is reset with seed + i (as SB3's DummyVecEnv). */
   seed: number;
   guide?: Guide;
   /** Maps env-space actions (n rows) to what the buffer stores, e.g. SAC's rescaling to [-1, 1]. */
@@ -334,65 +316,54 @@ export interface CollectResult {
 }
 
 /**
- * Steps `nEnvs` environments with same-step auto-reset (SB3's VecEnv semantics: the stored next
- * observation of a finished episode is its final observation), batches each chunk of transitions through
- * the guide's reward seam, stores them, then adds the guide's extra transitions.
- *
- * Every episode after the first starts from a seed drawn from the collector's own generator, so a
- * checkpoint can rebuild each environment's exact state by resetting with that seed and replaying the
- * episode's actions: a killed run resumes on the same trajectory.
+ * Steps the environments (a SyncVecEnv: same-step auto-reset, so the stored next observation of a
+ * finished episode is its final observation), batches each chunk of transitions through the guide's reward
+ * seam, stores them, then adds the guide's extra transitions. The vector env records each episode's seed
+ * and actions, so a checkpoint rebuilds every environment's exact state: a killed run resumes on the same
+ * trajectory.
  */
 export class OffPolicyCollector {
+  readonly vecEnv: SyncVecEnv;
   readonly nEnvs: number;
   readonly obsDim: number;
   readonly actDim: number;
-  readonly action: ActionSpaceInfo;
+  readonly act: ActionLayout;
+  /** Warm-up actions (uniform over the action space) come from here, so they are part of the checkpoint. */
   readonly rng: Random;
   numTimesteps = 0;
   /** Current observation of every env (nEnvs x obsDim). */
-  readonly lastObs: Float32Array;
+  lastObs: Float32Array;
   readonly stats: EpisodeStats = { recentReturns: [], recentLengths: [], episodes: 0 };
-  private readonly envs: Env<unknown, unknown>[];
   private readonly guide: Guide | undefined;
   private readonly toBufferActions: ((a: Float32Array, n: number) => Float32Array) | undefined;
-  private episodeSeeds: number[];
-  private episodeActions: number[][];
-  private episodeReturns: number[];
-  private episodeLengths: number[];
 
   constructor(opts: CollectorOptions, rng: Random) {
-    if (opts.envs.length === 0) throw new Error("OffPolicyCollector: no environments");
-    this.envs = opts.envs;
-    this.nEnvs = opts.envs.length;
-    this.obsDim = opts.obsDim;
-    this.action = opts.action;
-    this.actDim = opts.action.discrete ? 1 : opts.action.n;
+    this.vecEnv = new SyncVecEnv(opts.envs, opts.seed);
+    this.nEnvs = this.vecEnv.numEnvs;
+    this.obsDim = this.vecEnv.obsDim;
+    this.act = this.vecEnv.actLayout;
+    this.actDim = this.act.dim;
     this.guide = opts.guide;
     this.toBufferActions = opts.toBufferActions;
     this.rng = rng;
-    this.lastObs = new Float32Array(this.nEnvs * this.obsDim);
-    this.episodeSeeds = this.envs.map((_, i) => opts.seed + i);
-    this.episodeActions = this.envs.map(() => []);
-    this.episodeReturns = this.envs.map(() => 0);
-    this.episodeLengths = this.envs.map(() => 0);
-    for (let e = 0; e < this.nEnvs; e++) this.resetEnv(e, this.episodeSeeds[e]!);
+    this.lastObs = this.vecEnv.reset();
   }
 
   /** Uniformly random env-space actions for every env (the warm-up before `learningStarts`). */
   randomActions(): Float32Array {
     const out = new Float32Array(this.nEnvs * this.actDim);
-    const a = this.action;
+    const a = this.act;
     for (let e = 0; e < this.nEnvs; e++) {
-      if (a.discrete) out[e] = a.start + this.rng.integer(a.n);
-      else for (let d = 0; d < a.n; d++) out[e * a.n + d] = a.low![d]! + this.rng.random() * (a.high![d]! - a.low![d]!);
+      if (a.kind === "discrete") out[e] = this.rng.integer(a.n);
+      else for (let d = 0; d < a.dim; d++) out[e * a.dim + d] = a.low[d]! + this.rng.random() * (a.high[d]! - a.low[d]!);
     }
     return out;
   }
 
   /**
-   * Collects `nSteps` steps of every env into `buffer`. `chooseActions(obs)` returns env-space actions
-   * (nEnvs x actDim) for the current observations; `onStep()` runs after every vector step (DQN updates
-   * its target network and exploration rate there).
+   * Collects `nSteps` steps of every env into `buffer`. `chooseActions(obs)` returns actions (nEnvs x
+   * actDim: Discrete indices, or env-space Box values) for the current observations; `onStep()` runs after
+   * every vector step (DQN updates its target network and exploration rate there).
    */
   async collect(
     nSteps: number,
@@ -403,7 +374,6 @@ export class OffPolicyCollector {
   ): Promise<CollectResult> {
     const { nEnvs, obsDim, actDim } = this;
     const n = nSteps * nEnvs;
-    const needsInfos = this.guide?.needsInfos === true;
     const batch: TransitionBatch = {
       n,
       obsDim,
@@ -415,36 +385,32 @@ export class OffPolicyCollector {
       terminated: new Uint8Array(n),
       truncated: new Uint8Array(n),
       envIndex: new Int32Array(n),
-      ...(needsInfos ? { infos: [] as Info[] } : {}),
+      ...(this.guide?.needsInfos ? { infos: [] as Info[] } : {}),
     };
     let episodes = 0;
     for (let t = 0; t < nSteps; t++) {
       const actions = chooseActions(this.lastObs);
       if (actions.length !== nEnvs * actDim) throw new Error(`collect: expected ${nEnvs * actDim} actions, got ${actions.length}`);
       this.guide?.overrideActions?.(this.lastObs.slice(), actions, nEnvs, { numTimesteps: this.numTimesteps, totalTimesteps: ctx.totalTimesteps });
+      const res = this.vecEnv.step(actions);
+      const row = t * nEnvs;
+      batch.obs.set(this.lastObs, row * obsDim);
+      batch.actions.set(actions, row * actDim);
+      batch.rewards.set(res.rewards, row);
+      batch.nextObs.set(res.obs, row * obsDim);
+      batch.terminated.set(res.terminated, row);
+      batch.truncated.set(res.truncated, row);
       for (let e = 0; e < nEnvs; e++) {
-        const row = t * nEnvs + e;
-        const act = actions.subarray(e * actDim, (e + 1) * actDim);
-        const res = this.envs[e]!.step(this.action.discrete ? act[0]! : act.slice());
-        batch.obs.set(this.lastObs.subarray(e * obsDim, (e + 1) * obsDim), row * obsDim);
-        batch.actions.set(act, row * actDim);
-        batch.rewards[row] = res.reward;
-        batch.nextObs.set(res.obs as Float32Array, row * obsDim);
-        batch.terminated[row] = res.terminated ? 1 : 0;
-        batch.truncated[row] = res.truncated ? 1 : 0;
-        batch.envIndex![row] = e;
-        batch.infos?.push(res.info);
-        for (let d = 0; d < actDim; d++) this.episodeActions[e]!.push(act[d]!);
-        this.episodeReturns[e]! += res.reward;
-        this.episodeLengths[e]! += 1;
-        if (res.terminated || res.truncated) {
-          this.finishEpisode(e);
-          episodes++;
-          this.resetEnv(e, this.rng.nextUint32());
-        } else {
-          this.lastObs.set(res.obs as Float32Array, e * obsDim);
-        }
+        batch.envIndex![row + e] = e;
+        const final = res.finalObs[e];
+        if (final) batch.nextObs.set(final, (row + e) * obsDim);
       }
+      batch.infos?.push(...res.infos);
+      for (const ep of this.vecEnv.drainEpisodes()) {
+        this.recordEpisode(ep.return, ep.length);
+        episodes++;
+      }
+      this.lastObs = res.obs;
       this.numTimesteps += nEnvs;
       onStep?.();
     }
@@ -467,10 +433,7 @@ export class OffPolicyCollector {
     return {
       numTimesteps: this.numTimesteps,
       rng: this.rng.getState(),
-      episodeSeeds: this.episodeSeeds.slice(),
-      episodeActions: this.episodeActions.map((a) => a.slice()),
-      episodeReturns: this.episodeReturns.slice(),
-      episodeLengths: this.episodeLengths.slice(),
+      vecEnv: this.vecEnv.getState(),
       stats: { recentReturns: this.stats.recentReturns.slice(), recentLengths: this.stats.recentLengths.slice(), episodes: this.stats.episodes },
       lastObs: Array.from(this.lastObs),
     };
@@ -478,48 +441,29 @@ export class OffPolicyCollector {
 
   /** Restores counters and rebuilds every env's current episode by replaying its actions from its seed. */
   setState(state: CollectorState): void {
-    if (state.episodeSeeds.length !== this.nEnvs) {
-      throw new Error(`collector state is for ${state.episodeSeeds.length} envs, this run has ${this.nEnvs}`);
-    }
     this.numTimesteps = state.numTimesteps;
     this.rng.setState(state.rng);
     Object.assign(this.stats, { recentReturns: state.stats.recentReturns.slice(), recentLengths: state.stats.recentLengths.slice(), episodes: state.stats.episodes });
-    for (let e = 0; e < this.nEnvs; e++) {
-      this.resetEnv(e, state.episodeSeeds[e]!);
-      const acts = state.episodeActions[e]!;
-      const { actDim } = this;
-      for (let k = 0; k < acts.length; k += actDim) {
-        const res = this.envs[e]!.step(this.action.discrete ? acts[k]! : Float32Array.from(acts.slice(k, k + actDim)));
-        this.lastObs.set(res.obs as Float32Array, e * this.obsDim);
-      }
-      this.episodeActions[e] = acts.slice();
-    }
-    this.episodeReturns = state.episodeReturns.slice();
-    this.episodeLengths = state.episodeLengths.slice();
+    this.lastObs = this.vecEnv.restore(state.vecEnv);
     for (let i = 0; i < this.lastObs.length; i++) {
       if (this.lastObs[i] !== Math.fround(state.lastObs[i]!)) {
-        throw new Error("resume: replaying the saved episode did not reproduce the saved observation (is the environment deterministic given its seed?)");
+        throw new Error("resume: replaying the saved episodes did not reproduce the saved observations (is the environment deterministic given its seed?)");
       }
     }
+  }
+
+  close(): void {
+    this.vecEnv.close();
   }
 
   private bufferActions(envActions: Float32Array, n: number): Float32Array {
     return this.toBufferActions ? this.toBufferActions(envActions, n) : envActions;
   }
 
-  private resetEnv(e: number, seed: number): void {
-    const { obs } = this.envs[e]!.reset({ seed });
-    this.lastObs.set(obs as Float32Array, e * this.obsDim);
-    this.episodeSeeds[e] = seed;
-    this.episodeActions[e] = [];
-    this.episodeReturns[e] = 0;
-    this.episodeLengths[e] = 0;
-  }
-
-  private finishEpisode(e: number): void {
+  private recordEpisode(ret: number, length: number): void {
     const s = this.stats;
-    s.recentReturns.push(this.episodeReturns[e]!);
-    s.recentLengths.push(this.episodeLengths[e]!);
+    s.recentReturns.push(ret);
+    s.recentLengths.push(length);
     if (s.recentReturns.length > 100) {
       s.recentReturns.shift();
       s.recentLengths.shift();

@@ -35,7 +35,7 @@ import {
 } from "./dqn.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
-import { OffPolicyCollector, ReplayBuffer, describeSpaces, type ActionSpaceInfo, type CollectorState, type ReplaySample } from "./replay-buffer.js";
+import { OffPolicyCollector, ReplayBuffer, offPolicySpaces, type CollectorState, type ReplaySample } from "./replay-buffer.js";
 import type { Guide } from "./seams.js";
 import { join } from "node:path";
 
@@ -162,7 +162,8 @@ export class SAC {
   private totalTimesteps = 0;
   private readonly learningRate: (progressRemaining: number) => number;
   private lastFiniteMetrics: Record<string, number> = {};
-  private readonly action: ActionSpaceInfo;
+  private readonly low: Float32Array;
+  private readonly high: Float32Array;
   private readonly guide: Guide | undefined;
 
   /**
@@ -178,15 +179,17 @@ export class SAC {
     this.config = config;
     this.guide = guide;
     this.envs = Array.isArray(env) ? env : [env];
-    const { obsDim, action } = describeSpaces(this.envs[0]!, "SAC", "box");
-    this.obsDim = obsDim;
-    this.actDim = action.n;
-    this.action = action;
+    const { obs, act } = offPolicySpaces(this.envs[0]!, "SAC", "box");
+    if (act.kind !== "box") throw new Error("SAC: needs a Box action space");
+    const obsDim = (this.obsDim = obs.dim);
+    const k = (this.actDim = act.dim);
+    this.low = act.low;
+    this.high = act.high;
     this.rng = new Random(config.seed);
     const hidden = config.netArch;
-    this.actor = new TfMlp([obsDim, ...hidden, 2 * action.n], "relu", this.rng);
-    this.critic1 = new TfMlp([obsDim + action.n, ...hidden, 1], "relu", this.rng);
-    this.critic2 = new TfMlp([obsDim + action.n, ...hidden, 1], "relu", this.rng);
+    this.actor = new TfMlp([obsDim, ...hidden, 2 * k], "relu", this.rng);
+    this.critic1 = new TfMlp([obsDim + k, ...hidden, 1], "relu", this.rng);
+    this.critic2 = new TfMlp([obsDim + k, ...hidden, 1], "relu", this.rng);
     this.critic1Target = new TfMlp(this.critic1.sizes, "relu", this.rng);
     this.critic2Target = new TfMlp(this.critic2.sizes, "relu", this.rng);
     this.critic1Target.polyakFrom(this.critic1, 1);
@@ -196,7 +199,7 @@ export class SAC {
     this.actorOptimizer = new TfAdam(this.actor.variables(), lr);
     this.criticOptimizer = new TfAdam([...this.critic1.variables(), ...this.critic2.variables()], lr);
 
-    this.targetEntropy = config.targetEntropy === "auto" ? -action.n : Number(config.targetEntropy);
+    this.targetEntropy = config.targetEntropy === "auto" ? -k : Number(config.targetEntropy);
     if (!Number.isFinite(this.targetEntropy)) throw new Error(`SAC: targetEntropy must be "auto" or a number, got ${config.targetEntropy}`);
     const ent = config.entCoef;
     if (typeof ent === "string") {
@@ -213,9 +216,9 @@ export class SAC {
       this.fixedEntCoef = ent;
     }
 
-    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: action.n });
+    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: k });
     this.collector = new OffPolicyCollector(
-      { envs: this.envs, obsDim, action, seed: config.seed, guide, toBufferActions: (a, n) => this.scaleActions(a, n) },
+      { envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}), toBufferActions: (a, n) => this.scaleActions(a, n) },
       new Random(config.seed + 0x9e3779b9),
     );
   }
@@ -237,7 +240,7 @@ export class SAC {
 
   /** Env-space actions -> [-1, 1] (SB3's scale_action), clipped: what the buffer and the critics see. */
   scaleActions(envActions: Float32Array, n: number): Float32Array {
-    const { low, high } = this.action;
+    const { low, high } = this;
     const k = this.actDim;
     const out = new Float32Array(n * k);
     for (let i = 0; i < n * k; i++) {
@@ -250,7 +253,7 @@ export class SAC {
 
   /** [-1, 1] -> env-space actions (SB3's unscale_action). */
   unscaleActions(scaled: Float32Array): Float32Array {
-    const { low, high } = this.action;
+    const { low, high } = this;
     const k = this.actDim;
     const out = new Float32Array(scaled.length);
     for (let i = 0; i < scaled.length; i++) {
@@ -458,7 +461,7 @@ export class SAC {
 
   /** Closes the training environments. */
   close(): void {
-    for (const env of this.envs) env.close();
+    this.collector.close();
   }
 
   /** Frees the tfjs variables. */

@@ -11,6 +11,7 @@ import { DQN, TfAdam, dense, huberLoss, type DqnOptions } from "../../src/algos/
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
 import { RunDir, trainRun, type RunOptions } from "../../src/algos/run.js";
+import { evaluatePolicy } from "../../src/algos/evaluate.js";
 
 before(async () => {
   await selectBackend();
@@ -197,7 +198,7 @@ test("a killed run resumes from its checkpoint to the same final numbers", async
 });
 
 test("bad input gives clear errors", async () => {
-  assert.throws(() => new DQN(make("Pendulum-v1")), /DQN: needs a Discrete action space; Pendulum-v1 has a box action space/);
+  assert.throws(() => new DQN(make("Pendulum-v1")), /DQN: needs a Discrete action space; Pendulum-v1 has Box\(1,\)/);
   assert.throws(() => new DQN(make("CartPole-v1"), { batchSize: 0 }), /batchSize must be a positive integer/);
   await assert.rejects(DQN.load(join(tmpdir(), "no-such-dqn-checkpoint"), make("CartPole-v1")), /cannot read the DQN checkpoint/);
   const exploding: Guide = { name: "explode", transformRewards: (b) => b.rewards.map(() => 3e38) };
@@ -232,4 +233,14 @@ test("run folder: a run killed after a checkpoint and resumed with --resume ends
   assert.deepEqual(withoutTimings(broken), withoutTimings(whole));
   rmSync(whole, { recursive: true, force: true });
   rmSync(broken, { recursive: true, force: true });
+});
+
+test("Tuple observations are flattened as SB3 does (Blackjack: one-hot parts); greedy actions evaluate through the shared evaluator", async () => {
+  const model = new DQN(make("Blackjack-v1"), { ...SMALL, trainFreq: 1 });
+  assert.equal(model.obsDim, 32 + 11 + 2);
+  await model.learn({ totalTimesteps: 120 });
+  const r = evaluatePolicy(model, make("Blackjack-v1"), { nEvalEpisodes: 3, seed: 7 });
+  assert.equal(r.returns.length, 3);
+  assert.ok(r.returns.every((x) => x === -1 || x === 0 || x === 1 || x === 1.5));
+  model.dispose();
 });
