@@ -102,7 +102,7 @@ test("same seed, same learning curve; another seed, another", async () => {
   const run = async (seed: number) => {
     const model = new DQN(cartPoles(2), { ...SMALL, seed });
     const losses: number[] = [];
-    await model.learn({ totalTimesteps: 240, callback: (p) => void (p.metrics.loss !== undefined && losses.push(p.metrics.loss)) });
+    await model.learn({ totalTimesteps: 160, callback: (p) => void (p.metrics.loss !== undefined && losses.push(p.metrics.loss)) });
     const w = weights(model);
     model.dispose();
     return { losses, w };

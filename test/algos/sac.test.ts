@@ -81,7 +81,7 @@ test("same seed, same learning curve; another seed, another", async () => {
   const run = async (seed: number) => {
     const model = new SAC(pendulums(2), { ...SMALL, seed });
     const losses: number[] = [];
-    await model.learn({ totalTimesteps: 120, callback: (p) => void (p.metrics.criticLoss !== undefined && losses.push(p.metrics.criticLoss)) });
+    await model.learn({ totalTimesteps: 80, callback: (p) => void (p.metrics.criticLoss !== undefined && losses.push(p.metrics.criticLoss)) });
     const w = values([model.actor]);
     model.dispose();
     return { losses, w };
