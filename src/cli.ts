@@ -22,6 +22,8 @@ interface CommandEntry {
 const COMMANDS: CommandEntry[] = [
   { name: "train", summary: "train PPO / A2C / DQN / SAC on an environment into a run folder", module: "./cli/train.js", exportName: "trainCommand" },
   { name: "reproduce lmgt", summary: "reproduce the LMGT paper's tables (surrogate or real LLM)", module: "./cli/reproduce-lmgt.js", exportName: "reproduceLmgtCommand" },
+  { name: "reproduce ultra", summary: "reproduce ULTRA (Pong, BipedalWalker) with its baselines", module: "./cli/reproduce-ultra.js", exportName: "reproduceUltraCommand" },
+  { name: "reproduce reward-design", summary: "LLM reward design for BipedalWalker-v3 against native-reward PPO", module: "./cli/reproduce-reward-design.js", exportName: "reproduceRewardDesignCommand" },
 ];
 
 export function usage(): string {
