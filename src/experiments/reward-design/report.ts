@@ -80,6 +80,7 @@ export function candidateTable(result: RewardDesignResult): Row[] {
   });
 }
 
+const DASHES = ["solid", "dot", "dashdot", "longdash", "longdashdot"];
 const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 
 /** Per-iteration learning curves: native return of training episodes, and deterministic evaluations. */
@@ -88,16 +89,29 @@ export function learningCurvesFigure(result: RewardDesignResult, title = "Reward
   for (const c of result.candidates) {
     const r = c.result;
     if (!r?.ok) continue;
+    // colour = iteration, dash = candidate slot; the thin training-episode curve shares the candidate's legend entry
     const color = PALETTE[(c.iteration - 1) % PALETTE.length];
+    const dash = DASHES[(c.candidate - 1) % DASHES.length];
     const train = r.rollouts.filter((p) => Number.isFinite(p.epRewMean));
-    data.push({ type: "scatter", mode: "lines", name: `${label(c)} (training episodes)`, legendgroup: c.id, x: train.map((p) => p.step), y: train.map((p) => p.epRewMean), line: { color, width: 1 }, opacity: 0.6 });
-    data.push({ type: "scatter", mode: "lines+markers", name: `${label(c)} (evaluation)`, legendgroup: c.id, x: r.checkpoints.map((p) => p.step), y: r.checkpoints.map((p) => p.nativeReturn), line: { color, width: 2 } });
+    data.push({ type: "scatter", mode: "lines+markers", name: `${label(c)}`, legendgroup: c.id, x: r.checkpoints.map((p) => p.step), y: r.checkpoints.map((p) => p.nativeReturn), line: { color, dash, width: 2 } });
+    data.push({ type: "scatter", mode: "lines", name: `${label(c)} (training episodes)`, legendgroup: c.id, showlegend: false, x: train.map((p) => p.step), y: train.map((p) => p.epRewMean), line: { color, dash, width: 1 }, opacity: 0.45 });
   }
   const b = result.nativeBaseline;
   if (b?.ok) {
-    data.push({ type: "scatter", mode: "lines+markers", name: "PPO, native reward (evaluation)", x: b.checkpoints.map((p) => p.step), y: b.checkpoints.map((p) => p.nativeReturn), line: { color: "black", dash: "dash", width: 2 } });
+    const train = b.rollouts.filter((p) => Number.isFinite(p.epRewMean));
+    data.push({ type: "scatter", mode: "lines+markers", name: "PPO, native reward", legendgroup: "baseline", x: b.checkpoints.map((p) => p.step), y: b.checkpoints.map((p) => p.nativeReturn), line: { color: "black", dash: "dash", width: 2 } });
+    data.push({ type: "scatter", mode: "lines", name: "PPO, native reward (training episodes)", legendgroup: "baseline", showlegend: false, x: train.map((p) => p.step), y: train.map((p) => p.epRewMean), line: { color: "black", dash: "dash", width: 1 }, opacity: 0.45 });
   }
-  return { data, layout: { title: { text: title }, xaxis: { title: { text: "environment steps" } }, yaxis: { title: { text: "native BipedalWalker return" } }, width: 900, height: 480 } };
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "environment steps" } },
+      yaxis: { title: { text: "native return: evaluation (markers), training episodes (thin)" } },
+      width: 900,
+      height: 520,
+    },
+  };
 }
 
 /** Best and mean native return per iteration, with the native-reward baseline. */
