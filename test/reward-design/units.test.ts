@@ -185,7 +185,11 @@ describe("surrogate designer", () => {
   it("reweights in response to the reflected metrics", () => {
     const base = { progress: 1, upright: 1, fall: 100 };
     const falling = adjustWeights(base, { fall_rate: 1, distance: 2, hull_tilt: 0.5, gait_symmetry: 0.9, alternation: 0.9 }, {}, 1);
-    assert.ok(falling.weights.fall! > 100 && falling.weights.upright! > 1 && falling.weights.progress! > 1);
+    assert.ok(falling.weights.fall! > 100 && falling.weights.upright! > 1);
+    assert.equal(falling.weights.progress, 1, "stability first while it falls");
+    assert.ok(adjustWeights(base, { fall_rate: 1, distance: 2 }, {}, 2).weights.progress! > 1, "slot 2 explores more progress anyway");
+    const standing = adjustWeights(base, { fall_rate: 0, distance: 0.1, hull_tilt: 0.05, gait_symmetry: 0.9, alternation: 0.9 }, {}, 1);
+    assert.ok(standing.weights.progress! > 1 && standing.weights.speed! > 0, "a walker that stands still is pushed forward");
     const oneLegged = adjustWeights(base, { fall_rate: 0, distance: 30, hull_tilt: 0.05, gait_symmetry: 0.1, alternation: 0.2 }, {}, 1);
     assert.ok(oneLegged.weights.alternation! > 0, "adds a gait term");
     assert.equal(oneLegged.weights.fall, 100);

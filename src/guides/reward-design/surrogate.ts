@@ -142,7 +142,10 @@ export function adjustWeights(base: Weights, metrics: Record<string, number>, co
     scale("fall", 1.5, `${Math.round(m("fall_rate", 0) * 100)}% of episodes fall`);
     if (variant !== 2) scale("upright", 1.5, "falls start with the hull tipping over");
   }
-  if (m("distance", 0) < 10) {
+  // Stability first: while most episodes end in a fall, only candidate slot 2 pushes for more progress
+  // (measured: pushing progress on a falling walker taught lunges that fall further out).
+  const mostlyFalls = m("fall_rate", 0) >= 0.5;
+  if (m("distance", 0) < 10 && (!mostlyFalls || variant === 1)) {
     scale("progress", variant === 1 ? 2 : 1.5, `it only walks ${m("distance", 0).toFixed(1)} m`);
     if (variant === 1 || m("distance", 0) < 1) scale("speed", 1.5, "it barely moves forward");
   }
