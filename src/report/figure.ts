@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { dirname, extname } from "node:path";
 import { displayBundle, inNotebook, type MimeBundle } from "./display.js";
-import { figureSize, plotlyJs, scriptSafeJson, type PlotlySpec } from "./plotly.js";
+import { figureSize, normalizeSpec, plotlyJs, scriptSafeJson, type PlotlySpec } from "./plotly.js";
 import { renderFigure } from "./render.js";
 
 export interface FigureOptions {
@@ -19,11 +19,19 @@ export interface FigureOptions {
 
 let plotlyEmbedded = false;
 
+function titleText(spec: PlotlySpec): string | undefined {
+  const title = spec.layout?.title;
+  if (typeof title === "string") return title;
+  const text = (title as { text?: unknown } | undefined)?.text;
+  return typeof text === "string" ? text : undefined;
+}
+
 /**
  * HTML that draws the figure. The first figure of a kernel session carries plotly.js itself (the page
  * keeps it for later figures); later ones reuse `window.Plotly`. `fallbackPng` shows where scripts don't run.
  */
-export function figureHtml(spec: PlotlySpec, fallbackPng?: Uint8Array, embedPlotly = true): string {
+export function figureHtml(input: PlotlySpec, fallbackPng?: Uint8Array, embedPlotly = true): string {
+  const spec = normalizeSpec(input);
   const id = `grl-${randomBytes(6).toString("hex")}`;
   const { width, height } = figureSize(spec);
   const img = fallbackPng ? `<img alt="figure" src="data:image/png;base64,${Buffer.from(fallbackPng).toString("base64")}">` : "";
@@ -34,12 +42,13 @@ export function figureHtml(spec: PlotlySpec, fallbackPng?: Uint8Array, embedPlot
 }
 
 /** The mime bundle `figure()` sends: plotly JSON, HTML, plain text, and a PNG when Chromium is available. */
-export async function figureBundle(spec: PlotlySpec, options: FigureOptions = {}, embedPlotly = true): Promise<MimeBundle> {
+export async function figureBundle(input: PlotlySpec, options: FigureOptions = {}, embedPlotly = true): Promise<MimeBundle> {
+  const spec = normalizeSpec(input);
   const png = options.png === false ? undefined : await renderFigure(spec, "png");
   const bundle: MimeBundle = {
     "application/vnd.plotly.v1+json": { data: spec.data, layout: spec.layout ?? {}, config: spec.config ?? {}, frames: spec.frames },
     "text/html": figureHtml(spec, png, embedPlotly),
-    "text/plain": `<plotly figure: ${spec.data.length} trace(s)${typeof spec.layout?.title === "string" ? `, ${spec.layout.title}` : ""}>`,
+    "text/plain": `<plotly figure: ${spec.data.length} trace(s)${titleText(spec) ? `, ${titleText(spec)}` : ""}>`,
   };
   if (png) bundle["image/png"] = Buffer.from(png).toString("base64");
   return bundle;
@@ -64,7 +73,7 @@ export async function saveFigure(spec: PlotlySpec, path: string): Promise<boolea
   const ext = extname(path).toLowerCase();
   switch (ext) {
     case ".html": {
-      const title = typeof spec.layout?.title === "string" ? spec.layout.title : "figure";
+      const title = (titleText(spec) ?? "figure").replace(/</g, "&lt;");
       writeFileSync(path, `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${figureHtml(spec)}</body></html>\n`);
       return true;
     }

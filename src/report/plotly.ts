@@ -39,3 +39,23 @@ export function figureSize(spec: PlotlySpec): { width: number; height: number } 
 export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
+
+/**
+ * plotly.js 3+ ignores a plain-string `title` (it wants `{text}`); figures written for older plotly, or by
+ * hand, use strings. This returns a spec whose layout titles (figure, axes, colour bars) are all `{text}` objects.
+ */
+export function normalizeSpec(spec: PlotlySpec): PlotlySpec {
+  if (!spec.layout) return spec;
+  return { ...spec, layout: normalizeTitles(spec.layout) as Record<string, unknown> };
+}
+
+function normalizeTitles(value: unknown): unknown {
+  if (Array.isArray(value) || value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key === "title" && typeof v === "string") out[key] = { text: v };
+    else if (key === "title" || /^(xaxis|yaxis|zaxis)\d*$/.test(key) || key === "scene" || key === "colorbar" || key === "legend") out[key] = normalizeTitles(v);
+    else out[key] = v;
+  }
+  return out;
+}

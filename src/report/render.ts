@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { figureSize, plotlyJs, type PlotlySpec } from "./plotly.js";
+import { figureSize, normalizeSpec, plotlyJs, type PlotlySpec } from "./plotly.js";
 
 export type ImageFormat = "png" | "svg";
 
@@ -83,7 +83,7 @@ export async function renderFigure(spec: PlotlySpec, format: ImageFormat, scale 
         const fig = { data: spec.data, layout: spec.layout ?? {} };
         return plotly.toImage(fig, { format, width, height, scale });
       },
-      { spec: { data: spec.data, layout: spec.layout }, format, width, height, scale },
+      { spec: normalizeSpec({ data: spec.data, layout: spec.layout }), format, width, height, scale },
     );
     const comma = url.indexOf(",");
     const payload = url.slice(comma + 1);

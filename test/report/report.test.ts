@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { formatTable, tableHtml, toRows, dataFrame, formatCell } from "../../src/report/table.js";
 import { figureBundle, figureHtml, saveFigure } from "../../src/report/figure.js";
 import { closeRenderer, findChromium } from "../../src/report/render.js";
+import { normalizeSpec } from "../../src/report/plotly.js";
 import { budget } from "../../src/experiments/budget.js";
 
 const rows = [
@@ -104,4 +105,13 @@ test("budget() reads GUIDED_RL_BUDGET: full by default, smoke when asked, an err
   assert.equal(budget(undefined), "full");
   assert.equal(budget("smoke"), "smoke");
   assert.throws(() => budget("tiny"), /must be "smoke" or "full"/);
+});
+
+test("string titles become {text} objects (plotly.js 3+ ignores plain strings), data untouched", () => {
+  const spec = { data: [{ y: [1], title: "kept" }], layout: { title: "T", xaxis: { title: "x" }, yaxis2: { title: { text: "y2" } }, legend: { title: "L" }, width: 300 } };
+  const out = normalizeSpec(spec);
+  assert.deepEqual(out.layout, { title: { text: "T" }, xaxis: { title: { text: "x" } }, yaxis2: { title: { text: "y2" } }, legend: { title: { text: "L" } }, width: 300 });
+  assert.equal(out.data[0]!.title, "kept");
+  assert.equal(spec.layout.title, "T", "the caller's spec is not mutated");
+  assert.ok(figureHtml(spec, undefined, false).includes('"title":{"text":"T"}'));
 });
