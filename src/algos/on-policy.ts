@@ -8,7 +8,8 @@
  *      the action seam may override actions (their log-probs are recomputed);
  *   2. reward seam: the guide may replace the rollout's rewards (raw env rewards in, rewards out);
  *   3. reward normalisation (VecNormalize semantics), time-limit bootstrapping r += gamma V(final obs);
- *   4. GAE(lambda) advantages and returns; data seam: extra transitions get one-step advantages;
+ *   4. GAE(lambda) advantages and returns; action-target seam: supervised targets on chosen rows (kept
+ *      beside the buffer for `train()`); data seam: extra transitions get one-step advantages;
  *   5. `train()`; callbacks; checkpoint.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -20,7 +21,7 @@ import type { LearnOptions, TrainingProgress } from "./callbacks.js";
 import { ActorCriticPolicy, type PolicyJSON, type PolicyKwargs } from "./policy.js";
 import { RolloutBuffer } from "./rollout-buffer.js";
 import { type Schedule, toSchedule } from "./schedules.js";
-import type { Guide, SeamContext, TransitionBatch } from "./seams.js";
+import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "./seams.js";
 import { describeSpace } from "./spaces-info.js";
 import { SyncVecEnv, type VecEnvState } from "./vec-env.js";
 import { type NormalizeOptions, type NormalizerState, VecNormalize } from "./vec-normalize.js";
@@ -105,6 +106,14 @@ export abstract class OnPolicyAlgorithm {
   private recentLengths: number[] = [];
   private episodes = 0;
   protected lastFiniteMetrics: Record<string, number> = {};
+  /**
+   * Action-target seam, per rollout row: the weight of -log pi(target | s) (0: no target) and the target
+   * action. Rows beyond the rollout (data-seam extras) never have one.
+   */
+  protected readonly targetCoefs: Float32Array;
+  protected readonly targetActions: Float32Array;
+  /** Whether the current rollout has any action target (lets `train()` skip the extra work). */
+  protected hasActionTargets = false;
   private storedOptions: StoredOptions;
 
   constructor(env: Env | Env[], opts: OnPolicyOptions, defaults: Required<Omit<OnPolicyOptions, "guide" | "normalize" | "policyKwargs">>) {
@@ -136,11 +145,21 @@ export abstract class OnPolicyAlgorithm {
     this.normalizer = norm ? new VecNormalize(this.obsDim, this.numEnvs, { gamma: this.gamma, ...(norm === true ? {} : norm) }) : null;
     this.rolloutBuffer = new RolloutBuffer(this.nSteps, this.numEnvs, this.obsDim, this.vecEnv.actLayout.dim);
     this.lastEpisodeStarts = new Uint8Array(this.numEnvs).fill(1);
+    this.targetCoefs = new Float32Array(this.nSteps * this.numEnvs);
+    this.targetActions = new Float32Array(this.nSteps * this.numEnvs * this.vecEnv.actLayout.dim);
+    if (this.guide?.actionTargets && !this.supportsActionTargets) {
+      throw new Error(`${this.constructor.name}: guide "${this.guide.name}" provides action targets, which this algorithm's update does not support`);
+    }
     this.storedOptions = jsonSafe({ ...o, normalize: norm ?? false, policyKwargs: opts.policyKwargs ?? {} });
   }
 
   /** The update on the collected rollout; returns metrics. Throws NonFiniteLossError before a bad step. */
   protected abstract train(): Record<string, number>;
+
+  /** True when `train()` adds the action-target term (see seams.ts); guides with targets are refused otherwise. */
+  protected get supportsActionTargets(): boolean {
+    return false;
+  }
 
   /** Hyperparameters as stored in checkpoints (schedules given as functions appear as "function"). */
   get options(): StoredOptions {
@@ -315,6 +334,7 @@ export abstract class OnPolicyAlgorithm {
         rewards = Float32Array.from(shaped);
       }
     }
+    this.storeActionTargets(guide?.actionTargets ? guide.actionTargets(batch, ctx()) : undefined, N, A);
     // 3. normalisation in time order, then time-limit bootstrapping
     const r = rewards === batch.rewards ? Float32Array.from(rewards) : rewards;
     if (this.normalizer) {
@@ -333,6 +353,24 @@ export abstract class OnPolicyAlgorithm {
       if (extra && extra.n > 0) this.addExtraTransitions(extra);
     }
     return guide?.metrics?.();
+  }
+
+  /** Checks the guide's action targets and spreads them over the rollout rows. */
+  private storeActionTargets(t: ActionTargets | undefined, N: number, A: number): void {
+    this.targetCoefs.fill(0);
+    this.hasActionTargets = false;
+    if (t === undefined || t.rows.length === 0) return;
+    const who = `guide "${this.guide?.name}": actionTargets`;
+    if (!(Number.isFinite(t.coef) && t.coef >= 0)) throw new Error(`${who} coef must be a finite number >= 0, got ${t.coef}`);
+    if (t.actions.length !== t.rows.length * A) throw new Error(`${who} has ${t.rows.length} rows but ${t.actions.length} action values (expected ${t.rows.length * A})`);
+    if (t.coef === 0) return;
+    for (let k = 0; k < t.rows.length; k++) {
+      const row = t.rows[k];
+      if (!(Number.isInteger(row) && row >= 0 && row < N)) throw new Error(`${who} row ${row} is outside the batch (0..${N - 1})`);
+      this.targetCoefs[row] = t.coef;
+      for (let i = 0; i < A; i++) this.targetActions[row * A + i] = t.actions[k * A + i];
+    }
+    this.hasActionTargets = true;
   }
 
   /**

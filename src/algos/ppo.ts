@@ -8,7 +8,8 @@
  *     policy loss  = -mean(min(A ratio, A clip(ratio, 1 - eps, 1 + eps)))
  *     value loss   = mean((R - V)^2), V optionally clipped around the old value
  *     entropy loss = -mean(entropy)
- *     loss = policy + entCoef entropy + vfCoef value ; gradients clipped to maxGradNorm ; Adam step
+ *     action targets (guide seam, optional) = mean(coef * -log pi(target|s)) over the rows that have one
+ *     loss = policy + entCoef entropy + vfCoef value + action targets ; gradients clipped to maxGradNorm ; Adam step
  *   early stop of the epochs when approx KL > 1.5 targetKl.
  *
  * The gradients are written out by hand (the networks are the Float32Array kernels of src/nn) and
@@ -104,8 +105,13 @@ export class PPO extends OnPolicyAlgorithm {
     const gLogProb = new Float32Array(Bmax);
     const gValue = new Float32Array(Bmax);
     const groups = this.policy.paramGroups();
+    const targets = this.hasActionTargets;
+    const mbTarget = targets ? new Float32Array(Bmax * A) : mbAct;
+    const gTargetLogProb = new Float32Array(targets ? Bmax : 0);
+    const targetLogProb = new Float32Array(targets ? Bmax : 0);
+    const noValueGrad = new Float32Array(targets ? Bmax : 0);
 
-    let sumPg = 0, sumV = 0, sumEnt = 0, sumClipFrac = 0, nBatches = 0;
+    let sumPg = 0, sumV = 0, sumEnt = 0, sumClipFrac = 0, sumTarget = 0, nBatches = 0;
     let approxKl = 0, loss = 0;
     let continueTraining = true;
     for (let epoch = 0; epoch < this.nEpochs && continueTraining; epoch++) {
@@ -134,6 +140,7 @@ export class PPO extends OnPolicyAlgorithm {
           for (let b = 0; b < B; b++) mbAdv[b] = (mbAdv[b] - mean) / (std + 1e-8);
         }
         this.policy.evaluateActions(mbObs, mbAct, B, values, logProb, entropy);
+        const targetLoss = targets ? this.actionTargetTerm(order, start, B, mbObs, mbAct, mbTarget, targetLogProb, gTargetLogProb) : 0;
 
         const { loss: pg, clipFraction, approxKl: kl } = clippedSurrogate(logProb, mbOldLp, mbAdv, B, clip, gLogProb);
         // Value loss, optionally clipped around the old values
@@ -154,7 +161,7 @@ export class PPO extends OnPolicyAlgorithm {
         let ent = 0;
         for (let b = 0; b < B; b++) ent += entropy[b];
         const entropyLoss = -ent / B;
-        loss = pg + this.entCoef * entropyLoss + this.vfCoef * vl;
+        loss = pg + this.entCoef * entropyLoss + this.vfCoef * vl + targetLoss;
         if (!Number.isFinite(loss)) {
           throw new NonFiniteLossError("ppo", this.numTimesteps, Number.isFinite(pg) ? (Number.isFinite(vl) ? "entropy loss" : "value loss") : "policy loss", this.lastFiniteMetrics);
         }
@@ -162,6 +169,7 @@ export class PPO extends OnPolicyAlgorithm {
         sumV += vl;
         sumEnt += entropyLoss;
         sumClipFrac += clipFraction;
+        sumTarget += targetLoss;
         nBatches++;
         klValues.push(kl);
         approxKl = kl;
@@ -171,6 +179,8 @@ export class PPO extends OnPolicyAlgorithm {
         }
         this.policy.zeroGrad();
         this.policy.backward(mbAct, B, gLogProb, -this.entCoef / B, gValue);
+        // the target term's gradient flows through log pi(target | s), a second pass over the same forward
+        if (targetLoss !== 0) this.policy.backward(mbTarget, B, gTargetLogProb, 0, noValueGrad);
         clipGradNorm(groups, this.maxGradNorm);
         this.optimizer.step();
         this.nUpdates++;
@@ -189,7 +199,39 @@ export class PPO extends OnPolicyAlgorithm {
       "train/explained_variance": explainedVariance(buf.values, buf.returns, size),
       "train/n_updates": this.nUpdates,
       ...(this.policy.logStd ? { "train/std": meanExp(this.policy.logStd) } : {}),
+      ...(targets ? { "train/action_target_loss": sumTarget / Math.max(1, nBatches) } : {}),
     };
+  }
+
+  protected override get supportsActionTargets(): boolean {
+    return true;
+  }
+
+  /**
+   * The action-target seam's term for one minibatch: (1 / B) sum over rows with a target of
+   * coef * -log pi(target | s). Writes the targets (the row's own action where there is none) and
+   * dLoss/dlog pi(target) (0 where there is none); returns the term, 0 when no row has a target.
+   */
+  private actionTargetTerm(
+    order: Int32Array, start: number, B: number, mbObs: Float32Array, mbAct: Float32Array,
+    mbTarget: Float32Array, targetLogProb: Float32Array, gTargetLogProb: Float32Array,
+  ): number {
+    const A = this.vecEnv.actLayout.dim;
+    let any = false;
+    for (let b = 0; b < B; b++) {
+      const row = order[start + b];
+      const coef = row < this.targetCoefs.length ? this.targetCoefs[row] : 0;
+      gTargetLogProb[b] = -coef / B;
+      if (coef !== 0) any = true;
+      const src = coef !== 0 ? this.targetActions : mbAct;
+      const at = coef !== 0 ? row * A : b * A;
+      for (let i = 0; i < A; i++) mbTarget[b * A + i] = src[at + i];
+    }
+    if (!any) return 0;
+    this.policy.logProbOf(mbObs, mbTarget, B, targetLogProb);
+    let term = 0;
+    for (let b = 0; b < B; b++) term += gTargetLogProb[b] * targetLogProb[b];
+    return term;
   }
 }
 

@@ -9,6 +9,11 @@
  *             applied. It returns the indices it changed; on-policy algorithms recompute the log-prob of
  *             the overridden actions under the current policy.
  *  - data:    `extraTransitions(ctx)` after each collection; the algorithm adds them to its training data.
+ *  - action targets (an extension of the action seam): `actionTargets(batch, ctx)` once per collected
+ *             batch; the guide names rows and a target action for each, and the update adds a supervised
+ *             term coef * mean over the minibatch of -log pi(target | s) on those rows (zero elsewhere).
+ *             The executed actions stay the policy's own, so the policy-gradient part is unchanged; the
+ *             advice reaches the policy as a signal to imitate instead of as a behaviour to evaluate.
  */
 import type { Info } from "../core/env.js";
 
@@ -31,6 +36,20 @@ export interface TransitionBatch {
   infos?: Info[];
 }
 
+/** Supervised action targets on chosen rows of a collected batch (see `Guide.actionTargets`). */
+export interface ActionTargets {
+  /** Rows of the batch (indices in `0 .. batch.n - 1`, no repeats) that get a target. */
+  rows: Int32Array;
+  /** The target actions, `rows.length x batch.actDim`, row-major (Discrete: the index as a float). */
+  actions: Float32Array;
+  /**
+   * Weight of the term in the loss: coef * (1 / minibatch size) * sum over the minibatch's target rows of
+   * -log pi(target | s). Per target row, coef 1 weighs about as much as a policy-gradient row with a
+   * unit normalised advantage. Annealing is the guide's job (it sees `SeamContext`).
+   */
+  coef: number;
+}
+
 export interface SeamContext {
   /** Environment steps taken so far (all envs counted). */
   numTimesteps: number;
@@ -51,6 +70,12 @@ export interface Guide {
    * whose action changed.
    */
   overrideActions?(obs: Float32Array, actions: Float32Array, numEnvs: number, ctx: SeamContext): number[];
+  /**
+   * Action-target seam: supervised targets for rows of the batch just collected (raw observations, the
+   * actions applied). Return undefined or no rows for none. Algorithms that cannot honour it refuse the
+   * guide with an error rather than ignore it.
+   */
+  actionTargets?(batch: TransitionBatch, ctx: SeamContext): ActionTargets | undefined;
   /** Data seam: extra transitions to train on, after each collection. */
   extraTransitions?(ctx: SeamContext): TransitionBatch | undefined | Promise<TransitionBatch | undefined>;
   /** Metrics the guide wants logged with the algorithm's (e.g. LLM calls, cache hits). */
