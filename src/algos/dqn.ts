@@ -2,24 +2,21 @@
  * DQN (Mnih et al. 2015) with Stable-Baselines3's semantics, names and defaults, reading top to bottom:
  *
  *   1. options and their SB3 defaults
- *   2. networks on tfjs (also used by SAC)
- *   3. the DQN class: collect `trainFreq` steps with an epsilon-greedy policy -> guide seams -> replay
+ *   2. the DQN class: collect `trainFreq` steps with an epsilon-greedy policy -> guide seams -> replay
  *      buffer; then `gradientSteps` Huber-loss updates of the Q-network against a target network that is
  *      copied every `targetUpdateInterval` env steps; optional double DQN.
- *   4. checkpoints: weights, optimiser, replay buffer, generators and counters (resume is exact).
+ *   3. checkpoints: weights, optimiser, replay buffer, generators and counters (resume is exact).
  *
- * Why tfjs here when src/nn has Float32Array kernels: rl-zoo's DQN for CartPole uses [256, 256] networks;
- * at that width one gradient step is ~35 MFLOP, which the wasm backend's XNNPACK matrix products run
- * ~20x faster than plain JavaScript loops (measured: 23 vs ~1 GFLOP/s at 256x256x256).
+ * The Q-networks are src/nn's Float32Array MLPs: at rl-zoo's CartPole settings ([256, 256], batch 64) one
+ * update costs 2.7 ms of CPU there against 6.5 ms with tfjs on wasm, whose per-kernel overhead dominates
+ * at this batch size (measured in one process on this machine).
  */
-import * as tf from "@tensorflow/tfjs";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../core/env.js";
-import { selectBackend } from "../nn/backend.js";
-import { torchDefaultUniform } from "../nn/init.js";
+import { Mlp, type MlpJSON } from "../nn/mlp.js";
+import { Adam, clipGradNorm, type OptimizerState } from "../nn/optim.js";
 import { Random, type RandomState } from "../nn/random.js";
-import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
 import { OffPolicyCollector, ReplayBuffer, offPolicySpaces, type CollectorState, type EpisodeStats } from "./replay-buffer.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
@@ -81,257 +78,15 @@ const DQN_DEFAULTS = {
 export type DqnConfig = Omit<typeof DQN_DEFAULTS, "learningRate"> & { learningRate: Schedule };
 
 // ---------------------------------------------------------------------------------------------------
-// 2. Networks on tfjs (shared with SAC)
-// ---------------------------------------------------------------------------------------------------
-
-/** A ReLU/tanh MLP whose parameters are tfjs variables; weights are [in, out] so `x W + b`. */
-export class TfMlp {
-  readonly sizes: readonly number[];
-  readonly activation: "relu" | "tanh";
-  readonly weights: tf.Variable[] = [];
-  readonly biases: tf.Variable[] = [];
-
-  /** PyTorch's default nn.Linear init (U(+-1/sqrt(fanIn)) for weights and biases), which SB3's DQN and SAC keep. */
-  constructor(sizes: readonly number[], activation: "relu" | "tanh", rng: Random) {
-    if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`TfMlp: bad layer sizes [${sizes.join(", ")}]`);
-    this.sizes = sizes.slice();
-    this.activation = activation;
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const fanIn = sizes[l]!, fanOut = sizes[l + 1]!;
-      this.weights.push(tf.variable(tf.tensor2d(torchDefaultUniform(fanIn * fanOut, fanIn, rng), [fanIn, fanOut])));
-      this.biases.push(tf.variable(tf.tensor1d(torchDefaultUniform(fanOut, fanIn, rng))));
-    }
-  }
-
-  /** Output of the network for a [batch, in] input (call inside tf.tidy). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
-    const L = this.weights.length;
-    let h = x;
-    for (let l = 0; l < L; l++) {
-      const hidden = l < L - 1;
-      h = dense(h, this.weights[l]! as tf.Tensor2D, this.biases[l]! as tf.Tensor1D, hidden && this.activation === "relu");
-      if (hidden && this.activation === "tanh") h = tf.tanh(h);
-    }
-    return h;
-  }
-
-  variables(): tf.Variable[] {
-    const out: tf.Variable[] = [];
-    for (let l = 0; l < this.weights.length; l++) out.push(this.weights[l]!, this.biases[l]!);
-    return out;
-  }
-
-  /** target <- (1 - tau) target + tau source (SB3 polyak_update; tau = 1 copies). */
-  polyakFrom(source: TfMlp, tau: number): void {
-    const mine = this.variables();
-    const theirs = source.variables();
-    tf.tidy(() => {
-      for (let i = 0; i < mine.length; i++) {
-        mine[i]!.assign(tau === 1 ? theirs[i]!.clone() : tf.add(tf.mul(mine[i]!, 1 - tau), tf.mul(theirs[i]!, tau)));
-      }
-    });
-  }
-
-  /** All parameters, flattened (base64 float32 per variable). */
-  save(): string[] {
-    return this.variables().map((v) => encodeFloat32(v.dataSync() as Float32Array));
-  }
-
-  load(params: string[]): void {
-    const vars = this.variables();
-    if (!Array.isArray(params) || params.length !== vars.length) throw new Error(`TfMlp.load: expected ${vars.length} tensors, got ${params?.length}`);
-    for (let i = 0; i < vars.length; i++) {
-      const values = decodeFloat32(params[i]!);
-      if (values.length !== vars[i]!.size) throw new Error(`TfMlp.load: tensor ${i} has ${values.length} values, expected ${vars[i]!.size}`);
-      vars[i]!.assign(tf.tensor(values, vars[i]!.shape));
-    }
-  }
-
-  dispose(): void {
-    for (const v of this.variables()) v.dispose();
-  }
-}
-
-/**
- * One dense layer, `x W + b` (then ReLU when `relu`), as a tfjs kernel of its own: the forward pass is the
- * backend's fused matmul+bias+activation, and the gradient transposes explicitly before multiplying. The
- * wasm backend hands products with a transposed operand (which tfjs's own matMul gradient uses) to a slow
- * generic loop: at 256x256x256, 15-21 ms instead of 1.2-1.5 ms (+0.2 ms for the transpose). Registering
- * new kernel names leaves tfjs's global gradients untouched.
- */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D, relu: boolean): tf.Tensor2D {
-  ensureKernels();
-  return tf.engine().runKernel(DENSE, { x, w, bias }, { relu }) as tf.Tensor2D;
-}
-
-/** `a @ b` with the explicit-transpose gradient (see `dense`). */
-export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  ensureKernels();
-  return tf.engine().runKernel(MATMUL_NN, { a, b }, {}) as tf.Tensor2D;
-}
-
-const DENSE = "GuidedRlDense";
-const MATMUL_NN = "GuidedRlMatMulNN";
-const kernelBackends = new Set<string>();
-
-function ensureKernels(): void {
-  const backend = tf.getBackend();
-  if (kernelBackends.has(backend)) return;
-  const matMul = tf.getKernel("BatchMatMul", backend);
-  const fused = tf.getKernel("_FusedMatMul", backend);
-  const reshape = tf.getKernel("Reshape", backend);
-  if (!matMul || !fused || !reshape) throw new Error(`tfjs backend "${backend}" lacks BatchMatMul, _FusedMatMul or Reshape`);
-  // The wasm kernels' one-time setup already ran when the backend started; their functions are reused.
-  tf.registerKernel({
-    kernelName: MATMUL_NN,
-    backendName: backend,
-    kernelFunc: (args) => matMul.kernelFunc({ ...args, attrs: { transposeA: false, transposeB: false } }),
-  });
-  tf.registerKernel({
-    kernelName: DENSE,
-    backendName: backend,
-    kernelFunc: ({ inputs, backend: b, attrs }) => {
-      const { x, w, bias } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo; bias: tf.TensorInfo };
-      const be = b as tf.KernelBackend;
-      // _FusedMatMul works on rank-3 operands.
-      const x3 = reshape.kernelFunc({ inputs: { x }, backend: b, attrs: { shape: [1, ...x.shape] } }) as tf.TensorInfo;
-      const w3 = reshape.kernelFunc({ inputs: { x: w }, backend: b, attrs: { shape: [1, ...w.shape] } }) as tf.TensorInfo;
-      const out = fused.kernelFunc({
-        inputs: { a: x3, b: w3, bias },
-        backend: b,
-        attrs: { transposeA: false, transposeB: false, activation: (attrs as { relu: boolean }).relu ? "relu" : "linear", leakyreluAlpha: 0 },
-      }) as tf.TensorInfo;
-      be.disposeData(x3.dataId);
-      be.disposeData(w3.dataId);
-      const out2 = reshape.kernelFunc({ inputs: { x: out }, backend: b, attrs: { shape: [x.shape[0]!, w.shape[1]!] } }) as tf.TensorInfo;
-      be.disposeData(out.dataId);
-      return out2;
-    },
-  });
-  if (kernelBackends.size === 0) {
-    tf.registerGradient({
-      kernelName: MATMUL_NN,
-      inputsToSave: ["a", "b"],
-      gradFunc: (dy, saved) => {
-        const [a, b] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return {
-          a: () => matMulNN(dy as tf.Tensor2D, tf.transpose(b)),
-          b: () => matMulNN(tf.transpose(a), dy as tf.Tensor2D),
-        };
-      },
-    });
-    tf.registerGradient({
-      kernelName: DENSE,
-      inputsToSave: ["x", "w"],
-      outputsToSave: [true],
-      gradFunc: (dy, saved, attrs) => {
-        const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const g = (attrs as { relu: boolean }).relu ? tf.mul(dy as tf.Tensor2D, tf.step(y)) : (dy as tf.Tensor2D);
-        return {
-          x: () => matMulNN(g as tf.Tensor2D, tf.transpose(w)),
-          w: () => matMulNN(tf.transpose(x), g as tf.Tensor2D),
-          bias: () => tf.sum(g, 0),
-        };
-      },
-    });
-  }
-  kernelBackends.add(backend);
-}
-
-/**
- * torch.optim.Adam over tfjs variables. Moments live in one flat tensor and the update runs on the
- * concatenated gradient: ~12 + 2n kernels per step instead of ~13n, which matters because each wasm
- * kernel call costs tens of microseconds. Bias corrections are computed in float64 from the step count, as
- * torch does, so a restored optimiser continues bit for bit.
- */
-export class TfAdam {
-  learningRate: number;
-  t = 0;
-  private m: tf.Tensor1D;
-  private v: tf.Tensor1D;
-  private readonly sizes: number[];
-
-  constructor(
-    readonly vars: tf.Variable[],
-    learningRate: number,
-    readonly beta1 = 0.9,
-    readonly beta2 = 0.999,
-    readonly eps = 1e-8,
-  ) {
-    this.learningRate = learningRate;
-    this.sizes = vars.map((x) => x.size);
-    const total = this.sizes.reduce((a, b) => a + b, 0);
-    this.m = tf.keep(tf.zeros([total]));
-    this.v = tf.keep(tf.zeros([total]));
-  }
-
-  /** One update with `grads[i]` the gradient of `vars[i]` (call inside tf.tidy). */
-  step(grads: tf.Tensor[]): void {
-    this.t++;
-    const bc1 = 1 - Math.pow(this.beta1, this.t);
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(this.beta2, this.t));
-    const stepSize = this.learningRate / bc1;
-    const g = tf.concat(grads.map((x) => tf.reshape(x, [-1])));
-    const m = tf.keep(tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1))) as tf.Tensor1D;
-    const v = tf.keep(tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2))) as tf.Tensor1D;
-    this.m.dispose();
-    this.v.dispose();
-    this.m = m;
-    this.v = v;
-    const update = tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps)), stepSize);
-    const pieces = tf.split(update, this.sizes);
-    for (let i = 0; i < this.vars.length; i++) {
-      const x = this.vars[i]!;
-      x.assign(tf.sub(x, tf.reshape(pieces[i]!, x.shape)));
-    }
-  }
-
-  save(): { t: number; m: string; v: string } {
-    return { t: this.t, m: encodeFloat32(this.m.dataSync() as Float32Array), v: encodeFloat32(this.v.dataSync() as Float32Array) };
-  }
-
-  load(state: { t: number; m: string; v: string }): void {
-    const m = decodeFloat32(state?.m);
-    const v = decodeFloat32(state?.v);
-    if (!Number.isInteger(state.t) || m.length !== this.m.size || v.length !== this.v.size) {
-      throw new Error("TfAdam.load: optimiser state does not match the parameters");
-    }
-    this.t = state.t;
-    this.m.dispose();
-    this.v.dispose();
-    this.m = tf.keep(tf.tensor1d(m));
-    this.v = tf.keep(tf.tensor1d(v));
-  }
-
-  dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
-  }
-}
-
-/** Gradients of `loss()` with respect to `vars`, in the same order, plus the loss value (call inside tf.tidy). */
-export function gradients(loss: () => tf.Scalar, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.Tensor[] } {
-  const { value, grads } = tf.variableGrads(loss, vars);
-  return { value, grads: vars.map((v) => grads[v.name]!) };
-}
-
-/** torch.nn.utils.clip_grad_norm_: scales the gradients so their global L2 norm is at most maxNorm. */
-export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): tf.Tensor[] {
-  const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-  const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
-  return grads.map((g) => tf.mul(g, coef));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// 3. DQN
+// 2. DQN
 // ---------------------------------------------------------------------------------------------------
 
 export interface DqnCheckpoint {
   algo: "dqn";
   config: Omit<DqnConfig, "learningRate"> & { learningRate: number | string };
-  qNet: string[];
-  qNetTarget: string[];
-  optimizer: ReturnType<TfAdam["save"]>;
+  qNet: MlpJSON;
+  qNetTarget: MlpJSON;
+  optimizer: OptimizerState;
   rng: RandomState;
   collector: CollectorState;
   totalTimesteps: number;
@@ -345,9 +100,9 @@ export class DQN {
   readonly envs: Env<unknown, unknown>[];
   readonly obsDim: number;
   readonly nActions: number;
-  readonly qNet: TfMlp;
-  readonly qNetTarget: TfMlp;
-  readonly optimizer: TfAdam;
+  readonly qNet: Mlp;
+  readonly qNetTarget: Mlp;
+  readonly optimizer: Adam;
   readonly replayBuffer: ReplayBuffer;
   readonly collector: OffPolicyCollector;
   /** Replay sampling and epsilon-greedy draws. */
@@ -379,11 +134,13 @@ export class DQN {
     const obsDim = (this.obsDim = obs.dim);
     const nActions = (this.nActions = act.kind === "discrete" ? act.n : 0);
     this.rng = new Random(config.seed);
-    this.qNet = new TfMlp([obsDim, ...config.netArch, nActions], "relu", this.rng);
-    this.qNetTarget = new TfMlp([obsDim, ...config.netArch, nActions], "relu", this.rng);
-    this.qNetTarget.polyakFrom(this.qNet, 1);
+    const spec = { sizes: [obsDim, ...config.netArch, nActions], activation: "relu" as const };
+    this.qNet = Mlp.create(spec, { rng: this.rng, init: "torch" });
+    this.qNetTarget = new Mlp(spec);
+    this.qNetTarget.copyFrom(this.qNet);
     this.learningRate = toSchedule(config.learningRate, "DQN learningRate");
-    this.optimizer = new TfAdam(this.qNet.variables(), this.learningRate(1));
+    this.optimizer = new Adam([{ params: this.qNet.params, grads: this.qNet.grads }], { learningRate: this.learningRate(1), eps: 1e-8 });
+    this.dOut = new Float32Array(config.batchSize * nActions);
     this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: 1 });
     this.collector = new OffPolicyCollector({ envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}) }, new Random(config.seed + 0x9e3779b9));
     this.guide = guide;
@@ -391,7 +148,6 @@ export class DQN {
 
   /** Selects the tfjs backend, then builds the model. */
   static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}): Promise<DQN> {
-    await selectBackend();
     return new DQN(env, options);
   }
 
@@ -416,8 +172,8 @@ export class DQN {
       for (let i = 0; i < batch; i++) out[i] = this.rng.integer(this.nActions);
       return out;
     }
-    const best = tf.tidy(() => tf.argMax(this.qNet.apply(tf.tensor2d(obs, [batch, this.obsDim])), 1).dataSync());
-    out.set(best);
+    const q = this.qNet.predict(obs, batch);
+    for (let i = 0; i < batch; i++) out[i] = argMax(q, i * this.nActions, this.nActions);
     return out;
   }
 
@@ -430,7 +186,7 @@ export class DQN {
     const onStep = () => {
       // SB3's DQN._on_step: target update counted in vector steps, then the exploration rate.
       this.nCalls++;
-      if (this.nCalls % Math.max(Math.floor(cfg.targetUpdateInterval / nEnvs), 1) === 0) this.qNetTarget.polyakFrom(this.qNet, cfg.tau);
+      if (this.nCalls % Math.max(Math.floor(cfg.targetUpdateInterval / nEnvs), 1) === 0) this.updateTarget();
       this.explorationRate = this.epsilon(1 - this.numTimesteps / total);
     };
     const chooseActions = (obs: Float32Array) =>
@@ -465,28 +221,37 @@ export class DQN {
     const cfg = this.config;
     this.optimizer.learningRate = this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
     const { obsDim, nActions } = this;
+    const qNetGroups = [{ params: this.qNet.params, grads: this.qNet.grads }];
     let lossSum = 0;
     for (let step = 0; step < gradientSteps; step++) {
       const s = this.replayBuffer.sample(batchSize, this.rng);
-      const loss = tf.tidy(() => {
-        const obs = tf.tensor2d(s.obs, [batchSize, obsDim]);
-        const nextObs = tf.tensor2d(s.nextObs, [batchSize, obsDim]);
-        const actions = tf.tensor1d(Int32Array.from(s.actions), "int32");
-        // Target: r + gamma (1 - done) max_a' Q_target(s', a')  (double DQN: a' chosen by the online net).
-        const nextQ = this.qNetTarget.apply(nextObs);
-        const nextV = cfg.doubleDqn
-          ? tf.sum(tf.mul(nextQ, tf.oneHot(tf.argMax(this.qNet.apply(nextObs), 1), nActions)), 1)
-          : tf.max(nextQ, 1);
-        const target = tf.add(tf.tensor1d(s.rewards), tf.mul(tf.mul(tf.sub(1, tf.tensor1d(s.dones)), cfg.gamma), nextV));
-        const { value, grads } = gradients(() => {
-          const q = tf.sum(tf.mul(this.qNet.apply(obs), tf.oneHot(actions, nActions)), 1);
-          return huberLoss(q, target);
-        }, this.qNet.variables());
-        const loss = value.dataSync()[0]!;
-        if (Number.isFinite(loss)) this.optimizer.step(clipByGlobalNorm(grads, cfg.maxGradNorm));
-        return loss;
-      });
+      // Target: r + gamma (1 - done) max_a' Q_target(s', a')  (double DQN: a' chosen by the online net).
+      const nextQ = this.qNetTarget.predict(s.nextObs, batchSize);
+      const target = this.target.length >= batchSize ? this.target : (this.target = new Float64Array(batchSize));
+      const onlineNext = cfg.doubleDqn ? this.qNet.predict(s.nextObs, batchSize) : undefined;
+      for (let b = 0; b < batchSize; b++) {
+        const row = b * nActions;
+        const next = onlineNext ? nextQ[row + argMax(onlineNext, row, nActions)]! : nextQ[row + argMax(nextQ, row, nActions)]!;
+        target[b] = s.rewards[b]! + (1 - s.dones[b]!) * cfg.gamma * next;
+      }
+      // Huber (smooth L1) loss on Q(s, a) and its gradient, which is nonzero only at the taken action.
+      const q = this.qNet.forward(s.obs, batchSize);
+      const dOut = this.dOut.length >= batchSize * nActions ? this.dOut : (this.dOut = new Float32Array(batchSize * nActions));
+      dOut.fill(0, 0, batchSize * nActions);
+      let loss = 0;
+      for (let b = 0; b < batchSize; b++) {
+        const k = b * nActions + s.actions[b]!;
+        const d = q[k]! - target[b]!;
+        const ad = Math.abs(d);
+        loss += ad < 1 ? 0.5 * d * d : ad - 0.5;
+        dOut[k] = (ad < 1 ? d : Math.sign(d)) / batchSize;
+      }
+      loss /= batchSize;
       if (!Number.isFinite(loss)) throw new NonFiniteLossError("dqn", this.numTimesteps, "loss", this.lastFiniteMetrics);
+      this.qNet.zeroGrad();
+      this.qNet.backward(dOut);
+      clipGradNorm(qNetGroups, cfg.maxGradNorm);
+      this.optimizer.step();
       lossSum += loss;
       this.nUpdates++;
     }
@@ -495,13 +260,21 @@ export class DQN {
   }
 
   private lastFiniteMetrics: Record<string, number> = {};
+  private dOut: Float32Array;
+  private target = new Float64Array(0);
+
+  /** SB3's polyak_update of the target network (tau = 1 copies). */
+  private updateTarget(): void {
+    if (this.config.tau === 1) this.qNetTarget.copyFrom(this.qNet);
+    else this.qNetTarget.polyakUpdate(this.qNet, this.config.tau);
+  }
 
   private progress(metrics: Record<string, number>): TrainingProgress {
     return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
   }
 
   // -------------------------------------------------------------------------------------------------
-  // 4. Checkpoints
+  // 3. Checkpoints
   // -------------------------------------------------------------------------------------------------
 
   /** Writes everything needed to continue training exactly: `dir/dqn.json` and `dir/replay/`. */
@@ -510,9 +283,9 @@ export class DQN {
     const ckpt: DqnCheckpoint = {
       algo: "dqn",
       config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
-      qNet: this.qNet.save(),
-      qNetTarget: this.qNetTarget.save(),
-      optimizer: this.optimizer.save(),
+      qNet: this.qNet.toJSON(),
+      qNetTarget: this.qNetTarget.toJSON(),
+      optimizer: this.optimizer.stateDict(),
       rng: this.rng.getState(),
       collector: this.collector.getState(),
       totalTimesteps: this.totalTimesteps,
@@ -528,16 +301,15 @@ export class DQN {
    * the saved hyperparameters (needed for a learning-rate schedule, which is a function and not saved).
    */
   static async load(dir: string, env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}): Promise<DQN> {
-    await selectBackend();
     const ckpt = readCheckpoint<DqnCheckpoint>(dir, "dqn.json", "dqn");
     const { learningRate, ...saved } = ckpt.config;
     if (learningRate === "schedule" && options.learningRate === undefined) {
       throw new Error("DQN.load: the run used a learning-rate schedule; pass it again as options.learningRate");
     }
     const model = new DQN(env, { ...saved, ...(learningRate === "schedule" ? {} : { learningRate }), ...stripUndefined(options) });
-    model.qNet.load(ckpt.qNet);
-    model.qNetTarget.load(ckpt.qNetTarget);
-    model.optimizer.load(ckpt.optimizer);
+    model.qNet.loadParams(Mlp.fromJSON(ckpt.qNet).params);
+    model.qNetTarget.loadParams(Mlp.fromJSON(ckpt.qNetTarget).params);
+    model.optimizer.loadStateDict(ckpt.optimizer);
     model.rng.setState(ckpt.rng);
     model.replayBuffer.load(join(dir, "replay"));
     model.collector.setState(ckpt.collector);
@@ -553,20 +325,15 @@ export class DQN {
     this.collector.close();
   }
 
-  /** Frees the tfjs variables. */
-  dispose(): void {
-    this.qNet.dispose();
-    this.qNetTarget.dispose();
-    this.optimizer.dispose();
-  }
+  /** Nothing to free: the networks are plain typed arrays (kept for symmetry with SAC). */
+  dispose(): void {}
 }
 
-/** SB3's F.smooth_l1_loss (Huber with delta 1), mean over the batch. */
-export function huberLoss(pred: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  // 0.5 d^2 for d < 1, d - 0.5 beyond, written with minimum so it stays differentiable.
-  const diff = tf.abs(tf.sub(pred, target));
-  const quadratic = tf.minimum(diff, 1);
-  return tf.mean(tf.add(tf.mul(tf.square(quadratic), 0.5), tf.sub(diff, quadratic))) as tf.Scalar;
+/** Index of the largest of `n` values starting at `offset` (first one on ties, as torch.argmax). */
+function argMax(values: Float32Array, offset: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (values[offset + i]! > values[offset + best]!) best = i;
+  return best;
 }
 
 // ---------------------------------------------------------------------------------------------------

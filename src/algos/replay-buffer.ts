@@ -472,10 +472,12 @@ export class OffPolicyCollector {
   }
 }
 
+/** The guide's rewards as stored (float32), or an error naming the guide when any is missing or not finite there. */
 function checkRewards(rewards: ArrayLike<number>, n: number, guide: string): Float32Array {
   if (rewards.length !== n) throw new Error(`guide "${guide}" returned ${rewards.length} rewards for ${n} transitions`);
+  const stored = rewards instanceof Float32Array ? rewards : Float32Array.from(rewards);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(rewards[i]!)) throw new Error(`guide "${guide}" returned a non-finite reward at index ${i}: ${rewards[i]}`);
+    if (!Number.isFinite(stored[i]!)) throw new Error(`guide "${guide}" returned a non-finite reward (as float32) at index ${i}: ${rewards[i]}`);
   }
-  return rewards instanceof Float32Array ? rewards : Float32Array.from(rewards);
+  return stored;
 }

@@ -3,14 +3,21 @@
  * reading top to bottom:
  *
  *   1. options and their SB3 defaults
- *   2. the squashed Gaussian policy head: a = tanh(mu + sigma * eps), log-prob with the tanh correction
- *   3. the SAC class: collect `trainFreq` steps (uniform random actions before `learningStarts`) ->
+ *   2. networks on tfjs: dense layers as one kernel each, with a gradient that avoids the wasm backend's
+ *      slow transposed matmul, and torch's Adam on flat moments
+ *   3. the squashed Gaussian policy head: a = tanh(mu + sigma * eps), log-prob with the tanh correction
+ *   4. the SAC class: collect `trainFreq` steps (uniform random actions before `learningStarts`) ->
  *      guide seams -> replay buffer; then `gradientSteps` updates of
  *        critic:  twin Q regression to r + gamma (1 - done) (min Q_target(s', a') - alpha log pi(a'|s'))
  *        actor:   minimise alpha log pi(a|s) - min Q(s, a), a reparameterised
  *        alpha:   log alpha follows -(log pi + target entropy) (entCoef "auto")
  *        target:  Polyak averaging with tau every `targetUpdateInterval` gradient steps
- *   4. checkpoints (weights, three optimisers, replay buffer, generators, counters: resume is exact).
+ *   5. checkpoints (weights, three optimisers, replay buffer, generators, counters: resume is exact).
+ *
+ * Why tfjs here when src/nn has Float32Array kernels: SAC's [256, 256] networks at batch 256 are matmul
+ * bound (~16 products of 256x256x256 per update), where the wasm backend's XNNPACK runs ~25 GFLOP/s;
+ * the plain-JS kernel measured ~1.4x slower per product and would also compute the critics' weight
+ * gradients in the actor update, which tfjs skips.
  *
  * One gradient step is ordered as SB3's and gives the same mathematics: SB3 computes the actor's sample
  * first, steps alpha, then the critic, then the actor; alpha's step only changes log alpha, whose value for
@@ -22,10 +29,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { Env } from "../core/env.js";
 import { selectBackend } from "../nn/backend.js";
 import { Random, type RandomState } from "../nn/random.js";
+import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
+import { torchDefaultUniform } from "../nn/init.js";
 import {
-  TfAdam,
-  TfMlp,
-  gradients,
   knownOptions,
   progressOf,
   readCheckpoint,
@@ -88,7 +94,242 @@ const SAC_DEFAULTS = {
 export type SacConfig = Omit<typeof SAC_DEFAULTS, "learningRate"> & { learningRate: Schedule };
 
 // ---------------------------------------------------------------------------------------------------
-// 2. Squashed Gaussian policy head
+// 2. Networks on tfjs
+// ---------------------------------------------------------------------------------------------------
+
+/** A ReLU/tanh MLP whose parameters are tfjs variables; weights are [in, out] so `x W + b`. */
+export class TfMlp {
+  readonly sizes: readonly number[];
+  readonly activation: "relu" | "tanh";
+  readonly weights: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+
+  /** PyTorch's default nn.Linear init (U(+-1/sqrt(fanIn)) for weights and biases), which SB3's DQN and SAC keep. */
+  constructor(sizes: readonly number[], activation: "relu" | "tanh", rng: Random) {
+    if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`TfMlp: bad layer sizes [${sizes.join(", ")}]`);
+    this.sizes = sizes.slice();
+    this.activation = activation;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const fanIn = sizes[l]!, fanOut = sizes[l + 1]!;
+      this.weights.push(tf.variable(tf.tensor2d(torchDefaultUniform(fanIn * fanOut, fanIn, rng), [fanIn, fanOut])));
+      this.biases.push(tf.variable(tf.tensor1d(torchDefaultUniform(fanOut, fanIn, rng))));
+    }
+  }
+
+  /** Output of the network for a [batch, in] input (call inside tf.tidy). */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    const L = this.weights.length;
+    let h = x;
+    for (let l = 0; l < L; l++) {
+      const hidden = l < L - 1;
+      h = dense(h, this.weights[l]! as tf.Tensor2D, this.biases[l]! as tf.Tensor1D, hidden && this.activation === "relu");
+      if (hidden && this.activation === "tanh") h = tf.tanh(h);
+    }
+    return h;
+  }
+
+  variables(): tf.Variable[] {
+    const out: tf.Variable[] = [];
+    for (let l = 0; l < this.weights.length; l++) out.push(this.weights[l]!, this.biases[l]!);
+    return out;
+  }
+
+  /** target <- (1 - tau) target + tau source (SB3 polyak_update; tau = 1 copies). */
+  polyakFrom(source: TfMlp, tau: number): void {
+    const mine = this.variables();
+    const theirs = source.variables();
+    tf.tidy(() => {
+      for (let i = 0; i < mine.length; i++) {
+        mine[i]!.assign(tau === 1 ? theirs[i]!.clone() : tf.add(tf.mul(mine[i]!, 1 - tau), tf.mul(theirs[i]!, tau)));
+      }
+    });
+  }
+
+  /** All parameters, flattened (base64 float32 per variable). */
+  save(): string[] {
+    return this.variables().map((v) => encodeFloat32(v.dataSync() as Float32Array));
+  }
+
+  load(params: string[]): void {
+    const vars = this.variables();
+    if (!Array.isArray(params) || params.length !== vars.length) throw new Error(`TfMlp.load: expected ${vars.length} tensors, got ${params?.length}`);
+    for (let i = 0; i < vars.length; i++) {
+      const values = decodeFloat32(params[i]!);
+      if (values.length !== vars[i]!.size) throw new Error(`TfMlp.load: tensor ${i} has ${values.length} values, expected ${vars[i]!.size}`);
+      vars[i]!.assign(tf.tensor(values, vars[i]!.shape));
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.variables()) v.dispose();
+  }
+}
+
+/**
+ * One dense layer, `x W + b` (then ReLU when `relu`), as a tfjs kernel of its own: the forward pass is the
+ * backend's fused matmul+bias+activation, and the gradient transposes explicitly before multiplying. The
+ * wasm backend hands products with a transposed operand (which tfjs's own matMul gradient uses) to a slow
+ * generic loop: at 256x256x256, 15-21 ms instead of 1.2-1.5 ms (+0.2 ms for the transpose). Registering
+ * new kernel names leaves tfjs's global gradients untouched.
+ */
+export function dense(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D, relu: boolean): tf.Tensor2D {
+  ensureKernels();
+  return tf.engine().runKernel(DENSE, { x, w, bias }, { relu }) as tf.Tensor2D;
+}
+
+/** `a @ b` with the explicit-transpose gradient (see `dense`). */
+export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  ensureKernels();
+  return tf.engine().runKernel(MATMUL_NN, { a, b }, {}) as tf.Tensor2D;
+}
+
+const DENSE = "GuidedRlDense";
+const MATMUL_NN = "GuidedRlMatMulNN";
+const kernelBackends = new Set<string>();
+
+function ensureKernels(): void {
+  const backend = tf.getBackend();
+  if (kernelBackends.has(backend)) return;
+  const matMul = tf.getKernel("BatchMatMul", backend);
+  const fused = tf.getKernel("_FusedMatMul", backend);
+  const reshape = tf.getKernel("Reshape", backend);
+  if (!matMul || !fused || !reshape) throw new Error(`tfjs backend "${backend}" lacks BatchMatMul, _FusedMatMul or Reshape`);
+  // The wasm kernels' one-time setup already ran when the backend started; their functions are reused.
+  tf.registerKernel({
+    kernelName: MATMUL_NN,
+    backendName: backend,
+    kernelFunc: (args) => matMul.kernelFunc({ ...args, attrs: { transposeA: false, transposeB: false } }),
+  });
+  tf.registerKernel({
+    kernelName: DENSE,
+    backendName: backend,
+    kernelFunc: ({ inputs, backend: b, attrs }) => {
+      const { x, w, bias } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo; bias: tf.TensorInfo };
+      const be = b as tf.KernelBackend;
+      // _FusedMatMul works on rank-3 operands.
+      const x3 = reshape.kernelFunc({ inputs: { x }, backend: b, attrs: { shape: [1, ...x.shape] } }) as tf.TensorInfo;
+      const w3 = reshape.kernelFunc({ inputs: { x: w }, backend: b, attrs: { shape: [1, ...w.shape] } }) as tf.TensorInfo;
+      const out = fused.kernelFunc({
+        inputs: { a: x3, b: w3, bias },
+        backend: b,
+        attrs: { transposeA: false, transposeB: false, activation: (attrs as { relu: boolean }).relu ? "relu" : "linear", leakyreluAlpha: 0 },
+      }) as tf.TensorInfo;
+      be.disposeData(x3.dataId);
+      be.disposeData(w3.dataId);
+      const out2 = reshape.kernelFunc({ inputs: { x: out }, backend: b, attrs: { shape: [x.shape[0]!, w.shape[1]!] } }) as tf.TensorInfo;
+      be.disposeData(out.dataId);
+      return out2;
+    },
+  });
+  if (kernelBackends.size === 0) {
+    tf.registerGradient({
+      kernelName: MATMUL_NN,
+      inputsToSave: ["a", "b"],
+      gradFunc: (dy, saved) => {
+        const [a, b] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return {
+          a: () => matMulNN(dy as tf.Tensor2D, tf.transpose(b)),
+          b: () => matMulNN(tf.transpose(a), dy as tf.Tensor2D),
+        };
+      },
+    });
+    tf.registerGradient({
+      kernelName: DENSE,
+      inputsToSave: ["x", "w"],
+      outputsToSave: [true],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const g = (attrs as { relu: boolean }).relu ? tf.mul(dy as tf.Tensor2D, tf.step(y)) : (dy as tf.Tensor2D);
+        return {
+          x: () => matMulNN(g as tf.Tensor2D, tf.transpose(w)),
+          w: () => matMulNN(tf.transpose(x), g as tf.Tensor2D),
+          bias: () => tf.sum(g, 0),
+        };
+      },
+    });
+  }
+  kernelBackends.add(backend);
+}
+
+/**
+ * torch.optim.Adam over tfjs variables. Moments live in one flat tensor and the update runs on the
+ * concatenated gradient: ~12 + 2n kernels per step instead of ~13n, which matters because each wasm
+ * kernel call costs tens of microseconds. Bias corrections are computed in float64 from the step count, as
+ * torch does, so a restored optimiser continues bit for bit.
+ */
+export class TfAdam {
+  learningRate: number;
+  t = 0;
+  private m: tf.Tensor1D;
+  private v: tf.Tensor1D;
+  private readonly sizes: number[];
+
+  constructor(
+    readonly vars: tf.Variable[],
+    learningRate: number,
+    readonly beta1 = 0.9,
+    readonly beta2 = 0.999,
+    readonly eps = 1e-8,
+  ) {
+    this.learningRate = learningRate;
+    this.sizes = vars.map((x) => x.size);
+    const total = this.sizes.reduce((a, b) => a + b, 0);
+    this.m = tf.keep(tf.zeros([total]));
+    this.v = tf.keep(tf.zeros([total]));
+  }
+
+  /** One update with `grads[i]` the gradient of `vars[i]` (call inside tf.tidy). */
+  step(grads: tf.Tensor[]): void {
+    this.t++;
+    const bc1 = 1 - Math.pow(this.beta1, this.t);
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(this.beta2, this.t));
+    const stepSize = this.learningRate / bc1;
+    const g = tf.concat(grads.map((x) => tf.reshape(x, [-1])));
+    const m = tf.keep(tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1))) as tf.Tensor1D;
+    const v = tf.keep(tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2))) as tf.Tensor1D;
+    this.m.dispose();
+    this.v.dispose();
+    this.m = m;
+    this.v = v;
+    const update = tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps)), stepSize);
+    const pieces = tf.split(update, this.sizes);
+    for (let i = 0; i < this.vars.length; i++) {
+      const x = this.vars[i]!;
+      x.assign(tf.sub(x, tf.reshape(pieces[i]!, x.shape)));
+    }
+  }
+
+  save(): { t: number; m: string; v: string } {
+    return { t: this.t, m: encodeFloat32(this.m.dataSync() as Float32Array), v: encodeFloat32(this.v.dataSync() as Float32Array) };
+  }
+
+  load(state: { t: number; m: string; v: string }): void {
+    const m = decodeFloat32(state?.m);
+    const v = decodeFloat32(state?.v);
+    if (!Number.isInteger(state.t) || m.length !== this.m.size || v.length !== this.v.size) {
+      throw new Error("TfAdam.load: optimiser state does not match the parameters");
+    }
+    this.t = state.t;
+    this.m.dispose();
+    this.v.dispose();
+    this.m = tf.keep(tf.tensor1d(m));
+    this.v = tf.keep(tf.tensor1d(v));
+  }
+
+  dispose(): void {
+    this.m.dispose();
+    this.v.dispose();
+  }
+}
+
+/** Gradients of `loss()` with respect to `vars`, in the same order, plus the loss value (call inside tf.tidy). */
+export function gradients(loss: () => tf.Scalar, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.Tensor[] } {
+  const { value, grads } = tf.variableGrads(loss, vars);
+  return { value, grads: vars.map((v) => grads[v.name]!) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. Squashed Gaussian policy head
 // ---------------------------------------------------------------------------------------------------
 
 /** SB3's clamp of the actor's log standard deviation. */
@@ -112,7 +353,7 @@ export function squashedGaussianSample(out: tf.Tensor2D, eps: tf.Tensor2D, k: nu
 }
 
 // ---------------------------------------------------------------------------------------------------
-// 3. SAC
+// 4. SAC
 // ---------------------------------------------------------------------------------------------------
 
 export interface SacCheckpoint {
@@ -403,7 +644,7 @@ export class SAC {
   }
 
   // -------------------------------------------------------------------------------------------------
-  // 4. Checkpoints
+  // 5. Checkpoints
   // -------------------------------------------------------------------------------------------------
 
   /** Writes everything needed to continue training exactly: `dir/sac.json` and `dir/replay/`. */

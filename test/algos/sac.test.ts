@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { make } from "../../src/core/index.js";
 import "../../src/envs/index.js";
 import { selectBackend } from "../../src/nn/backend.js";
-import { SAC, squashedGaussianSample, type SacOptions } from "../../src/algos/sac.js";
+import { SAC, TfAdam, dense, squashedGaussianSample, type SacOptions } from "../../src/algos/sac.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
 import { RunDir, trainRun, type RunOptions } from "../../src/algos/run.js";
@@ -21,6 +21,50 @@ const SMALL: SacOptions = { netArch: [16, 16], batchSize: 16, learningStarts: 30
 
 const pendulums = (n = 1) => Array.from({ length: n }, () => make("Pendulum-v1"));
 const values = (nets: { variables(): tf.Variable[] }[]) => nets.map((n) => n.variables().map((v) => Array.from(v.dataSync())));
+
+test("dense layer: values and gradients equal tfjs's own autograd of matMul + bias (+ relu)", () => {
+  tf.tidy(() => {
+    const x = tf.randomNormal([5, 3], 0, 1, "float32", 1) as tf.Tensor2D;
+    const w = tf.randomNormal([3, 4], 0, 1, "float32", 2) as tf.Tensor2D;
+    const b = tf.randomNormal([4], 0, 1, "float32", 3) as tf.Tensor1D;
+    const weightsOut = tf.range(0, 20).reshape([5, 4]);
+    for (const relu of [true, false]) {
+      const ours = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, relu), weightsOut));
+      const plain = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
+        const y = tf.add(tf.matMul(x, w), b);
+        return tf.sum(tf.mul(relu ? tf.relu(y) : y, weightsOut));
+      };
+      assert.ok(Math.abs(ours(x, w, b).dataSync()[0]! - plain(x, w, b).dataSync()[0]!) < 1e-4);
+      const g1 = tf.grads(ours)([x, w, b]);
+      const g2 = tf.grads(plain)([x, w, b]);
+      for (let i = 0; i < 3; i++) assert.ok(tf.max(tf.abs(tf.sub(g1[i]!, g2[i]!))).dataSync()[0]! < 1e-4, `gradient ${i} (relu ${relu})`);
+    }
+  });
+});
+
+test("TfAdam follows torch.optim.Adam (bias corrections, eps outside the sqrt) and resumes exactly", () => {
+  const x = tf.variable(tf.tensor1d([1, -2]));
+  const opt = new TfAdam([x], 0.1, 0.9, 0.999, 1e-8);
+  const p = [1, -2], m = [0, 0], v = [0, 0];
+  const gs = [[0.5, -1], [0.2, 0.3], [-0.4, 2]];
+  for (let t = 1; t <= gs.length; t++) {
+    tf.tidy(() => opt.step([tf.tensor1d(gs[t - 1]!)]));
+    for (let i = 0; i < 2; i++) {
+      const g = gs[t - 1]![i]!;
+      m[i] = 0.9 * m[i]! + 0.1 * g;
+      v[i] = 0.999 * v[i]! + 0.001 * g * g;
+      p[i] = p[i]! - (0.1 * (m[i]! / (1 - 0.9 ** t))) / (Math.sqrt(v[i]!) / Math.sqrt(1 - 0.999 ** t) + 1e-8);
+    }
+  }
+  const got = x.dataSync();
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(got[i]! - p[i]!) < 1e-5, `${got[i]} vs ${p[i]}`);
+  const y = tf.variable(tf.tensor1d(Array.from(got)));
+  const restored = new TfAdam([y], 0.1, 0.9, 0.999, 1e-8);
+  restored.load(opt.save());
+  tf.tidy(() => opt.step([tf.tensor1d([0.3, 0.3])]));
+  tf.tidy(() => restored.step([tf.tensor1d([0.3, 0.3])]));
+  assert.deepEqual(Array.from(y.dataSync()), Array.from(x.dataSync()));
+});
 
 test("squashed Gaussian: action tanh(mean + std eps), log-prob of the tanh-transformed density (SB3's 1e-6 guard)", () => {
   const out = tf.tensor2d([[0.3, -0.5, -1.0, 5.0], [-2.0, 0.1, -30, 0.2]]); // [mean(2) | logStd(2)] per row
