@@ -1,7 +1,7 @@
 /**
  * `guided-rl reproduce ultra [--env pong|bipedal|all] [--llm surrogate|anthropic|openai] [--model ID]
  *                            [--budget smoke|full] [--seeds N] [--variants none,ppo,...] [--out DIR]
- *                            [--regenerate-policy] [--no-png]`
+ *                            [--action-modulation imitation|override] [--regenerate-policy] [--no-png]`
  *
  * Runs the ULTRA protocol (no refinement, continued PPO, random critical states, ULTRA-A/R/RA) from the
  * shipped sub-optimal starting policy, prints the results table and writes it with the curves, the
@@ -17,12 +17,13 @@ import { readPolicyFile, shippedPolicyPath, trainStartingPolicy, writePolicyFile
 import { runUltraExperiment, ULTRA_VARIANTS, type UltraVariant } from "../experiments/ultra/protocol.js";
 import { writeUltraReport } from "../experiments/ultra/report.js";
 import { registerUltraSurrogate } from "../guides/ultra/surrogate.js";
+import type { ActionModulation } from "../guides/ultra/guide.js";
 import { createLlm, type LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 
 export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env pong|bipedal|all] [--llm surrogate|anthropic|openai] [--model ID]
                               [--budget smoke|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
-                              [--out DIR] [--regenerate-policy] [--no-png]`;
+                              [--out DIR] [--action-modulation imitation|override] [--regenerate-policy] [--no-png]`;
 
 export interface ReproduceUltraArgs {
   envs: UltraEnvName[];
@@ -34,6 +35,8 @@ export interface ReproduceUltraArgs {
   out: string;
   regeneratePolicy: boolean;
   png: boolean;
+  /** How ULTRA-A/RA's suggested actions reach PPO (default: the environment config's, "imitation"). */
+  actionModulation?: ActionModulation;
 }
 
 const LLM_NAMES: Record<string, LlmProviderName> = { surrogate: "surrogate", anthropic: "anthropic", openai: "openai-compatible", "openai-compatible": "openai-compatible" };
@@ -79,6 +82,12 @@ export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltra
         break;
       }
       case "--out": args.out = value(); break;
+      case "--action-modulation": {
+        const v = value();
+        if (v !== "imitation" && v !== "override") fail(`--action-modulation must be imitation or override, got "${v}"`);
+        args.actionModulation = v as ActionModulation;
+        break;
+      }
       case "--regenerate-policy": args.regeneratePolicy = true; break;
       case "--no-png": args.png = false; break;
       default: fail(`unknown option "${flag}"`);
@@ -101,7 +110,8 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
   const log = (m: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${m}`);
   try {
     for (const name of args.envs) {
-      const cfg = envConfig(name);
+      const base = envConfig(name);
+      const cfg = args.actionModulation ? { ...base, guide: { ...base.guide, actionModulation: args.actionModulation } } : base;
       await prepareEnv(cfg.envId);
       const out = join(args.out, name);
       const b = budgetConfig(name, args.budget);
@@ -117,7 +127,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
         log(`starting policy: ${file.evaluation.meanReturn.toFixed(2)} ± ${file.evaluation.stdReturn.toFixed(2)}`);
       }
       const llm = createLlm({ provider: args.provider, ...(args.model ? { model: args.model } : {}), runDir: join(out, "llm"), cache: "read-write" });
-      log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per variant; critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
+      log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per variant; suggested actions by ${cfg.guide.actionModulation}; critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
       const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(policyPath), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });
       console.log(await writeUltraReport(result, out, { png: args.png }));
       log(`results, curves and LLM exchanges in ${out}/`);

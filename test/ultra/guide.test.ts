@@ -12,8 +12,9 @@ const critical: CriticalState = {
 const table = new CriticalStateTable([critical], norm, 0.2);
 const ctx = { numTimesteps: 0, totalTimesteps: 100 };
 
+/** The first (override) form of ULTRA-A unless `extra` says otherwise. */
 function guide(mode: UltraMode, extra: Partial<ConstructorParameters<typeof UltraGuide>[0]> = {}) {
-  return new UltraGuide({ table, mode, actionSpec: discrete, overrideProbability: 1, rewardScale: 0.5, ...extra });
+  return new UltraGuide({ table, mode, actionSpec: discrete, actionModulation: "override", overrideProbability: 1, rewardScale: 0.5, ...extra });
 }
 
 function batch(rows: [number, number, number][]): TransitionBatch {
@@ -67,7 +68,7 @@ test("ULTRA-RA uses both seams; only the judged action is rewarded; ULTRA-A leav
 test("Box actions: matched within the action radius", () => {
   const box: ActionSpec = { kind: "box", dim: 2, names: ["hip", "knee"], low: [-1, -1], high: [1, 1] };
   const cs: CriticalState = { ...critical, takenAction: Float32Array.from([0.5, 0.5]), suggestedAction: Float32Array.from([-0.5, 0]) };
-  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "RA", actionSpec: box, rewardScale: 1, overrideProbability: 1 });
+  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "RA", actionSpec: box, rewardScale: 1, actionModulation: "override", overrideProbability: 1 });
   const b: TransitionBatch = {
     n: 3, obsDim: 2, actDim: 2, obs: Float32Array.from([1, 1, 1, 1, 1, 1]),
     actions: Float32Array.from([0.55, 0.45, -0.5, 0.1, 1, -1]), rewards: new Float32Array(3),
@@ -82,5 +83,45 @@ test("Box actions: matched within the action radius", () => {
 test("bad options: clear errors", () => {
   assert.throws(() => guide("X" as UltraMode), /mode must be/);
   assert.throws(() => guide("A", { overrideProbability: 2 }), /overrideProbability/);
+  assert.throws(() => guide("A", { actionModulation: "nudge" as "imitation" }), /actionModulation/);
+  assert.throws(() => guide("A", { actionModulation: "imitation", imitationCoef: -1 }), /imitationCoef/);
   assert.throws(() => guide("R").transformRewards({ ...batch([[1, 1, 0]]), obsDim: 3 }), /3-dimensional/);
+});
+
+test("imitation (default): actions are left alone; matched rows become targets with the suggested action and an annealed weight", () => {
+  const g = new UltraGuide({ table, mode: "A", actionSpec: discrete, imitationCoef: [2, 0] });
+  assert.equal(g.actionModulation, "imitation");
+  const actions = Float32Array.from([0]);
+  assert.deepEqual(g.overrideActions(Float32Array.from([1, 1]), actions, 1, ctx), [], "no override");
+  assert.equal(actions[0], 0);
+  // rows 0 and 2 match the critical state (row 2 already takes the suggested action), row 1 is far away
+  const b = batch([[1, 1, 0], [-1, -1, 2], [1.05, 0.95, 1]]);
+  const t = g.actionTargets!(b, { numTimesteps: 25, totalTimesteps: 100 })!;
+  assert.deepEqual(Array.from(t.rows), [0, 2]);
+  assert.deepEqual(Array.from(t.actions), [1, 1]);
+  assert.equal(t.coef, 1.5, "2 -> 0 linearly, a quarter of the way");
+  assert.equal(g.actionTargets!(batch([[-1, -1, 0]]), ctx), undefined, "no match, no targets");
+  assert.equal(g.metrics()["ultra/imitation_rate"], 2 / 4);
+  assert.equal(g.metrics()["ultra/suggestion_followed_rate"], 1 / 2);
+  assert.equal(g.transformRewards(b), undefined, "ULTRA-A leaves rewards alone");
+});
+
+test("the action-target seam exists only where it acts: not for ULTRA-R, not in override mode", () => {
+  assert.equal(new UltraGuide({ table, mode: "R", actionSpec: discrete }).actionTargets, undefined);
+  assert.equal(guide("A", { actionModulation: "override" }).actionTargets, undefined);
+  assert.equal(typeof new UltraGuide({ table, mode: "RA", actionSpec: discrete }).actionTargets, "function");
+});
+
+test("imitation targets for Box actions are the suggested vectors", () => {
+  const box: ActionSpec = { kind: "box", dim: 2, names: ["hip", "knee"], low: [-1, -1], high: [1, 1] };
+  const cs: CriticalState = { ...critical, takenAction: Float32Array.from([0.5, 0.5]), suggestedAction: Float32Array.from([-0.5, 0.25]) };
+  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "A", actionSpec: box, imitationCoef: 1 });
+  const b: TransitionBatch = {
+    n: 2, obsDim: 2, actDim: 2, obs: Float32Array.from([0, 0, 1, 1]), actions: Float32Array.from([0, 0, 0.5, 0.5]),
+    rewards: new Float32Array(2), nextObs: new Float32Array(4), terminated: new Uint8Array(2), truncated: new Uint8Array(2),
+  };
+  const t = g.actionTargets!(b, ctx)!;
+  assert.deepEqual(Array.from(t.rows), [1]);
+  assert.deepEqual(Array.from(t.actions), [-0.5, 0.25]);
+  assert.equal(t.coef, 1);
 });

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PongEnv } from "../../src/envs/toy/pong.js";
 import { PPO } from "../../src/algos/ppo.js";
-import type { Guide, SeamContext, TransitionBatch } from "../../src/algos/seams.js";
+import { A2C } from "../../src/algos/a2c.js";
+import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "../../src/algos/seams.js";
 import { CriticalStateTable, UltraGuide, type ActionSpec, type CriticalState } from "../../src/guides/ultra/index.js";
 
 const spec: ActionSpec = { kind: "discrete", n: 3, meanings: ["stay", "up", "down"] };
@@ -36,7 +37,7 @@ function ppo(guide: Guide): PPO {
 }
 
 test("PPO's action seam: ULTRA-A overrides reach the environment and the rollout buffer", async () => {
-  const rec = new Recorder(new UltraGuide({ table, mode: "A", actionSpec: spec, overrideProbability: 1 }));
+  const rec = new Recorder(new UltraGuide({ table, mode: "A", actionSpec: spec, actionModulation: "override", overrideProbability: 1 }));
   const model = ppo(rec);
   await model.learn({ totalTimesteps: 128 });
   assert.equal(rec.calls, 64);
@@ -70,4 +71,74 @@ test("PPO's reward seam: ULTRA-R implicit rewards are what PPO learns from", asy
   for (let i = 0; i < batch.n; i++) assert.ok(Math.abs(buf.rewards[i]! - out[i]!) < 1e-6);
   assert.equal(guide.metrics()["ultra/rewarded_rate"], penalised / batch.n);
   model.close();
+});
+
+/** Mean probability the policy gives `action` over the first `n` observations of `obsRows`. */
+function meanProbability(model: PPO, obsRows: Float32Array, n: number, action: number): number {
+  const lp = new Float32Array(n);
+  model.policy.logProbOf(obsRows.subarray(0, n * 6), new Float32Array(n).fill(action), n, lp);
+  return lp.reduce((s, v) => s + Math.exp(v), 0) / n;
+}
+
+test("PPO's action-target seam: ULTRA-A imitation reaches the update and moves the policy toward the suggested action at critical states", async () => {
+  const pong = () => [new PongEnv({ pointsToWin: 3 }), new PongEnv({ pointsToWin: 3 })];
+  const opts = { nSteps: 64, batchSize: 64, nEpochs: 10, learningRate: 3e-3, seed: 0 };
+  const guide = new UltraGuide({ table, mode: "A", actionSpec: spec, imitationCoef: 1 });
+  const guided = new PPO(pong(), { ...opts, guide });
+  const plain = new PPO(pong(), opts);
+  const before = new PPO(pong(), opts); // same seed, same initial weights
+  let lastMetrics: Record<string, number> = {};
+  await guided.learn({ totalTimesteps: 256, callback: (p) => { lastMetrics = p.metrics; } });
+  await plain.learn({ totalTimesteps: 256 });
+  // The executed actions are the policy's own (nothing overridden), the targets went to the update.
+  const acts = guided.rolloutBuffer.actions.subarray(0, 128);
+  assert.ok(acts.some((a) => a !== 1), "actions were not overridden");
+  assert.ok(lastMetrics["train/action_target_loss"]! > 0, "the update saw the action-target term");
+  assert.equal(guide.metrics()["ultra/imitation_rate"], 1, "every state matched the all-covering critical state");
+  // Probe on the states the unguided run visited (every Pong state is critical for this table).
+  const probe = plain.rolloutBuffer.obs;
+  const p0 = meanProbability(before, probe, 128, 1);
+  const pGuided = meanProbability(guided, probe, 128, 1);
+  const pPlain = meanProbability(plain, probe, 128, 1);
+  assert.ok(pGuided > p0 + 0.1, `pi(suggested) ${p0.toFixed(3)} -> ${pGuided.toFixed(3)}: not moved toward the suggestion`);
+  assert.ok(pGuided > pPlain + 0.1, `guided ${pGuided.toFixed(3)} vs unguided ${pPlain.toFixed(3)}`);
+  for (const m of [guided, plain, before]) m.close();
+});
+
+/** Targets on even rows only, a fixed action and weight. */
+class EvenRows implements Guide {
+  readonly name = "even-rows";
+  constructor(private readonly target: number, private readonly coef: number) {}
+  actionTargets(batch: TransitionBatch): ActionTargets {
+    const rows = Int32Array.from({ length: Math.ceil(batch.n / 2) }, (_, k) => 2 * k);
+    return { rows, actions: new Float32Array(rows.length).fill(this.target), coef: this.coef };
+  }
+}
+
+test("PPO's action-target term is coef * mean over the minibatch of -log pi(target | s) on the chosen rows only", async () => {
+  const pong = () => [new PongEnv({ pointsToWin: 3 }), new PongEnv({ pointsToWin: 3 })];
+  const opts = { nSteps: 64, batchSize: 128, nEpochs: 1, seed: 4 };
+  const model = new PPO(pong(), { ...opts, guide: new EvenRows(2, 0.7) });
+  const before = new PPO(pong(), opts);
+  let metrics: Record<string, number> = {};
+  await model.learn({ totalTimesteps: 128, callback: (p) => { metrics = p.metrics; } }); // one phase, one minibatch
+  const lp = new Float32Array(128);
+  before.policy.logProbOf(model.rolloutBuffer.obs.subarray(0, 128 * 6), new Float32Array(128).fill(2), 128, lp);
+  let expected = 0;
+  for (let row = 0; row < 128; row += 2) expected += -0.7 * lp[row]! / 128;
+  assert.ok(Math.abs(metrics["train/action_target_loss"]! - expected) < 1e-5, `${metrics["train/action_target_loss"]} vs ${expected}`);
+  model.close();
+  before.close();
+});
+
+test("action targets: algorithms that cannot train on them refuse the guide; malformed targets are clear errors", async () => {
+  assert.throws(() => new A2C([new PongEnv({ pointsToWin: 3 })], { guide: new EvenRows(1, 1) }), /action targets/);
+  const bad: Guide = { name: "bad", actionTargets: () => ({ rows: Int32Array.from([999]), actions: Float32Array.from([1]), coef: 1 }) };
+  const model = new PPO([new PongEnv({ pointsToWin: 3 })], { nSteps: 16, batchSize: 16, guide: bad });
+  await assert.rejects(model.learn({ totalTimesteps: 16 }), /row 999 is outside the batch/);
+  model.close();
+  const wide: Guide = { name: "wide", actionTargets: () => ({ rows: Int32Array.from([0]), actions: Float32Array.from([1, 2]), coef: 1 }) };
+  const m2 = new PPO([new PongEnv({ pointsToWin: 3 })], { nSteps: 16, batchSize: 16, guide: wide });
+  await assert.rejects(m2.learn({ totalTimesteps: 16 }), /1 rows but 2 action values/);
+  m2.close();
 });

@@ -4,6 +4,7 @@
  */
 import type { PpoOptions } from "../../algos/ppo.js";
 import type { Budget } from "../budget.js";
+import type { ActionModulation } from "../../guides/ultra/guide.js";
 
 export type UltraEnvName = "pong" | "bipedal";
 
@@ -25,8 +26,15 @@ export interface UltraEnvConfig {
    * repeating rallies it loses, so its argmax return says little about the policy PPO trained.
    */
   evalDeterministic: boolean;
-  /** Matching radius (RMS of z-scores) and the seams' weights. */
-  guide: { radius: number; rewardScale: number; overrideProbability: [number, number] };
+  /**
+   * Matching radius (RMS of z-scores) and the seams' weights. `actionModulation` picks how ULTRA-A's
+   * suggestions reach PPO: "imitation" (a supervised term, weight `imitationCoef` annealed start -> end)
+   * or "override" (replaced actions, probability `overrideProbability` start -> end).
+   */
+  guide: {
+    radius: number; rewardScale: number; actionModulation: ActionModulation;
+    imitationCoef: [number, number]; overrideProbability: [number, number];
+  };
 }
 
 export interface UltraBudgetConfig {
@@ -58,7 +66,7 @@ export const PONG_CONFIG: UltraEnvConfig = {
     options: { nSteps: 256, batchSize: 256, nEpochs: 4, learningRate: 1e-4, entCoef: 0.01, gamma: 0.99, gaeLambda: 0.95 },
   },
   llm: { segmentLength: 40, maxSegments: 60, maxCriticalPerSegment: 5, stride: 1 },
-  guide: { radius: 0.15, rewardScale: 0.1, overrideProbability: [0.5, 0] },
+  guide: { radius: 0.15, rewardScale: 0.1, actionModulation: "imitation", imitationCoef: [1, 0], overrideProbability: [0.5, 0] },
 };
 
 /** BipedalWalker-v3 with rl-zoo's PPO settings (VecNormalize), refined at a lower learning rate. */
@@ -79,7 +87,7 @@ export const BIPEDAL_CONFIG: UltraEnvConfig = {
     options: { nSteps: 2048, batchSize: 64, nEpochs: 10, learningRate: 1e-4, gamma: 0.999, gaeLambda: 0.95, clipRange: 0.18, entCoef: 0, normalize: true },
   },
   llm: { segmentLength: 30, maxSegments: 16, maxCriticalPerSegment: 3, stride: 2 },
-  guide: { radius: 0.5, rewardScale: 0.5, overrideProbability: [1, 0] },
+  guide: { radius: 0.5, rewardScale: 0.5, actionModulation: "imitation", imitationCoef: [1, 0], overrideProbability: [1, 0] },
 };
 
 export function envConfig(name: UltraEnvName): UltraEnvConfig {

@@ -48,9 +48,12 @@ export interface UltraRunRow {
   /** Env steps used: refinement plus, for the LLM-guided and random variants, the recorded rollouts. */
   envSteps: number;
   criticalStates: number;
-  /** Fraction of refinement steps whose action the guide overrode / whose reward it changed. */
+  /** Fraction of refinement steps whose action the guide overrode / whose reward it changed / that got an imitation target. */
   overrideRate: number;
   rewardedRate: number;
+  imitationRate: number;
+  /** Among the steps that got an imitation target, the fraction where the policy already took the suggested action. */
+  suggestionFollowedRate: number;
 }
 
 export interface UltraCurvePoint {
@@ -84,6 +87,8 @@ export interface UltraResult {
   envId: string;
   llm: { provider: string; model: string };
   budget: UltraBudgetConfig;
+  /** The guide settings every guided variant used (matching radius, seam weights, action modulation). */
+  guide: UltraEnvConfig["guide"];
   rows: UltraRunRow[];
   curves: UltraCurvePoint[];
   summary: UltraSummaryRow[];
@@ -122,7 +127,7 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
     const rolloutSteps = episodes.reduce((s, ep) => s + ep.obs.length, 0);
     say(`seed ${seed}: starting policy ${startEval.mean.toFixed(2)} ± ${startEval.std.toFixed(2)}; recorded ${episodes.length} episodes (${rolloutSteps} steps)`);
     if (variants.includes("none")) {
-      rows.push({ seed, variant: "none", finalReturn: startEval.mean, finalStd: startEval.std, envSteps: 0, criticalStates: 0, overrideRate: 0, rewardedRate: 0 });
+      rows.push({ seed, variant: "none", finalReturn: startEval.mean, finalStd: startEval.std, envSteps: 0, criticalStates: 0, overrideRate: 0, rewardedRate: 0, imitationRate: 0, suggestionFollowedRate: 0 });
     }
 
     // 3. the LLM: critical states once, then the modulation each variant asks for
@@ -167,7 +172,10 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
       const guided = variant !== "ppo";
       if (guided && !table) throw new Error(`ULTRA: no critical-state table for ${variant}`);
       const guide = table
-        ? new UltraGuide({ table, mode: MODE[variant]!, actionSpec: spec, rewardScale: cfg.guide.rewardScale, overrideProbability: cfg.guide.overrideProbability, seed, name: variant })
+        ? new UltraGuide({
+          table, mode: MODE[variant]!, actionSpec: spec, rewardScale: cfg.guide.rewardScale, actionModulation: cfg.guide.actionModulation,
+          imitationCoef: cfg.guide.imitationCoef, overrideProbability: cfg.guide.overrideProbability, seed, name: variant,
+        })
         : undefined;
       const offset = guided ? rolloutSteps : 0;
       const model = ppoFromPolicyFile(startPolicy, { ...cfg.refine.options, seed, guide }, cfg.refine.numEnvs);
@@ -199,13 +207,15 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
         criticalStates: table?.size ?? 0,
         overrideRate: lastGuideMetrics["ultra/override_rate"] ?? 0,
         rewardedRate: lastGuideMetrics["ultra/rewarded_rate"] ?? 0,
+        imitationRate: lastGuideMetrics["ultra/imitation_rate"] ?? 0,
+        suggestionFollowedRate: lastGuideMetrics["ultra/suggestion_followed_rate"] ?? 0,
       });
       model.close();
       say(`seed ${seed}: ${variant} -> ${final.mean.toFixed(2)} ± ${final.std.toFixed(2)} after ${offset + model.numTimesteps} env steps`);
     }
   }
   return {
-    env: cfg.name, envId: cfg.envId, llm: { provider: llm.provider, model: llm.model }, budget: b,
+    env: cfg.name, envId: cfg.envId, llm: { provider: llm.provider, model: llm.model }, budget: b, guide: cfg.guide,
     rows, curves, summary: summarize(rows, variants), artifacts,
   };
 }

@@ -42,6 +42,8 @@ export function ultraResultsRows(result: UltraResult): Row[] {
       "critical states": Math.round(meanStd(mine.map((r) => r.criticalStates)).mean),
       "override rate": Number(meanStd(mine.map((r) => r.overrideRate)).mean.toFixed(4)),
       "rewarded rate": Number(meanStd(mine.map((r) => r.rewardedRate)).mean.toFixed(4)),
+      "imitation rate": Number(meanStd(mine.map((r) => r.imitationRate ?? 0)).mean.toFixed(4)),
+      "advice followed": Number(meanStd(mine.map((r) => r.suggestionFollowedRate ?? 0)).mean.toFixed(3)),
     };
   });
 }

@@ -2,10 +2,17 @@
  * Step 5 of ULTRA: refinement through the seams. While the policy trains (PPO), every state it meets is
  * looked up among the critical states:
  *
- *  - ULTRA-A (action seam): at a matched state the LLM's suggested action replaces the policy's, with a
- *    probability that decays linearly over the refinement (default 1 -> 0), so the agent first sees
- *    what the LLM advises and then has to act on its own. PPO learns from the overridden actions with
- *    their log-probabilities under the current policy.
+ *  - ULTRA-A, `actionModulation: "imitation"` (default; action-target seam): the agent acts on its own;
+ *    every visited state that matches a critical state becomes a supervised example, and PPO's loss gets
+ *    coef * -log pi(suggested | s) on those rows, coef annealed linearly over the refinement (default
+ *    1 -> 0). The LLM labels the states the current policy actually visits (DAgger-style), the
+ *    policy-gradient part stays on-policy, and the advice is not clipped away by PPO's trust region.
+ *  - ULTRA-A, `actionModulation: "override"` (the first implementation, kept for comparison; action
+ *    seam): at a matched state the suggested action replaces the policy's with a probability that
+ *    decays linearly (default 1 -> 0); PPO learns from the overridden actions with their
+ *    log-probabilities under the current policy. Measured on Pong it refines worse than continued PPO:
+ *    a suggestion the policy gives little probability moves it by at most PPO's clip range per update,
+ *    and the override hides the policy's own mistake at that state from the advantage estimate.
  *  - ULTRA-R (reward seam): a transition whose state matches a critical state and whose action matches
  *    the one the sub-optimal policy took there earns `rewardScale * implicitReward` on top of the
  *    environment's reward (the LLM's judgement of that action, in [-1, 1]).
@@ -15,7 +22,7 @@
  * bonus for acting well in a bad state pays the agent for getting into bad states (in our first Pong
  * runs that variant refined worse than continued PPO without a guide).
  */
-import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
+import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
 import { npRandom, type Generator } from "../../core/rng.js";
 import type { ActionSpec } from "./action-spec.js";
 import { actionDistance } from "./action-spec.js";
@@ -26,7 +33,11 @@ export interface UltraGuideOptions {
   table: CriticalStateTable<CriticalState>;
   mode: UltraMode;
   actionSpec: ActionSpec;
-  /** ULTRA-A: override probability at the start and at the end of the refinement (linear in between). Default [1, 0]. */
+  /** ULTRA-A: how the suggested action reaches the policy (see the module comment). Default "imitation". */
+  actionModulation?: ActionModulation;
+  /** ULTRA-A "imitation": weight of -log pi(suggested | s) at the start and end of the refinement (linear in between). Default [1, 0]. */
+  imitationCoef?: number | [number, number];
+  /** ULTRA-A "override": override probability at the start and at the end of the refinement (linear in between). Default [1, 0]. */
   overrideProbability?: number | [number, number];
   /** ULTRA-R: weight of the implicit reward relative to the environment's (default 0.1). */
   rewardScale?: number;
@@ -38,18 +49,24 @@ export interface UltraGuideOptions {
   name?: string;
 }
 
+/** How ULTRA-A's suggested actions reach the policy: a supervised term at matched states, or overriding the actions taken. */
+export type ActionModulation = "imitation" | "override";
+
 /** The ULTRA guide: plugs a critical-state table into an algorithm's action and reward seams. */
 export class UltraGuide implements Guide {
   readonly name: string;
   readonly mode: UltraMode;
   readonly table: CriticalStateTable<CriticalState>;
+  readonly actionModulation: ActionModulation;
   private readonly spec: ActionSpec;
   private readonly pStart: number;
   private readonly pEnd: number;
+  private readonly coefStart: number;
+  private readonly coefEnd: number;
   private readonly rewardScale: number;
   private readonly actionMatchRadius: number;
   private readonly rng: Generator;
-  private counts = { lookups: 0, overrides: 0, rewardLookups: 0, rewarded: 0, implicitRewardSum: 0 };
+  private counts = { lookups: 0, overrides: 0, rewardLookups: 0, rewarded: 0, implicitRewardSum: 0, targetLookups: 0, targets: 0, targetsFollowed: 0 };
 
   constructor(opts: UltraGuideOptions) {
     this.mode = opts.mode;
@@ -60,6 +77,14 @@ export class UltraGuide implements Guide {
     const p = opts.overrideProbability ?? [1, 0];
     [this.pStart, this.pEnd] = typeof p === "number" ? [p, p] : p;
     for (const v of [this.pStart, this.pEnd]) if (!(v >= 0 && v <= 1)) throw new RangeError(`UltraGuide: overrideProbability must be in [0, 1], got ${v}`);
+    this.actionModulation = opts.actionModulation ?? "imitation";
+    if (this.actionModulation !== "imitation" && this.actionModulation !== "override") {
+      throw new RangeError(`UltraGuide: actionModulation must be "imitation" or "override", got ${String(opts.actionModulation)}`);
+    }
+    const c = opts.imitationCoef ?? [1, 0];
+    [this.coefStart, this.coefEnd] = typeof c === "number" ? [c, c] : c;
+    for (const v of [this.coefStart, this.coefEnd]) if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`UltraGuide: imitationCoef must be finite and >= 0, got ${v}`);
+    if (this.mode !== "R" && this.actionModulation === "imitation") this.actionTargets = this.imitationTargets.bind(this);
     this.rewardScale = opts.rewardScale ?? 0.1;
     this.actionMatchRadius = opts.actionMatchRadius ?? 0.25;
     this.rng = npRandom(opts.seed ?? 0)[0];
@@ -67,13 +92,45 @@ export class UltraGuide implements Guide {
 
   /** Override probability at this point of the refinement. */
   overrideProbabilityAt(ctx: SeamContext): number {
-    const progress = ctx.totalTimesteps > 0 ? Math.min(1, ctx.numTimesteps / ctx.totalTimesteps) : 0;
-    return this.pStart + (this.pEnd - this.pStart) * progress;
+    return this.pStart + (this.pEnd - this.pStart) * progressOf(ctx);
   }
 
-  /** Action seam (ULTRA-A and ULTRA-RA; ULTRA-R changes nothing here). */
+  /** Imitation weight at this point of the refinement. */
+  imitationCoefAt(ctx: SeamContext): number {
+    return this.coefStart + (this.coefEnd - this.coefStart) * progressOf(ctx);
+  }
+
+  /**
+   * Action-target seam, present only for ULTRA-A/RA with `actionModulation: "imitation"` (an algorithm
+   * refuses a guide with targets it cannot train on, so the seam must not exist otherwise).
+   */
+  readonly actionTargets?: (batch: TransitionBatch, ctx: SeamContext) => ActionTargets | undefined;
+
+  /** The suggested action at every row whose state matches a critical state that has one. */
+  private imitationTargets(batch: TransitionBatch, ctx: SeamContext): ActionTargets | undefined {
+    const dim = this.table.dim;
+    if (batch.obsDim !== dim) throw new Error(`UltraGuide: batch has ${batch.obsDim}-dimensional observations, the table ${dim}`);
+    const A = batch.actDim;
+    const rows: number[] = [];
+    const actions: number[] = [];
+    for (let t = 0; t < batch.n; t++) {
+      this.counts.targetLookups++;
+      const suggestion = this.table.nearest(batch.obs, t * dim)?.entry.suggestedAction;
+      if (suggestion === undefined) continue;
+      rows.push(t);
+      if (typeof suggestion === "number") actions.push(suggestion);
+      else for (let i = 0; i < A; i++) actions.push(suggestion[i]!);
+      this.counts.targets++;
+      const own: Action = this.spec.kind === "discrete" ? batch.actions[t * A]! : batch.actions.subarray(t * A, (t + 1) * A);
+      if (actionDistance(own, suggestion, this.spec) <= this.actionMatchRadius) this.counts.targetsFollowed++;
+    }
+    if (rows.length === 0) return undefined;
+    return { rows: Int32Array.from(rows), actions: Float32Array.from(actions), coef: this.imitationCoefAt(ctx) };
+  }
+
+  /** Action seam (ULTRA-A and ULTRA-RA with `actionModulation: "override"`; otherwise it changes nothing). */
   overrideActions(obs: Float32Array, actions: Float32Array, numEnvs: number, ctx: SeamContext): number[] {
-    if (this.mode === "R") return [];
+    if (this.mode === "R" || this.actionModulation !== "override") return [];
     const dim = this.table.dim;
     const actDim = actions.length / numEnvs;
     if (obs.length !== numEnvs * dim) throw new Error(`UltraGuide: expected ${numEnvs} x ${dim} observations, got ${obs.length} numbers`);
@@ -121,6 +178,13 @@ export class UltraGuide implements Guide {
       "ultra/overrides": c.overrides,
       "ultra/rewarded_rate": c.rewardLookups > 0 ? c.rewarded / c.rewardLookups : 0,
       "ultra/implicit_reward_sum": c.implicitRewardSum,
+      "ultra/imitation_rate": c.targetLookups > 0 ? c.targets / c.targetLookups : 0,
+      // how often the policy already took the suggested action where it was advised (rises as it learns)
+      "ultra/suggestion_followed_rate": c.targets > 0 ? c.targetsFollowed / c.targets : 0,
     };
   }
+}
+
+function progressOf(ctx: SeamContext): number {
+  return ctx.totalTimesteps > 0 ? Math.min(1, ctx.numTimesteps / ctx.totalTimesteps) : 0;
 }
