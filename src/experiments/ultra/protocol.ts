@@ -52,7 +52,7 @@ export interface UltraRunRow {
   overrideRate: number;
   rewardedRate: number;
   imitationRate: number;
-  /** Among the steps that got an imitation target, the fraction where the policy already took the suggested action. */
+  /** Among the steps that got an imitation target (over the whole refinement), the fraction where the policy already took the suggested action. */
   suggestionFollowedRate: number;
 }
 
