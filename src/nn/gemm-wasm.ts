@@ -8,9 +8,9 @@ type Gemm = (a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Fl
 
 /**
  * A dense layer in one call: Y (R x N) = act(X (R x K) W^T + bias), W (N x K) read at `wOff`, bias at `bOff`
- * of the same array. `tanh` selects the activation (else identity).
+ * of the same array.
  */
-export type Dense = (x: Float32Array, p: Float32Array, wOff: number, bOff: number, y: Float32Array, R: number, N: number, K: number, tanh: boolean) => void;
+export type Dense = (x: Float32Array, p: Float32Array, wOff: number, bOff: number, y: Float32Array, R: number, N: number, K: number, activation: "tanh" | "relu" | "identity") => void;
 
 /** C (R x N) (+)= op(A) B: op(A) = A (R x K) at aOff, or A^T of A stored K x R when `transA`; B stored K x N. */
 export type GemmAxpy = (a: Float32Array, aOff: number, transA: boolean, b: Float32Array, bOff: number, c: Float32Array, cOff: number, R: number, N: number, K: number, accumulate: boolean) => void;
@@ -141,7 +141,7 @@ const TANH_P = [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-
 const TANH_Q = [1.19825839466702e-6, 1.18534705686654e-4, 2.268434632439e-3, 4.89352518554385e-3];
 
 /**
- * biasAct(c, bias, R, N, act): c[r, n] += bias[n], then tanh when act = 1 (c and bias are byte offsets).
+ * biasAct(c, bias, R, N, act): c[r, n] += bias[n], then tanh when act = 1, relu when act = 2 (c and bias are byte offsets).
  * locals: 5 r, 6 n, 7 ptr, 8 x (f32), 9 x2 (f32), 10 p (f32), 11 q (f32)
  */
 function biasActBody(): number[] {
@@ -163,7 +163,8 @@ function biasActBody(): number[] {
   // four columns at a time
   code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(N4), ...op.geS, ...op.brIf(1));
   code.push(...op.get(ptr), ...op.v128load, ...op.get(biasP), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load, ...op.f32x4add, ...op.set(v));
-  code.push(...op.get(actP), ...op.if);
+  code.push(...op.get(actP), ...op.i32(2), 0x46 /* i32.eq */, ...op.if, ...op.get(v), ...op.v128zero, ...op.f32x4max, ...op.set(v), ...op.end);
+  code.push(...op.get(actP), ...op.i32(1), 0x46 /* i32.eq */, ...op.if);
   code.push(...op.get(v), ...op.get(HI), ...op.f32x4min, ...op.get(LO), ...op.f32x4max, ...op.set(v));
   code.push(...op.get(v), ...op.get(v), ...op.f32x4mul, ...op.set(v2));
   code.push(...op.get(VP[0]), ...op.set(vp));
@@ -178,7 +179,8 @@ function biasActBody(): number[] {
   // remaining columns one at a time
   code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
   code.push(...op.get(ptr), ...op.f32load, ...op.get(biasP), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load, ...op.f32add, ...op.set(x));
-  code.push(...op.get(actP), ...op.if);
+  code.push(...op.get(actP), ...op.i32(2), 0x46, ...op.if, ...op.get(x), ...op.f32zero, ...op.f32max, ...op.set(x), ...op.end);
+  code.push(...op.get(actP), ...op.i32(1), 0x46, ...op.if);
   code.push(...op.get(x), ...op.f32(TANH_CLAMP), ...op.f32min, ...op.f32(-TANH_CLAMP), ...op.f32max, ...op.set(x));
   code.push(...op.get(x), ...op.get(x), ...op.f32mul, ...op.set(x2));
   code.push(...op.f32(TANH_P[0]), ...op.set(p));
@@ -337,7 +339,7 @@ export function wasmKernels(): WasmKernels | null {
         axpy(0, na * 4, cStart * 4, R, N, K, accumulate ? 1 : 0, transA ? 1 : 0);
         c.set(heap.subarray(cStart, cStart + nc), cOff);
       },
-      dense(x, p, wOff, bOff, y, R, N, K, tanh) {
+      dense(x, p, wOff, bOff, y, R, N, K, activation) {
         const nx = R * K, nw = N * K, ny = R * N;
         reserve(nx + nw + N + ny);
         heap.set(x.subarray(0, nx), 0);
@@ -345,7 +347,7 @@ export function wasmKernels(): WasmKernels | null {
         heap.set(p.subarray(bOff, bOff + N), nx + nw);
         const yStart = nx + nw + N;
         gemm(0, nx * 4, yStart * 4, R, N, K, 0);
-        biasAct(yStart * 4, (nx + nw) * 4, R, N, tanh ? 1 : 0);
+        biasAct(yStart * 4, (nx + nw) * 4, R, N, activation === "tanh" ? 1 : activation === "relu" ? 2 : 0);
         y.set(heap.subarray(yStart, yStart + ny), 0);
       },
     };

@@ -304,8 +304,8 @@ export class Mlp {
       const bo = this.bOffset[l];
       // Y (B x nout) = act(X (B x nin) * W (nout x nin)^T + b)
       const hidden = l < L - 1;
-      if (kernels && (!hidden || this.activation !== "relu")) {
-        kernels.dense(input, p, wo, bo, out, B, nout, nin, hidden && this.activation === "tanh");
+      if (kernels) {
+        kernels.dense(input, p, wo, bo, out, B, nout, nin, hidden ? this.activation : "identity");
       } else {
         gemm(input, 0, p, wo, out, 0, B, nout, nin, false);
         for (let b = 0; b < B; b++) {

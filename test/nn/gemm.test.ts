@@ -38,21 +38,21 @@ for (const [name, impl] of [["JS", gemmABt], ["wasm SIMD", wasmGemm()!]] as cons
   });
 }
 
-test("wasm dense layer: bias + rational tanh within 1e-6 of Math.tanh, identity exact to float rounding", () => {
+test("wasm dense layer: bias + rational tanh within 1e-6 of Math.tanh, relu and identity exact to float rounding", () => {
   const k = wasmKernels()!;
   const rng = new Random(4);
   const R = 5, N = 6, K = 7;
   const x = new Float32Array(R * K).map(() => 3 * rng.normal());
   const p = new Float32Array(3 + N * K + N).map(() => rng.normal());
   const wOff = 3, bOff = 3 + N * K;
-  for (const tanh of [true, false]) {
+  for (const act of ["tanh", "relu", "identity"] as const) {
     const y = new Float32Array(R * N);
-    k.dense(x, p, wOff, bOff, y, R, N, K, tanh);
+    k.dense(x, p, wOff, bOff, y, R, N, K, act);
     const ref = new Float32Array(R * N);
     naive(x, p.subarray(wOff, bOff), ref, R, N, K, false);
     for (let i = 0; i < R * N; i++) {
       const pre = ref[i] + p[bOff + (i % N)];
-      const want = tanh ? Math.tanh(pre) : pre;
+      const want = act === "tanh" ? Math.tanh(pre) : act === "relu" ? Math.max(0, pre) : pre;
       assert.ok(Math.abs(y[i] - want) < 1e-5 * Math.max(1, Math.abs(want)), `[${i}] ${y[i]} vs ${want}`);
     }
   }
@@ -60,13 +60,13 @@ test("wasm dense layer: bias + rational tanh within 1e-6 of Math.tanh, identity 
   const xs = Float32Array.from({ length: 4001 }, (_, i) => -20 + i * 0.01);
   const ys = new Float32Array(xs.length);
   const one = Float32Array.of(1, 0); // W = [1], bias = [0]
-  k.dense(xs, one, 0, 1, ys, xs.length, 1, 1, true);
+  k.dense(xs, one, 0, 1, ys, xs.length, 1, 1, "tanh");
   let worst = 0;
   for (let i = 0; i < xs.length; i++) worst = Math.max(worst, Math.abs(ys[i] - Math.tanh(xs[i])));
   assert.ok(worst < 1e-6, `max |tanh error| ${worst}`);
   // the same through the four-lane path (N = 4 columns, W = [1, 1, 1, 1], zero bias)
   const ys4 = new Float32Array(xs.length * 4);
-  k.dense(xs, Float32Array.of(1, 1, 1, 1, 0, 0, 0, 0), 0, 4, ys4, xs.length, 4, 1, true);
+  k.dense(xs, Float32Array.of(1, 1, 1, 1, 0, 0, 0, 0), 0, 4, ys4, xs.length, 4, 1, "tanh");
   let worst4 = 0;
   for (let i = 0; i < ys4.length; i++) worst4 = Math.max(worst4, Math.abs(ys4[i] - Math.tanh(xs[i >> 2])));
   assert.ok(worst4 < 1e-6, `max |tanh error| (SIMD) ${worst4}`);
