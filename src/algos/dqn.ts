@@ -17,7 +17,7 @@ import type { Env } from "../core/env.js";
 import { Mlp, type MlpJSON } from "../nn/mlp.js";
 import { Adam, clipGradNorm, type OptimizerState } from "../nn/optim.js";
 import { Random, type RandomState } from "../nn/random.js";
-import { OffPolicyCollector, ReplayBuffer, offPolicySpaces, type CollectorState, type EpisodeStats } from "./replay-buffer.js";
+import { OffPolicyCollector, ReplayBuffer, offPolicyLearn, offPolicySpaces, type CollectorState, type EpisodeStats } from "./replay-buffer.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
 import type { Guide } from "./seams.js";
@@ -182,34 +182,13 @@ export class DQN {
     const cfg = this.config;
     const total = (this.totalTimesteps = opts.totalTimesteps);
     const nEnvs = this.envs.length;
-    let nextCheckpoint = opts.checkpointInterval ? (Math.floor(this.numTimesteps / opts.checkpointInterval) + 1) * opts.checkpointInterval : Infinity;
     const onStep = () => {
       // SB3's DQN._on_step: target update counted in vector steps, then the exploration rate.
       this.nCalls++;
       if (this.nCalls % Math.max(Math.floor(cfg.targetUpdateInterval / nEnvs), 1) === 0) this.updateTarget();
       this.explorationRate = this.epsilon(1 - this.numTimesteps / total);
     };
-    const chooseActions = (obs: Float32Array) =>
-      this.numTimesteps < cfg.learningStarts ? this.collector.randomActions() : this.predict(obs, false);
-
-    while (this.numTimesteps < total) {
-      const t0 = performance.now();
-      const rollout = await this.collector.collect(cfg.trainFreq, chooseActions, this.replayBuffer, { totalTimesteps: total }, onStep);
-      const t1 = performance.now();
-      this.collectSeconds += (t1 - t0) / 1000;
-      let metrics: Record<string, number> = { explorationRate: this.explorationRate, meanStoredReward: rollout.meanStoredReward };
-      if (this.numTimesteps > cfg.learningStarts) {
-        const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
-        if (gradientSteps > 0) metrics = { ...metrics, ...this.train(gradientSteps, cfg.batchSize) };
-        this.updateSeconds += (performance.now() - t1) / 1000;
-      }
-      if (this.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
-        this.save(opts.checkpointDir);
-        nextCheckpoint += opts.checkpointInterval!;
-      }
-      const keepGoing = await opts.callback?.(this.progress(metrics));
-      if (keepGoing === false) break;
-    }
+    await offPolicyLearn(this, cfg, opts, (m) => this.progress(m), { onStep, metrics: () => ({ explorationRate: this.explorationRate }) });
     return this;
   }
 

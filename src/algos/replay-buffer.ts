@@ -7,8 +7,8 @@
  * stored transitions, which is what this ring does. The flat ring also lets a guide add any number of extra
  * transitions (the data seam) without padding rows.
  *
- * The second half of the file is the collector that fills the buffer from environments through the guide
- * seams (shared by DQN and SAC).
+ * The rest of the file is shared by DQN and SAC: the collector that fills the buffer from environments
+ * through the guide seams, and the off-policy training loop around it.
  *
  * `dones` holds `terminated` only: a time-limit truncation keeps bootstrapping from the next observation
  * (SB3's `handle_timeout_termination=True`).
@@ -20,6 +20,7 @@ import type { Random, RandomState } from "../nn/random.js";
 import type { Guide, TransitionBatch } from "./seams.js";
 import { type ActionLayout, type ObservationLayout, describeSpace, spacesOf } from "./spaces-info.js";
 import { SyncVecEnv, type VecEnvState } from "./vec-env.js";
+import type { TrainingProgress } from "./callbacks.js";
 
 export interface ReplayBufferOptions {
   /** Maximum number of transitions kept; the oldest are overwritten first. */
@@ -480,4 +481,64 @@ function checkRewards(rewards: ArrayLike<number>, n: number, guide: string): Flo
     if (!Number.isFinite(stored[i]!)) throw new Error(`guide "${guide}" returned a non-finite reward (as float32) at index ${i}: ${rewards[i]}`);
   }
   return stored;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The off-policy training loop (SB3's OffPolicyAlgorithm.learn), shared by DQN and SAC
+// ---------------------------------------------------------------------------------------------------
+
+/** What the loop needs from an off-policy algorithm. */
+export interface OffPolicyLearner {
+  readonly collector: OffPolicyCollector;
+  readonly replayBuffer: ReplayBuffer;
+  collectSeconds: number;
+  updateSeconds: number;
+  /** Uniform random actions before learning starts, the exploring policy afterwards. */
+  predict(obs: Float32Array, deterministic?: boolean): Float32Array;
+  train(gradientSteps: number, batchSize: number): Record<string, number>;
+  save(dir: string): void;
+}
+
+export interface OffPolicyLoopSettings {
+  trainFreq: number;
+  learningStarts: number;
+  gradientSteps: number;
+  batchSize: number;
+}
+
+/**
+ * Until `totalTimesteps`: collect `trainFreq` steps per env (random actions before `learningStarts`), then
+ * train once more than `learningStarts` steps were taken; checkpoint and report after every phase.
+ * `metrics()` adds the algorithm's own per-phase values; `onStep` runs after every vector step.
+ */
+export async function offPolicyLearn(
+  model: OffPolicyLearner,
+  cfg: OffPolicyLoopSettings,
+  opts: { totalTimesteps: number; checkpointDir?: string; checkpointInterval?: number; callback?: (p: TrainingProgress) => boolean | void | Promise<boolean | void> },
+  progress: (metrics: Record<string, number>) => TrainingProgress,
+  extra: { metrics?: () => Record<string, number>; onStep?: () => void } = {},
+): Promise<void> {
+  const total = opts.totalTimesteps;
+  const collector = model.collector;
+  const every = opts.checkpointInterval;
+  let nextCheckpoint = every ? (Math.floor(collector.numTimesteps / every) + 1) * every : Infinity;
+  const chooseActions = (obs: Float32Array) =>
+    collector.numTimesteps < cfg.learningStarts ? collector.randomActions() : model.predict(obs, false);
+  while (collector.numTimesteps < total) {
+    const t0 = performance.now();
+    const rollout = await collector.collect(cfg.trainFreq, chooseActions, model.replayBuffer, { totalTimesteps: total }, extra.onStep);
+    const t1 = performance.now();
+    model.collectSeconds += (t1 - t0) / 1000;
+    let metrics: Record<string, number> = { ...extra.metrics?.(), meanStoredReward: rollout.meanStoredReward };
+    if (collector.numTimesteps > cfg.learningStarts) {
+      const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
+      if (gradientSteps > 0) metrics = { ...metrics, ...model.train(gradientSteps, cfg.batchSize) };
+      model.updateSeconds += (performance.now() - t1) / 1000;
+    }
+    if (collector.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
+      model.save(opts.checkpointDir);
+      nextCheckpoint += every!;
+    }
+    if ((await opts.callback?.(progress(metrics))) === false) break;
+  }
 }

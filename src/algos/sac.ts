@@ -41,7 +41,7 @@ import {
 } from "./dqn.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
-import { OffPolicyCollector, ReplayBuffer, offPolicySpaces, type CollectorState, type ReplaySample } from "./replay-buffer.js";
+import { OffPolicyCollector, ReplayBuffer, offPolicyLearn, offPolicySpaces, type CollectorState, type ReplaySample } from "./replay-buffer.js";
 import type { Guide } from "./seams.js";
 import { join } from "node:path";
 
@@ -521,30 +521,8 @@ export class SAC {
 
   /** Trains for `totalTimesteps` env steps in all (a resumed model continues from its step count). */
   async learn(opts: LearnOptions): Promise<this> {
-    const cfg = this.config;
-    const total = (this.totalTimesteps = opts.totalTimesteps);
-    let nextCheckpoint = opts.checkpointInterval ? (Math.floor(this.numTimesteps / opts.checkpointInterval) + 1) * opts.checkpointInterval : Infinity;
-    const chooseActions = (obs: Float32Array) =>
-      this.numTimesteps < cfg.learningStarts ? this.collector.randomActions() : this.predict(obs, false);
-
-    while (this.numTimesteps < total) {
-      const t0 = performance.now();
-      const rollout = await this.collector.collect(cfg.trainFreq, chooseActions, this.replayBuffer, { totalTimesteps: total });
-      const t1 = performance.now();
-      this.collectSeconds += (t1 - t0) / 1000;
-      let metrics: Record<string, number> = { meanStoredReward: rollout.meanStoredReward };
-      if (this.numTimesteps > cfg.learningStarts) {
-        const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
-        if (gradientSteps > 0) metrics = { ...metrics, ...this.train(gradientSteps, cfg.batchSize) };
-        this.updateSeconds += (performance.now() - t1) / 1000;
-      }
-      if (this.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
-        this.save(opts.checkpointDir);
-        nextCheckpoint += opts.checkpointInterval!;
-      }
-      const keepGoing = await opts.callback?.(this.progress(metrics));
-      if (keepGoing === false) break;
-    }
+    this.totalTimesteps = opts.totalTimesteps;
+    await offPolicyLearn(this, this.config, opts, (m) => this.progress(m));
     return this;
   }
 
