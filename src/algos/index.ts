@@ -26,5 +26,5 @@ export { algorithmModule, checkCombination, ACTION_KINDS } from "./registry.js";
 export type { TrainableModel } from "./registry.js";
 export { trainRun, RunDir, makeEnvs } from "./run.js";
 export type { RunOptions, RunProgress, RunResult, RunConfig, EvalRecord } from "./run.js";
-export type { Guide, SeamContext, TransitionBatch } from "./seams.js";
+export type { Guide, SeamContext, TransitionBatch, ActionTargets } from "./seams.js";
 export { ReplayBuffer } from "./replay-buffer.js";
