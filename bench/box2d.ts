@@ -5,14 +5,14 @@
  * (process.cpuUsage): on a shared machine the wall clock mostly measures the other tenants, while CPU
  * time is what this process spent. Median of 9 runs after a warm-up, and the best run (the least disturbed).
  *
- *   npx tsx test/box2d/bench-speed.ts
+ *   npm run bench:box2d
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { referencePath } from "../../src/core/paths.js";
-import { makeAsync } from "../../src/core/registry.js";
-import type { Env } from "../../src/core/env.js";
-import "../../src/envs/index.js";
+import { referencePath } from "../src/core/paths.js";
+import { makeAsync } from "../src/core/registry.js";
+import type { Env } from "../src/core/env.js";
+import "../src/envs/index.js";
 
 const reference = JSON.parse(readFileSync(referencePath("gymnasium", "env_step_speed.json"), "utf8")) as {
   envs: Record<string, { gym_make_wrapped: { steps_per_sec: number } }>;
