@@ -7,55 +7,18 @@
  * normalised as they arrive; a rollout's rewards are normalised after collection, in time order, which
  * updates the statistics exactly as SB3 does step by step.
  */
+import { normalizeInto } from "../envs/wrappers/normalize.js";
+import { RunningMeanStd, type RunningMeanStdState } from "../envs/wrappers/running-mean-std.js";
 
-/** Running mean and variance (parallel algorithm), SB3's RunningMeanStd. */
-export class RunningMeanStd {
-  mean: Float64Array;
-  var: Float64Array;
-  count: number;
+/** SB3's RunningMeanStd, shared with the env wrappers; re-exported here for the algorithms' users. */
+export { RunningMeanStd };
 
-  constructor(readonly size: number, epsilon = 1e-4) {
-    this.mean = new Float64Array(size);
-    this.var = new Float64Array(size).fill(1);
-    this.count = epsilon;
+/** Restores one statistics block of a checkpoint, with the error a resumed run has always given. */
+function loadStatistics(rms: RunningMeanStd, s: RunningMeanStdState | null | undefined): void {
+  if (!s || s.mean?.length !== rms.size || s.var?.length !== rms.size) {
+    throw new Error(`normaliser statistics have ${s?.mean?.length} values, expected ${rms.size}`);
   }
-
-  /** Updates with `batch` rows of `x` (batch x size). */
-  update(x: ArrayLike<number>, batch: number): void {
-    const k = this.size;
-    const bm = new Float64Array(k);
-    const bv = new Float64Array(k);
-    for (let b = 0; b < batch; b++) for (let i = 0; i < k; i++) bm[i] += x[b * k + i];
-    for (let i = 0; i < k; i++) bm[i] /= batch;
-    for (let b = 0; b < batch; b++) {
-      for (let i = 0; i < k; i++) {
-        const d = x[b * k + i] - bm[i];
-        bv[i] += d * d;
-      }
-    }
-    for (let i = 0; i < k; i++) bv[i] /= batch;
-    const tot = this.count + batch;
-    for (let i = 0; i < k; i++) {
-      const delta = bm[i] - this.mean[i];
-      const m2 = this.var[i] * this.count + bv[i] * batch + (delta * delta * this.count * batch) / tot;
-      this.mean[i] = this.mean[i] + (delta * batch) / tot;
-      this.var[i] = m2 / tot;
-    }
-    this.count = tot;
-  }
-
-  toJSON(): { mean: number[]; var: number[]; count: number } {
-    return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
-  }
-
-  load(s: { mean: number[]; var: number[]; count: number }): void {
-    if (!s || s.mean?.length !== this.size || s.var?.length !== this.size) {
-      throw new Error(`normaliser statistics have ${s?.mean?.length} values, expected ${this.size}`);
-    }
-    this.mean.set(s.mean);
-    this.var.set(s.var);
-    this.count = s.count;
-  }
+  rms.setState(s);
 }
 
 export interface NormalizeOptions {
@@ -69,8 +32,8 @@ export interface NormalizeOptions {
 }
 
 export interface NormalizerState {
-  obs: { mean: number[]; var: number[]; count: number } | null;
-  ret: { mean: number[]; var: number[]; count: number } | null;
+  obs: RunningMeanStdState | null;
+  ret: RunningMeanStdState | null;
   returns: number[];
 }
 
@@ -110,17 +73,7 @@ export class VecNormalize {
       out.set(obs.subarray(0, batch * this.obsDim));
       return out;
     }
-    const k = this.obsDim;
-    const c = this.clipObs;
-    const mean = this.obsRms.mean;
-    const std = new Float64Array(k);
-    for (let i = 0; i < k; i++) std[i] = Math.sqrt(this.obsRms.var[i] + this.epsilon);
-    for (let b = 0; b < batch; b++) {
-      for (let i = 0; i < k; i++) {
-        const v = (obs[b * k + i] - mean[i]) / std[i];
-        out[b * k + i] = v < -c ? -c : v > c ? c : v;
-      }
-    }
+    for (let b = 0; b < batch; b++) normalizeInto(obs, this.obsRms, this.clipObs, this.epsilon, out, b * this.obsDim);
     return out;
   }
 
@@ -146,16 +99,16 @@ export class VecNormalize {
 
   getState(): NormalizerState {
     return {
-      obs: this.normObs ? this.obsRms.toJSON() : null,
-      ret: this.normReward ? this.retRms.toJSON() : null,
+      obs: this.normObs ? this.obsRms.getState() : null,
+      ret: this.normReward ? this.retRms.getState() : null,
       returns: Array.from(this.returns),
     };
   }
 
   setState(s: NormalizerState): void {
     if (!s) throw new Error("checkpoint has no normaliser statistics but the run normalises");
-    if (this.normObs) this.obsRms.load(s.obs!);
-    if (this.normReward) this.retRms.load(s.ret!);
+    if (this.normObs) loadStatistics(this.obsRms, s.obs);
+    if (this.normReward) loadStatistics(this.retRms, s.ret);
     if (s.returns?.length === this.numEnvs) this.returns.set(s.returns);
   }
 }
