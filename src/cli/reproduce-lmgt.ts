@@ -15,6 +15,7 @@ import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../e
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
 import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
 import type { LlmProviderName } from "../llm/create.js";
+import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
 
 export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--llm surrogate|anthropic|openai]
                              [--budget smoke|full] [--seeds N] [--out DIR] [--experiments main,prompt-style,quality,cost]
@@ -35,90 +36,54 @@ export interface ReproduceLmgtArgs {
   resume: boolean;
 }
 
-const LLM_NAMES: Record<string, LlmProviderName> = { surrogate: "surrogate", anthropic: "anthropic", openai: "openai-compatible", "openai-compatible": "openai-compatible" };
-
 /** Parses the command's arguments (after `reproduce lmgt`); throws with the usage on bad input. */
 export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtArgs {
   const args: ReproduceLmgtArgs = { envs: ["cartpole"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "lmgt"), png: true, resume: false };
-  const fail = (msg: string): never => {
-    throw new Error(`${msg}\n${REPRODUCE_LMGT_USAGE}`);
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.includes("=") ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)] : [flag, undefined];
-    const value = (): string => inline ?? argv[++i] ?? fail(`${name} needs a value`);
-    switch (name) {
+  const fail = usageFailure(REPRODUCE_LMGT_USAGE);
+  readOptions(argv, fail, (option) => {
+    switch (option.name) {
       case "--env": {
-        const v = value();
+        const v = option.value();
         if (v === "all") args.envs = [...LMGT_ENV_NAMES];
         else {
           const envs = v.split(",");
           for (const e of envs) if (!LMGT_ENV_NAMES.includes(e as LmgtEnvName)) fail(`unknown --env "${e}"`);
           args.envs = envs as LmgtEnvName[];
         }
-        break;
+        return true;
       }
-      case "--llm": {
-        const v = value();
-        args.provider = LLM_NAMES[v] ?? fail(`unknown --llm "${v}" (surrogate, anthropic or openai)`);
-        break;
-      }
-      case "--model":
-        args.model = value();
-        break;
-      case "--budget": {
-        const v = value();
-        if (v !== "smoke" && v !== "full") fail(`--budget must be smoke or full, got "${v}"`);
-        args.budget = v as Budget;
-        break;
-      }
-      case "--seeds": {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) fail(`--seeds must be a positive integer`);
-        args.seeds = n;
-        break;
-      }
-      case "--out":
-        args.out = value();
-        break;
+      case "--seeds":
+        args.seeds = readSeeds(option, fail);
+        return true;
       case "--experiments": {
-        const list = value().split(",");
+        const list = option.value().split(",");
         for (const e of list) if (!LMGT_EXPERIMENTS.includes(e as LmgtExperimentName)) fail(`unknown experiment "${e}" (${LMGT_EXPERIMENTS.join(", ")})`);
         args.experiments = list as LmgtExperimentName[];
-        break;
+        return true;
       }
       case "--algos": {
-        const list = value().split(",");
+        const list = option.value().split(",");
         for (const a of list) if (!["dqn", "ppo", "a2c", "sac"].includes(a)) fail(`unknown algorithm "${a}"`);
         args.algos = list as LmgtAlgoName[];
-        break;
+        return true;
       }
-      case "--no-png":
-        args.png = false;
-        break;
       case "--resume":
         args.resume = true;
-        break;
+        return true;
       case "-h":
       case "--help":
-        fail("");
-        break;
+        return fail("");
       default:
-        fail(`unknown option "${flag}"`);
+        return readCommonOption(args, option, fail);
     }
-  }
+  });
   return args;
 }
 
 /** Runs `reproduce lmgt`; returns the process exit code. */
 export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
-  let args: ReproduceLmgtArgs;
-  try {
-    args = parseReproduceLmgtArgs(argv);
-  } catch (err) {
-    console.error((err as Error).message.trim());
-    return argv.includes("--help") || argv.includes("-h") ? 0 : 2;
-  }
+  const args = parseOrReport(argv, parseReproduceLmgtArgs);
+  if (!args) return argv.includes("--help") || argv.includes("-h") ? 0 : 2;
   const llm: LmgtLlmSettings = { provider: args.provider, ...(args.model ? { model: args.model } : {}), ...(args.provider !== "surrogate" ? { runDir: join(args.out, "llm") } : {}) };
   const started = performance.now();
   mkdirSync(args.out, { recursive: true });
@@ -161,9 +126,4 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
 export const reproduceLmgtCommand = { name: "reproduce lmgt", usage: REPRODUCE_LMGT_USAGE, run: reproduceLmgt };
 
 // Runnable on its own (`tsx src/cli/reproduce-lmgt.ts --env cartpole --budget smoke`) as well as through the dispatcher.
-if (process.argv[1] && /reproduce-lmgt\.(ts|js)$/.test(process.argv[1])) {
-  reproduceLmgt(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+runWhenMain("reproduce-lmgt", reproduceLmgt);

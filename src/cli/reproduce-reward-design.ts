@@ -16,6 +16,7 @@ import type { RewardDesignEvent } from "../guides/reward-design/loop.js";
 import type { LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { formatTable } from "../report/table.js";
+import { parseOrReport, readCommonOption, readOptions, runWhenMain, usageFailure } from "./options.js";
 
 export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--llm surrogate|anthropic|openai] [--budget smoke|full] [--out DIR]
                                       [--model ID] [--base-url URL] [--iterations N] [--candidates K] [--steps N] [--concurrency N] [--no-png]
@@ -39,64 +40,37 @@ export interface ReproduceRewardDesignArgs {
   png: boolean;
 }
 
-const LLM_NAMES: Record<string, LlmProviderName> = { surrogate: "surrogate", anthropic: "anthropic", openai: "openai-compatible", "openai-compatible": "openai-compatible" };
-
 /** Parses the arguments after `reproduce reward-design`; throws with the usage on bad input. */
 export function parseReproduceRewardDesignArgs(argv: readonly string[]): ReproduceRewardDesignArgs {
   const args: ReproduceRewardDesignArgs = { provider: "surrogate", budget: budgetFromEnv(), png: true };
-  const fail = (msg: string): never => {
-    throw new Error(`${msg}\n${REPRODUCE_REWARD_DESIGN_USAGE}`);
-  };
+  const fail = usageFailure(REPRODUCE_REWARD_DESIGN_USAGE);
   const positive = (name: string, v: string, allowZero = false): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) fail(`${name} must be a ${allowZero ? "non-negative" : "positive"} integer, got "${v}"`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const eq = flag.indexOf("=");
-    const [name, inline] = eq >= 0 ? [flag.slice(0, eq), flag.slice(eq + 1)] : [flag, undefined];
-    const value = (): string => inline ?? argv[++i] ?? fail(`${name} needs a value`);
+  readOptions(argv, fail, (option) => {
+    const name = option.name;
     switch (name) {
-      case "--llm": {
-        const v = value();
-        args.provider = LLM_NAMES[v] ?? fail(`unknown --llm "${v}" (surrogate, anthropic or openai)`);
-        break;
-      }
-      case "--model":
-        args.model = value();
-        break;
       case "--base-url":
-        args.baseURL = value();
-        break;
-      case "--budget": {
-        const v = value();
-        if (v !== "smoke" && v !== "full") fail(`--budget must be smoke or full, got "${v}"`);
-        args.budget = v as Budget;
-        break;
-      }
-      case "--out":
-        args.out = value();
-        break;
+        args.baseURL = option.value();
+        return true;
       case "--iterations":
-        args.iterations = positive(name, value());
-        break;
+        args.iterations = positive(name, option.value());
+        return true;
       case "--candidates":
-        args.candidates = positive(name, value());
-        break;
+        args.candidates = positive(name, option.value());
+        return true;
       case "--steps":
-        args.steps = positive(name, value());
-        break;
+        args.steps = positive(name, option.value());
+        return true;
       case "--concurrency":
-        args.concurrency = positive(name, value(), true);
-        break;
-      case "--no-png":
-        args.png = false;
-        break;
+        args.concurrency = positive(name, option.value(), true);
+        return true;
       default:
-        fail(`unknown option "${flag}"`);
+        return readCommonOption(args, option, fail);
     }
-  }
+  });
   return args;
 }
 
@@ -118,13 +92,8 @@ function eventLine(e: RewardDesignEvent): string {
 
 /** Runs `reproduce reward-design`; resolves to the exit code. */
 export async function reproduceRewardDesign(argv: readonly string[]): Promise<number> {
-  let args: ReproduceRewardDesignArgs;
-  try {
-    args = parseReproduceRewardDesignArgs(argv);
-  } catch (err) {
-    console.error((err as Error).message.trim());
-    return 2;
-  }
+  const args = parseOrReport(argv, parseReproduceRewardDesignArgs);
+  if (!args) return 2;
   const out = args.out ?? join("out", `reward-design-${args.budget}`);
   const preset = resolvePreset({ budget: args.budget, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps });
   const started = performance.now();
@@ -157,12 +126,4 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
 export const reproduceRewardDesignCommand = { name: "reproduce reward-design", usage: REPRODUCE_REWARD_DESIGN_USAGE, run: reproduceRewardDesign };
 
 // Runnable on its own (`tsx src/cli/reproduce-reward-design.ts --budget smoke`) as well as through the dispatcher.
-if (process.argv[1] && /reproduce-reward-design\.(ts|js)$/.test(process.argv[1])) {
-  reproduceRewardDesign(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain("reproduce-reward-design", reproduceRewardDesign);

@@ -20,6 +20,7 @@ import { registerUltraSurrogate } from "../guides/ultra/surrogate.js";
 import type { ActionModulation } from "../guides/ultra/guide.js";
 import { createLlm, type LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
+import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
 
 export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env pong|bipedal|all] [--llm surrogate|anthropic|openai] [--model ID]
                               [--budget smoke|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
@@ -39,72 +40,48 @@ export interface ReproduceUltraArgs {
   actionModulation?: ActionModulation;
 }
 
-const LLM_NAMES: Record<string, LlmProviderName> = { surrogate: "surrogate", anthropic: "anthropic", openai: "openai-compatible", "openai-compatible": "openai-compatible" };
-
 /** Parses the arguments after `reproduce ultra`; throws with the usage on bad input. */
 export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltraArgs {
   const args: ReproduceUltraArgs = { envs: ["pong"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "ultra"), regeneratePolicy: false, png: true };
-  const fail = (msg: string): never => { throw new Error(`${msg}\n${REPRODUCE_ULTRA_USAGE}`); };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.includes("=") ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)] : [flag, undefined];
-    const value = (): string => inline ?? argv[++i] ?? fail(`${name} needs a value`);
-    switch (name) {
+  const fail = usageFailure(REPRODUCE_ULTRA_USAGE);
+  readOptions(argv, fail, (option) => {
+    switch (option.name) {
       case "--env": {
-        const v = value();
+        const v = option.value();
         if (v === "all") args.envs = ["pong", "bipedal"];
         else if (v === "pong" || v === "bipedal") args.envs = [v];
         else fail(`unknown --env "${v}" (pong, bipedal or all)`);
-        break;
+        return true;
       }
-      case "--llm": {
-        const v = value();
-        args.provider = LLM_NAMES[v] ?? fail(`unknown --llm "${v}" (surrogate, anthropic or openai)`);
-        break;
-      }
-      case "--model": args.model = value(); break;
-      case "--budget": {
-        const v = value();
-        if (v !== "smoke" && v !== "full") fail(`--budget must be smoke or full, got "${v}"`);
-        args.budget = v as Budget;
-        break;
-      }
-      case "--seeds": {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) fail("--seeds must be a positive integer");
-        args.seeds = n;
-        break;
-      }
+      case "--seeds":
+        args.seeds = readSeeds(option, fail);
+        return true;
       case "--variants": {
-        const list = value().split(",");
+        const list = option.value().split(",");
         for (const v of list) if (!ULTRA_VARIANTS.includes(v as UltraVariant)) fail(`unknown variant "${v}" (${ULTRA_VARIANTS.join(", ")})`);
         args.variants = list as UltraVariant[];
-        break;
+        return true;
       }
-      case "--out": args.out = value(); break;
       case "--action-modulation": {
-        const v = value();
+        const v = option.value();
         if (v !== "imitation" && v !== "override") fail(`--action-modulation must be imitation or override, got "${v}"`);
         args.actionModulation = v as ActionModulation;
-        break;
+        return true;
       }
-      case "--regenerate-policy": args.regeneratePolicy = true; break;
-      case "--no-png": args.png = false; break;
-      default: fail(`unknown option "${flag}"`);
+      case "--regenerate-policy":
+        args.regeneratePolicy = true;
+        return true;
+      default:
+        return readCommonOption(args, option, fail);
     }
-  }
+  });
   return args;
 }
 
 /** Runs `reproduce ultra`; returns the exit code. */
 export async function reproduceUltra(argv: readonly string[]): Promise<number> {
-  let args: ReproduceUltraArgs;
-  try {
-    args = parseReproduceUltraArgs(argv);
-  } catch (err) {
-    console.error((err as Error).message.trim());
-    return 2;
-  }
+  const args = parseOrReport(argv, parseReproduceUltraArgs);
+  if (!args) return 2;
   registerUltraSurrogate();
   const started = performance.now();
   const log = (m: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${m}`);
@@ -141,9 +118,5 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
 /** For the dispatcher in src/cli.ts. */
 export const reproduceUltraCommand = { name: "reproduce ultra", usage: REPRODUCE_ULTRA_USAGE, run: reproduceUltra };
 
-if (process.argv[1] && /reproduce-ultra\.(ts|js)$/.test(process.argv[1])) {
-  reproduceUltra(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+// Runnable on its own (`tsx src/cli/reproduce-ultra.ts --env pong --budget smoke`) as well as through the dispatcher.
+runWhenMain("reproduce-ultra", reproduceUltra);

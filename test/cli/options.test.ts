@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readCommonOption, readOptions, readSeeds, usageFailure, type ReproduceCommonArgs } from "../../src/cli/options.js";
+
+const USAGE = "usage: demo [--llm NAME] [--flag]";
+
+function parseDemo(argv: readonly string[]): ReproduceCommonArgs & { flag: boolean; seeds?: number } {
+  const args: ReproduceCommonArgs & { flag: boolean; seeds?: number } = { provider: "surrogate", budget: "full", png: true, flag: false };
+  const fail = usageFailure(USAGE);
+  readOptions(argv, fail, (option) => {
+    if (option.name === "--flag") {
+      args.flag = true;
+      return true;
+    }
+    if (option.name === "--seeds") {
+      args.seeds = readSeeds(option, fail);
+      return true;
+    }
+    return readCommonOption(args, option, fail);
+  });
+  return args;
+}
+
+test("shared options: --name value and --name=value, the common reproduction options, command-specific ones", () => {
+  const a = parseDemo(["--llm", "openai", "--model=m-1", "--budget", "smoke", "--out=x/y", "--no-png", "--flag", "--seeds", "3"]);
+  assert.deepEqual(a, { provider: "openai-compatible", model: "m-1", budget: "smoke", out: "x/y", png: false, flag: true, seeds: 3 });
+  assert.equal(parseDemo(["--llm=anthropic"]).provider, "anthropic");
+  assert.equal(parseDemo(["--llm", "openai-compatible"]).provider, "openai-compatible");
+  assert.deepEqual(parseDemo([]), { provider: "surrogate", budget: "full", png: true, flag: false });
+});
+
+test("shared options: usage errors carry the message then the command's usage", () => {
+  assert.throws(() => parseDemo(["--frobnicate=1"]), (err: Error) => err.message === `unknown option "--frobnicate=1"\n${USAGE}`);
+  assert.throws(() => parseDemo(["--out"]), (err: Error) => err.message === `--out needs a value\n${USAGE}`);
+  assert.throws(() => parseDemo(["--llm", "gpt"]), /unknown --llm "gpt" \(surrogate, anthropic or openai\)\nusage: demo/);
+  assert.throws(() => parseDemo(["--budget", "huge"]), /--budget must be smoke or full, got "huge"/);
+  assert.throws(() => parseDemo(["--seeds", "1.5"]), /--seeds must be a positive integer/);
+  assert.throws(() => parseDemo(["--seeds", "0"]), /--seeds must be a positive integer/);
+});
