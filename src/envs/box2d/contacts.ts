@@ -60,3 +60,48 @@ export function createContactListener(handler: ContactHandler): Box2D.JSContactL
   listener.PostSolve = () => {};
   return listener;
 }
+
+/**
+ * Gymnasium's ContactDetector for a body on two legs (BipedalWalker's hull and lower legs, LunarLander's
+ * lander and legs): the body touching anything ends the game; a leg's `groundContact` flag is set when
+ * one of its contacts begins and cleared when any ends (Gymnasium's rule), while `contactCount` counts the
+ * fixtures each leg touches now. Hand it to `createContactListener`; set the body addresses when the bodies
+ * are made and `reset()` at each episode.
+ */
+export class BodyOnLegsContacts implements ContactHandler {
+  /** Address of the body whose contact ends the game. */
+  bodyPtr = 0;
+  /** Addresses of the two legs. */
+  readonly legPtrs = [0, 0];
+  gameOver = false;
+  /** Gymnasium's `ground_contact` flag per leg. */
+  readonly groundContact = [false, false];
+  /** Number of fixtures each leg touches (robust to edge-to-edge hand-over). */
+  readonly contactCount = [0, 0];
+
+  /** Clears the flags and counts for a new episode. */
+  reset(): void {
+    this.gameOver = false;
+    this.groundContact.fill(false);
+    this.contactCount.fill(0);
+  }
+
+  begin(a: number, b: number): void {
+    if (a === this.bodyPtr || b === this.bodyPtr) this.gameOver = true;
+    for (let k = 0; k < 2; k++) {
+      if (a === this.legPtrs[k] || b === this.legPtrs[k]) {
+        this.groundContact[k] = true;
+        this.contactCount[k]!++;
+      }
+    }
+  }
+
+  end(a: number, b: number): void {
+    for (let k = 0; k < 2; k++) {
+      if (a === this.legPtrs[k] || b === this.legPtrs[k]) {
+        this.groundContact[k] = false;
+        this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
+      }
+    }
+  }
+}

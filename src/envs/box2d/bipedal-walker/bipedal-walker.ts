@@ -17,7 +17,7 @@ import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from
 import type { EnvKwargs } from "../../../core/registry.js";
 import type { Generator } from "../../../core/rng.js";
 import { boolOption, checkKwargs, renderModeOption } from "../kwargs.js";
-import { createContactListener } from "../contacts.js";
+import { BodyOnLegsContacts, createContactListener } from "../contacts.js";
 import { StaticGeometry } from "../lidar.js";
 import { box2d } from "../loader.js";
 import {
@@ -129,11 +129,8 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
   private ground = new StaticGeometry();
   private terrain: Terrain | null = null;
   private clouds: Cloud[] = [];
-  private gameOver = false;
-  /** Gymnasium's `ground_contact` flags of the lower legs (set on BeginContact, cleared on EndContact). */
-  private readonly groundContact = [false, false];
-  /** Number of ground fixtures each lower leg touches (robust to edge-to-edge hand-over). */
-  private readonly contactCount = [0, 0];
+  /** Hull contact (game over) and the lower legs' ground contacts; the body addresses are set at each reset. */
+  private readonly contacts = new BodyOnLegsContacts();
   private prevShaping: number | null = null;
   private readonly lidar = new Float64Array(10);
   private readonly motorSpeed = new Float64Array(4);
@@ -142,9 +139,6 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
   private readonly referenceAngles = new Float64Array(4);
   private scroll = 0;
   private needsReset = true;
-  /** Body addresses the contact listener compares against (set at each reset). */
-  private hullPtr = 0;
-  private readonly lowerLegPtrs = [0, 0];
 
   constructor(opts: BipedalWalkerOptions = {}) {
     super();
@@ -160,11 +154,9 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     const rng = this.npRandom;
     const world = newWorld(0, -10);
     this.res.world = world;
-    this.gameOver = false;
+    this.contacts.reset();
     this.prevShaping = null;
     this.scroll = 0;
-    this.groundContact.fill(false);
-    this.contactCount.fill(0);
 
     world.SetContactListener(this.contactListener());
 
@@ -191,7 +183,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     addPolygon(hull, HULL_VERTICES, { density: 5.0, friction: 0.1, categoryBits: 0x0020, maskBits: 0x001, restitution: 0 });
     applyForceToCenter(hull, rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number, 0);
     this.hull = new BodyHandle(hull);
-    this.hullPtr = this.hull.ptr;
+    this.contacts.bodyPtr = this.hull.ptr;
 
     this.legs = [];
     this.joints = [];
@@ -228,8 +220,8 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
       );
     }
     for (let j = 0; j < 4; j++) this.referenceAngles[j] = this.joints[j]!.GetReferenceAngle();
-    this.lowerLegPtrs[0] = this.legs[1]!.ptr;
-    this.lowerLegPtrs[1] = this.legs[3]!.ptr;
+    this.contacts.legPtrs[0] = this.legs[1]!.ptr;
+    this.contacts.legPtrs[1] = this.legs[3]!.ptr;
 
     this.needsReset = false;
     const first = this.advance(ZERO_ACTION);
@@ -238,25 +230,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
 
   /** The env's contact listener, made once and handed to every new world (Gymnasium's ContactDetector). */
   private contactListener(): Box2D.JSContactListener {
-    this.res.listener ??= createContactListener({
-      begin: (a, b) => {
-        if (a === this.hullPtr || b === this.hullPtr) this.gameOver = true;
-        for (let k = 0; k < 2; k++) {
-          if (a === this.lowerLegPtrs[k] || b === this.lowerLegPtrs[k]) {
-            this.groundContact[k] = true;
-            this.contactCount[k]!++;
-          }
-        }
-      },
-      end: (a, b) => {
-        for (let k = 0; k < 2; k++) {
-          if (a === this.lowerLegPtrs[k] || b === this.lowerLegPtrs[k]) {
-            this.groundContact[k] = false;
-            this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
-          }
-        }
-      },
-    });
+    this.res.listener ??= createContactListener(this.contacts);
     return this.res.listener;
   }
 
@@ -323,12 +297,12 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     obs[5] = speed0 / SPEED_HIP;
     obs[6] = angle1 + 1.0;
     obs[7] = speed1 / SPEED_KNEE;
-    obs[8] = this.groundContact[0] ? 1.0 : 0.0;
+    obs[8] = this.contacts.groundContact[0] ? 1.0 : 0.0;
     obs[9] = angle2;
     obs[10] = speed2 / SPEED_HIP;
     obs[11] = angle3 + 1.0;
     obs[12] = speed3 / SPEED_KNEE;
-    obs[13] = this.groundContact[1] ? 1.0 : 0.0;
+    obs[13] = this.contacts.groundContact[1] ? 1.0 : 0.0;
     for (let i = 0; i < 10; i++) obs[14 + i] = this.lidar[i]!;
 
     this.scroll = h.x - VIEWPORT_W / SCALE / 5;
@@ -349,7 +323,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     for (let j = 0; j < 4; j++) reward -= this.torqueCosts[j]!; // one subtraction per joint, as Gymnasium
 
     let terminated = false;
-    const fell = this.gameOver || h.x < 0;
+    const fell = this.contacts.gameOver || h.x < 0;
     if (fell) {
       reward = -100;
       terminated = true;
@@ -368,12 +342,12 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
       jointAngles: [angle0, angle1, angle2, angle3],
       jointSpeeds: [speed0, speed1, speed2, speed3],
       legContacts: [obs[8], obs[13]],
-      legContactCounts: [this.contactCount[0], this.contactCount[1]],
+      legContactCounts: [this.contacts.contactCount[0], this.contacts.contactCount[1]],
       lidar: Array.from(this.lidar),
       motorSpeeds: Array.from(this.motorSpeed),
       motorTorqueLimits: Array.from(this.motorTorque),
       jointTorques: this.joints.map((j) => j.GetMotorTorque(FPS)),
-      gameOver: this.gameOver,
+      gameOver: this.contacts.gameOver,
       fell,
       reachedEnd,
       rewardProgress: progress,

@@ -12,7 +12,7 @@ import { Box } from "../../../core/box.js";
 import { Discrete } from "../../../core/discrete.js";
 import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from "../../../core/env.js";
 import type { EnvKwargs } from "../../../core/registry.js";
-import { createContactListener } from "../contacts.js";
+import { BodyOnLegsContacts, createContactListener } from "../contacts.js";
 import { boolOption, checkKwargs, numberOption, renderModeOption } from "../kwargs.js";
 import { box2d } from "../loader.js";
 import {
@@ -120,16 +120,12 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
   private readonly landerState: BodyState = bodyState();
   private moon: Moon | null = null;
   private particles: Particle[] = [];
-  private gameOver = false;
-  private readonly groundContact = [false, false];
-  private readonly contactCount = [0, 0];
+  /** Lander contact (game over) and the legs' ground contacts; the body addresses are set at each reset. */
+  private readonly contacts = new BodyOnLegsContacts();
   private prevShaping: number | null = null;
   private windIdx = 0;
   private torqueIdx = 0;
   private needsReset = true;
-  /** Body addresses the contact listener compares against (set at each reset). */
-  private landerPtr = 0;
-  private readonly legPtrs = [0, 0];
 
   constructor(opts: LunarLanderOptions = {}) {
     super();
@@ -159,10 +155,8 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     const rng = this.npRandom;
     const world = newWorld(0, this.gravity);
     this.res.world = world;
-    this.gameOver = false;
+    this.contacts.reset();
     this.prevShaping = null;
-    this.groundContact.fill(false);
-    this.contactCount.fill(0);
 
     world.SetContactListener(this.contactListener());
 
@@ -183,7 +177,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     const fy = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number;
     applyForceToCenter(lander, fx, fy);
     this.lander = new BodyHandle(lander);
-    this.landerPtr = this.lander.ptr;
+    this.contacts.bodyPtr = this.lander.ptr;
 
     if (this.enableWind) {
       this.windIdx = rng.integers(-9999, 9999) as number;
@@ -206,8 +200,8 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       });
       this.legs.push(new BodyHandle(leg));
     }
-    this.legPtrs[0] = this.legs[0]!.ptr;
-    this.legPtrs[1] = this.legs[1]!.ptr;
+    this.contacts.legPtrs[0] = this.legs[0]!.ptr;
+    this.contacts.legPtrs[1] = this.legs[1]!.ptr;
 
     this.needsReset = false;
     const first = this.advance(this.continuous ? ZERO_CONTINUOUS : 0);
@@ -216,25 +210,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
 
   /** The env's contact listener, made once and handed to every new world (Gymnasium's ContactDetector). */
   private contactListener(): Box2D.JSContactListener {
-    this.res.listener ??= createContactListener({
-      begin: (a, b) => {
-        if (a === this.landerPtr || b === this.landerPtr) this.gameOver = true;
-        for (let k = 0; k < 2; k++) {
-          if (a === this.legPtrs[k] || b === this.legPtrs[k]) {
-            this.groundContact[k] = true;
-            this.contactCount[k]!++;
-          }
-        }
-      },
-      end: (a, b) => {
-        for (let k = 0; k < 2; k++) {
-          if (a === this.legPtrs[k] || b === this.legPtrs[k]) {
-            this.groundContact[k] = false;
-            this.contactCount[k] = Math.max(0, this.contactCount[k]! - 1);
-          }
-        }
-      },
-    });
+    this.res.listener ??= createContactListener(this.contacts);
     return this.res.listener;
   }
 
@@ -258,7 +234,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     const landerBody = this.lander!.body;
     let windForce = 0;
     let turbulenceTorque = 0;
-    if (this.enableWind && !(this.groundContact[0] || this.groundContact[1])) {
+    if (this.enableWind && !(this.contacts.groundContact[0] || this.contacts.groundContact[1])) {
       windForce = Math.tanh(Math.sin(0.02 * this.windIdx) + Math.sin(Math.PI * 0.01 * this.windIdx)) * this.windPower;
       this.windIdx += 1;
       applyForceToCenter(landerBody, windForce, 0.0);
@@ -333,8 +309,8 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     const s3 = (p.vy * (VIEWPORT_H / SCALE / 2)) / FPS;
     const s4 = p.angle;
     const s5 = (20.0 * p.omega) / FPS;
-    const s6 = this.groundContact[0] ? 1.0 : 0.0;
-    const s7 = this.groundContact[1] ? 1.0 : 0.0;
+    const s6 = this.contacts.groundContact[0] ? 1.0 : 0.0;
+    const s7 = this.contacts.groundContact[1] ? 1.0 : 0.0;
     const obs = new Float32Array(8);
     obs[0] = s0;
     obs[1] = s1;
@@ -358,7 +334,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
 
     let terminated = false;
     const outOfBounds = Math.abs(s0) >= 1.0;
-    if (this.gameOver || outOfBounds) {
+    if (this.contacts.gameOver || outOfBounds) {
       terminated = true;
       reward = -100;
     }
@@ -377,13 +353,13 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       angle: p.angle,
       angularVelocity: p.omega,
       legContacts: [s6, s7],
-      legContactCounts: [this.contactCount[0], this.contactCount[1]],
+      legContactCounts: [this.contacts.contactCount[0], this.contacts.contactCount[1]],
       mainEnginePower: mPower,
       sideEnginePower: sPower,
       sideEngineDirection: direction,
       windForce,
       turbulenceTorque,
-      gameOver: this.gameOver,
+      gameOver: this.contacts.gameOver,
       outOfBounds,
       atRest: !awake,
       shaping,
@@ -394,7 +370,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       rewardShaping: shapingDelta,
       rewardMainEngine: -mPower * 0.3,
       rewardSideEngine: -sPower * 0.03,
-      rewardTerminal: !awake ? 100 : this.gameOver || outOfBounds ? -100 : 0,
+      rewardTerminal: !awake ? 100 : this.contacts.gameOver || outOfBounds ? -100 : 0,
     };
     return { obs, reward, terminated, truncated: false, info };
   }
