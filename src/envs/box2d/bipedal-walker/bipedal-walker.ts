@@ -34,7 +34,7 @@ import {
   type BodyState,
 } from "../physics.js";
 import type { Scene, Shape } from "../render/scene.js";
-import { rgb } from "../render/scene.js";
+import { rgb, worldPoints } from "../render/scene.js";
 import { sceneToSvg } from "../render/svg.js";
 import {
   FINISH_X,
@@ -409,12 +409,12 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
       const hh = LEG_H / 2;
       dynamicShapes.push({
         kind: "polygon",
-        points: transform([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]], s),
+        points: worldPoints([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]], s),
         fill: LEG_COLORS[k]!.fill,
         stroke: LEG_COLORS[k]!.stroke,
       });
     }
-    dynamicShapes.push({ kind: "polygon", points: transform(HULL_VERTICES, h), fill: rgb(127, 51, 229), stroke: rgb(76, 76, 127) });
+    dynamicShapes.push({ kind: "polygon", points: worldPoints(HULL_VERTICES, h), fill: rgb(127, 51, 229), stroke: rgb(76, 76, 127) });
     return {
       width: VIEWPORT_W,
       height: VIEWPORT_H,
@@ -453,14 +453,6 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
 }
 
 const ZERO_ACTION = [0, 0, 0, 0];
-
-function transform(local: ReadonlyArray<readonly [number, number]>, s: BodyState): number[] {
-  const c = Math.cos(s.angle);
-  const sn = Math.sin(s.angle);
-  const out: number[] = [];
-  for (const [x, y] of local) out.push(s.x + c * x - sn * y, s.y + sn * x + c * y);
-  return out;
-}
 
 /** The registry's entry point: `BipedalWalker-v3` from keyword arguments (`hardcore`, `renderMode`). */
 export function bipedalWalkerFromKwargs(kwargs: EnvKwargs): BipedalWalker {

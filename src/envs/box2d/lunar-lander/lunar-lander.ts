@@ -32,7 +32,7 @@ import {
   type StaticPiece,
 } from "../physics.js";
 import type { Scene, Shape } from "../render/scene.js";
-import { rgb } from "../render/scene.js";
+import { rgb, worldPoints } from "../render/scene.js";
 import { sceneToSvg } from "../render/svg.js";
 import {
   FPS,
@@ -418,12 +418,12 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       dynamicShapes.push({ kind: "circle", x: s.x, y: s.y, r: 2 / SCALE, fill: c });
     }
     const l = this.lander!.read(bodyState());
-    dynamicShapes.push({ kind: "polygon", points: transform(LANDER_VERTICES, l), fill: LANDER_FILL, stroke: LANDER_STROKE });
+    dynamicShapes.push({ kind: "polygon", points: worldPoints(LANDER_VERTICES, l), fill: LANDER_FILL, stroke: LANDER_STROKE });
     const hw = LEG_W / SCALE;
     const hh = LEG_H / SCALE;
     for (const leg of this.legs) {
       const s = leg.read(bodyState());
-      dynamicShapes.push({ kind: "polygon", points: transform([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]], s), fill: LANDER_FILL, stroke: LANDER_STROKE });
+      dynamicShapes.push({ kind: "polygon", points: worldPoints([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]], s), fill: LANDER_FILL, stroke: LANDER_STROKE });
     }
     return { width: VIEWPORT_W, height: VIEWPORT_H, scale: SCALE, viewX: 0, background: rgb(255, 255, 255), staticShapes, dynamicShapes };
   }
@@ -455,14 +455,6 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
 }
 
 const ZERO_CONTINUOUS = [0, 0];
-
-function transform(local: ReadonlyArray<readonly [number, number]>, s: BodyState): number[] {
-  const c = Math.cos(s.angle);
-  const sn = Math.sin(s.angle);
-  const out: number[] = [];
-  for (const [x, y] of local) out.push(s.x + c * x - sn * y, s.y + sn * x + c * y);
-  return out;
-}
 
 const OPTION_NAMES = ["continuous", "gravity", "enableWind", "windPower", "turbulencePower", "renderMode"];
 

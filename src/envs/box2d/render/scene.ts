@@ -30,3 +30,12 @@ export interface Scene {
 export function rgb(r: number, g: number, b: number): string {
   return `rgb(${Math.round(r)},${Math.round(g)},${Math.round(b)})`;
 }
+
+/** A body's local vertices placed at its pose (position and angle), as a flat [x0, y0, x1, y1, ...] list in world metres. */
+export function worldPoints(local: ReadonlyArray<readonly [number, number]>, pose: { readonly x: number; readonly y: number; readonly angle: number }): number[] {
+  const c = Math.cos(pose.angle);
+  const sn = Math.sin(pose.angle);
+  const out: number[] = [];
+  for (const [x, y] of local) out.push(pose.x + c * x - sn * y, pose.y + sn * x + c * y);
+  return out;
+}
