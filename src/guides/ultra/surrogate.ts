@@ -113,7 +113,7 @@ function pongCritical(prompt: string, maxCritical: number, rng: SurrogateRng, q:
     `1. Goal. The agent's paddle (right, x = 0.95) must be where the ball crosses x = 0.95; a point is lost when the ball passes it. A paddle reaches ${fmt(g.halfHeight)} above and below its centre and moves ${fmt(g.paddleSpeed)} per step.`,
     "2. Case analysis.",
   ];
-  const candidates: { step: number; urgency: number; rationale: string }[] = [];
+  const candidates: CriticalCandidate[] = [];
   for (const s of states) {
     const r = readPong(s, g);
     if (!r.approaching) continue;
@@ -131,18 +131,29 @@ function pongCritical(prompt: string, maxCritical: number, rng: SurrogateRng, q:
     });
   }
   if (candidates.length === 0) lines.push("   - no step has the ball approaching with the paddle off its intercept and not correcting.");
+  const chosen = degrade(mostUrgentApart(candidates, maxCritical), states.map((s) => s.step), rng, q, (step) => ({ step, urgency: 0, rationale: "This state looks decisive." }));
+  lines.push("3. Selection. Keeping the states where the point can still be saved but with the least time to spare, at least 3 steps apart.");
+  lines.push("ANSWER");
+  lines.push(JSON.stringify(chosen.map((c) => ({ step: c.step, rationale: c.rationale }))));
+  return lines.join("\n");
+}
+
+interface CriticalCandidate {
+  step: number;
+  urgency: number;
+  rationale: string;
+}
+
+/** The most urgent candidates (earlier step first on ties), at most `maxCritical`, each at least 3 steps from those kept before it. */
+function mostUrgentApart(candidates: CriticalCandidate[], maxCritical: number): CriticalCandidate[] {
   candidates.sort((a, b) => b.urgency - a.urgency || a.step - b.step);
-  let chosen: typeof candidates = [];
+  const chosen: CriticalCandidate[] = [];
   for (const c of candidates) {
     if (chosen.length >= maxCritical) break;
     if (chosen.some((o) => Math.abs(o.step - c.step) < 3)) continue;
     chosen.push(c);
   }
-  chosen = degrade(chosen, states.map((s) => s.step), rng, q, (step) => ({ step, urgency: 0, rationale: "This state looks decisive." }));
-  lines.push("3. Selection. Keeping the states where the point can still be saved but with the least time to spare, at least 3 steps apart.");
-  lines.push("ANSWER");
-  lines.push(JSON.stringify(chosen.map((c) => ({ step: c.step, rationale: c.rationale }))));
-  return lines.join("\n");
+  return chosen;
 }
 
 /** The quality knob: with probability 1 - accuracy an entry is replaced by a random step; abstention drops entries. */
@@ -234,7 +245,7 @@ function walkerCritical(prompt: string, maxCritical: number, rng: SurrogateRng, 
     "1. Goal. Walk forward without the hull touching the ground; a fall ends the episode with -100.",
     "2. Case analysis.",
   ];
-  const candidates: { step: number; urgency: number; rationale: string }[] = [];
+  const candidates: CriticalCandidate[] = [];
   for (const s of states) {
     if (s.values.length < 14) continue;
     const r = readWalker(s.values);
@@ -246,14 +257,7 @@ function walkerCritical(prompt: string, maxCritical: number, rng: SurrogateRng, 
     candidates.push({ step: s.step, urgency: r.urgency, rationale: `${r.why[0]!.toUpperCase()}${r.why.slice(1)}; the agent did not correct it.` });
   }
   if (candidates.length === 0) lines.push("   - no step shows a growing tilt or a collapsing leg left uncorrected.");
-  candidates.sort((a, b) => b.urgency - a.urgency || a.step - b.step);
-  let chosen: typeof candidates = [];
-  for (const c of candidates) {
-    if (chosen.length >= maxCritical) break;
-    if (chosen.some((o) => Math.abs(o.step - c.step) < 3)) continue;
-    chosen.push(c);
-  }
-  chosen = degrade(chosen, states.map((s) => s.step), rng, q, (step) => ({ step, urgency: 0, rationale: "This state looks decisive." }));
+  const chosen = degrade(mostUrgentApart(candidates, maxCritical), states.map((s) => s.step), rng, q, (step) => ({ step, urgency: 0, rationale: "This state looks decisive." }));
   lines.push("3. Selection. Keeping the earliest uncorrected signs of each fall, at least 3 steps apart.", "ANSWER");
   lines.push(JSON.stringify(chosen.map((c) => ({ step: c.step, rationale: c.rationale }))));
   return lines.join("\n");
