@@ -1,36 +1,8 @@
 /** Replays a recorded Gymnasium trajectory (../shared/reference/gymnasium/traj_<id>.json) against `make(id)`. */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { referencePath } from "../../src/core/paths.js";
+import { loadTrajectories } from "./recorded.js";
 import { make } from "../../src/core/registry.js";
 import "../../src/envs/index.js";
-
-interface RecordedStep {
-  t: number;
-  action: number | number[];
-  obs: number[];
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-  state?: number[];
-}
-
-interface RecordedEpisode {
-  seed: number;
-  initial_obs: number[];
-  initial_state?: number[];
-  steps: RecordedStep[];
-}
-
-export interface Trajectories {
-  env_id: string;
-  max_episode_steps: number;
-  episodes: RecordedEpisode[];
-}
-
-export function loadTrajectories(id: string): Trajectories {
-  return JSON.parse(readFileSync(referencePath("gymnasium", `traj_${id}.json`), "utf8")) as Trajectories;
-}
 
 function closeArray(what: string, got: ArrayLike<number>, want: number[], tol: number): void {
   assert.equal(got.length, want.length, `${what}: length`);
