@@ -8,7 +8,7 @@
  *   3. checkpoints: weights, optimiser, replay buffer, generators and counters (resume is exact).
  *
  * The Q-networks are src/nn's Float32Array MLPs: at rl-zoo's CartPole settings ([256, 256], batch 64) one
- * update costs 2.7 ms of CPU there against 6.5 ms with tfjs on wasm, whose per-kernel overhead dominates
+ * update costs 2.2-2.7 ms of CPU there against 6.5 ms with tfjs on wasm, whose per-kernel overhead dominates
  * at this batch size (measured in one process on this machine).
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -118,8 +118,7 @@ export class DQN {
   private readonly guide: Guide | undefined;
 
   /**
-   * `env` is one environment or several (a vector of the same task). Call `await selectBackend()` (or
-   * use `DQN.create`) first so tfjs runs on the fastest backend.
+   * `env` is one environment or several (a vector of the same task).
    */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}) {
     const { guide, ...rest } = options;
@@ -146,7 +145,7 @@ export class DQN {
     this.guide = guide;
   }
 
-  /** Selects the tfjs backend, then builds the model. */
+  /** Builds the model (async for symmetry with SAC.create, which must load a tfjs backend first). */
   static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}): Promise<DQN> {
     return new DQN(env, options);
   }
