@@ -28,3 +28,7 @@ export { trainRun, RunDir, makeEnvs } from "./run.js";
 export type { RunOptions, RunProgress, RunResult, RunConfig, EvalRecord } from "./run.js";
 export type { Guide, SeamContext, TransitionBatch, ActionTargets } from "./seams.js";
 export { ReplayBuffer } from "./replay-buffer.js";
+export { DQN } from "./dqn.js";
+export type { DqnOptions } from "./dqn.js";
+export { SAC } from "./sac.js";
+export type { SacOptions } from "./sac.js";
