@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { planLmgtTrials } from "../../src/experiments/lmgt/protocol.js";
-import { costReduction, costTable, lmgtGainTable, meanStd, sampleEfficiencyTable, scorerLabel, learningCurveFigure } from "../../src/experiments/lmgt/summary.js";
+import { costReduction, costTable, formatMeanStd, lmgtGainTable, meanStd, sampleEfficiencyTable, scorerLabel, learningCurveFigure } from "../../src/experiments/lmgt/summary.js";
 import { lmgtHeadlines, lmgtTables } from "../../src/experiments/lmgt/report.js";
 import { parseReproduceLmgtArgs } from "../../src/cli/reproduce-lmgt.js";
 import type { LmgtTrialResult, LmgtTrialSpec } from "../../src/experiments/lmgt/trial.js";
@@ -53,6 +53,8 @@ const results: LmgtTrialResult[] = [
 
 test("tables: mean ± std over seeds, gains, cost per 1k steps and the reduction factor", () => {
   assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1, n: 2 });
+  assert.equal(formatMeanStd([169.66]), "169.7", "one seed has no spread: no ± 0");
+  assert.equal(formatMeanStd([1, 3]), "2.000 ± 1.000");
   const eff = sampleEfficiencyTable(results);
   assert.equal(eff.length, 2);
   assert.equal(eff[0]!["return@1k"], "25.0 ± 5.0");

@@ -17,11 +17,15 @@ export function meanStd(xs: readonly number[]): { mean: number; std: number; n: 
   return { mean, std, n };
 }
 
-/** `123.4 ± 5.6`; returns of small magnitude (Blackjack's are in [-1, 1]) get 3 decimals. */
+/**
+ * `123.4 ± 5.6`; returns of small magnitude (Blackjack's are in [-1, 1]) get 3 decimals. One seed has no
+ * spread to report, so it shows the value alone rather than a misleading `± 0`.
+ */
 export function formatMeanStd(xs: readonly number[], digits?: number): string {
   const { mean, std, n } = meanStd(xs);
   digits ??= Math.max(...xs.map(Math.abs)) < 5 ? 3 : 1;
-  return n === 0 ? "" : `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
+  if (n === 0) return "";
+  return n === 1 ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
 }
 
 function kLabel(step: number): string {
