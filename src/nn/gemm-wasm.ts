@@ -2,7 +2,9 @@
  * A WebAssembly SIMD version of `gemmABt` (C = A B^T, optionally added to C), assembled here from
  * opcodes so the package ships no binary: 1 row of A against 4 rows of B at a time, f32x4 lanes along K
  * and a scalar tail for K % 4. Operands are copied into the module's memory for each call (at RL sizes the
- * copies are a few percent of the arithmetic). `wasmGemm()` returns null when the runtime lacks SIMD.
+ * copies are a few percent of the arithmetic). `mlpBackward` runs a whole network's backward pass in that
+ * memory (one copy in and out instead of several per layer, bias sums and activation derivatives in SIMD
+ * too). `wasmGemm()` returns null when the runtime lacks SIMD.
  */
 type Gemm = (a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, R: number, N: number, K: number, accumulate: boolean) => void;
 
@@ -15,10 +17,23 @@ export type Dense = (x: Float32Array, p: Float32Array, wOff: number, bOff: numbe
 /** C (R x N) (+)= op(A) B: op(A) = A (R x K) at aOff, or A^T of A stored K x R when `transA`; B stored K x N. */
 export type GemmAxpy = (a: Float32Array, aOff: number, transA: boolean, b: Float32Array, bOff: number, c: Float32Array, cOff: number, R: number, N: number, K: number, accumulate: boolean) => void;
 
+/**
+ * A whole MLP backward pass in one call, inside the module's memory (no copy per layer): accumulates
+ * dLoss/dparams into `grads` and, when `inputGrad` is given, writes dLoss/dinput into it. `sizes`, `wOffset`
+ * and `bOffset` describe the flat parameter layout; `acts[l]` (l = 1..L-1) are the hidden outputs of the
+ * last forward (post-activation), `input` its input and `dOut` (B x sizes[L]) dLoss/doutput.
+ */
+export type MlpBackward = (
+  sizes: readonly number[], wOffset: readonly number[], bOffset: readonly number[],
+  params: Float32Array, grads: Float32Array, input: Float32Array, acts: readonly Float32Array[], dOut: Float32Array,
+  B: number, activation: "tanh" | "relu" | "identity", inputGrad: Float32Array | null,
+) => void;
+
 export interface WasmKernels {
   gemm: Gemm;
   dense: Dense;
   gemmAxpy: GemmAxpy;
+  mlpBackward: MlpBackward;
 }
 
 // --- a minimal assembler -------------------------------------------------------------------------
@@ -62,7 +77,10 @@ const op = {
   f32: (v: number) => [0x43, ...Array.from(new Uint8Array(Float32Array.of(v).buffer))],
   f32div: [0x95], f32min: [0x96], f32max: [0x97], f32sub: [0x93],
   ltS: [0x48],
-  splat: [0xfd, 0x13], f32x4div: [0xfd, ...uleb(0xe7)], f32x4min: [0xfd, ...uleb(0xe8)], f32x4max: [0xfd, ...uleb(0xe9)], v128store: [0xfd, 0x0b, 0x02, 0x00], f32zero: [0x43, 0, 0, 0, 0],
+  splat: [0xfd, 0x13], f64splat: [0xfd, 0x14], f64le: [0x65], f32le: [0x5f],
+  load64zero: [0xfd, 0x5d, 0x03, 0x00], store64lane0: [0xfd, 0x5b, 0x03, 0x00, 0x00],
+  promoteLow: [0xfd, 0x5f], demoteZero: [0xfd, 0x5e], f64x2sub: [0xfd, ...uleb(0xf1)], f64x2mul: [0xfd, ...uleb(0xf2)],
+  f64promote: [0xbb], f32demote: [0xb6], f64sub: [0xa1], f64mul: [0xa2], f64one: [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f], f32x4div: [0xfd, ...uleb(0xe7)], f32x4min: [0xfd, ...uleb(0xe8)], f32x4max: [0xfd, ...uleb(0xe9)], v128store: [0xfd, 0x0b, 0x02, 0x00], f32zero: [0x43, 0, 0, 0, 0],
 };
 
 // params: 0 a, 1 b, 2 c (byte offsets), 3 R, 4 N, 5 K, 6 acc
@@ -283,15 +301,83 @@ function axpyBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+/**
+ * biasGrad(delta, gb, R, N): gb[n] += delta[r, n] for r = 0..R-1 in order, f32 lanes along n. Each add is
+ * a float32 add of two float32 values, which is exactly what the JS loop `g[j] += d` stores.
+ * locals: 4 n, 5 N4, 6 r, 7 ptr, 8 acc (v128), 9 accS (f32), 10 rowBytes
+ */
+function biasGradBody(): number[] {
+  const [d, gb, Rp, Np, nn, N4, rr, ptr, acc, accS, rowBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const code: number[] = [];
+  code.push(...op.get(Np), ...op.i32(-4), ...op.and, ...op.set(N4));
+  code.push(...op.get(Np), ...op.i32(2), ...op.shl, ...op.set(rowBytes));
+  code.push(...op.i32(0), ...op.set(nn));
+  const columnLoop = (lanes: 4 | 1) => {
+    const limit = lanes === 4 ? N4 : Np;
+    code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(limit), ...op.geS, ...op.brIf(1));
+    code.push(...op.get(gb), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...(lanes === 4 ? op.v128load : op.f32load), ...op.set(lanes === 4 ? acc : accS));
+    code.push(...op.get(d), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(ptr), ...op.i32(0), ...op.set(rr));
+    code.push(...op.block, ...op.loop, ...op.get(rr), ...op.get(Rp), ...op.geS, ...op.brIf(1));
+    if (lanes === 4) code.push(...op.get(acc), ...op.get(ptr), ...op.v128load, ...op.f32x4add, ...op.set(acc));
+    else code.push(...op.get(accS), ...op.get(ptr), ...op.f32load, ...op.f32add, ...op.set(accS));
+    code.push(...op.get(ptr), ...op.get(rowBytes), ...op.add, ...op.set(ptr));
+    code.push(...op.get(rr), ...op.i32(1), ...op.add, ...op.set(rr), ...op.br(0), ...op.end, ...op.end);
+    code.push(...op.get(gb), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.get(lanes === 4 ? acc : accS), ...(lanes === 4 ? op.v128store : op.f32store));
+    code.push(...op.get(nn), ...op.i32(lanes), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  };
+  columnLoop(4);
+  columnLoop(1);
+  code.push(...op.end);
+  const fn = [...vec([[...uleb(4), I32], [...uleb(1), V128], [...uleb(1), F32], [...uleb(1), I32]]), ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
+/**
+ * actGrad(d, x, n, act): through the hidden activation given its outputs x, in place on d:
+ * tanh (act 1): d = f32(d * (1 - x * x)) evaluated in float64 like the JS expression it replaces, two
+ * lanes at a time; relu (act 2): d = 0 where x <= 0.
+ * locals: 4 k, 5 n2, 6 dPtr, 7 xPtr, 8 one (v128), 9 xv (v128)
+ */
+function actGradBody(): number[] {
+  const [d, x, np, act, kk, n2, dPtr, xPtr, one, xv] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const code: number[] = [];
+  code.push(...op.get(d), ...op.set(dPtr), ...op.get(x), ...op.set(xPtr), ...op.i32(0), ...op.set(kk));
+  code.push(...op.get(act), ...op.i32(1), 0x46, ...op.if);
+  code.push(...op.f64one, ...op.f64splat, ...op.set(one));
+  code.push(...op.get(np), ...op.i32(-2), ...op.and, ...op.set(n2));
+  code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(n2), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(xPtr), ...op.load64zero, ...op.promoteLow, ...op.set(xv));
+  code.push(...op.get(dPtr));
+  code.push(...op.get(dPtr), ...op.load64zero, ...op.promoteLow);
+  code.push(...op.get(one), ...op.get(xv), ...op.get(xv), ...op.f64x2mul, ...op.f64x2sub, ...op.f64x2mul, ...op.demoteZero, ...op.store64lane0);
+  code.push(...op.get(dPtr), ...op.i32(8), ...op.add, ...op.set(dPtr), ...op.get(xPtr), ...op.i32(8), ...op.add, ...op.set(xPtr));
+  code.push(...op.get(kk), ...op.i32(2), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
+  // odd tail
+  code.push(...op.get(kk), ...op.get(np), ...op.ltS, ...op.if);
+  code.push(...op.get(dPtr), ...op.get(dPtr), ...op.f32load, ...op.f64promote);
+  code.push(...op.f64one, ...op.get(xPtr), ...op.f32load, ...op.f64promote, ...op.get(xPtr), ...op.f32load, ...op.f64promote, ...op.f64mul, ...op.f64sub);
+  code.push(...op.f64mul, ...op.f32demote, ...op.f32store, ...op.end);
+  code.push(...op.end);
+  code.push(...op.get(act), ...op.i32(2), 0x46, ...op.if);
+  code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(np), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(xPtr), ...op.f32load, ...op.f32zero, ...op.f32le, ...op.if, ...op.get(dPtr), ...op.f32zero, ...op.f32store, ...op.end);
+  code.push(...op.get(dPtr), ...op.i32(4), ...op.add, ...op.set(dPtr), ...op.get(xPtr), ...op.i32(4), ...op.add, ...op.set(xPtr));
+  code.push(...op.get(kk), ...op.i32(1), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.end);
+  code.push(...op.end);
+  const fn = [...vec([[...uleb(4), I32], [...uleb(2), V128]]), ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 /** The module's bytes. */
 export function gemmModuleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), 0x00], [0x60, ...vec(new Array(5).fill([I32])), 0x00], [0x60, ...vec(new Array(8).fill([I32])), 0x00]])),
-    ...section(3, vec([[0x00], [0x01], [0x02]])),
+    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), 0x00], [0x60, ...vec(new Array(5).fill([I32])), 0x00], [0x60, ...vec(new Array(8).fill([I32])), 0x00], [0x60, ...vec(new Array(4).fill([I32])), 0x00]])),
+    ...section(3, vec([[0x00], [0x01], [0x02], [0x03], [0x03]])),
     ...section(5, vec([[0x00, 0x01]])),
-    ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("biasAct"), 0x00, 0x01], [...str("gemmAxpy"), 0x00, 0x02], [...str("memory"), 0x02, 0x00]])),
-    ...section(10, vec([body(), biasActBody(), axpyBody()])),
+    ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("biasAct"), 0x00, 0x01], [...str("gemmAxpy"), 0x00, 0x02], [...str("biasGrad"), 0x00, 0x03], [...str("actGrad"), 0x00, 0x04], [...str("memory"), 0x02, 0x00]])),
+    ...section(10, vec([body(), biasActBody(), axpyBody(), biasGradBody(), actGradBody()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -311,6 +397,8 @@ export function wasmKernels(): WasmKernels | null {
     const gemm = instance.exports.gemm as (a: number, b: number, c: number, R: number, N: number, K: number, acc: number) => void;
     const biasAct = instance.exports.biasAct as (c: number, bias: number, R: number, N: number, act: number) => void;
     const axpy = instance.exports.gemmAxpy as (a: number, b: number, c: number, R: number, N: number, K: number, acc: number, trans: number) => void;
+    const biasGrad = instance.exports.biasGrad as (d: number, gb: number, R: number, N: number) => void;
+    const actGrad = instance.exports.actGrad as (d: number, x: number, n: number, act: number) => void;
     let heap = new Float32Array(memory.buffer);
     const reserve = (floats: number) => {
       if (floats > heap.length) {
@@ -338,6 +426,45 @@ export function wasmKernels(): WasmKernels | null {
         if (accumulate) heap.set(c.subarray(cOff, cOff + nc), cStart);
         axpy(0, na * 4, cStart * 4, R, N, K, accumulate ? 1 : 0, transA ? 1 : 0);
         c.set(heap.subarray(cStart, cStart + nc), cOff);
+      },
+      mlpBackward(sizes, wOffset, bOffset, params, grads, input, acts, dOut, B, activation, inputGrad) {
+        const L = sizes.length - 1;
+        const P = params.length;
+        let maxWidth = 0;
+        for (const s of sizes) if (s > maxWidth) maxWidth = s;
+        // layout (floats): params | grads | input | acts[1..L-1] | delta | deltaPrev
+        const gStart = P;
+        const xStart: number[] = [2 * P];
+        let end = 2 * P + B * sizes[0];
+        for (let l = 1; l < L; l++) {
+          xStart.push(end);
+          end += B * sizes[l];
+        }
+        let delta = end;
+        let deltaPrev = end + B * maxWidth;
+        reserve(deltaPrev + B * maxWidth);
+        heap.set(params, 0);
+        heap.set(grads, gStart);
+        heap.set(input.subarray(0, B * sizes[0]), xStart[0]);
+        for (let l = 1; l < L; l++) heap.set(acts[l].subarray(0, B * sizes[l]), xStart[l]);
+        heap.set(dOut.subarray(0, B * sizes[L]), delta);
+        const act = activation === "tanh" ? 1 : activation === "relu" ? 2 : 0;
+        let l = L - 1;
+        for (; l >= 0; l--) {
+          const nin = sizes[l];
+          const nout = sizes[l + 1];
+          // db += column sums of delta;  dW (nout x nin) += delta^T X;  dX (B x nin) = delta W
+          biasGrad(delta * 4, (gStart + bOffset[l]) * 4, B, nout);
+          axpy(delta * 4, xStart[l] * 4, (gStart + wOffset[l]) * 4, nout, nin, B, 1, 1);
+          if (l === 0 && !inputGrad) break;
+          axpy(delta * 4, wOffset[l] * 4, deltaPrev * 4, B, nin, nout, 0, 0);
+          if (l > 0 && act !== 0) actGrad(deltaPrev * 4, xStart[l] * 4, B * nin, act);
+          const t = delta;
+          delta = deltaPrev;
+          deltaPrev = t;
+        }
+        grads.set(heap.subarray(gStart, gStart + P));
+        if (inputGrad) inputGrad.set(heap.subarray(delta, delta + B * sizes[0]));
       },
       dense(x, p, wOff, bOff, y, R, N, K, activation) {
         const nx = R * K, nw = N * K, ny = R * N;

@@ -6,7 +6,8 @@
  * dispatch; these loops do the same arithmetic without dispatch (see bench/train.ts --kernel). The layout
  * is PyTorch's (weight: out x in, row-major), so all three products are one primitive, C = A B^T over
  * contiguous rows (gemm-wasm.ts: WebAssembly SIMD; gemm.ts: the plain-JS fallback):
- * y = x W^T + b forward; dW = dY^T X and dX = dY W through transposed scratch copies.
+ * y = x W^T + b forward; dW = dY^T X and dX = dY W through transposed scratch copies (the SIMD path runs the
+ * whole backward pass in the module's memory: `mlpBackward`).
  */
 import { decodeFloat32, encodeFloat32 } from "./serialize.js";
 import { gemmABt } from "./gemm.js";
@@ -164,6 +165,7 @@ export class Mlp {
     if (dOut.length < B * this.outputSize) {
       throw new Error(`Mlp.backward: dOut has ${dOut.length} values, expected ${B * this.outputSize}`);
     }
+    if (kernels) return this.backwardWasm(dOut, B, inputGrad);
     const maxWidth = Math.max(...this.sizes);
     if (this.delta.length < B * maxWidth) {
       this.delta = new Float32Array(B * maxWidth);
@@ -186,40 +188,29 @@ export class Mlp {
       const x = l === 0 ? this.train.input : this.train.acts[l];
       const wo = this.wOffset[l];
       const bo = this.bOffset[l];
-      if (kernels) {
-        // db[j] += sum_b delta[b,j];  dW (nout x nin) += delta^T X;  dX (B x nin) = delta W
-        for (let b = 0; b < B; b++) {
-          const row = b * nout;
-          for (let j = 0; j < nout; j++) g[bo + j] += delta[row + j];
-        }
-        kernels.gemmAxpy(delta, 0, true, x, 0, g, wo, nout, nin, B, true);
-        if (l === 0 && !inputGrad) break;
-        kernels.gemmAxpy(delta, 0, false, p, wo, deltaPrev, 0, B, nin, nout, false);
-      } else {
-        // Transposes: dT (nout x B), xT (nin x B).
-        for (let b = 0; b < B; b++) {
-          const rowD = b * nout;
-          for (let j = 0; j < nout; j++) dT[j * B + b] = delta[rowD + j];
-          const rowX = b * nin;
-          for (let i = 0; i < nin; i++) xT[i * B + b] = x[rowX + i];
-        }
-        // dW (nout x nin) += dT (nout x B) * xT (nin x B)^T;  db[j] += sum_b dT[j,b]
-        for (let j = 0; j < nout; j++) {
-          const dj = j * B;
-          let sb = 0;
-          for (let b = 0; b < B; b++) sb += dT[dj + b];
-          g[bo + j] += sb;
-        }
-        gemm(dT, 0, xT, 0, g, wo, nout, nin, B, true);
-        if (l === 0 && !inputGrad) break;
-        // dX[b,i] = sum_j delta[b,j] W[j,i] through wT (nin x nout)
-        for (let j = 0; j < nout; j++) {
-          const wrow = wo + j * nin;
-          for (let i = 0; i < nin; i++) wT[i * nout + j] = p[wrow + i];
-        }
-        // dX (B x nin) = delta (B x nout) * wT (nin x nout)^T
-        gemm(delta, 0, wT, 0, deltaPrev, 0, B, nin, nout, false);
+      // Transposes: dT (nout x B), xT (nin x B).
+      for (let b = 0; b < B; b++) {
+        const rowD = b * nout;
+        for (let j = 0; j < nout; j++) dT[j * B + b] = delta[rowD + j];
+        const rowX = b * nin;
+        for (let i = 0; i < nin; i++) xT[i * B + b] = x[rowX + i];
       }
+      // dW (nout x nin) += dT (nout x B) * xT (nin x B)^T;  db[j] += sum_b dT[j,b]
+      for (let j = 0; j < nout; j++) {
+        const dj = j * B;
+        let sb = 0;
+        for (let b = 0; b < B; b++) sb += dT[dj + b];
+        g[bo + j] += sb;
+      }
+      gemm(dT, 0, xT, 0, g, wo, nout, nin, B, true);
+      if (l === 0 && !inputGrad) break;
+      // dX[b,i] = sum_j delta[b,j] W[j,i] through wT (nin x nout)
+      for (let j = 0; j < nout; j++) {
+        const wrow = wo + j * nin;
+        for (let i = 0; i < nin; i++) wT[i * nout + j] = p[wrow + i];
+      }
+      // dX (B x nin) = delta (B x nout) * wT (nin x nout)^T
+      gemm(delta, 0, wT, 0, deltaPrev, 0, B, nin, nout, false);
       if (l > 0) {
         // Through the hidden activation: x holds post-activation values of layer l.
         const n = B * nin;
@@ -235,6 +226,17 @@ export class Mlp {
     }
     if (!inputGrad) return undefined;
     return delta.subarray(0, B * this.inputSize);
+  }
+
+  /** `backward` with the whole pass inside the SIMD module (same arithmetic, bit for bit). */
+  private backwardWasm(dOut: Float32Array, B: number, inputGrad: boolean): Float32Array | undefined {
+    let out: Float32Array | null = null;
+    if (inputGrad) {
+      if (this.delta.length < B * this.inputSize) this.delta = new Float32Array(B * Math.max(...this.sizes));
+      out = this.delta.subarray(0, B * this.inputSize);
+    }
+    kernels!.mlpBackward(this.sizes, this.wOffset, this.bOffset, this.params, this.grads, this.train.input, this.train.acts, dOut, B, this.activation, out);
+    return out ?? undefined;
   }
 
   /** Copies the parameters of a network of the same shape. */

@@ -95,3 +95,67 @@ test("wasm gemmAxpy: op(A) B with and without transposed A, accumulation and off
     }
   }
 });
+
+/** The layer-by-layer backward the fused kernel replaced: gemmAxpy calls plus JS loops for bias and activation. */
+function layeredBackward(
+  sizes: number[], wOff: number[], bOff: number[], p: Float32Array, g: Float32Array, input: Float32Array, acts: Float32Array[],
+  dOut: Float32Array, B: number, activation: "tanh" | "relu" | "identity", wantInputGrad: boolean,
+): Float32Array | null {
+  const k = wasmKernels()!;
+  const L = sizes.length - 1;
+  const maxWidth = Math.max(...sizes);
+  let delta = new Float32Array(B * maxWidth);
+  let deltaPrev = new Float32Array(B * maxWidth);
+  delta.set(dOut);
+  for (let l = L - 1; l >= 0; l--) {
+    const nin = sizes[l], nout = sizes[l + 1];
+    const x = l === 0 ? input : acts[l];
+    for (let b = 0; b < B; b++) for (let j = 0; j < nout; j++) g[bOff[l] + j] += delta[b * nout + j];
+    k.gemmAxpy(delta, 0, true, x, 0, g, wOff[l], nout, nin, B, true);
+    if (l === 0 && !wantInputGrad) return null;
+    k.gemmAxpy(delta, 0, false, p, wOff[l], deltaPrev, 0, B, nin, nout, false);
+    if (l > 0) {
+      for (let i = 0; i < B * nin; i++) {
+        if (activation === "tanh") deltaPrev[i] *= 1 - x[i] * x[i];
+        else if (activation === "relu" && x[i] <= 0) deltaPrev[i] = 0;
+      }
+    }
+    [delta, deltaPrev] = [deltaPrev, delta];
+  }
+  return delta.slice(0, B * sizes[0]);
+}
+
+test("wasm mlpBackward is bit for bit the layered backward (bias sums, tanh/relu derivatives, odd sizes, input gradient)", () => {
+  const k = wasmKernels()!;
+  const rng = new Random(8);
+  const cases: [number[], number][] = [[[4, 64, 64, 2], 256], [[3, 5, 7, 1], 7], [[6, 9], 3], [[2, 3, 4], 1]];
+  for (const [sizes, B] of cases) {
+    for (const activation of ["tanh", "relu", "identity"] as const) {
+      for (const wantInputGrad of [false, true]) {
+        const wOff: number[] = [], bOff: number[] = [];
+        let n = 0;
+        for (let l = 0; l + 1 < sizes.length; l++) {
+          wOff.push(n);
+          n += sizes[l] * sizes[l + 1];
+          bOff.push(n);
+          n += sizes[l + 1];
+        }
+        const p = new Float32Array(n).map(() => rng.normal());
+        const g0 = new Float32Array(n).map(() => rng.normal());
+        const input = new Float32Array(B * sizes[0]).map(() => rng.normal());
+        // hidden outputs: in (-1, 1) for tanh; signed for relu so both branches of its derivative run
+        const acts = sizes.map((s) => new Float32Array(B * s).map(() => Math.tanh(rng.normal())));
+        const dOut = new Float32Array(B * sizes[sizes.length - 1]).map(() => rng.normal());
+        const gWant = g0.slice();
+        const dxWant = layeredBackward(sizes, wOff, bOff, p, gWant, input, acts, dOut, B, activation, wantInputGrad);
+        const gGot = g0.slice();
+        const dxGot = wantInputGrad ? new Float32Array(B * sizes[0]) : null;
+        k.mlpBackward(sizes, wOff, bOff, p, gGot, input, acts, dOut, B, activation, dxGot);
+        const what = `${sizes.join("x")} B=${B} ${activation} inputGrad=${wantInputGrad}`;
+        assert.deepEqual(Array.from(gGot), Array.from(gWant), what);
+        if (wantInputGrad) assert.deepEqual(Array.from(dxGot!), Array.from(dxWant!), what);
+        assert.notDeepEqual(Array.from(gGot), Array.from(g0), `${what}: gradients accumulated`);
+      }
+    }
+  }
+});
