@@ -219,85 +219,88 @@ function biasActBody(): number[] {
 /**
  * gemmAxpy(a, b, c, R, N, K, acc, transA): C (R x N) (+)= op(A) B with B stored K x N, op(A) = A (R x K)
  * or, with transA, A^T for A stored K x R. Rows of C are built by axpy with f32x4 lanes along N, so
- * neither operand needs a transposed copy (used for dW = dY^T X and dX = dY W).
- * locals: 8 r, 9 k, 10 n, 11 N4, 12 bRow, 13 cRow, 14 aval (f32), 15 sv (v128), 16 addr
+ * neither operand needs a transposed copy (used for dW = dY^T X and dX = dY W). Two rows of C at a time
+ * share each load of B; every element still sums its k terms in order (k in blocks of four, then the
+ * rest), so the result does not depend on the blocking.
  */
 function axpyBody(): number[] {
   const [a, b, c, Rp, Np, Kp, acc, trans] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [rr, kk, nn, N4, bRow, cRow, aval, sv, addr] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
-  // four-k blocks: 17..20 bRow0..3 (i32), 21..24 a0..a3 (f32), 25..28 sv0..3 (v128), 29 K4 (i32), 30 acc4 (v128), 31 accS (f32)
-  const BR = [17, 18, 19, 20], AV = [21, 22, 23, 24], SV = [25, 26, 27, 28], K4 = 29, ACCV = 30, ACCS = 31;
-  const loadA = (kExpr: number[]) => [
+  const [rr, kk, nn, N4, K4] = [8, 9, 10, 11, 12];
+  const CROW = [13, 14], BR = [15, 16, 17, 18];
+  const AV = [[19, 20, 21, 22], [23, 24, 25, 26]], ACCS = [27, 28];
+  const SV = [[29, 30, 31, 32], [33, 34, 35, 36]], ACCV = [37, 38], T = 39;
+  const rowPlus = (i: number) => [...op.get(rr), ...op.i32(i), ...op.add];
+  const kPlus = (j: number) => [...op.get(kk), ...op.i32(j), ...op.add];
+  const loadA = (rowExpr: number[], kExpr: number[]) => [
     ...op.get(trans), 0x04, 0x7d,
-    ...op.get(a), ...kExpr, ...op.get(Rp), ...op.mul, ...op.get(rr), ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+    ...op.get(a), ...kExpr, ...op.get(Rp), ...op.mul, ...rowExpr, ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
     0x05,
-    ...op.get(a), ...op.get(rr), ...op.get(Kp), ...op.mul, ...kExpr, ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+    ...op.get(a), ...rowExpr, ...op.get(Kp), ...op.mul, ...kExpr, ...op.add, ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
     ...op.end,
   ];
   const bRowOf = (kExpr: number[]) => [...op.get(b), ...kExpr, ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add];
-  const kPlus = (i: number) => [...op.get(kk), ...op.i32(i), ...op.add];
+  const at = (base: number, idx: number) => [...op.get(base), ...op.get(idx), ...op.i32(2), ...op.shl, ...op.add];
   const code: number[] = [];
+  /** One block of m rows of C (rows rr .. rr+m-1), `kb` k terms per pass over the row (4, or 1 for the tail). */
+  const kPass = (m: number, kb: number) => {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < kb; j++) code.push(...loadA(rowPlus(i), kPlus(j)), ...op.set(AV[i][j]), ...op.get(AV[i][j]), ...op.splat, ...op.set(SV[i][j]));
+    }
+    for (let j = 0; j < kb; j++) code.push(...bRowOf(kPlus(j)), ...op.set(BR[j]));
+    for (const lanes of [4, 1]) {
+      const limit = lanes === 4 ? N4 : Np;
+      if (lanes === 4) code.push(...op.i32(0), ...op.set(nn));
+      code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(limit), ...op.geS, ...op.brIf(1));
+      const load = lanes === 4 ? op.v128load : op.f32load;
+      const mul = lanes === 4 ? op.f32x4mul : op.f32mul;
+      const add = lanes === 4 ? op.f32x4add : op.f32add;
+      const accs = lanes === 4 ? ACCV : ACCS;
+      const scal = lanes === 4 ? SV : AV;
+      for (let i = 0; i < m; i++) code.push(...at(CROW[i], nn), ...load, ...op.set(accs[i]));
+      for (let j = 0; j < kb; j++) {
+        if (lanes === 4) {
+          code.push(...at(BR[j], nn), ...op.v128load, ...op.set(T));
+          for (let i = 0; i < m; i++) code.push(...op.get(accs[i]), ...op.get(scal[i][j]), ...op.get(T), ...mul, ...add, ...op.set(accs[i]));
+        } else {
+          for (let i = 0; i < m; i++) code.push(...op.get(accs[i]), ...op.get(scal[i][j]), ...at(BR[j], nn), ...op.f32load, ...mul, ...add, ...op.set(accs[i]));
+        }
+      }
+      for (let i = 0; i < m; i++) code.push(...at(CROW[i], nn), ...op.get(accs[i]), ...(lanes === 4 ? op.v128store : op.f32store));
+      code.push(...op.get(nn), ...op.i32(lanes), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+    }
+  };
+  const rowBlock = (m: number) => {
+    for (let i = 0; i < m; i++) code.push(...op.get(c), ...rowPlus(i), ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(CROW[i]));
+    // zero the rows unless accumulating
+    code.push(...op.get(acc), 0x45 /* i32.eqz */, ...op.if);
+    for (let i = 0; i < m; i++) {
+      code.push(...op.i32(0), ...op.set(nn));
+      code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
+      code.push(...at(CROW[i], nn), ...op.f32zero, ...op.f32store);
+      code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+    }
+    code.push(...op.end);
+    code.push(...op.i32(0), ...op.set(kk));
+    code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(K4), ...op.geS, ...op.brIf(1));
+    kPass(m, 4);
+    code.push(...op.get(kk), ...op.i32(4), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
+    code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(Kp), ...op.geS, ...op.brIf(1));
+    kPass(m, 1);
+    code.push(...op.get(kk), ...op.i32(1), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
+  };
   code.push(...op.get(Np), ...op.i32(-4), ...op.and, ...op.set(N4));
   code.push(...op.get(Kp), ...op.i32(-4), ...op.and, ...op.set(K4));
   code.push(...op.i32(0), ...op.set(rr));
-  code.push(...op.block, ...op.loop, ...op.get(rr), ...op.get(Rp), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(c), ...op.get(rr), ...op.get(Np), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(cRow));
-  // zero the row unless accumulating
-  code.push(...op.get(acc), 0x45 /* i32.eqz */, ...op.if, ...op.i32(0), ...op.set(nn));
-  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32zero, ...op.f32store);
-  code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
+  // pairs of rows
+  code.push(...op.block, ...op.loop, ...op.get(rr), ...op.i32(1), ...op.add, ...op.get(Rp), ...op.geS, ...op.brIf(1));
+  rowBlock(2);
+  code.push(...op.get(rr), ...op.i32(2), ...op.add, ...op.set(rr), ...op.br(0), ...op.end, ...op.end);
+  // the last row when R is odd
+  code.push(...op.get(rr), ...op.get(Rp), ...op.ltS, ...op.if);
+  rowBlock(1);
   code.push(...op.end);
-  code.push(...op.i32(0), ...op.set(kk));
-  // k in blocks of four: c_row += a0 b_k + a1 b_k+1 + a2 b_k+2 + a3 b_k+3 (one load/store of c per block)
-  code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(K4), ...op.geS, ...op.brIf(1));
-  for (let i = 0; i < 4; i++) {
-    code.push(...loadA(kPlus(i)), ...op.set(AV[i]), ...op.get(AV[i]), ...op.splat, ...op.set(SV[i]));
-    code.push(...bRowOf(kPlus(i)), ...op.set(BR[i]));
-  }
-  code.push(...op.i32(0), ...op.set(nn));
-  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(N4), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
-  code.push(...op.get(addr), ...op.v128load, ...op.set(ACCV));
-  for (let i = 0; i < 4; i++) {
-    code.push(...op.get(ACCV), ...op.get(SV[i]), ...op.get(BR[i]), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load,
-      ...op.f32x4mul, ...op.f32x4add, ...op.set(ACCV));
-  }
-  code.push(...op.get(addr), ...op.get(ACCV), ...op.v128store);
-  code.push(...op.get(nn), ...op.i32(4), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
-  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
-  code.push(...op.get(addr), ...op.f32load, ...op.set(ACCS));
-  for (let i = 0; i < 4; i++) {
-    code.push(...op.get(ACCS), ...op.get(AV[i]), ...op.get(BR[i]), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
-      ...op.f32mul, ...op.f32add, ...op.set(ACCS));
-  }
-  code.push(...op.get(addr), ...op.get(ACCS), ...op.f32store);
-  code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
-  code.push(...op.get(kk), ...op.i32(4), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
-  // remaining k one at a time
-  code.push(...op.block, ...op.loop, ...op.get(kk), ...op.get(Kp), ...op.geS, ...op.brIf(1));
-  code.push(...loadA(op.get(kk)), ...op.set(aval));
-  code.push(...op.get(aval), ...op.splat, ...op.set(sv));
-  code.push(...bRowOf(op.get(kk)), ...op.set(bRow));
-  code.push(...op.i32(0), ...op.set(nn));
-  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(N4), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
-  code.push(...op.get(addr), ...op.get(addr), ...op.v128load, ...op.get(sv), ...op.get(bRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load,
-    ...op.f32x4mul, ...op.f32x4add, ...op.v128store);
-  code.push(...op.get(nn), ...op.i32(4), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
-  code.push(...op.block, ...op.loop, ...op.get(nn), ...op.get(Np), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(cRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.set(addr));
-  code.push(...op.get(addr), ...op.get(addr), ...op.f32load, ...op.get(aval), ...op.get(bRow), ...op.get(nn), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
-    ...op.f32mul, ...op.f32add, ...op.f32store);
-  code.push(...op.get(nn), ...op.i32(1), ...op.add, ...op.set(nn), ...op.br(0), ...op.end, ...op.end);
-  code.push(...op.get(kk), ...op.i32(1), ...op.add, ...op.set(kk), ...op.br(0), ...op.end, ...op.end);
-  code.push(...op.get(rr), ...op.i32(1), ...op.add, ...op.set(rr), ...op.br(0), ...op.end, ...op.end);
   code.push(...op.end);
-  const fn = [...vec([
-    [...uleb(6), I32], [...uleb(1), F32], [...uleb(1), V128], [...uleb(1), I32],
-    [...uleb(4), I32], [...uleb(4), F32], [...uleb(4), V128], [...uleb(1), I32], [...uleb(1), V128], [...uleb(1), F32],
-  ]), ...code];
+  const fn = [...vec([[...uleb(11), I32], [...uleb(10), F32], [...uleb(11), V128]]), ...code];
   return [...uleb(fn.length), ...fn];
 }
 

@@ -159,3 +159,28 @@ test("wasm mlpBackward is bit for bit the layered backward (bias sums, tanh/relu
     }
   }
 });
+
+test("wasm gemmAxpy sums each element's k terms in order in float32 (bit for bit; row pairs, odd rows, k and n tails)", () => {
+  const k = wasmKernels()!;
+  const rng = new Random(9);
+  const f = Math.fround;
+  for (const [R, N, K] of [[1, 1, 1], [2, 4, 4], [3, 5, 7], [64, 64, 256], [256, 64, 2], [7, 9, 6], [5, 4, 9]]) {
+    for (const trans of [false, true]) {
+      for (const acc of [false, true]) {
+        const a = new Float32Array(R * K).map(() => rng.normal());
+        const b = new Float32Array(K * N).map(() => rng.normal());
+        const c = new Float32Array(R * N).map(() => rng.normal());
+        const want = new Float32Array(R * N);
+        for (let r = 0; r < R; r++) {
+          for (let n = 0; n < N; n++) {
+            let s = acc ? c[r * N + n] : 0;
+            for (let kk = 0; kk < K; kk++) s = f(s + f((trans ? a[kk * R + r] : a[r * K + kk]) * b[kk * N + n]));
+            want[r * N + n] = s;
+          }
+        }
+        k.gemmAxpy(a, 0, trans, b, 0, c, 0, R, N, K, acc);
+        assert.deepEqual(Array.from(c), Array.from(want), `${R}x${N}x${K} trans=${trans} acc=${acc}`);
+      }
+    }
+  }
+});
