@@ -16,7 +16,7 @@
  * checked against finite differences in test/algos/ppo.test.ts.
  */
 import type { Env } from "../core/env.js";
-import { Adam, clipGradNorm } from "../nn/optim.js";
+import { Adam } from "../nn/optim.js";
 import { NonFiniteLossError } from "./callbacks.js";
 import { OnPolicyAlgorithm, type OnPolicyOptions, positiveInt, readOnPolicyCheckpoint, stripUndefined } from "./on-policy.js";
 import { type Schedule, toSchedule } from "./schedules.js";
@@ -104,7 +104,6 @@ export class PPO extends OnPolicyAlgorithm {
     const entropy = new Float32Array(Bmax);
     const gLogProb = new Float32Array(Bmax);
     const gValue = new Float32Array(Bmax);
-    const groups = this.policy.paramGroups();
     const targets = this.hasActionTargets;
     const mbTarget = targets ? new Float32Array(Bmax * A) : mbAct;
     const gTargetLogProb = new Float32Array(targets ? Bmax : 0);
@@ -181,8 +180,7 @@ export class PPO extends OnPolicyAlgorithm {
         this.policy.backward(mbAct, B, gLogProb, -this.entCoef / B, gValue);
         // the target term's gradient flows through log pi(target | s), a second pass over the same forward
         if (targetLoss !== 0) this.policy.backward(mbTarget, B, gTargetLogProb, 0, noValueGrad);
-        clipGradNorm(groups, this.maxGradNorm);
-        this.optimizer.step();
+        this.optimizer.clipAndStep(this.maxGradNorm);
         this.nUpdates++;
       }
       if (klValues.length) approxKl = klValues.reduce((a, b) => a + b, 0) / klValues.length;

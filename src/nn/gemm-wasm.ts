@@ -29,7 +29,17 @@ export type MlpBackward = (
   B: number, activation: "tanh" | "relu" | "identity", inputGrad: Float32Array | null,
 ) => void;
 
+/**
+ * One Adam update of a parameter group in float64 lanes, exactly as `Adam.step` computes it (see adamBody);
+ * `gradScale` !== 1 first scales the gradients (rounded to float32 and written back), as gradient clipping does.
+ */
+export type AdamUpdate = (
+  params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, gradScale: number,
+  beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number,
+) => void;
+
 export interface WasmKernels {
+  adamUpdate: AdamUpdate;
   gemm: Gemm;
   dense: Dense;
   gemmAxpy: GemmAxpy;
@@ -63,7 +73,7 @@ const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...bo
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const str = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
 
-const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 const op = {
   block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40], end: [0x0b],
   br: (d: number) => [0x0c, ...uleb(d)], brIf: (d: number) => [0x0d, ...uleb(d)],
@@ -80,6 +90,7 @@ const op = {
   splat: [0xfd, 0x13], f64splat: [0xfd, 0x14], f64le: [0x65], f32le: [0x5f],
   load64zero: [0xfd, 0x5d, 0x03, 0x00], store64lane0: [0xfd, 0x5b, 0x03, 0x00, 0x00],
   promoteLow: [0xfd, 0x5f], demoteZero: [0xfd, 0x5e], f64x2sub: [0xfd, ...uleb(0xf1)], f64x2mul: [0xfd, ...uleb(0xf2)],
+  f64x2add: [0xfd, ...uleb(0xf0)], f64x2div: [0xfd, ...uleb(0xf3)], f64x2sqrt: [0xfd, ...uleb(0xef)],
   f64promote: [0xbb], f32demote: [0xb6], f64sub: [0xa1], f64mul: [0xa2], f64one: [0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f], f32x4div: [0xfd, ...uleb(0xe7)], f32x4min: [0xfd, ...uleb(0xe8)], f32x4max: [0xfd, ...uleb(0xe9)], v128store: [0xfd, 0x0b, 0x02, 0x00], f32zero: [0x43, 0, 0, 0, 0],
 };
 
@@ -372,15 +383,54 @@ function actGradBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+/**
+ * adamStep(p, g, m, v, n, scaleOn, scale, b1, omb1, b2, omb2, stepSize, bc2Sqrt, eps) over n (even) elements,
+ * two float64 lanes at a time, exactly the JS expressions of `Adam.step` (float32 storage, float64 arithmetic,
+ * same operation order): when scaleOn, g = f32(g * scale) first (gradient clipping) and written back;
+ * m = b1 m + omb1 g; v = b2 v + (omb2 g) g; p -= (stepSize m) / (sqrt(v) / bc2Sqrt + eps), with the unrounded m and v.
+ * locals: 14 off, 15 end (i32); 16 gv, 17 mv, 18 vv, 19.. splatted constants (v128)
+ */
+function adamBody(): number[] {
+  const [pP, gP, mP, vP, nP, scaleOn] = [0, 1, 2, 3, 4, 5];
+  const [off, end] = [14, 15];
+  const [gv, mv, vv] = [16, 17, 18];
+  const consts = [6, 7, 8, 9, 10, 11, 12, 13]; // scale b1 omb1 b2 omb2 stepSize bc2Sqrt eps (f64 params)
+  const CV = consts.map((_, i) => 19 + i);
+  const [SCALE, B1, OMB1, B2, OMB2, STEP, BC2, EPS] = CV;
+  const code: number[] = [];
+  consts.forEach((param, i) => code.push(...op.get(param), ...op.f64splat, ...op.set(CV[i])));
+  code.push(...op.get(nP), ...op.i32(2), ...op.shl, ...op.set(end), ...op.i32(0), ...op.set(off));
+  const addr = (base: number) => [...op.get(base), ...op.get(off), ...op.add];
+  code.push(...op.block, ...op.loop, ...op.get(off), ...op.get(end), ...op.geS, ...op.brIf(1));
+  code.push(...addr(gP), ...op.load64zero, ...op.promoteLow, ...op.set(gv));
+  code.push(...op.get(scaleOn), ...op.if);
+  code.push(...op.get(gv), ...op.get(SCALE), ...op.f64x2mul, ...op.demoteZero, ...op.promoteLow, ...op.set(gv));
+  code.push(...addr(gP), ...op.get(gv), ...op.demoteZero, ...op.store64lane0);
+  code.push(...op.end);
+  code.push(...op.get(B1), ...addr(mP), ...op.load64zero, ...op.promoteLow, ...op.f64x2mul, ...op.get(OMB1), ...op.get(gv), ...op.f64x2mul, ...op.f64x2add, ...op.set(mv));
+  code.push(...addr(mP), ...op.get(mv), ...op.demoteZero, ...op.store64lane0);
+  code.push(...op.get(B2), ...addr(vP), ...op.load64zero, ...op.promoteLow, ...op.f64x2mul, ...op.get(OMB2), ...op.get(gv), ...op.f64x2mul, ...op.get(gv), ...op.f64x2mul, ...op.f64x2add, ...op.set(vv));
+  code.push(...addr(vP), ...op.get(vv), ...op.demoteZero, ...op.store64lane0);
+  code.push(...addr(pP));
+  code.push(...addr(pP), ...op.load64zero, ...op.promoteLow);
+  code.push(...op.get(STEP), ...op.get(mv), ...op.f64x2mul, ...op.get(vv), ...op.f64x2sqrt, ...op.get(BC2), ...op.f64x2div, ...op.get(EPS), ...op.f64x2add, ...op.f64x2div);
+  code.push(...op.f64x2sub, ...op.demoteZero, ...op.store64lane0);
+  code.push(...op.get(off), ...op.i32(8), ...op.add, ...op.set(off), ...op.br(0), ...op.end, ...op.end);
+  code.push(...op.end);
+  const fn = [...vec([[...uleb(2), I32], [...uleb(3 + CV.length), V128]]), ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 /** The module's bytes. */
 export function gemmModuleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), 0x00], [0x60, ...vec(new Array(5).fill([I32])), 0x00], [0x60, ...vec(new Array(8).fill([I32])), 0x00], [0x60, ...vec(new Array(4).fill([I32])), 0x00]])),
-    ...section(3, vec([[0x00], [0x01], [0x02], [0x03], [0x03]])),
+    ...section(1, vec([[0x60, ...vec(new Array(7).fill([I32])), 0x00], [0x60, ...vec(new Array(5).fill([I32])), 0x00], [0x60, ...vec(new Array(8).fill([I32])), 0x00], [0x60, ...vec(new Array(4).fill([I32])), 0x00],
+      [0x60, ...vec([...new Array(6).fill([I32]), ...new Array(8).fill([F64])]), 0x00]])),
+    ...section(3, vec([[0x00], [0x01], [0x02], [0x03], [0x03], [0x04]])),
     ...section(5, vec([[0x00, 0x01]])),
-    ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("biasAct"), 0x00, 0x01], [...str("gemmAxpy"), 0x00, 0x02], [...str("biasGrad"), 0x00, 0x03], [...str("actGrad"), 0x00, 0x04], [...str("memory"), 0x02, 0x00]])),
-    ...section(10, vec([body(), biasActBody(), axpyBody(), biasGradBody(), actGradBody()])),
+    ...section(7, vec([[...str("gemm"), 0x00, 0x00], [...str("biasAct"), 0x00, 0x01], [...str("gemmAxpy"), 0x00, 0x02], [...str("biasGrad"), 0x00, 0x03], [...str("actGrad"), 0x00, 0x04], [...str("adamStep"), 0x00, 0x05], [...str("memory"), 0x02, 0x00]])),
+    ...section(10, vec([body(), biasActBody(), axpyBody(), biasGradBody(), actGradBody(), adamBody()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -402,6 +452,8 @@ export function wasmKernels(): WasmKernels | null {
     const axpy = instance.exports.gemmAxpy as (a: number, b: number, c: number, R: number, N: number, K: number, acc: number, trans: number) => void;
     const biasGrad = instance.exports.biasGrad as (d: number, gb: number, R: number, N: number) => void;
     const actGrad = instance.exports.actGrad as (d: number, x: number, n: number, act: number) => void;
+    const adamStep = instance.exports.adamStep as (p: number, g: number, m: number, v: number, n: number, scaleOn: number,
+      scale: number, b1: number, omb1: number, b2: number, omb2: number, stepSize: number, bc2Sqrt: number, eps: number) => void;
     let heap = new Float32Array(memory.buffer);
     const reserve = (floats: number) => {
       if (floats > heap.length) {
@@ -429,6 +481,22 @@ export function wasmKernels(): WasmKernels | null {
         if (accumulate) heap.set(c.subarray(cOff, cOff + nc), cStart);
         axpy(0, na * 4, cStart * 4, R, N, K, accumulate ? 1 : 0, transA ? 1 : 0);
         c.set(heap.subarray(cStart, cStart + nc), cOff);
+      },
+      adamUpdate(params, grads, m, v, gradScale, beta1, beta2, stepSize, bc2Sqrt, eps) {
+        const n = params.length;
+        const stride = n + (n & 1); // two lanes at a time: an odd group gets one padding element per array
+        reserve(4 * stride);
+        const arrays = [params, grads, m, v];
+        for (let i = 0; i < 4; i++) {
+          heap.set(arrays[i], i * stride);
+          if (stride > n) heap[i * stride + n] = 0;
+        }
+        const scaleOn = gradScale !== 1 ? 1 : 0;
+        adamStep(0, stride * 4, 2 * stride * 4, 3 * stride * 4, stride, scaleOn, gradScale, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, bc2Sqrt, eps);
+        params.set(heap.subarray(0, n));
+        if (scaleOn) grads.set(heap.subarray(stride, stride + n));
+        m.set(heap.subarray(2 * stride, 2 * stride + n));
+        v.set(heap.subarray(3 * stride, 3 * stride + n));
       },
       mlpBackward(sizes, wOffset, bOffset, params, grads, input, acts, dOut, B, activation, inputGrad) {
         const L = sizes.length - 1;

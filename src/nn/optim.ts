@@ -3,7 +3,10 @@
  * over): Adam (torch.optim.Adam) and RMSprop (torch.optim.RMSprop, SB3's A2C default), plus global
  * gradient-norm clipping (torch.nn.utils.clip_grad_norm_).
  */
+import { wasmKernels } from "./gemm-wasm.js";
 import { decodeFloat32, encodeFloat32 } from "./serialize.js";
+
+const kernels = wasmKernels();
 
 /** Parameters and their gradients, same length (e.g. `{params: net.params, grads: net.grads}`). */
 export interface ParamGroup {
@@ -68,6 +71,22 @@ export class Adam implements Optimizer {
   }
 
   step(): void {
+    this.update(1);
+  }
+
+  /**
+   * `clipGradNorm(groups, maxNorm)` then `step()`, with the scaling folded into the update pass (same
+   * numbers, bit for bit). Returns the gradient norm before clipping.
+   */
+  clipAndStep(maxNorm: number): number {
+    const norm = gradNorm(this.groups);
+    const coef = maxNorm / (norm + 1e-6);
+    this.update(coef < 1 ? coef : 1);
+    return norm;
+  }
+
+  /** One Adam step on the gradients scaled by `gradScale` (rounded to float32 and stored back, as clipping does). */
+  private update(gradScale: number): void {
     this.t++;
     const b1 = this.beta1;
     const b2 = this.beta2;
@@ -79,8 +98,13 @@ export class Adam implements Optimizer {
       const { params, grads } = this.groups[k];
       const m = this.m[k];
       const v = this.v[k];
+      if (kernels) {
+        kernels.adamUpdate(params, grads, m, v, gradScale, b1, b2, stepSize, bc2Sqrt, eps);
+        continue;
+      }
       for (let i = 0; i < params.length; i++) {
-        const g = grads[i];
+        if (gradScale !== 1) grads[i] *= gradScale;
+        const g = grads[i]; // the stored float32 value, as after clipGradNorm
         const mi = (m[i] = b1 * m[i] + (1 - b1) * g);
         const vi = (v[i] = b2 * v[i] + (1 - b2) * g * g);
         params[i] -= (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
@@ -177,12 +201,17 @@ function loadBuffers(kind: OptimizerState["kind"], state: OptimizerState, groups
  * its 1e-6 guard). Returns the norm before clipping.
  */
 export function clipGradNorm(groups: readonly ParamGroup[], maxNorm: number): number {
-  let sq = 0;
-  for (const { grads } of groups) for (let i = 0; i < grads.length; i++) sq += grads[i] * grads[i];
-  const norm = Math.sqrt(sq);
+  const norm = gradNorm(groups);
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) {
     for (const { grads } of groups) for (let i = 0; i < grads.length; i++) grads[i] *= coef;
   }
   return norm;
+}
+
+/** Global L2 norm of the gradients (float64 sum of squares in group then index order). */
+function gradNorm(groups: readonly ParamGroup[]): number {
+  let sq = 0;
+  for (const { grads } of groups) for (let i = 0; i < grads.length; i++) sq += grads[i] * grads[i];
+  return Math.sqrt(sq);
 }

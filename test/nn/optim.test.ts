@@ -90,3 +90,35 @@ test("Random: seeded, state round-trips, uniform and normal moments", () => {
   const p = a.permutation(10);
   assert.deepEqual([...p].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
+
+test("Adam: clipAndStep and step are bit for bit clipGradNorm + the float32-storage, float64-arithmetic update", () => {
+  const rng = new Random(12);
+  const sizes = [7, 4, 1, 64];
+  for (const maxNorm of [0.05, 1e6]) {
+    const groups = sizes.map((n) => ({ params: new Float32Array(n).map(() => rng.normal()), grads: new Float32Array(n) }));
+    const opt = new Adam(groups, { learningRate: 3e-3, eps: 1e-5 });
+    // independent reference: the JS loops, same storage and operation order
+    const ref = groups.map((g) => ({ params: g.params.slice(), grads: new Float32Array(g.grads.length), m: new Float32Array(g.grads.length), v: new Float32Array(g.grads.length) }));
+    for (let t = 1; t <= 6; t++) {
+      for (let k = 0; k < groups.length; k++) {
+        for (let i = 0; i < sizes[k]; i++) ref[k].grads[i] = groups[k].grads[i] = 3 * rng.normal();
+      }
+      const clip = t % 2 === 1; // odd steps clip-and-step, even steps the plain step
+      const norm = clip ? opt.clipAndStep(maxNorm) : (opt.step(), NaN);
+      if (clip) assert.equal(norm, clipGradNorm(ref, maxNorm));
+      const bc1 = 1 - Math.pow(0.9, t), bc2Sqrt = Math.sqrt(1 - Math.pow(0.999, t)), stepSize = 3e-3 / bc1;
+      for (const r of ref) {
+        for (let i = 0; i < r.params.length; i++) {
+          const g = r.grads[i];
+          const mi = (r.m[i] = 0.9 * r.m[i] + (1 - 0.9) * g);
+          const vi = (r.v[i] = 0.999 * r.v[i] + (1 - 0.999) * g * g);
+          r.params[i] -= (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + 1e-5);
+        }
+      }
+      for (let k = 0; k < groups.length; k++) {
+        assert.deepEqual(Array.from(groups[k].params), Array.from(ref[k].params), `maxNorm ${maxNorm} step ${t} group ${k} params`);
+        assert.deepEqual(Array.from(groups[k].grads), Array.from(ref[k].grads), `maxNorm ${maxNorm} step ${t} group ${k} grads`);
+      }
+    }
+  }
+});
