@@ -101,37 +101,80 @@ const [A, B, C, R, N, K, ACC] = [0, 1, 2, 3, 4, 5, 6];
 const [r, n, k, K4, aRow, b0, b1, b2, b3, cPtr, rowBytes] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
 const V = [18, 19, 20, 21], X = 22, S = [23, 24, 25, 26], XA = 27;
 
-/** Dot products of the A row with `m` B rows (b0..b(m-1)) into s0..s(m-1), SIMD then scalar tail. */
-function dots(m: number): number[] {
+// second A row (row pairs): 28 aRow1, 29 cPtr1 (i32); 30..33 w0..w3, 34 x1 (v128); 35..38 t0..t3, 39 xa1 (f32); 40 bv (v128)
+const [aRow1, cPtr1] = [28, 29];
+const V1 = [30, 31, 32, 33], X1 = 34, S1 = [35, 36, 37, 38], XA1 = 39, BV = 40;
+
+/**
+ * Dot products of `rows` A rows (1 or 2) with `m` B rows (b0..b(m-1)), SIMD then scalar tail, stored to C.
+ * With two A rows each load of B feeds both; every output is still (lane0 + lane1) + (lane2 + lane3) of its
+ * own f32x4 partial sums plus the tail in k order, so the blocking does not change a bit.
+ */
+function dots(rows: 1 | 2, m: number): number[] {
   const bs = [b0, b1, b2, b3].slice(0, m);
+  const aRows = [aRow, aRow1].slice(0, rows), xs = [X, X1], xas = [XA, XA1], cPtrs = [cPtr, cPtr1];
+  const Vs = [V, V1], Ss = [S, S1];
   const code: number[] = [];
-  for (let i = 0; i < m; i++) code.push(...op.v128zero, ...op.set(V[i]));
+  for (let q = 0; q < rows; q++) for (let i = 0; i < m; i++) code.push(...op.v128zero, ...op.set(Vs[q][i]));
   code.push(...op.i32(0), ...op.set(k));
   code.push(...op.block, ...op.loop, ...op.get(k), ...op.get(K4), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(aRow), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load, ...op.set(X));
+  for (let q = 0; q < rows; q++) code.push(...op.get(aRows[q]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load, ...op.set(xs[q]));
   for (let i = 0; i < m; i++) {
-    code.push(...op.get(V[i]), ...op.get(X), ...op.get(bs[i]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load,
-      ...op.f32x4mul, ...op.f32x4add, ...op.set(V[i]));
+    code.push(...op.get(bs[i]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.v128load, ...op.set(BV));
+    for (let q = 0; q < rows; q++) code.push(...op.get(Vs[q][i]), ...op.get(xs[q]), ...op.get(BV), ...op.f32x4mul, ...op.f32x4add, ...op.set(Vs[q][i]));
   }
   code.push(...op.get(k), ...op.i32(4), ...op.add, ...op.set(k), ...op.br(0), ...op.end, ...op.end);
-  for (let i = 0; i < m; i++) {
-    code.push(...op.get(V[i]), ...op.lane(0), ...op.get(V[i]), ...op.lane(1), ...op.f32add,
-      ...op.get(V[i]), ...op.lane(2), ...op.get(V[i]), ...op.lane(3), ...op.f32add, ...op.f32add, ...op.set(S[i]));
+  for (let q = 0; q < rows; q++) {
+    for (let i = 0; i < m; i++) {
+      const v = Vs[q][i];
+      code.push(...op.get(v), ...op.lane(0), ...op.get(v), ...op.lane(1), ...op.f32add,
+        ...op.get(v), ...op.lane(2), ...op.get(v), ...op.lane(3), ...op.f32add, ...op.f32add, ...op.set(Ss[q][i]));
+    }
   }
   // scalar tail k in [K4, K)
   code.push(...op.block, ...op.loop, ...op.get(k), ...op.get(K), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(aRow), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load, ...op.set(XA));
+  for (let q = 0; q < rows; q++) code.push(...op.get(aRows[q]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load, ...op.set(xas[q]));
   for (let i = 0; i < m; i++) {
-    code.push(...op.get(S[i]), ...op.get(XA), ...op.get(bs[i]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
-      ...op.f32mul, ...op.f32add, ...op.set(S[i]));
+    for (let q = 0; q < rows; q++) {
+      code.push(...op.get(Ss[q][i]), ...op.get(xas[q]), ...op.get(bs[i]), ...op.get(k), ...op.i32(2), ...op.shl, ...op.add, ...op.f32load,
+        ...op.f32mul, ...op.f32add, ...op.set(Ss[q][i]));
+    }
   }
   code.push(...op.get(k), ...op.i32(1), ...op.add, ...op.set(k), ...op.br(0), ...op.end, ...op.end);
   // store (adding the old value when accumulating)
-  for (let i = 0; i < m; i++) {
-    const addr = [...op.get(cPtr), ...op.get(n), ...op.i32(i), ...op.add, ...op.i32(2), ...op.shl, ...op.add];
-    code.push(...op.get(ACC), ...op.if, ...addr, ...op.f32load, ...op.get(S[i]), ...op.f32add, ...op.set(S[i]), ...op.end);
-    code.push(...addr, ...op.get(S[i]), ...op.f32store);
+  for (let q = 0; q < rows; q++) {
+    for (let i = 0; i < m; i++) {
+      const addr = [...op.get(cPtrs[q]), ...op.get(n), ...op.i32(i), ...op.add, ...op.i32(2), ...op.shl, ...op.add];
+      code.push(...op.get(ACC), ...op.if, ...addr, ...op.f32load, ...op.get(Ss[q][i]), ...op.f32add, ...op.set(Ss[q][i]), ...op.end);
+      code.push(...addr, ...op.get(Ss[q][i]), ...op.f32store);
+    }
   }
+  return code;
+}
+
+/** One pass over the columns of C for `rows` (1 or 2) A rows starting at row r. */
+function rowPass(rows: 1 | 2): number[] {
+  const code: number[] = [];
+  code.push(...op.get(A), ...op.get(r), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(aRow));
+  code.push(...op.get(C), ...op.get(r), ...op.get(N), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(cPtr));
+  if (rows === 2) {
+    code.push(...op.get(aRow), ...op.get(rowBytes), ...op.add, ...op.set(aRow1));
+    code.push(...op.get(cPtr), ...op.get(N), ...op.i32(2), ...op.shl, ...op.add, ...op.set(cPtr1));
+  }
+  code.push(...op.i32(0), ...op.set(n));
+  // blocks of 4 B rows
+  code.push(...op.block, ...op.loop, ...op.get(n), ...op.i32(3), ...op.add, ...op.get(N), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(B), ...op.get(n), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(b0));
+  code.push(...op.get(b0), ...op.get(rowBytes), ...op.add, ...op.set(b1));
+  code.push(...op.get(b1), ...op.get(rowBytes), ...op.add, ...op.set(b2));
+  code.push(...op.get(b2), ...op.get(rowBytes), ...op.add, ...op.set(b3));
+  code.push(...dots(rows, 4));
+  code.push(...op.get(n), ...op.i32(4), ...op.add, ...op.set(n), ...op.br(0), ...op.end, ...op.end);
+  // remaining B rows one at a time
+  code.push(...op.block, ...op.loop, ...op.get(n), ...op.get(N), ...op.geS, ...op.brIf(1));
+  code.push(...op.get(B), ...op.get(n), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(b0));
+  code.push(...dots(rows, 1));
+  code.push(...op.get(n), ...op.i32(1), ...op.add, ...op.set(n), ...op.br(0), ...op.end, ...op.end);
   return code;
 }
 
@@ -140,26 +183,14 @@ function body(): number[] {
   code.push(...op.get(K), ...op.i32(-4), ...op.and, ...op.set(K4));
   code.push(...op.get(K), ...op.i32(2), ...op.shl, ...op.set(rowBytes));
   code.push(...op.i32(0), ...op.set(r));
-  code.push(...op.block, ...op.loop, ...op.get(r), ...op.get(R), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(A), ...op.get(r), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(aRow));
-  code.push(...op.get(C), ...op.get(r), ...op.get(N), ...op.mul, ...op.i32(2), ...op.shl, ...op.add, ...op.set(cPtr));
-  code.push(...op.i32(0), ...op.set(n));
-  // blocks of 4 B rows
-  code.push(...op.block, ...op.loop, ...op.get(n), ...op.i32(3), ...op.add, ...op.get(N), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(B), ...op.get(n), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(b0));
-  code.push(...op.get(b0), ...op.get(rowBytes), ...op.add, ...op.set(b1));
-  code.push(...op.get(b1), ...op.get(rowBytes), ...op.add, ...op.set(b2));
-  code.push(...op.get(b2), ...op.get(rowBytes), ...op.add, ...op.set(b3));
-  code.push(...dots(4));
-  code.push(...op.get(n), ...op.i32(4), ...op.add, ...op.set(n), ...op.br(0), ...op.end, ...op.end);
-  // remaining B rows one at a time
-  code.push(...op.block, ...op.loop, ...op.get(n), ...op.get(N), ...op.geS, ...op.brIf(1));
-  code.push(...op.get(B), ...op.get(n), ...op.get(rowBytes), ...op.mul, ...op.add, ...op.set(b0));
-  code.push(...dots(1));
-  code.push(...op.get(n), ...op.i32(1), ...op.add, ...op.set(n), ...op.br(0), ...op.end, ...op.end);
-  code.push(...op.get(r), ...op.i32(1), ...op.add, ...op.set(r), ...op.br(0), ...op.end, ...op.end);
+  // pairs of A rows
+  code.push(...op.block, ...op.loop, ...op.get(r), ...op.i32(1), ...op.add, ...op.get(R), ...op.geS, ...op.brIf(1));
+  code.push(...rowPass(2));
+  code.push(...op.get(r), ...op.i32(2), ...op.add, ...op.set(r), ...op.br(0), ...op.end, ...op.end);
+  // the last row when R is odd
+  code.push(...op.get(r), ...op.get(R), ...op.ltS, ...op.if, ...rowPass(1), ...op.end);
   code.push(...op.end);
-  const locals = vec([[...uleb(11), I32], [...uleb(5), V128], [...uleb(5), F32]]);
+  const locals = vec([[...uleb(11), I32], [...uleb(5), V128], [...uleb(5), F32], [...uleb(2), I32], [...uleb(5), V128], [...uleb(5), F32], [...uleb(1), V128]]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }

@@ -184,3 +184,29 @@ test("wasm gemmAxpy sums each element's k terms in order in float32 (bit for bit
     }
   }
 });
+
+test("wasm A*B^T is bit for bit its float32 recipe: four lane sums over k, (l0 + l1) + (l2 + l3), then the k tail (row pairs, odd rows)", () => {
+  const gemm = wasmGemm()!;
+  const rng = new Random(10);
+  const f = Math.fround;
+  for (const [R, N, K] of [[1, 1, 1], [2, 4, 4], [3, 5, 7], [256, 64, 64], [256, 64, 4], [7, 2, 9], [6, 9, 3]]) {
+    for (const acc of [false, true]) {
+      const a = new Float32Array(R * K).map(() => rng.normal());
+      const b = new Float32Array(N * K).map(() => rng.normal());
+      const c = new Float32Array(R * N).map(() => rng.normal());
+      const want = new Float32Array(R * N);
+      const K4 = K & ~3;
+      for (let r = 0; r < R; r++) {
+        for (let n = 0; n < N; n++) {
+          const lanes = [0, 0, 0, 0];
+          for (let kk = 0; kk < K4; kk++) lanes[kk & 3] = f(lanes[kk & 3] + f(a[r * K + kk] * b[n * K + kk]));
+          let s = f(f(lanes[0] + lanes[1]) + f(lanes[2] + lanes[3]));
+          for (let kk = K4; kk < K; kk++) s = f(s + f(a[r * K + kk] * b[n * K + kk]));
+          want[r * N + n] = acc ? f(c[r * N + n] + s) : s;
+        }
+      }
+      gemm(a, 0, b, 0, c, 0, R, N, K, acc);
+      assert.deepEqual(Array.from(c), Array.from(want), `${R}x${N}x${K} acc=${acc}`);
+    }
+  }
+});
