@@ -7,13 +7,16 @@
  * is PyTorch's (weight: out x in, row-major), so all three products are one primitive, C = A B^T over
  * contiguous rows (gemm-wasm.ts: WebAssembly SIMD; gemm.ts: the plain-JS fallback):
  * y = x W^T + b forward; dW = dY^T X and dX = dY W through transposed scratch copies (the SIMD path runs the
- * whole backward pass in the module's memory: `mlpBackward`).
+ * whole backward pass in the module's memory: `mlpBackward`). A network built with `backend: "native"` runs
+ * its products through the optional native OpenBLAS addon instead (native.ts), when it is built: worth it
+ * for wide layers (SAC's 256 units), where the products dominate.
  */
 import { decodeFloat32, encodeFloat32 } from "./serialize.js";
 import { gemmABt } from "./gemm.js";
 import { wasmKernels } from "./gemm-wasm.js";
 import { orthogonal, torchDefaultUniform } from "./init.js";
 import type { Random } from "./random.js";
+import { nativeBlas, type GemmBackend, type NativeBlas } from "./native.js";
 
 /** The fastest available A*B^T product: WebAssembly SIMD when the runtime has it, else plain JS. */
 const kernels = wasmKernels();
@@ -26,6 +29,11 @@ export interface MlpSpec {
   sizes: number[];
   /** Activation of the hidden layers; the output layer is linear. */
   activation: Activation;
+  /**
+   * Which kernels run the products: "default" (WebAssembly SIMD, else plain JS) or "native" (the native
+   * BLAS addon when it is built and enabled, else the default kernels; see native.ts).
+   */
+  backend?: "default" | "native";
 }
 
 export interface MlpInit {
@@ -70,6 +78,10 @@ export class Mlp {
   private dT = new Float32Array(0);
   private delta = new Float32Array(0);
   private deltaPrev = new Float32Array(0);
+  // inputGradient scratch
+  private gradA = new Float32Array(0);
+  private gradB = new Float32Array(0);
+  private readonly native: NativeBlas | null;
 
   constructor(spec: MlpSpec) {
     const { sizes, activation } = spec;
@@ -79,8 +91,12 @@ export class Mlp {
     if (activation !== "tanh" && activation !== "relu" && activation !== "identity") {
       throw new Error(`Mlp: unknown activation "${activation}" (tanh | relu | identity)`);
     }
+    if (spec.backend !== undefined && spec.backend !== "default" && spec.backend !== "native") {
+      throw new Error(`Mlp: unknown backend "${spec.backend}" (default | native)`);
+    }
     this.sizes = sizes.slice();
     this.activation = activation;
+    this.native = spec.backend === "native" ? nativeBlas() : null;
     let n = 0;
     for (let l = 0; l + 1 < sizes.length; l++) {
       this.wOffset.push(n);
@@ -110,6 +126,11 @@ export class Mlp {
       }
     }
     return net;
+  }
+
+  /** The kernels that run this network's products. */
+  get gemmBackend(): GemmBackend {
+    return this.native ? "native" : kernels ? "wasm" : "js";
   }
 
   get numLayers(): number {
@@ -165,6 +186,7 @@ export class Mlp {
     if (dOut.length < B * this.outputSize) {
       throw new Error(`Mlp.backward: dOut has ${dOut.length} values, expected ${B * this.outputSize}`);
     }
+    if (this.native) return this.backwardNative(dOut, B, inputGrad);
     if (kernels) return this.backwardWasm(dOut, B, inputGrad);
     const maxWidth = Math.max(...this.sizes);
     if (this.delta.length < B * maxWidth) {
@@ -225,6 +247,80 @@ export class Mlp {
       deltaPrev = t;
     }
     if (!inputGrad) return undefined;
+    return delta.subarray(0, B * this.inputSize);
+  }
+
+  /**
+   * dLoss/dInput (batch x inputSize, scratch space) for the rows of the last `forward`, given dOut: the
+   * backward pass through the activations only, without the parameter gradients (`grads` is untouched).
+   * E.g. SAC's actor update differentiates the critics with respect to the action, not their weights.
+   */
+  inputGradient(dOut: Float32Array): Float32Array {
+    const B = this.lastBatch;
+    if (B === 0) throw new Error("Mlp.inputGradient: call forward first");
+    if (dOut.length < B * this.outputSize) {
+      throw new Error(`Mlp.inputGradient: dOut has ${dOut.length} values, expected ${B * this.outputSize}`);
+    }
+    const maxWidth = Math.max(...this.sizes);
+    if (this.gradA.length < B * maxWidth) {
+      this.gradA = new Float32Array(B * maxWidth);
+      this.gradB = new Float32Array(B * maxWidth);
+    }
+    let delta = dOut;
+    for (let l = this.numLayers - 1; l >= 0; l--) {
+      const nin = this.sizes[l];
+      const nout = this.sizes[l + 1];
+      const wo = this.wOffset[l];
+      const next = delta === this.gradA ? this.gradB : this.gradA;
+      // dX (B x nin) = delta (B x nout) W (nout x nin)
+      if (this.native) this.native.sgemm(false, false, B, nin, nout, 1, delta, 0, nout, this.params, wo, nin, 0, next, 0, nin);
+      else if (kernels) kernels.gemmAxpy(delta, 0, false, this.params, wo, next, 0, B, nin, nout, false);
+      else {
+        if (this.wT.length < nin * nout) this.wT = new Float32Array(maxWidth * maxWidth);
+        const wT = this.wT;
+        for (let j = 0; j < nout; j++) for (let i = 0; i < nin; i++) wT[i * nout + j] = this.params[wo + j * nin + i];
+        gemm(delta, 0, wT, 0, next, 0, B, nin, nout, false);
+      }
+      if (l > 0) this.activationGrad(next, this.train.acts[l], B * nin);
+      delta = next;
+    }
+    return delta.subarray(0, B * this.inputSize);
+  }
+
+  /** d *= f'(.) through the hidden activation, given its outputs x (n values). */
+  private activationGrad(d: Float32Array, x: Float32Array, n: number): void {
+    if (this.native) {
+      this.native.actGrad(d, x, n, this.activation);
+    } else if (this.activation === "tanh") {
+      for (let k = 0; k < n; k++) d[k] *= 1 - x[k] * x[k];
+    } else if (this.activation === "relu") {
+      for (let k = 0; k < n; k++) if (x[k] <= 0) d[k] = 0;
+    }
+  }
+
+  /** `backward` on the native BLAS: per layer db, dW = delta^T X, dX = delta W, straight on the arrays (no copies). */
+  private backwardNative(dOut: Float32Array, B: number, inputGrad: boolean): Float32Array | undefined {
+    const blas = this.native!;
+    const maxWidth = Math.max(...this.sizes);
+    if (this.delta.length < B * maxWidth) {
+      this.delta = new Float32Array(B * maxWidth);
+      this.deltaPrev = new Float32Array(B * maxWidth);
+    }
+    let delta = dOut;
+    for (let l = this.numLayers - 1; l >= 0; l--) {
+      const nin = this.sizes[l];
+      const nout = this.sizes[l + 1];
+      const x = l === 0 ? this.train.input : this.train.acts[l];
+      const next = delta === this.delta ? this.deltaPrev : this.delta;
+      blas.biasGrad(delta, B, nout, this.grads, this.bOffset[l]);
+      // dW (nout x nin) += delta^T (nout x B) X (B x nin)
+      blas.sgemm(true, false, nout, nin, B, 1, delta, 0, nout, x, 0, nin, 1, this.grads, this.wOffset[l], nin);
+      if (l === 0 && !inputGrad) return undefined;
+      // dX (B x nin) = delta (B x nout) W (nout x nin)
+      blas.sgemm(false, false, B, nin, nout, 1, delta, 0, nout, this.params, this.wOffset[l], nin, 0, next, 0, nin);
+      if (l > 0) blas.actGrad(next, x, B * nin, this.activation);
+      delta = next;
+    }
     return delta.subarray(0, B * this.inputSize);
   }
 
@@ -306,7 +402,10 @@ export class Mlp {
       const bo = this.bOffset[l];
       // Y (B x nout) = act(X (B x nin) * W (nout x nin)^T + b)
       const hidden = l < L - 1;
-      if (kernels) {
+      if (this.native) {
+        this.native.sgemm(false, true, B, nout, nin, 1, input, 0, nin, p, wo, nin, 0, out, 0, nout);
+        this.native.biasAct(out, B, nout, p, bo, hidden ? this.activation : "identity");
+      } else if (kernels) {
         kernels.dense(input, p, wo, bo, out, B, nout, nin, hidden ? this.activation : "identity");
       } else {
         gemm(input, 0, p, wo, out, 0, B, nout, nin, false);

@@ -1,0 +1,242 @@
+/*
+ * guided-rl native kernels: a small N-API addon over the system's OpenBLAS (cblas_sgemm) plus the few
+ * elementwise passes an MLP layer needs around its products (bias + activation, bias gradient, ReLU/tanh
+ * derivative). Built by scripts/build-native.mjs (`npm run build:native`) with plain gcc; loaded, when
+ * present, by src/nn/native.ts, which validates shapes and lengths before calling in here. The checks in
+ * this file are the last line of defence against reading or writing outside a typed array: any call whose
+ * extents do not fit its arrays throws a RangeError instead of touching memory.
+ *
+ * Every array argument is a Float32Array (possibly a view with a byte offset, possibly on a
+ * WebAssembly.Memory); offsets and leading dimensions are counted in floats from the view's start.
+ */
+#include <node_api.h>
+#include <cblas.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CHECK(env, call)                                                        \
+  do {                                                                          \
+    if ((call) != napi_ok) {                                                    \
+      napi_throw_error((env), NULL, "guided-rl native: N-API call failed: " #call); \
+      return NULL;                                                              \
+    }                                                                           \
+  } while (0)
+
+/* A Float32Array argument: its data pointer (byte offset applied) and length in floats. */
+static int get_f32(napi_env env, napi_value v, float **data, size_t *length, const char *name) {
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "guided-rl native: %s must be a Float32Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  napi_typedarray_type type;
+  void *ptr = NULL;
+  napi_value buffer;
+  size_t byte_offset = 0;
+  /* napi_get_typedarray_info's data pointer already includes the view's byte offset. */
+  if (napi_get_typedarray_info(env, v, &type, length, &ptr, &buffer, &byte_offset) != napi_ok) {
+    napi_throw_error(env, NULL, "guided-rl native: cannot read a typed array");
+    return 0;
+  }
+  if (type != napi_float32_array) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "guided-rl native: %s must be a Float32Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  *data = (float *)ptr;
+  return 1;
+}
+
+static int get_i64(napi_env env, napi_value v, int64_t *out, const char *name) {
+  if (napi_get_value_int64(env, v, out) != napi_ok) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "guided-rl native: %s must be a number", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+static int get_f64(napi_env env, napi_value v, double *out, const char *name) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "guided-rl native: %s must be a number", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+/* Whether a rows x cols row-major matrix with leading dimension ld starting at off fits in length floats. */
+static int fits(int64_t off, int64_t rows, int64_t cols, int64_t ld, size_t length) {
+  if (off < 0 || rows < 0 || cols < 0 || ld < (cols > 1 ? cols : 1)) return 0;
+  if (rows == 0 || cols == 0) return off <= (int64_t)length;
+  return off + (rows - 1) * ld + cols <= (int64_t)length;
+}
+
+static napi_value range_error(napi_env env, const char *msg) {
+  napi_throw_range_error(env, NULL, msg);
+  return NULL;
+}
+
+/*
+ * sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc):
+ * C = alpha op(A) op(B) + beta C, row-major; op(A) is M x K, op(B) is K x N, C is M x N.
+ */
+static napi_value sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 16;
+  napi_value argv[16];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 16) return range_error(env, "guided-rl native: sgemm takes 16 arguments");
+  bool ta = false, tb = false;
+  CHECK(env, napi_get_value_bool(env, argv[0], &ta));
+  CHECK(env, napi_get_value_bool(env, argv[1], &tb));
+  int64_t M, N, K, aOff, lda, bOff, ldb, cOff, ldc;
+  double alpha, beta;
+  float *A, *B, *C;
+  size_t nA, nB, nC;
+  if (!get_i64(env, argv[2], &M, "M") || !get_i64(env, argv[3], &N, "N") || !get_i64(env, argv[4], &K, "K") ||
+      !get_f64(env, argv[5], &alpha, "alpha") || !get_f32(env, argv[6], &A, &nA, "A") ||
+      !get_i64(env, argv[7], &aOff, "aOff") || !get_i64(env, argv[8], &lda, "lda") ||
+      !get_f32(env, argv[9], &B, &nB, "B") || !get_i64(env, argv[10], &bOff, "bOff") ||
+      !get_i64(env, argv[11], &ldb, "ldb") || !get_f64(env, argv[12], &beta, "beta") ||
+      !get_f32(env, argv[13], &C, &nC, "C") || !get_i64(env, argv[14], &cOff, "cOff") ||
+      !get_i64(env, argv[15], &ldc, "ldc"))
+    return NULL;
+  if (M < 0 || N < 0 || K < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX)
+    return range_error(env, "guided-rl native: sgemm dimensions must be non-negative 32-bit integers");
+  /* Stored shapes: A is M x K (K x M when transposed), B is K x N (N x K when transposed). */
+  if (!fits(aOff, ta ? K : M, ta ? M : K, lda, nA)) return range_error(env, "guided-rl native: sgemm A is too short for its shape");
+  if (!fits(bOff, tb ? N : K, tb ? K : N, ldb, nB)) return range_error(env, "guided-rl native: sgemm B is too short for its shape");
+  if (!fits(cOff, M, N, ldc, nC)) return range_error(env, "guided-rl native: sgemm C is too short for its shape");
+  if (M == 0 || N == 0) return NULL;
+  if (K == 0) {
+    /* BLAS would scale C by beta; keep that meaning without relying on every implementation's handling. */
+    for (int64_t i = 0; i < M; i++)
+      for (int64_t j = 0; j < N; j++) C[cOff + i * ldc + j] = beta == 0 ? 0.0f : (float)(beta * C[cOff + i * ldc + j]);
+    return NULL;
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
+              (float)alpha, A + aOff, (int)lda, B + bOff, (int)ldb, (float)beta, C + cOff, (int)ldc);
+  return NULL;
+}
+
+/* biasAct(Y, R, N, P, biasOff, act): Y[r, n] += P[biasOff + n], then tanh (act 1) or ReLU (act 2). */
+static napi_value bias_act(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 6) return range_error(env, "guided-rl native: biasAct takes 6 arguments");
+  float *Y, *P;
+  size_t nY, nP;
+  int64_t R, N, bOff, act;
+  if (!get_f32(env, argv[0], &Y, &nY, "Y") || !get_i64(env, argv[1], &R, "R") || !get_i64(env, argv[2], &N, "N") ||
+      !get_f32(env, argv[3], &P, &nP, "P") || !get_i64(env, argv[4], &bOff, "biasOff") || !get_i64(env, argv[5], &act, "act"))
+    return NULL;
+  if (!fits(0, R, N, N, nY) || !fits(bOff, 1, N, N, nP)) return range_error(env, "guided-rl native: biasAct arrays too short");
+  const float *bias = P + bOff;
+  for (int64_t r = 0; r < R; r++) {
+    float *y = Y + r * N;
+    for (int64_t n = 0; n < N; n++) y[n] += bias[n];
+    if (act == 1) {
+      for (int64_t n = 0; n < N; n++) y[n] = tanhf(y[n]);
+    } else if (act == 2) {
+      for (int64_t n = 0; n < N; n++) y[n] = y[n] > 0.0f ? y[n] : 0.0f;
+    }
+  }
+  return NULL;
+}
+
+/* biasGrad(D, R, N, G, gOff): G[gOff + n] += sum_r D[r, n]. */
+static napi_value bias_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 5) return range_error(env, "guided-rl native: biasGrad takes 5 arguments");
+  float *D, *G;
+  size_t nD, nG;
+  int64_t R, N, gOff;
+  if (!get_f32(env, argv[0], &D, &nD, "D") || !get_i64(env, argv[1], &R, "R") || !get_i64(env, argv[2], &N, "N") ||
+      !get_f32(env, argv[3], &G, &nG, "G") || !get_i64(env, argv[4], &gOff, "gOff"))
+    return NULL;
+  if (!fits(0, R, N, N, nD) || !fits(gOff, 1, N, N, nG)) return range_error(env, "guided-rl native: biasGrad arrays too short");
+  float *g = G + gOff;
+  for (int64_t r = 0; r < R; r++) {
+    const float *d = D + r * N;
+    for (int64_t n = 0; n < N; n++) g[n] += d[n];
+  }
+  return NULL;
+}
+
+/* actGrad(D, X, n, act): D *= f'(.) given the activation's outputs X: 1 - X^2 (tanh, act 1), X > 0 (ReLU, act 2). */
+static napi_value act_grad(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) return range_error(env, "guided-rl native: actGrad takes 4 arguments");
+  float *D, *X;
+  size_t nD, nX;
+  int64_t n, act;
+  if (!get_f32(env, argv[0], &D, &nD, "D") || !get_f32(env, argv[1], &X, &nX, "X") || !get_i64(env, argv[2], &n, "n") ||
+      !get_i64(env, argv[3], &act, "act"))
+    return NULL;
+  if (n < 0 || (size_t)n > nD || (size_t)n > nX) return range_error(env, "guided-rl native: actGrad arrays too short");
+  if (act == 1) {
+    for (int64_t i = 0; i < n; i++) D[i] *= 1.0f - X[i] * X[i];
+  } else if (act == 2) {
+    for (int64_t i = 0; i < n; i++) D[i] = X[i] > 0.0f ? D[i] : 0.0f;
+  }
+  return NULL;
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t n;
+  if (argc != 1 || !get_i64(env, argv[0], &n, "threads")) return NULL;
+  if (n < 1 || n > 1024) return range_error(env, "guided-rl native: threads must be in 1..1024");
+  openblas_set_num_threads((int)n);
+  return NULL;
+}
+
+static napi_value get_threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(env, napi_create_int32(env, openblas_get_num_threads(), &out));
+  return out;
+}
+
+/* OpenBLAS's build configuration and the kernel family it picked for this CPU, e.g. "... Cooperlake". */
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  char text[512];
+  snprintf(text, sizeof text, "%s | core %s", openblas_get_config(), openblas_get_corename());
+  napi_value out;
+  CHECK(env, napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
+      {"biasAct", NULL, bias_act, NULL, NULL, NULL, napi_default, NULL},
+      {"biasGrad", NULL, bias_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"actGrad", NULL, act_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
+  };
+  CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  return exports;
+}
+
+#ifndef NODE_GYP_MODULE_NAME
+#define NODE_GYP_MODULE_NAME guided_rl_blas
+#endif
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,180 @@
+/**
+ * The optional native matrix-product backend: native/build/blas.node, a small N-API addon over the system's
+ * OpenBLAS (`cblas_sgemm`), built by `npm run build:native` (scripts/build-native.mjs). It pays off where
+ * products are large, e.g. SAC's [256, 256] networks at batch 256: one 256x256x256 product takes ~0.35 ms
+ * there on one thread against ~1.7 ms in the WebAssembly kernel (gemm-wasm.ts).
+ *
+ * Loaded on first request, once per process, and the outcome logged once:
+ *   GUIDED_RL_NATIVE=0          never use it (the WebAssembly kernels serve everything)
+ *   GUIDED_RL_NATIVE=1          require it: a missing or broken addon is an error, not a fallback
+ *   (unset)                     use it when built, else fall back to the WebAssembly kernels
+ *   GUIDED_RL_NATIVE_THREADS=n  OpenBLAS threads (default 1: deterministic run to run, and comparable with
+ *                               Stable-Baselines3's one torch thread)
+ *
+ * The algorithms decide where it is used (`Mlp` with `backend: "native"`); PPO, A2C and DQN keep the
+ * WebAssembly path so their seeded results do not depend on whether the addon is built.
+ */
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../core/paths.js";
+
+/** The addon's functions (see native/blas.c); shapes are checked by the wrappers below. */
+interface BlasAddon {
+  sgemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+    beta: number, C: Float32Array, cOff: number, ldc: number,
+  ): void;
+  biasAct(Y: Float32Array, R: number, N: number, P: Float32Array, biasOff: number, act: number): void;
+  biasGrad(D: Float32Array, R: number, N: number, G: Float32Array, gOff: number): void;
+  actGrad(D: Float32Array, X: Float32Array, n: number, act: number): void;
+  setThreads(n: number): void;
+  getThreads(): number;
+  config(): string;
+}
+
+/** Activation codes shared with the C side. */
+export const ACT_CODE = { identity: 0, tanh: 1, relu: 2 } as const;
+
+/** The native kernels with argument checks; each throws a clear error for shapes that do not fit. */
+export interface NativeBlas {
+  /** OpenBLAS's configuration line (version, kernel family), e.g. "OpenBLAS 0.3.21 ... | core Cooperlake". */
+  readonly config: string;
+  /** OpenBLAS threads in use. */
+  threads(): number;
+  setThreads(n: number): void;
+  /**
+   * C (M x N, row-major, leading dimension ldc, from cOff) = alpha op(A) op(B) + beta C, where op(A) is
+   * M x K (A stored K x M when transA) and op(B) is K x N (B stored N x K when transB).
+   */
+  sgemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+    beta: number, C: Float32Array, cOff: number, ldc: number,
+  ): void;
+  /** Y[r, n] += P[biasOff + n] for r < R, n < N, then the activation (Y holds R x N rows from index 0). */
+  biasAct(Y: Float32Array, R: number, N: number, P: Float32Array, biasOff: number, activation: keyof typeof ACT_CODE): void;
+  /** G[gOff + n] += sum over r < R of D[r, n]. */
+  biasGrad(D: Float32Array, R: number, N: number, G: Float32Array, gOff: number): void;
+  /** D[i] *= f'(.) for i < n, from the activation's outputs X: 1 - X^2 (tanh) or X > 0 (ReLU). */
+  actGrad(D: Float32Array, X: Float32Array, n: number, activation: keyof typeof ACT_CODE): void;
+}
+
+/** Which kernel family serves an MLP's products. */
+export type GemmBackend = "native" | "wasm" | "js";
+
+let loaded: NativeBlas | null | undefined;
+let reason = "";
+
+function log(message: string): void {
+  if (process.env.GUIDED_RL_QUIET !== "1") console.error(`guided-rl: ${message}`);
+}
+
+/** Where the addon is expected: <package root>/native/build/blas.node. */
+export function nativeAddonPath(): string {
+  return join(packageRoot(), "native", "build", "blas.node");
+}
+
+function readThreads(): number {
+  const text = process.env.GUIDED_RL_NATIVE_THREADS;
+  if (text === undefined || text === "") return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`GUIDED_RL_NATIVE_THREADS must be a positive integer, got "${text}"`);
+  return n;
+}
+
+const dim = (name: string, v: number) => {
+  if (!Number.isInteger(v) || v < 0) throw new Error(`native sgemm: ${name} must be a non-negative integer, got ${v}`);
+};
+
+/** Checks that a rows x cols matrix with leading dimension ld from `off` lies inside `arr`. */
+function checkMatrix(op: string, name: string, arr: Float32Array, off: number, rows: number, cols: number, ld: number): void {
+  if (!(arr instanceof Float32Array)) throw new Error(`native ${op}: ${name} must be a Float32Array`);
+  if (!Number.isInteger(off) || off < 0) throw new Error(`native ${op}: ${name} offset must be a non-negative integer, got ${off}`);
+  if (!Number.isInteger(ld) || ld < Math.max(1, cols)) throw new Error(`native ${op}: leading dimension of ${name} must be >= ${Math.max(1, cols)}, got ${ld}`);
+  const need = rows === 0 || cols === 0 ? off : off + (rows - 1) * ld + cols;
+  if (need > arr.length) {
+    throw new Error(`native ${op}: ${name} (${rows} x ${cols}, leading dimension ${ld}, from ${off}) needs ${need} values, has ${arr.length}`);
+  }
+}
+
+function wrap(addon: BlasAddon): NativeBlas {
+  return {
+    config: addon.config(),
+    threads: () => addon.getThreads(),
+    setThreads(n) {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`native BLAS: threads must be a positive integer, got ${n}`);
+      addon.setThreads(n);
+    },
+    sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
+      dim("M", M);
+      dim("N", N);
+      dim("K", K);
+      checkMatrix("sgemm", "A", A, aOff, transA ? K : M, transA ? M : K, lda);
+      checkMatrix("sgemm", "B", B, bOff, transB ? N : K, transB ? K : N, ldb);
+      checkMatrix("sgemm", "C", C, cOff, M, N, ldc);
+      addon.sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+    },
+    biasAct(Y, R, N, P, biasOff, activation) {
+      checkMatrix("biasAct", "Y", Y, 0, R, N, Math.max(1, N));
+      checkMatrix("biasAct", "bias", P, biasOff, 1, N, Math.max(1, N));
+      addon.biasAct(Y, R, N, P, biasOff, ACT_CODE[activation]);
+    },
+    biasGrad(D, R, N, G, gOff) {
+      checkMatrix("biasGrad", "D", D, 0, R, N, Math.max(1, N));
+      checkMatrix("biasGrad", "G", G, gOff, 1, N, Math.max(1, N));
+      addon.biasGrad(D, R, N, G, gOff);
+    },
+    actGrad(D, X, n, activation) {
+      if (!Number.isInteger(n) || n < 0 || n > D.length || n > X.length) throw new Error(`native actGrad: ${n} values do not fit arrays of ${D.length} and ${X.length}`);
+      addon.actGrad(D, X, n, ACT_CODE[activation]);
+    },
+  };
+}
+
+/**
+ * The native kernels, or null when disabled (GUIDED_RL_NATIVE=0) or not built (then the reason is logged
+ * once and `nativeUnavailableReason()` tells it). Throws when GUIDED_RL_NATIVE=1 and the addon cannot be
+ * loaded. The first successful load sets the thread count from GUIDED_RL_NATIVE_THREADS (default 1).
+ */
+export function nativeBlas(): NativeBlas | null {
+  if (loaded !== undefined) return loaded;
+  const mode = process.env.GUIDED_RL_NATIVE;
+  if (mode !== undefined && mode !== "" && mode !== "0" && mode !== "1") {
+    throw new Error(`GUIDED_RL_NATIVE must be 0 (off) or 1 (required), got "${mode}"`);
+  }
+  if (mode === "0") {
+    reason = "native BLAS disabled (GUIDED_RL_NATIVE=0)";
+    log(`gemm backend: WebAssembly SIMD kernels (${reason})`);
+    return (loaded = null);
+  }
+  const path = nativeAddonPath();
+  try {
+    if (!existsSync(path)) throw new Error(`native BLAS not built: \`npm run build:native\` (needs gcc and OpenBLAS, e.g. apt-get install libopenblas-dev) writes ${path}`);
+    const addon = createRequire(join(packageRoot(), "package.json"))(path) as BlasAddon;
+    const blas = wrap(addon);
+    blas.setThreads(readThreads());
+    loaded = blas;
+    log(`gemm backend: native OpenBLAS (${blas.config}), ${blas.threads()} thread${blas.threads() === 1 ? "" : "s"}`);
+    return loaded;
+  } catch (err) {
+    reason = (err as Error).message.startsWith("native BLAS not built") ? (err as Error).message : `native BLAS failed to load from ${path}: ${(err as Error).message}`;
+    if (mode === "1") throw new Error(`GUIDED_RL_NATIVE=1 but ${reason}`);
+    log(`gemm backend: WebAssembly SIMD kernels (${reason})`);
+    return (loaded = null);
+  }
+}
+
+/** Why `nativeBlas()` returned null ("" when it is loaded or was not asked for yet). */
+export function nativeUnavailableReason(): string {
+  return reason;
+}
+
+/** A one-line description of the native backend for reports: "native OpenBLAS ..., 1 thread" or why not. */
+export function describeNativeBackend(): string {
+  const blas = nativeBlas();
+  if (!blas) return `wasm (${reason})`;
+  const t = blas.threads();
+  return `native OpenBLAS (${blas.config}), ${t} thread${t === 1 ? "" : "s"}`;
+}

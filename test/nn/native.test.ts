@@ -1,0 +1,161 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Mlp, Random } from "../../src/nn/index.js";
+import { gemmABt } from "../../src/nn/gemm.js";
+import { wasmKernels } from "../../src/nn/gemm-wasm.js";
+import { nativeOrSkip } from "./native-available.js";
+
+function randomArray(n: number, rng: Random): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.normal();
+  return out;
+}
+
+/**
+ * Float64 reference of C = alpha op(A) op(B) + beta C0 and, per element, sum_k |a_ik b_kj| (+ |beta c0|):
+ * the scale of float32 rounding error for any summation order.
+ */
+function reference(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number, beta: number, C0: Float32Array, cOff: number, ldc: number) {
+  const value = new Float64Array(M * N);
+  const scale = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0, a = 0;
+      for (let k = 0; k < K; k++) {
+        const x = transA ? A[aOff + k * lda + i] : A[aOff + i * lda + k];
+        const y = transB ? B[bOff + j * ldb + k] : B[bOff + k * ldb + j];
+        s += x * y;
+        a += Math.abs(x * y);
+      }
+      const c = C0[cOff + i * ldc + j];
+      value[i * N + j] = alpha * s + beta * c;
+      scale[i * N + j] = Math.abs(alpha) * a + Math.abs(beta * c);
+    }
+  }
+  return { value, scale };
+}
+
+// Float32 sums of K products in any order are within ~K * 2^-24 * sum|terms| of the exact value (a loose
+// worst case; blocked BLAS summation is usually far closer). Use that bound with K floored at 8.
+const bound = (K: number, scale: number) => Math.max(K, 8) * 2 ** -23 * scale + 1e-30;
+
+test("native sgemm equals the float64 product within float32 summation error: transposes, odd sizes, offsets, leading dimensions, views", (t) => {
+  const blas = nativeOrSkip(t);
+  if (!blas) return;
+  const rng = new Random(11);
+  const shapes = [[1, 1, 1], [3, 5, 7], [17, 1, 33], [256, 256, 256], [256, 3, 4], [4, 256, 256], [65, 129, 31], [2, 9, 0]];
+  let cases = 0;
+  for (const [M, N, K] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const pad = (1 + rng.integer(3));
+        const aRows = transA ? K : M, aCols = transA ? M : K;
+        const bRows = transB ? N : K, bCols = transB ? K : N;
+        const lda = aCols + pad, ldb = bCols + pad, ldc = N + pad;
+        const aOff = rng.integer(5), bOff = rng.integer(5), cOff = rng.integer(5);
+        // A lives in a view with a byte offset inside a larger buffer; C on a WebAssembly.Memory.
+        const backing = new Float32Array(3 + aOff + Math.max(1, aRows) * lda);
+        backing.set(randomArray(backing.length, rng));
+        const A = new Float32Array(backing.buffer, 12, backing.length - 3);
+        const B = randomArray(bOff + Math.max(1, bRows) * ldb, rng);
+        const memory = new WebAssembly.Memory({ initial: Math.ceil(((cOff + M * ldc) * 4 + 64) / 65536) });
+        const C = new Float32Array(memory.buffer, 32, cOff + M * ldc);
+        C.set(randomArray(C.length, rng));
+        const C0 = C.slice();
+        const alpha = rng.integer(2) ? 1 : 0.75, beta = rng.integer(2) ? 0 : 0.5;
+        blas.sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+        const ref = reference(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C0, cOff, ldc);
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < ldc; j++) {
+            const idx = cOff + i * ldc + j;
+            if (j >= N) {
+              assert.equal(C[idx], C0[idx], "padding between rows is left alone");
+              continue;
+            }
+            const err = Math.abs(C[idx] - ref.value[i * N + j]);
+            assert.ok(err <= bound(K, ref.scale[i * N + j]), `${M}x${N}x${K} tA=${transA} tB=${transB} [${i},${j}]: error ${err}`);
+          }
+        }
+        for (let i = 0; i < cOff; i++) assert.equal(C[i], C0[i], "values before cOff untouched");
+        cases++;
+      }
+    }
+  }
+  assert.equal(cases, shapes.length * 4);
+});
+
+test("native sgemm agrees with the WebAssembly and plain-JS A*B^T kernels (different summation orders, same bound)", (t) => {
+  const blas = nativeOrSkip(t);
+  if (!blas) return;
+  const rng = new Random(5);
+  const wasm = wasmKernels();
+  for (const [R, N, K] of [[7, 13, 29], [256, 256, 256], [1, 64, 3], [31, 1, 257]]) {
+    const A = randomArray(R * K, rng), B = randomArray(N * K, rng);
+    const native = new Float32Array(R * N), js = new Float32Array(R * N), w = new Float32Array(R * N);
+    blas.sgemm(false, true, R, N, K, 1, A, 0, K, B, 0, K, 0, native, 0, N);
+    gemmABt(A, 0, B, 0, js, 0, R, N, K, false);
+    wasm?.gemm(A, 0, B, 0, w, 0, R, N, K, false);
+    for (let i = 0; i < R; i++) {
+      for (let j = 0; j < N; j++) {
+        let scale = 0;
+        for (let k = 0; k < K; k++) scale += Math.abs(A[i * K + k] * B[j * K + k]);
+        const tol = 2 * bound(K, scale);
+        assert.ok(Math.abs(native[i * N + j] - js[i * N + j]) <= tol, `${R}x${N}x${K} native vs JS at ${i},${j}`);
+        if (wasm) assert.ok(Math.abs(native[i * N + j] - w[i * N + j]) <= tol, `${R}x${N}x${K} native vs wasm at ${i},${j}`);
+      }
+    }
+  }
+});
+
+test("native kernels reject shapes that do not fit their arrays, with clear errors", (t) => {
+  const blas = nativeOrSkip(t);
+  if (!blas) return;
+  const a = new Float32Array(6), b = new Float32Array(6), c = new Float32Array(4);
+  assert.throws(() => blas.sgemm(false, false, 2, 2, 4, 1, a, 0, 4, b, 0, 2, 0, c, 0, 2), /A \(2 x 4, leading dimension 4, from 0\) needs 8 values, has 6/);
+  assert.throws(() => blas.sgemm(false, true, 2, 2, 3, 1, a, 0, 3, b, 0, 3, 0, c, 1, 2), /C \(2 x 2, leading dimension 2, from 1\) needs 5 values, has 4/);
+  assert.throws(() => blas.sgemm(false, false, 2, 2, 3, 1, a, 0, 2, b, 0, 2, 0, c, 0, 2), /leading dimension of A must be >= 3, got 2/);
+  assert.throws(() => blas.sgemm(false, false, -1, 2, 3, 1, a, 0, 3, b, 0, 2, 0, c, 0, 2), /M must be a non-negative integer/);
+  assert.throws(() => blas.sgemm(false, false, 1, 1, 1, 1, [1] as unknown as Float32Array, 0, 1, b, 0, 1, 0, c, 0, 1), /A must be a Float32Array/);
+  assert.throws(() => blas.biasAct(c, 3, 2, a, 0, "relu"), /Y \(3 x 2/);
+  assert.throws(() => blas.biasGrad(c, 2, 2, a, 5, ), /G \(1 x 2, leading dimension 2, from 5\) needs 7 values, has 6/);
+  assert.throws(() => blas.setThreads(0), /threads must be a positive integer/);
+});
+
+test("native MLP: forward, parameter and input gradients agree with the WebAssembly MLP; inputGradient leaves grads alone", (t) => {
+  const blas = nativeOrSkip(t);
+  if (!blas) return;
+  const rng = new Random(3);
+  for (const activation of ["relu", "tanh"] as const) {
+    const sizes = [5, 64, 33, 3];
+    const native = new Mlp({ sizes, activation, backend: "native" });
+    const wasm = new Mlp({ sizes, activation });
+    assert.equal(native.gemmBackend, "native");
+    native.params.set(randomArray(native.params.length, rng).map((x) => x * 0.3));
+    wasm.copyFrom(native);
+    const B = 37;
+    const x = randomArray(B * 5, rng);
+    const dOut = randomArray(B * 3, rng);
+    const yN = native.forward(x, B).slice();
+    const yW = wasm.forward(x, B).slice();
+    const close = (p: ArrayLike<number>, q: ArrayLike<number>, what: string) => {
+      let worst = 0, scale = 0;
+      for (let i = 0; i < p.length; i++) {
+        worst = Math.max(worst, Math.abs(p[i] - q[i]));
+        scale = Math.max(scale, Math.abs(q[i]));
+      }
+      assert.ok(worst <= 1e-5 * Math.max(1, scale), `${activation} ${what}: max difference ${worst} (scale ${scale})`);
+    };
+    close(yN, yW, "output");
+    native.zeroGrad();
+    wasm.zeroGrad();
+    const dxN = native.backward(dOut, true)!.slice();
+    const dxW = wasm.backward(dOut, true)!.slice();
+    close(native.grads, wasm.grads, "parameter gradients");
+    close(dxN, dxW, "input gradient");
+    const gradsBefore = native.grads.slice();
+    close(native.inputGradient(dOut), dxN, "inputGradient (native) vs backward's");
+    close(wasm.inputGradient(dOut), dxW, "inputGradient (wasm) vs backward's");
+    assert.deepEqual(native.grads, gradsBefore, "inputGradient does not touch grads");
+  }
+});
