@@ -3,9 +3,11 @@
  * reading top to bottom:
  *
  *   1. options and their SB3 defaults
- *   2. networks on tfjs: dense layers as one kernel each, with a gradient that avoids the wasm backend's
- *      slow transposed matmul, and torch's Adam on flat moments
- *   3. the squashed Gaussian policy head: a = tanh(mu + sigma * eps), log-prob with the tanh correction
+ *   2. networks: src/nn's Float32Array MLPs (PyTorch's default nn.Linear init, as SB3's SAC keeps), their
+ *      products on the native BLAS addon when it is built (native/, `npm run build:native`), else on the
+ *      WebAssembly SIMD kernels; torch's Adam over flat parameter groups
+ *   3. the squashed Gaussian policy head: the actor outputs [mean | log std] per row; a = tanh(mean + std eps),
+ *      log-prob with the tanh correction (src/nn SquashedDiagGaussian, with its backward pass)
  *   4. the SAC class: collect `trainFreq` steps (uniform random actions before `learningStarts`) ->
  *      guide seams -> replay buffer; then `gradientSteps` updates of
  *        critic:  twin Q regression to r + gamma (1 - done) (min Q_target(s', a') - alpha log pi(a'|s'))
@@ -14,23 +16,24 @@
  *        target:  Polyak averaging with tau every `targetUpdateInterval` gradient steps
  *   5. checkpoints (weights, three optimisers, replay buffer, generators, counters: resume is exact).
  *
- * Why tfjs here when src/nn has Float32Array kernels: SAC's [256, 256] networks at batch 256 are matmul
- * bound (~16 products of 256x256x256 per update), where the wasm backend's XNNPACK runs ~25 GFLOP/s;
- * the plain-JS kernel measured ~1.4x slower per product and would also compute the critics' weight
- * gradients in the actor update, which tfjs skips.
- *
  * One gradient step is ordered as SB3's and gives the same mathematics: SB3 computes the actor's sample
  * first, steps alpha, then the critic, then the actor; alpha's step only changes log alpha, whose value for
- * this step was read before it, so here alpha is stepped last, after the actor forward that SB3 would
- * otherwise have to run twice. The actor's gradient flows through the (just updated) critic without
- * computing the critic's weight gradients: tfjs differentiates only with respect to the listed variables.
+ * this step was read before it, and the actor's sample depends only on the actor's weights, which the
+ * critic step leaves alone; so here the actor is sampled after the critic step and alpha is stepped last.
+ * The actor's gradient flows back through the (just updated) critics to the action only: their weight
+ * gradients are not computed in the actor update (`Mlp.inputGradient`).
+ *
+ * Where the time goes at rl-zoo's Pendulum settings ([256, 256], batch 256): sixteen 256x256x256 products
+ * per update (critic target: actor + 2 target critics; critic: 2 forward + 2x2 backward; actor: forward,
+ * 2 critics forward + 2 back to the action, 2 backward). See bench/train.ts for measured figures.
  */
-import * as tf from "@tensorflow/tfjs";
 import type { Env } from "../core/env.js";
-import { selectBackend } from "../nn/backend.js";
+import { Mlp } from "../nn/mlp.js";
+import { Adam, type OptimizerState } from "../nn/optim.js";
+import { SquashedDiagGaussian } from "../nn/distributions.js";
+import { nativeBlas, nativeUnavailableReason, type GemmBackend } from "../nn/native.js";
 import { Random, type RandomState } from "../nn/random.js";
 import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
-import { torchDefaultUniform } from "../nn/init.js";
 import {
   knownOptions,
   progressOf,
@@ -71,6 +74,12 @@ export interface SacOptions {
   /** Hidden layer widths of actor and critics (SB3 policy_kwargs.net_arch). */
   netArch?: number[]; // [256, 256]
   seed?: number; // 0
+  /**
+   * Kernels for the networks' products (not an SB3 option; not saved in checkpoints): "auto" = the native
+   * BLAS addon when built and enabled (GUIDED_RL_NATIVE), else WebAssembly; "native" = the addon or an
+   * error; "wasm" = WebAssembly SIMD kernels.
+   */
+  gemmBackend?: "auto" | "native" | "wasm"; // "auto"
   /** The guide whose seams training goes through (reward, action override, extra data). */
   guide?: Guide;
 }
@@ -89,283 +98,118 @@ const SAC_DEFAULTS = {
   targetEntropy: "auto" as number | "auto",
   netArch: [256, 256],
   seed: 0,
+  gemmBackend: "auto" as "auto" | "native" | "wasm",
 };
 
 export type SacConfig = Omit<typeof SAC_DEFAULTS, "learningRate"> & { learningRate: Schedule };
 
 // ---------------------------------------------------------------------------------------------------
-// 2. Networks on tfjs
+// 2. Networks
 // ---------------------------------------------------------------------------------------------------
 
-/** A ReLU/tanh MLP whose parameters are tfjs variables; weights are [in, out] so `x W + b`. */
-export class TfMlp {
-  readonly sizes: readonly number[];
-  readonly activation: "relu" | "tanh";
-  readonly weights: tf.Variable[] = [];
-  readonly biases: tf.Variable[] = [];
-
-  /** PyTorch's default nn.Linear init (U(+-1/sqrt(fanIn)) for weights and biases), which SB3's DQN and SAC keep. */
-  constructor(sizes: readonly number[], activation: "relu" | "tanh", rng: Random) {
-    if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`TfMlp: bad layer sizes [${sizes.join(", ")}]`);
-    this.sizes = sizes.slice();
-    this.activation = activation;
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const fanIn = sizes[l]!, fanOut = sizes[l + 1]!;
-      this.weights.push(tf.variable(tf.tensor2d(torchDefaultUniform(fanIn * fanOut, fanIn, rng), [fanIn, fanOut])));
-      this.biases.push(tf.variable(tf.tensor1d(torchDefaultUniform(fanOut, fanIn, rng))));
-    }
+/** The Mlp kernel choice for `gemmBackend` (throws when "native" is asked for and unavailable). */
+function mlpBackend(choice: SacConfig["gemmBackend"]): "default" | "native" {
+  if (choice === "wasm") return "default";
+  if (choice === "native") {
+    if (!nativeBlas()) throw new Error(`SAC: gemmBackend "native" but ${nativeUnavailableReason()}`);
+    return "native";
   }
-
-  /** Output of the network for a [batch, in] input (call inside tf.tidy). */
-  apply(x: tf.Tensor2D): tf.Tensor2D {
-    const L = this.weights.length;
-    let h = x;
-    for (let l = 0; l < L; l++) {
-      const hidden = l < L - 1;
-      h = dense(h, this.weights[l]! as tf.Tensor2D, this.biases[l]! as tf.Tensor1D, hidden && this.activation === "relu");
-      if (hidden && this.activation === "tanh") h = tf.tanh(h);
-    }
-    return h;
-  }
-
-  variables(): tf.Variable[] {
-    const out: tf.Variable[] = [];
-    for (let l = 0; l < this.weights.length; l++) out.push(this.weights[l]!, this.biases[l]!);
-    return out;
-  }
-
-  /** target <- (1 - tau) target + tau source (SB3 polyak_update; tau = 1 copies). */
-  polyakFrom(source: TfMlp, tau: number): void {
-    const mine = this.variables();
-    const theirs = source.variables();
-    tf.tidy(() => {
-      for (let i = 0; i < mine.length; i++) {
-        mine[i]!.assign(tau === 1 ? theirs[i]!.clone() : tf.add(tf.mul(mine[i]!, 1 - tau), tf.mul(theirs[i]!, tau)));
-      }
-    });
-  }
-
-  /** All parameters, flattened (base64 float32 per variable). */
-  save(): string[] {
-    return this.variables().map((v) => encodeFloat32(v.dataSync() as Float32Array));
-  }
-
-  load(params: string[]): void {
-    const vars = this.variables();
-    if (!Array.isArray(params) || params.length !== vars.length) throw new Error(`TfMlp.load: expected ${vars.length} tensors, got ${params?.length}`);
-    for (let i = 0; i < vars.length; i++) {
-      const values = decodeFloat32(params[i]!);
-      if (values.length !== vars[i]!.size) throw new Error(`TfMlp.load: tensor ${i} has ${values.length} values, expected ${vars[i]!.size}`);
-      vars[i]!.assign(tf.tensor(values, vars[i]!.shape));
-    }
-  }
-
-  dispose(): void {
-    for (const v of this.variables()) v.dispose();
-  }
+  if (choice === "auto") return "native";
+  throw new Error(`SAC: gemmBackend must be "auto", "native" or "wasm", got "${choice as string}"`);
 }
 
-/**
- * One dense layer, `x W + b` (then ReLU when `relu`), as a tfjs kernel of its own: the forward pass is the
- * backend's fused matmul+bias+activation, and the gradient transposes explicitly before multiplying. The
- * wasm backend hands products with a transposed operand (which tfjs's own matMul gradient uses) to a slow
- * generic loop: at 256x256x256, 15-21 ms instead of 1.2-1.5 ms (+0.2 ms for the transpose). Registering
- * new kernel names leaves tfjs's global gradients untouched.
- */
-export function dense(x: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D, relu: boolean): tf.Tensor2D {
-  ensureKernels();
-  return tf.engine().runKernel(DENSE, { x, w, bias }, { relu }) as tf.Tensor2D;
+/** A ReLU MLP with PyTorch's default nn.Linear init (U(+-1/sqrt(fanIn)) for weights and biases), as SB3's SAC. */
+function reluMlp(sizes: number[], rng: Random, backend: "default" | "native"): Mlp {
+  return Mlp.create({ sizes, activation: "relu", backend }, { rng, init: "torch" });
 }
 
-/** `a @ b` with the explicit-transpose gradient (see `dense`). */
-export function matMulNN(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  ensureKernels();
-  return tf.engine().runKernel(MATMUL_NN, { a, b }, {}) as tf.Tensor2D;
-}
-
-const DENSE = "GuidedRlDense";
-const MATMUL_NN = "GuidedRlMatMulNN";
-const kernelBackends = new Set<string>();
-
-function ensureKernels(): void {
-  const backend = tf.getBackend();
-  if (kernelBackends.has(backend)) return;
-  const matMul = tf.getKernel("BatchMatMul", backend);
-  const fused = tf.getKernel("_FusedMatMul", backend);
-  const reshape = tf.getKernel("Reshape", backend);
-  if (!matMul || !fused || !reshape) throw new Error(`tfjs backend "${backend}" lacks BatchMatMul, _FusedMatMul or Reshape`);
-  // The wasm kernels' one-time setup already ran when the backend started; their functions are reused.
-  tf.registerKernel({
-    kernelName: MATMUL_NN,
-    backendName: backend,
-    kernelFunc: (args) => matMul.kernelFunc({ ...args, attrs: { transposeA: false, transposeB: false } }),
-  });
-  tf.registerKernel({
-    kernelName: DENSE,
-    backendName: backend,
-    kernelFunc: ({ inputs, backend: b, attrs }) => {
-      const { x, w, bias } = inputs as { x: tf.TensorInfo; w: tf.TensorInfo; bias: tf.TensorInfo };
-      const be = b as tf.KernelBackend;
-      // _FusedMatMul works on rank-3 operands.
-      const x3 = reshape.kernelFunc({ inputs: { x }, backend: b, attrs: { shape: [1, ...x.shape] } }) as tf.TensorInfo;
-      const w3 = reshape.kernelFunc({ inputs: { x: w }, backend: b, attrs: { shape: [1, ...w.shape] } }) as tf.TensorInfo;
-      const out = fused.kernelFunc({
-        inputs: { a: x3, b: w3, bias },
-        backend: b,
-        attrs: { transposeA: false, transposeB: false, activation: (attrs as { relu: boolean }).relu ? "relu" : "linear", leakyreluAlpha: 0 },
-      }) as tf.TensorInfo;
-      be.disposeData(x3.dataId);
-      be.disposeData(w3.dataId);
-      const out2 = reshape.kernelFunc({ inputs: { x: out }, backend: b, attrs: { shape: [x.shape[0]!, w.shape[1]!] } }) as tf.TensorInfo;
-      be.disposeData(out.dataId);
-      return out2;
-    },
-  });
-  if (kernelBackends.size === 0) {
-    tf.registerGradient({
-      kernelName: MATMUL_NN,
-      inputsToSave: ["a", "b"],
-      gradFunc: (dy, saved) => {
-        const [a, b] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return {
-          a: () => matMulNN(dy as tf.Tensor2D, tf.transpose(b)),
-          b: () => matMulNN(tf.transpose(a), dy as tf.Tensor2D),
-        };
-      },
-    });
-    tf.registerGradient({
-      kernelName: DENSE,
-      inputsToSave: ["x", "w"],
-      outputsToSave: [true],
-      gradFunc: (dy, saved, attrs) => {
-        const [x, w, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const g = (attrs as { relu: boolean }).relu ? tf.mul(dy as tf.Tensor2D, tf.step(y)) : (dy as tf.Tensor2D);
-        return {
-          x: () => matMulNN(g as tf.Tensor2D, tf.transpose(w)),
-          w: () => matMulNN(tf.transpose(x), g as tf.Tensor2D),
-          bias: () => tf.sum(g, 0),
-        };
-      },
-    });
+/** out[b] = [a[b] | c[b]]: rows of `a` (width wa) beside rows of `c` (width wc), e.g. Q's (state, action) input. */
+function concatRows(a: Float32Array, wa: number, c: Float32Array, wc: number, batch: number, out: Float32Array): Float32Array {
+  const w = wa + wc;
+  for (let b = 0; b < batch; b++) {
+    out.set(a.subarray(b * wa, (b + 1) * wa), b * w);
+    out.set(c.subarray(b * wc, (b + 1) * wc), b * w + wa);
   }
-  kernelBackends.add(backend);
-}
-
-/**
- * torch.optim.Adam over tfjs variables. Moments live in one flat tensor and the update runs on the
- * concatenated gradient: ~12 + 2n kernels per step instead of ~13n, which matters because each wasm
- * kernel call costs tens of microseconds. Bias corrections are computed in float64 from the step count, as
- * torch does, so a restored optimiser continues bit for bit.
- */
-export class TfAdam {
-  learningRate: number;
-  t = 0;
-  private m: tf.Tensor1D;
-  private v: tf.Tensor1D;
-  private readonly sizes: number[];
-
-  constructor(
-    readonly vars: tf.Variable[],
-    learningRate: number,
-    readonly beta1 = 0.9,
-    readonly beta2 = 0.999,
-    readonly eps = 1e-8,
-  ) {
-    this.learningRate = learningRate;
-    this.sizes = vars.map((x) => x.size);
-    const total = this.sizes.reduce((a, b) => a + b, 0);
-    this.m = tf.keep(tf.zeros([total]));
-    this.v = tf.keep(tf.zeros([total]));
-  }
-
-  /** One update with `grads[i]` the gradient of `vars[i]` (call inside tf.tidy). */
-  step(grads: tf.Tensor[]): void {
-    this.t++;
-    const bc1 = 1 - Math.pow(this.beta1, this.t);
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(this.beta2, this.t));
-    const stepSize = this.learningRate / bc1;
-    const g = tf.concat(grads.map((x) => tf.reshape(x, [-1])));
-    const m = tf.keep(tf.add(tf.mul(this.m, this.beta1), tf.mul(g, 1 - this.beta1))) as tf.Tensor1D;
-    const v = tf.keep(tf.add(tf.mul(this.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2))) as tf.Tensor1D;
-    this.m.dispose();
-    this.v.dispose();
-    this.m = m;
-    this.v = v;
-    const update = tf.mul(tf.div(m, tf.add(tf.div(tf.sqrt(v), bc2Sqrt), this.eps)), stepSize);
-    const pieces = tf.split(update, this.sizes);
-    for (let i = 0; i < this.vars.length; i++) {
-      const x = this.vars[i]!;
-      x.assign(tf.sub(x, tf.reshape(pieces[i]!, x.shape)));
-    }
-  }
-
-  save(): { t: number; m: string; v: string } {
-    return { t: this.t, m: encodeFloat32(this.m.dataSync() as Float32Array), v: encodeFloat32(this.v.dataSync() as Float32Array) };
-  }
-
-  load(state: { t: number; m: string; v: string }): void {
-    const m = decodeFloat32(state?.m);
-    const v = decodeFloat32(state?.v);
-    if (!Number.isInteger(state.t) || m.length !== this.m.size || v.length !== this.v.size) {
-      throw new Error("TfAdam.load: optimiser state does not match the parameters");
-    }
-    this.t = state.t;
-    this.m.dispose();
-    this.v.dispose();
-    this.m = tf.keep(tf.tensor1d(m));
-    this.v = tf.keep(tf.tensor1d(v));
-  }
-
-  dispose(): void {
-    this.m.dispose();
-    this.v.dispose();
-  }
-}
-
-/** Gradients of `loss()` with respect to `vars`, in the same order, plus the loss value (call inside tf.tidy). */
-export function gradients(loss: () => tf.Scalar, vars: tf.Variable[]): { value: tf.Scalar; grads: tf.Tensor[] } {
-  const { value, grads } = tf.variableGrads(loss, vars);
-  return { value, grads: vars.map((v) => grads[v.name]!) };
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
 // 3. Squashed Gaussian policy head
 // ---------------------------------------------------------------------------------------------------
 
-/** SB3's clamp of the actor's log standard deviation. */
-export const SAC_LOG_STD_MIN = -20;
-export const SAC_LOG_STD_MAX = 2;
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+/** The actor's output rows [mean (k) | log std (k)] split into two batch x k arrays. */
+function splitHead(head: Float32Array, batch: number, k: number, mean: Float32Array, logStd: Float32Array): void {
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < k; i++) {
+      mean[b * k + i] = head[b * 2 * k + i];
+      logStd[b * k + i] = head[b * 2 * k + k + i];
+    }
+  }
+}
 
-/**
- * From the actor's output [mean | log std] (batch x 2k) and standard normal noise `eps` (batch x k):
- * the squashed action tanh(mean + std eps) and its log-probability (batch x 1), with SB3's 1e-6 guard in
- * the tanh correction. Call inside tf.tidy.
- */
-export function squashedGaussianSample(out: tf.Tensor2D, eps: tf.Tensor2D, k: number): { action: tf.Tensor2D; logProb: tf.Tensor2D } {
-  const mean = tf.slice(out, [0, 0], [-1, k]);
-  const logStd = tf.clipByValue(tf.slice(out, [0, k], [-1, k]), SAC_LOG_STD_MIN, SAC_LOG_STD_MAX);
-  const action = tf.tanh(tf.add(mean, tf.mul(tf.exp(logStd), eps)));
-  // log N(u; mean, std) with u - mean = std * eps
-  const gaussian = tf.sum(tf.sub(tf.mul(tf.square(eps), -0.5), tf.add(logStd, HALF_LOG_2PI)), 1, true);
-  const correction = tf.sum(tf.log(tf.add(tf.sub(1, tf.square(action)), 1e-6)), 1, true);
-  return { action: action as tf.Tensor2D, logProb: tf.sub(gaussian, correction) as tf.Tensor2D };
+/** Gradients for the mean and log std joined back into the actor's output layout [mean | log std]. */
+function joinHeadGrad(dMean: Float32Array, dLogStd: Float32Array, batch: number, k: number, dHead: Float32Array): void {
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < k; i++) {
+      dHead[b * 2 * k + i] = dMean[b * k + i];
+      dHead[b * 2 * k + k + i] = dLogStd[b * k + i];
+    }
+  }
+}
+
+/** Per-batch-size scratch arrays of one gradient step. */
+class StepBuffers {
+  readonly mean: Float32Array;
+  readonly logStd: Float32Array;
+  readonly action: Float32Array;
+  readonly logProb: Float32Array;
+  readonly stateAction: Float32Array;
+  readonly target: Float32Array;
+  readonly dQ1: Float32Array;
+  readonly dQ2: Float32Array;
+  readonly gAction: Float32Array;
+  readonly gLogProb: Float32Array;
+  readonly dMean: Float32Array;
+  readonly dLogStd: Float32Array;
+  readonly dHead: Float32Array;
+
+  constructor(readonly batch: number, obsDim: number, k: number) {
+    const f = (n: number) => new Float32Array(n);
+    this.mean = f(batch * k);
+    this.logStd = f(batch * k);
+    this.action = f(batch * k);
+    this.logProb = f(batch);
+    this.stateAction = f(batch * (obsDim + k));
+    this.target = f(batch);
+    this.dQ1 = f(batch);
+    this.dQ2 = f(batch);
+    this.gAction = f(batch * k);
+    this.gLogProb = f(batch);
+    this.dMean = f(batch * k);
+    this.dLogStd = f(batch * k);
+    this.dHead = f(batch * 2 * k);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // 4. SAC
 // ---------------------------------------------------------------------------------------------------
 
+/** Version of the checkpoint layout; 1 was the tfjs implementation ([in, out] weights per variable). */
+export const SAC_CHECKPOINT_FORMAT = 2;
+
 export interface SacCheckpoint {
   algo: "sac";
-  config: Omit<SacConfig, "learningRate"> & { learningRate: number | string };
-  actor: string[];
-  critic1: string[];
-  critic2: string[];
-  critic1Target: string[];
-  critic2Target: string[];
-  actorOptimizer: ReturnType<TfAdam["save"]>;
-  criticOptimizer: ReturnType<TfAdam["save"]>;
+  format: number;
+  config: Omit<SacConfig, "learningRate" | "gemmBackend"> & { learningRate: number | string };
+  /** base64 float32 parameters of each network in src/nn's Mlp layout. */
+  actor: string;
+  critic1: string;
+  critic2: string;
+  critic1Target: string;
+  critic2Target: string;
+  actorOptimizer: OptimizerState;
+  criticOptimizer: OptimizerState;
   logEntCoef: number | null;
   entCoefAdam: ScalarAdamState | null;
   rng: RandomState;
@@ -380,13 +224,14 @@ export class SAC {
   readonly obsDim: number;
   readonly actDim: number;
   /** Outputs [mean | log std] of the pre-tanh Gaussian. */
-  readonly actor: TfMlp;
-  readonly critic1: TfMlp;
-  readonly critic2: TfMlp;
-  readonly critic1Target: TfMlp;
-  readonly critic2Target: TfMlp;
-  readonly actorOptimizer: TfAdam;
-  readonly criticOptimizer: TfAdam;
+  readonly actor: Mlp;
+  readonly critic1: Mlp;
+  readonly critic2: Mlp;
+  readonly critic1Target: Mlp;
+  readonly critic2Target: Mlp;
+  readonly actorOptimizer: Adam;
+  /** One optimiser over both critics, as SB3's critic (its q_networks share one Adam). */
+  readonly criticOptimizer: Adam;
   readonly replayBuffer: ReplayBuffer;
   readonly collector: OffPolicyCollector;
   /** Replay sampling and the policy's Gaussian noise. */
@@ -406,17 +251,24 @@ export class SAC {
   private readonly low: Float32Array;
   private readonly high: Float32Array;
   private readonly guide: Guide | undefined;
+  // One distribution object per use: each keeps its last sample for its backward pass.
+  private readonly nextPolicy: SquashedDiagGaussian;
+  private readonly currentPolicy: SquashedDiagGaussian;
+  private readonly behaviourPolicy: SquashedDiagGaussian;
+  private buffers: StepBuffers | undefined;
+  private nextBuffers: StepBuffers | undefined;
 
-  /**
-   * `env` is one environment or several (a vector of the same task). Call `await selectBackend()` (or
-   * use `SAC.create`) first so tfjs runs on the fastest backend.
-   */
+  /** `env` is one environment or several (a vector of the same task). */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}) {
     const { guide, ...rest } = options;
     const config: SacConfig = { ...SAC_DEFAULTS, ...knownOptions("SAC", stripUndefined(rest), SAC_DEFAULTS) };
     validatePositive("SAC", config, ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"]);
     if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`SAC: gamma must be in [0, 1], got ${config.gamma}`);
     if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`SAC: tau must be in (0, 1], got ${config.tau}`);
+    if (!Array.isArray(config.netArch) || config.netArch.some((w) => !Number.isInteger(w) || w < 1)) {
+      throw new Error(`SAC: netArch must be a list of positive integers, got ${JSON.stringify(config.netArch)}`);
+    }
+    const backend = mlpBackend(config.gemmBackend);
     this.config = config;
     this.guide = guide;
     this.envs = Array.isArray(env) ? env : [env];
@@ -428,17 +280,23 @@ export class SAC {
     this.high = act.high;
     this.rng = new Random(config.seed);
     const hidden = config.netArch;
-    this.actor = new TfMlp([obsDim, ...hidden, 2 * k], "relu", this.rng);
-    this.critic1 = new TfMlp([obsDim + k, ...hidden, 1], "relu", this.rng);
-    this.critic2 = new TfMlp([obsDim + k, ...hidden, 1], "relu", this.rng);
-    this.critic1Target = new TfMlp(this.critic1.sizes, "relu", this.rng);
-    this.critic2Target = new TfMlp(this.critic2.sizes, "relu", this.rng);
-    this.critic1Target.polyakFrom(this.critic1, 1);
-    this.critic2Target.polyakFrom(this.critic2, 1);
+    this.actor = reluMlp([obsDim, ...hidden, 2 * k], this.rng, backend);
+    this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
+    this.critic2 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
+    this.critic1Target = new Mlp({ sizes: this.critic1.sizes.slice(), activation: "relu", backend });
+    this.critic2Target = new Mlp({ sizes: this.critic2.sizes.slice(), activation: "relu", backend });
+    this.critic1Target.copyFrom(this.critic1);
+    this.critic2Target.copyFrom(this.critic2);
     this.learningRate = toSchedule(config.learningRate, "SAC learningRate");
     const lr = this.learningRate(1);
-    this.actorOptimizer = new TfAdam(this.actor.variables(), lr);
-    this.criticOptimizer = new TfAdam([...this.critic1.variables(), ...this.critic2.variables()], lr);
+    this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr });
+    this.criticOptimizer = new Adam(
+      [{ params: this.critic1.params, grads: this.critic1.grads }, { params: this.critic2.params, grads: this.critic2.grads }],
+      { learningRate: lr },
+    );
+    this.nextPolicy = new SquashedDiagGaussian(k);
+    this.currentPolicy = new SquashedDiagGaussian(k);
+    this.behaviourPolicy = new SquashedDiagGaussian(k);
 
     this.targetEntropy = config.targetEntropy === "auto" ? -k : Number(config.targetEntropy);
     if (!Number.isFinite(this.targetEntropy)) throw new Error(`SAC: targetEntropy must be "auto" or a number, got ${config.targetEntropy}`);
@@ -464,14 +322,18 @@ export class SAC {
     );
   }
 
-  /** Selects the tfjs backend, then builds the model. */
+  /** Builds the model (async for symmetry with the other algorithms' factories). */
   static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}): Promise<SAC> {
-    await selectBackend();
     return new SAC(env, options);
   }
 
   get numTimesteps(): number {
     return this.collector.numTimesteps;
+  }
+
+  /** Which kernels run the networks' products: "native" (BLAS addon), "wasm" or "js". */
+  get gemmBackend(): GemmBackend {
+    return this.actor.gemmBackend;
   }
 
   /** The current entropy coefficient alpha. */
@@ -509,13 +371,13 @@ export class SAC {
     const batch = obs.length / this.obsDim;
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`SAC.predict: expected rows of ${this.obsDim} observation values, got ${obs.length} values`);
     const k = this.actDim;
-    const scaled = tf.tidy(() => {
-      const out = this.actor.apply(tf.tensor2d(obs, [batch, this.obsDim]));
-      if (deterministic) return tf.tanh(tf.slice(out, [0, 0], [-1, k])).dataSync();
-      const eps = new Float32Array(batch * k);
-      this.rng.fillNormal(eps);
-      return squashedGaussianSample(out, tf.tensor2d(eps, [batch, k]), k).action.dataSync();
-    }) as Float32Array;
+    const head = this.actor.predict(obs, batch);
+    const mean = new Float32Array(batch * k);
+    const logStd = new Float32Array(batch * k);
+    splitHead(head, batch, k, mean, logStd);
+    const scaled = new Float32Array(batch * k);
+    if (deterministic) for (let i = 0; i < scaled.length; i++) scaled[i] = Math.tanh(mean[i]!);
+    else this.behaviourPolicy.rsample(mean, logStd, batch, this.rng, scaled);
     return this.unscaleActions(scaled);
   }
 
@@ -552,8 +414,8 @@ export class SAC {
         this.logEntCoef = this.entCoefAdam!.step(this.logEntCoef, grad, lr);
       }
       if (step % this.config.targetUpdateInterval === 0) {
-        this.critic1Target.polyakFrom(this.critic1, this.config.tau);
-        this.critic2Target.polyakFrom(this.critic2, this.config.tau);
+        this.critic1Target.polyakUpdate(this.critic1, this.config.tau);
+        this.critic2Target.polyakUpdate(this.critic2, this.config.tau);
       }
     }
     const metrics: Record<string, number> = {
@@ -573,48 +435,105 @@ export class SAC {
    * is not finite is not applied (and the actor is left alone after a bad critic loss).
    */
   private gradientStep(s: ReplaySample, entCoef: number): [number, number, number] {
+    // The losses are summed in float64 here; torch's are float32, so a loss beyond float32's range is
+    // non-finite there: the NaN stop treats it as such too.
+    const f32 = Math.fround;
+    const target = this.criticTargets(s, entCoef, this.rng);
+    const criticLoss = f32(this.criticLossAndGradients(s, target));
+    if (!Number.isFinite(criticLoss)) return [criticLoss, 0, 0];
+    this.criticOptimizer.step();
+    const [actorLoss, meanLogProb] = this.actorLossAndGradients(s.obs, s.n, entCoef, this.rng);
+    if (Number.isFinite(f32(actorLoss))) this.actorOptimizer.step();
+    return [criticLoss, f32(actorLoss), meanLogProb];
+  }
+
+  private stepBuffers(batch: number, which: "current" | "next"): StepBuffers {
+    const held = which === "current" ? this.buffers : this.nextBuffers;
+    if (held?.batch === batch) return held;
+    const fresh = new StepBuffers(batch, this.obsDim, this.actDim);
+    if (which === "current") this.buffers = fresh;
+    else this.nextBuffers = fresh;
+    return fresh;
+  }
+
+  /**
+   * The critics' regression targets (batch values): r + gamma (1 - done) (min_i Q_i'(s', a') - alpha log pi(a'|s')),
+   * a' ~ pi(.|s') drawn with `rng`. Scratch space, valid until the next call.
+   */
+  criticTargets(s: ReplaySample, entCoef: number, rng: Random): Float32Array {
     const B = s.n, k = this.actDim, obsDim = this.obsDim;
-    const noise = new Float32Array(2 * B * k);
-    this.rng.fillNormal(noise);
-    return tf.tidy(() => {
-      const obs = tf.tensor2d(s.obs, [B, obsDim]);
-      const nextObs = tf.tensor2d(s.nextObs, [B, obsDim]);
-      const epsNext = tf.tensor2d(noise.subarray(0, B * k), [B, k]);
-      const epsNow = tf.tensor2d(noise.subarray(B * k), [B, k]);
+    const buf = this.stepBuffers(B, "next");
+    splitHead(this.actor.predict(s.nextObs, B), B, k, buf.mean, buf.logStd);
+    this.nextPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
+    const nextIn = concatRows(s.nextObs, obsDim, buf.action, k, B, buf.stateAction);
+    const q1 = this.critic1Target.predict(nextIn, B);
+    const q2 = this.critic2Target.predict(nextIn, B);
+    const gamma = this.config.gamma;
+    for (let b = 0; b < B; b++) {
+      const nextQ = Math.min(q1[b]!, q2[b]!) - entCoef * buf.logProb[b]!;
+      buf.target[b] = s.rewards[b]! + (1 - s.dones[b]!) * gamma * nextQ;
+    }
+    return buf.target;
+  }
 
-      // Critic target: r + gamma (1 - done) (min_i Q_i'(s', a') - alpha log pi(a'|s')),  a' ~ pi(.|s')
-      const next = squashedGaussianSample(this.actor.apply(nextObs), epsNext, k);
-      const nextIn = tf.concat([nextObs, next.action], 1);
-      const nextQ = tf.sub(tf.minimum(this.critic1Target.apply(nextIn), this.critic2Target.apply(nextIn)), tf.mul(next.logProb, entCoef));
-      const notDone = tf.sub(1, tf.tensor2d(s.dones, [B, 1]));
-      const target = tf.add(tf.tensor2d(s.rewards, [B, 1]), tf.mul(tf.mul(notDone, this.config.gamma), nextQ));
+  /**
+   * Critic loss 0.5 * sum_i mean_b (Q_i(s, a) - target)^2 for the sampled (s, a); its gradients replace
+   * `critic1.grads` and `critic2.grads`. Returns the loss (the gradients are left unapplied).
+   */
+  criticLossAndGradients(s: ReplaySample, target: Float32Array): number {
+    const B = s.n;
+    const buf = this.stepBuffers(B, "current");
+    const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
+    let loss = 0;
+    for (const [critic, dQ] of [[this.critic1, buf.dQ1], [this.critic2, buf.dQ2]] as const) {
+      critic.zeroGrad();
+      const q = critic.forward(stateAction, B);
+      let sq = 0;
+      for (let b = 0; b < B; b++) {
+        const err = q[b]! - target[b]!;
+        sq += err * err;
+        dQ[b] = err / B; // d/dq of 0.5 * mean(err^2)
+      }
+      loss += (0.5 * sq) / B;
+      critic.backward(dQ);
+    }
+    return loss;
+  }
 
-      // Critic: 0.5 * sum_i MSE(Q_i(s, a), target)
-      const stateAction = tf.concat([obs, tf.tensor2d(s.actions, [B, k])], 1);
-      const critic = gradients(() => {
-        const l1 = tf.mean(tf.squaredDifference(this.critic1.apply(stateAction), target));
-        const l2 = tf.mean(tf.squaredDifference(this.critic2.apply(stateAction), target));
-        return tf.mul(tf.add(l1, l2), 0.5) as tf.Scalar;
-      }, this.criticOptimizer.vars);
-      const criticLoss = critic.value.dataSync()[0]!;
-      if (!Number.isFinite(criticLoss)) return [criticLoss, 0, 0];
-      this.criticOptimizer.step(critic.grads);
-
-      // Actor: mean(alpha log pi(a|s) - min_i Q_i(s, a)),  a = tanh(mean + std eps) through the updated critics
-      let meanLogProb: tf.Scalar | undefined;
-      const actor = gradients(() => {
-        const pi = squashedGaussianSample(this.actor.apply(obs), epsNow, k);
-        meanLogProb = tf.keep(tf.mean(pi.logProb) as tf.Scalar);
-        const piIn = tf.concat([obs, pi.action], 1);
-        const minQ = tf.minimum(this.critic1.apply(piIn), this.critic2.apply(piIn));
-        return tf.mean(tf.sub(tf.mul(pi.logProb, entCoef), minQ)) as tf.Scalar;
-      }, this.actorOptimizer.vars);
-      const actorLoss = actor.value.dataSync()[0]!;
-      const meanLp = meanLogProb!.dataSync()[0]!;
-      meanLogProb!.dispose();
-      if (Number.isFinite(actorLoss)) this.actorOptimizer.step(actor.grads);
-      return [criticLoss, actorLoss, meanLp];
-    });
+  /**
+   * Actor loss mean_b(alpha log pi(a|s) - min_i Q_i(s, a)) with a = tanh(mean + std eps), eps from `rng`;
+   * its gradient replaces `actor.grads` (through the critics to the action only: their `grads` are not
+   * touched). Returns [loss, mean log pi(a|s)] (the gradient is left unapplied).
+   */
+  actorLossAndGradients(obs: Float32Array, B: number, entCoef: number, rng: Random): [number, number] {
+    const k = this.actDim, obsDim = this.obsDim;
+    const buf = this.stepBuffers(B, "current");
+    this.actor.zeroGrad();
+    splitHead(this.actor.forward(obs, B), B, k, buf.mean, buf.logStd);
+    this.currentPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
+    const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);
+    const q1 = this.critic1.forward(piIn, B);
+    const q2 = this.critic2.forward(piIn, B);
+    let loss = 0, logProbSum = 0;
+    for (let b = 0; b < B; b++) {
+      // min over the two critics; its gradient goes to the smaller one (the first on ties, as torch.min).
+      const first = q1[b]! <= q2[b]!;
+      loss += entCoef * buf.logProb[b]! - (first ? q1[b]! : q2[b]!);
+      logProbSum += buf.logProb[b]!;
+      buf.dQ1[b] = first ? -1 / B : 0;
+      buf.dQ2[b] = first ? 0 : -1 / B;
+      buf.gLogProb[b] = entCoef / B;
+    }
+    // dLoss/daction: the action columns of each critic's input gradient.
+    const w = obsDim + k;
+    const g1 = this.critic1.inputGradient(buf.dQ1);
+    for (let b = 0; b < B; b++) for (let i = 0; i < k; i++) buf.gAction[b * k + i] = g1[b * w + obsDim + i]!;
+    const g2 = this.critic2.inputGradient(buf.dQ2);
+    for (let b = 0; b < B; b++) for (let i = 0; i < k; i++) buf.gAction[b * k + i]! += g2[b * w + obsDim + i]!;
+    this.currentPolicy.backward(buf.gAction, buf.gLogProb, buf.dMean, buf.dLogStd);
+    joinHeadGrad(buf.dMean, buf.dLogStd, B, k, buf.dHead);
+    this.actor.backward(buf.dHead);
+    return [loss / B, logProbSum / B];
   }
 
   private progress(metrics: Record<string, number>): TrainingProgress {
@@ -627,17 +546,18 @@ export class SAC {
 
   /** Writes everything needed to continue training exactly: `dir/sac.json` and `dir/replay/`. */
   save(dir: string): void {
-    const { learningRate, ...rest } = this.config;
+    const { learningRate, gemmBackend: _kernels, ...rest } = this.config;
     const ckpt: SacCheckpoint = {
       algo: "sac",
+      format: SAC_CHECKPOINT_FORMAT,
       config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
-      actor: this.actor.save(),
-      critic1: this.critic1.save(),
-      critic2: this.critic2.save(),
-      critic1Target: this.critic1Target.save(),
-      critic2Target: this.critic2Target.save(),
-      actorOptimizer: this.actorOptimizer.save(),
-      criticOptimizer: this.criticOptimizer.save(),
+      actor: encodeFloat32(this.actor.params),
+      critic1: encodeFloat32(this.critic1.params),
+      critic2: encodeFloat32(this.critic2.params),
+      critic1Target: encodeFloat32(this.critic1Target.params),
+      critic2Target: encodeFloat32(this.critic2Target.params),
+      actorOptimizer: this.actorOptimizer.stateDict(),
+      criticOptimizer: this.criticOptimizer.stateDict(),
       logEntCoef: this.logEntCoef,
       entCoefAdam: this.entCoefAdam?.save() ?? null,
       rng: this.rng.getState(),
@@ -653,20 +573,34 @@ export class SAC {
    * the saved hyperparameters (needed for a learning-rate schedule, which is a function and not saved).
    */
   static async load(dir: string, env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}): Promise<SAC> {
-    await selectBackend();
     const ckpt = readCheckpoint<SacCheckpoint>(dir, "sac.json", "sac");
+    if (ckpt.format !== SAC_CHECKPOINT_FORMAT) {
+      throw new Error(
+        `${join(dir, "sac.json")} is a SAC checkpoint of format ${ckpt.format ?? 1} (${ckpt.format === undefined ? "the earlier tfjs implementation" : "unknown"}); ` +
+          `this version reads format ${SAC_CHECKPOINT_FORMAT} only: start the run again`,
+      );
+    }
     const { learningRate, ...saved } = ckpt.config;
     if (learningRate === "schedule" && options.learningRate === undefined) {
       throw new Error("SAC.load: the run used a learning-rate schedule; pass it again as options.learningRate");
     }
     const model = new SAC(env, { ...saved, ...(learningRate === "schedule" ? {} : { learningRate }), ...stripUndefined(options) });
-    model.actor.load(ckpt.actor);
-    model.critic1.load(ckpt.critic1);
-    model.critic2.load(ckpt.critic2);
-    model.critic1Target.load(ckpt.critic1Target);
-    model.critic2Target.load(ckpt.critic2Target);
-    model.actorOptimizer.load(ckpt.actorOptimizer);
-    model.criticOptimizer.load(ckpt.criticOptimizer);
+    const nets: [Mlp, string, string][] = [
+      [model.actor, ckpt.actor, "actor"],
+      [model.critic1, ckpt.critic1, "critic1"],
+      [model.critic2, ckpt.critic2, "critic2"],
+      [model.critic1Target, ckpt.critic1Target, "critic1Target"],
+      [model.critic2Target, ckpt.critic2Target, "critic2Target"],
+    ];
+    for (const [net, text, name] of nets) {
+      try {
+        net.loadParams(decodeFloat32(text));
+      } catch (err) {
+        throw new Error(`SAC.load: ${name} in ${join(dir, "sac.json")}: ${(err as Error).message}`);
+      }
+    }
+    model.actorOptimizer.loadStateDict(ckpt.actorOptimizer);
+    model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
     if ((ckpt.logEntCoef === null) !== (model.logEntCoef === null)) throw new Error("SAC.load: entCoef mode (auto vs fixed) differs from the checkpoint");
     model.logEntCoef = ckpt.logEntCoef;
     if (ckpt.entCoefAdam) model.entCoefAdam!.load(ckpt.entCoefAdam);
@@ -683,12 +617,8 @@ export class SAC {
     this.collector.close();
   }
 
-  /** Frees the tfjs variables. */
-  dispose(): void {
-    for (const net of [this.actor, this.critic1, this.critic2, this.critic1Target, this.critic2Target]) net.dispose();
-    this.actorOptimizer.dispose();
-    this.criticOptimizer.dispose();
-  }
+  /** Nothing to free: the networks are plain typed arrays (kept for callers written for the tfjs version). */
+  dispose(): void {}
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,94 +1,22 @@
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import { make } from "../../src/core/index.js";
 import "../../src/envs/index.js";
-import { selectBackend } from "../../src/nn/backend.js";
-import { SAC, TfAdam, dense, squashedGaussianSample, type SacOptions } from "../../src/algos/sac.js";
+import { Random, SquashedDiagGaussian, type Mlp } from "../../src/nn/index.js";
+import { SAC, type SacOptions } from "../../src/algos/sac.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
 import { RunDir, trainRun, type RunOptions } from "../../src/algos/run.js";
-
-before(async () => {
-  await selectBackend();
-});
+import { nativeOrSkip } from "../nn/native-available.js";
 
 /** Small networks and batches so a few hundred steps take seconds. */
 const SMALL: SacOptions = { netArch: [16, 16], batchSize: 16, learningStarts: 30, learningRate: 1e-3 };
 
 const pendulums = (n = 1) => Array.from({ length: n }, () => make("Pendulum-v1"));
-const values = (nets: { variables(): tf.Variable[] }[]) => nets.map((n) => n.variables().map((v) => Array.from(v.dataSync())));
-
-test("dense layer: values and gradients equal tfjs's own autograd of matMul + bias (+ relu)", () => {
-  tf.tidy(() => {
-    const x = tf.randomNormal([5, 3], 0, 1, "float32", 1) as tf.Tensor2D;
-    const w = tf.randomNormal([3, 4], 0, 1, "float32", 2) as tf.Tensor2D;
-    const b = tf.randomNormal([4], 0, 1, "float32", 3) as tf.Tensor1D;
-    const weightsOut = tf.range(0, 20).reshape([5, 4]);
-    for (const relu of [true, false]) {
-      const ours = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D, relu), weightsOut));
-      const plain = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => {
-        const y = tf.add(tf.matMul(x, w), b);
-        return tf.sum(tf.mul(relu ? tf.relu(y) : y, weightsOut));
-      };
-      assert.ok(Math.abs(ours(x, w, b).dataSync()[0]! - plain(x, w, b).dataSync()[0]!) < 1e-4);
-      const g1 = tf.grads(ours)([x, w, b]);
-      const g2 = tf.grads(plain)([x, w, b]);
-      for (let i = 0; i < 3; i++) assert.ok(tf.max(tf.abs(tf.sub(g1[i]!, g2[i]!))).dataSync()[0]! < 1e-4, `gradient ${i} (relu ${relu})`);
-    }
-  });
-});
-
-test("TfAdam follows torch.optim.Adam (bias corrections, eps outside the sqrt) and resumes exactly", () => {
-  const x = tf.variable(tf.tensor1d([1, -2]));
-  const opt = new TfAdam([x], 0.1, 0.9, 0.999, 1e-8);
-  const p = [1, -2], m = [0, 0], v = [0, 0];
-  const gs = [[0.5, -1], [0.2, 0.3], [-0.4, 2]];
-  for (let t = 1; t <= gs.length; t++) {
-    tf.tidy(() => opt.step([tf.tensor1d(gs[t - 1]!)]));
-    for (let i = 0; i < 2; i++) {
-      const g = gs[t - 1]![i]!;
-      m[i] = 0.9 * m[i]! + 0.1 * g;
-      v[i] = 0.999 * v[i]! + 0.001 * g * g;
-      p[i] = p[i]! - (0.1 * (m[i]! / (1 - 0.9 ** t))) / (Math.sqrt(v[i]!) / Math.sqrt(1 - 0.999 ** t) + 1e-8);
-    }
-  }
-  const got = x.dataSync();
-  for (let i = 0; i < 2; i++) assert.ok(Math.abs(got[i]! - p[i]!) < 1e-5, `${got[i]} vs ${p[i]}`);
-  const y = tf.variable(tf.tensor1d(Array.from(got)));
-  const restored = new TfAdam([y], 0.1, 0.9, 0.999, 1e-8);
-  restored.load(opt.save());
-  tf.tidy(() => opt.step([tf.tensor1d([0.3, 0.3])]));
-  tf.tidy(() => restored.step([tf.tensor1d([0.3, 0.3])]));
-  assert.deepEqual(Array.from(y.dataSync()), Array.from(x.dataSync()));
-});
-
-test("squashed Gaussian: action tanh(mean + std eps), log-prob of the tanh-transformed density (SB3's 1e-6 guard)", () => {
-  const out = tf.tensor2d([[0.3, -0.5, -1.0, 5.0], [-2.0, 0.1, -30, 0.2]]); // [mean(2) | logStd(2)] per row
-  const eps = tf.tensor2d([[0.7, -0.01], [0.0, 2.0]]);
-  const { action, logProb } = squashedGaussianSample(out, eps, 2);
-  const a = action.arraySync();
-  const lp = logProb.arraySync();
-  const rows = [[0.3, -0.5, -1.0, 5.0], [-2.0, 0.1, -30, 0.2]];
-  const noise = [[0.7, -0.01], [0.0, 2.0]];
-  for (let b = 0; b < 2; b++) {
-    let expected = 0;
-    for (let i = 0; i < 2; i++) {
-      const logStd = Math.min(2, Math.max(-20, rows[b]![2 + i]!));
-      const u = rows[b]![i]! + Math.exp(logStd) * noise[b]![i]!;
-      assert.ok(Math.abs(a[b]![i]! - Math.tanh(u)) < 1e-6);
-      const gauss = -0.5 * noise[b]![i]! ** 2 - logStd - 0.5 * Math.log(2 * Math.PI);
-      expected += gauss - Math.log(1 - Math.tanh(u) ** 2 + 1e-6);
-    }
-    assert.ok(Math.abs(lp[b]![0]! - expected) < 1e-3, `row ${b}: ${lp[b]![0]} vs ${expected}`);
-  }
-  // A saturated action (tanh rounds to 1 in float32) keeps a finite log-prob thanks to the guard.
-  const saturated = squashedGaussianSample(tf.tensor2d([[20, 0]]), tf.tensor2d([[0]]), 1).logProb.dataSync()[0]!;
-  assert.ok(Number.isFinite(saturated) && saturated > 10);
-});
+const values = (nets: Mlp[]) => nets.map((n) => Array.from(n.params));
 
 test("actions are rescaled between the env's bounds and [-1, 1]; predictions stay in bounds", () => {
   const model = new SAC(make("Pendulum-v1"), SMALL);
@@ -108,14 +36,14 @@ test("one update: Polyak target averaging with tau; log alpha moves by the learn
   await model.learn({ totalTimesteps: 40 });
   assert.equal(model.nUpdates, 0);
   const targetBefore = values([model.critic1Target])[0]!;
+  const onlineBefore = values([model.critic1])[0]!;
   model.train(1, 16);
   const online = values([model.critic1])[0]!;
   const targetAfter = values([model.critic1Target])[0]!;
-  for (let v = 0; v < online.length; v++) {
-    for (let i = 0; i < online[v]!.length; i++) {
-      const expected = 0.95 * targetBefore[v]![i]! + 0.05 * online[v]![i]!;
-      assert.ok(Math.abs(targetAfter[v]![i]! - expected) < 1e-6);
-    }
+  assert.notDeepEqual(online, onlineBefore, "the critic was updated");
+  for (let i = 0; i < online.length; i++) {
+    const expected = 0.95 * targetBefore[i]! + 0.05 * online[i]!;
+    assert.ok(Math.abs(targetAfter[i]! - expected) < 1e-6);
   }
   assert.ok(Math.abs(Math.abs(model.logEntCoef!) - 1e-3) < 1e-6, `log alpha ${model.logEntCoef}`);
   model.dispose();
@@ -240,4 +168,127 @@ test("run folder: a run killed after a checkpoint and resumed with --resume ends
   assert.deepEqual(withoutTimings(broken), withoutTimings(whole));
   rmSync(whole, { recursive: true, force: true });
   rmSync(broken, { recursive: true, force: true });
+});
+
+/** A small model with transitions in its buffer (no update yet) and a copy of one fixed minibatch. */
+async function modelAndBatch(gemmBackend: "wasm" | "native", seed = 2) {
+  const model = new SAC(make("Pendulum-v1"), { netArch: [8, 8], batchSize: 8, learningStarts: 50, seed, gemmBackend });
+  await model.learn({ totalTimesteps: 50 });
+  const s = model.replayBuffer.sample(8, new Random(1));
+  const batch = { n: s.n, obs: s.obs.slice(), actions: s.actions.slice(), rewards: s.rewards.slice(), nextObs: s.nextObs.slice(), dones: s.dones.slice() };
+  return { model, batch };
+}
+
+/**
+ * Every parameter's analytic gradient against finite differences of the float32 forward pass (the actual
+ * float32 step is the divisor). The losses are piecewise smooth (ReLU): a step can cross a kink of some
+ * unit on some row, on one side of the current point. So a parameter passes when the central difference
+ * with step 1e-3 agrees, or else the forward or the backward difference with step 1e-4 (the side without
+ * the kink), within float32 round-off over the step plus 2% of the gradient.
+ */
+function checkAgainstFiniteDifferences(net: Mlp, analytic: Float32Array, loss: () => number, what: string): void {
+  const at = (i: number, delta: number): [number, number] => {
+    const p = net.params[i]!;
+    net.params[i] = p + delta;
+    const moved = net.params[i]! - p;
+    const value = loss();
+    net.params[i] = p;
+    return [value, moved];
+  };
+  let oneSided = 0;
+  for (let i = 0; i < net.params.length; i++) {
+    const g = analytic[i]!;
+    const [up, hUp] = at(i, 1e-3);
+    const [down, hDown] = at(i, -1e-3);
+    const central = (up - down) / (hUp - hDown);
+    if (Math.abs(central - g) <= 1e-3 + 0.02 * Math.abs(central)) continue;
+    const base = loss();
+    const [up4, hUp4] = at(i, 1e-4);
+    const [down4, hDown4] = at(i, -1e-4);
+    const forward = (up4 - base) / hUp4;
+    const backward = (down4 - base) / hDown4;
+    const ok = (fd: number) => Math.abs(fd - g) <= 3e-3 + 0.02 * Math.abs(fd);
+    assert.ok(ok(forward) || ok(backward), `${what} parameter ${i}: analytic ${g} vs central ${central} (step 1e-3), forward ${forward}, backward ${backward} (step 1e-4)`);
+    oneSided++;
+  }
+  assert.ok(oneSided <= net.params.length / 10, `${what}: ${oneSided} of ${net.params.length} parameters needed a one-sided difference`);
+}
+
+for (const gemmBackend of ["wasm", "native"] as const) {
+  test(`gradients match finite differences (${gemmBackend} kernels): critic loss w.r.t. both critics, actor loss w.r.t. the actor`, async (t) => {
+    if (gemmBackend === "native" && !nativeOrSkip(t)) return;
+    const { model, batch } = await modelAndBatch(gemmBackend);
+    assert.equal(model.gemmBackend, gemmBackend);
+    const alpha = 0.3;
+    const target = model.criticTargets(batch, alpha, new Random(4)).slice();
+    const criticLoss = () => model.criticLossAndGradients(batch, target);
+    criticLoss();
+    const critic1Grads = model.critic1.grads.slice();
+    const critic2Grads = model.critic2.grads.slice();
+    assert.ok(critic1Grads.some((g) => g !== 0) && critic2Grads.some((g) => g !== 0));
+    checkAgainstFiniteDifferences(model.critic1, critic1Grads, criticLoss, "critic1");
+    checkAgainstFiniteDifferences(model.critic2, critic2Grads, criticLoss, "critic2");
+
+    // The actor's loss with the same noise each time (a fresh generator per evaluation). Critic 2 is made a
+    // slightly perturbed copy of critic 1 so that the smaller Q comes from each critic on some rows.
+    const noise = new Random(12);
+    for (let i = 0; i < model.critic2.params.length; i++) model.critic2.params[i] = model.critic1.params[i]! + 0.02 * noise.normal();
+    const n = batch.n;
+    const head = model.actor.predict(batch.obs, n);
+    const policyActions = new Float32Array(n);
+    new SquashedDiagGaussian(1).rsample(head.filter((_, j) => j % 2 === 0), head.filter((_, j) => j % 2 === 1), n, new Random(9), policyActions);
+    const piIn = new Float32Array(n * 4);
+    for (let b = 0; b < n; b++) piIn.set([...batch.obs.subarray(3 * b, 3 * b + 3), policyActions[b]!], 4 * b);
+    const q1 = model.critic1.predict(piIn, n).slice();
+    const q2 = model.critic2.predict(piIn, n);
+    const firstSmaller = q1.filter((q, b) => q <= q2[b]!).length;
+    assert.ok(firstSmaller > 0 && firstSmaller < n, `both critics give the minimum on some rows (critic 1 on ${firstSmaller} of ${n})`);
+    criticLoss();
+    const criticGradsBefore = [model.critic1.grads.slice(), model.critic2.grads.slice()];
+    const actorLoss = () => model.actorLossAndGradients(batch.obs, batch.n, alpha, new Random(9))[0];
+    actorLoss();
+    assert.deepEqual([model.critic1.grads, model.critic2.grads], criticGradsBefore, "the actor update leaves the critics' weight gradients alone");
+    const actorGrads = model.actor.grads.slice();
+    assert.ok(actorGrads.some((g) => g !== 0));
+    checkAgainstFiniteDifferences(model.actor, actorGrads, actorLoss, "actor");
+  });
+}
+
+test("the WebAssembly and native kernels give close losses over the first updates (same seed, same data)", async (t) => {
+  if (!nativeOrSkip(t)) return;
+  const run = async (gemmBackend: "wasm" | "native") => {
+    const model = new SAC(make("Pendulum-v1"), { netArch: [64, 64], batchSize: 64, learningStarts: 64, learningRate: 1e-3, seed: 5, gemmBackend });
+    const losses: [number, number][] = [];
+    await model.learn({ totalTimesteps: 74, callback: (p) => void (p.metrics.criticLoss !== undefined && losses.push([p.metrics.criticLoss, p.metrics.actorLoss!])) });
+    return losses;
+  };
+  const wasm = await run("wasm");
+  const native = await run("native");
+  assert.equal(wasm.length, 10);
+  assert.equal(native.length, 10);
+  // Different summation orders: float32 round-off (~1e-7 relative) grows a little through 10 Adam steps.
+  for (let i = 0; i < wasm.length; i++) {
+    for (let j = 0; j < 2; j++) {
+      const [a, b] = [wasm[i]![j]!, native[i]![j]!];
+      assert.ok(Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a)), `update ${i} ${j ? "actor" : "critic"} loss: wasm ${a} vs native ${b}`);
+    }
+  }
+});
+
+test("a checkpoint of the earlier tfjs layout (format 1) is refused with a clear error", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sac-old-"));
+  try {
+    const model = new SAC(make("Pendulum-v1"), { ...SMALL, learningStarts: 20 });
+    await model.learn({ totalTimesteps: 20 });
+    model.save(dir);
+    const file = join(dir, "sac.json");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    delete json.format;
+    json.actor = [json.actor];
+    writeFileSync(file, JSON.stringify(json));
+    await assert.rejects(SAC.load(dir, make("Pendulum-v1")), /SAC checkpoint of format 1 \(the earlier tfjs implementation\); this version reads format 2 only/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => new SAC(make("Pendulum-v1"), { gemmBackend: "gpu" as "wasm" }), /gemmBackend must be "auto", "native" or "wasm", got "gpu"/);
 });
