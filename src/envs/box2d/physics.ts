@@ -450,6 +450,64 @@ export function createRevoluteJoint(
   return joint;
 }
 
+/**
+ * Box2D 2.3's rule for revolute-joint limits, applied to box2d-wasm's 2.4 solver.
+ *
+ * Gymnasium's physics is pybox2d = Box2D 2.3, whose revolute joint decides at the start of each step whether
+ * a limit takes part: a joint already at or past a limit is held at it for that step; a joint inside its range
+ * moves freely for the whole step and may overshoot, to be caught on the next step (the reference walker's knee
+ * ends 0.55 rad past its limit after the first step of seed 1). Box2D 2.4 enforces both limits in every step,
+ * speculatively, so a swinging leg is stopped exactly at its limit and its momentum lands on the body within the
+ * step — the lander then spins where Gymnasium's keeps its rotation. Call `beforeStep()` before each
+ * `world.Step`: it enables a joint's limit exactly when 2.3 would activate it (angle <= lower or >= upper,
+ * compared in float32 as 2.3 does), so 2.4's position correction is also skipped for free joints, as in 2.3.
+ *
+ * Measured against the recorded Gymnasium trajectories over their first 20 steps (max |difference|, without ->
+ * with): BipedalWalker random actions, joint angles 1.3 -> 0.64 rad, reward 0.36 -> 0.09, lidar 0.15 -> 0.034;
+ * zero action, hull 0.076 -> 0.046; LunarLander reward 4.0e-3 -> 2.5e-3. LunarLanderContinuous seed 1 now
+ * follows Gymnasium through its first touchdown to the same crash step (157). What stays 2.4: the limit and
+ * the anchor are solved one after the other, not as 2.3's 3x3 block, and a change of the flag wakes both
+ * bodies (2.3 changes its limit state silently).
+ */
+export class JointLimits23 {
+  private readonly joints: Box2D.b2RevoluteJoint[];
+  private readonly lower: Float64Array;
+  private readonly upper: Float64Array;
+  private readonly enabled: Uint8Array;
+  private readonly equal: Uint8Array;
+
+  /** `joints` as created by `createRevoluteJoint` with `enableLimit: true`. */
+  constructor(joints: readonly Box2D.b2RevoluteJoint[]) {
+    this.joints = [...joints];
+    const n = joints.length;
+    this.lower = new Float64Array(n);
+    this.upper = new Float64Array(n);
+    this.enabled = new Uint8Array(n);
+    this.equal = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = joints[i]!;
+      this.lower[i] = j.GetLowerLimit();
+      this.upper[i] = j.GetUpperLimit();
+      this.enabled[i] = j.IsLimitEnabled() ? 1 : 0;
+      // 2.3's e_equalLimits: a range narrower than 2 * b2_angularSlop (2 degrees) is always held.
+      this.equal[i] = Math.abs(this.upper[i]! - this.lower[i]!) < 2 * ((2 / 180) * Math.PI) ? 1 : 0;
+    }
+  }
+
+  /** Enables each limit exactly when Box2D 2.3 would hold the joint at it during the coming step. */
+  beforeStep(): void {
+    for (let i = 0; i < this.joints.length; i++) {
+      const joint = this.joints[i]!;
+      const angle = joint.GetJointAngle();
+      const active = this.equal[i] === 1 || angle <= this.lower[i]! || angle >= this.upper[i]! ? 1 : 0;
+      if (active !== this.enabled[i]) {
+        joint.EnableLimit(active === 1);
+        this.enabled[i] = active;
+      }
+    }
+  }
+}
+
 /** Applies a force at the centre of mass, waking the body (pybox2d's `ApplyForceToCenter(f, True)`). */
 export function applyForceToCenter(body: Box2D.b2Body, fx: number, fy: number): void {
   const { v } = scratchDefs();

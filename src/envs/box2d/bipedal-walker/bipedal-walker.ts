@@ -4,8 +4,9 @@
  * ported numpy generator so a seed gives Gymnasium's course.
  *
  * Differences from the Python original, all deliberate:
- * - Physics is Box2D 2.4.1 (box2d-wasm) instead of pybox2d's 2.3: trajectories agree closely for the
- *   first steps and then drift apart (see test/box2d/fidelity.test.ts for the measured divergence).
+ * - Physics is Box2D 2.4.1 (box2d-wasm) instead of pybox2d's 2.3, with 2.3's rule for when a joint limit
+ *   acts (JointLimits23): trajectories agree closely for the first steps and then drift apart (see
+ *   test/box2d/fidelity.test.ts for the measured divergence).
  * - Every reset builds a fresh b2World (Gymnasium keeps one world and recycles it), so a seed gives the
  *   same episode whatever ran before.
  * - The lidar is cast in JavaScript against the static ground (same float32 arithmetic as Box2D).
@@ -28,6 +29,7 @@ import {
   BodyHandle,
   createBody,
   createRevoluteJoint,
+  JointLimits23,
   createStaticBody,
   destroyWorld,
   newWorld,
@@ -124,6 +126,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
   /** Upper -1, lower -1, upper +1, lower +1 (Gymnasium's `legs`). */
   private legs: BodyHandle[] = [];
   private joints: Box2D.b2RevoluteJoint[] = [];
+  private limits: JointLimits23 | null = null;
   private readonly hullState: BodyState = bodyState();
   private readonly legStates: BodyState[] = [bodyState(), bodyState(), bodyState(), bodyState()];
   private ground = new StaticGeometry();
@@ -220,6 +223,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
       );
     }
     for (let j = 0; j < 4; j++) this.referenceAngles[j] = this.joints[j]!.GetReferenceAngle();
+    this.limits = new JointLimits23(this.joints);
     this.contacts.legPtrs[0] = this.legs[1]!.ptr;
     this.contacts.legPtrs[1] = this.legs[3]!.ptr;
 
@@ -269,6 +273,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
       torqueCost += this.torqueCosts[j]!;
     }
 
+    this.limits!.beforeStep();
     world.Step(1.0 / FPS, 6 * 30, 2 * 30);
 
     const h = this.hull!.read(this.hullState);

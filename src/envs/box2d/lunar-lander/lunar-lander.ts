@@ -3,8 +3,10 @@
  * (same geometry, engines, dispersion draws, wind and turbulence, contact detection, reward, termination),
  * with the moon drawn from the ported numpy generator so a seed gives Gymnasium's surface and push.
  *
- * Differences from the Python original: physics is Box2D 2.4.1 instead of 2.3 (trajectories agree closely
- * at first and drift apart; see test/box2d/fidelity.test.ts), `info` holds documented fields instead of
+ * Differences from the Python original: physics is Box2D 2.4.1 instead of 2.3, with 2.3's rule for when the
+ * legs' joint limits act (JointLimits23 in physics.ts: without it a hard touchdown sets the lander spinning
+ * where Gymnasium's does not); trajectories agree closely at first and drift apart after contacts (see
+ * test/box2d/fidelity.test.ts), `info` holds documented fields instead of
  * `{}`, and `render()` returns SVG.
  */
 import { BaseEnv } from "../../../core/base-env.js";
@@ -25,6 +27,7 @@ import {
   BodyHandle,
   createBody,
   createRevoluteJoint,
+  JointLimits23,
   createStaticBody,
   destroyWorld,
   newWorld,
@@ -117,6 +120,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
   private readonly res: WorldResources = { world: null, listener: null };
   private lander: BodyHandle | null = null;
   private legs: BodyHandle[] = [];
+  private limits: JointLimits23 | null = null;
   private readonly landerState: BodyState = bodyState();
   private moon: Moon | null = null;
   private particles: Particle[] = [];
@@ -185,10 +189,11 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     }
 
     this.legs = [];
+    const legJoints: Box2D.b2RevoluteJoint[] = [];
     for (const i of [-1, +1]) {
       const leg = createBody(world, { type: "dynamic", x: initialX - (i * LEG_AWAY) / SCALE, y: initialY, angle: i * 0.05 });
       addBox(leg, LEG_W / SCALE, LEG_H / SCALE, { density: 1.0, restitution: 0, categoryBits: 0x0020, maskBits: 0x001 });
-      createRevoluteJoint(world, lander, leg, {
+      const joint = createRevoluteJoint(world, lander, leg, {
         localAnchorA: [0, 0],
         localAnchorB: [(i * LEG_AWAY) / SCALE, LEG_DOWN / SCALE],
         enableMotor: true,
@@ -198,8 +203,10 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
         lowerAngle: i === -1 ? 0.9 - 0.5 : -0.9,
         upperAngle: i === -1 ? +0.9 : -0.9 + 0.5,
       });
+      legJoints.push(joint);
       this.legs.push(new BodyHandle(leg));
     }
+    this.limits = new JointLimits23(legJoints);
     this.contacts.legPtrs[0] = this.legs[0]!.ptr;
     this.contacts.legPtrs[1] = this.legs[1]!.ptr;
 
@@ -299,6 +306,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       applyLinearImpulse(landerBody, -ox * SIDE_ENGINE_POWER * sPower, -oy * SIDE_ENGINE_POWER * sPower, px, py);
     }
 
+    this.limits!.beforeStep();
     world.Step(1.0 / FPS, 6 * 30, 2 * 30);
 
     const p = this.lander!.read(this.landerState);
