@@ -126,6 +126,38 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Branch-free loops over restrict pointers so the compiler vectorises them (-O3). */
+static void bias_act_rows(float *restrict Y, const float *restrict bias, int64_t R, int64_t N, int act) {
+  for (int64_t r = 0; r < R; r++) {
+    float *restrict y = Y + r * N;
+    if (act == 2) {
+      for (int64_t n = 0; n < N; n++) {
+        float v = y[n] + bias[n];
+        y[n] = v > 0.0f ? v : 0.0f;
+      }
+    } else {
+      for (int64_t n = 0; n < N; n++) y[n] += bias[n];
+      if (act == 1)
+        for (int64_t n = 0; n < N; n++) y[n] = tanhf(y[n]);
+    }
+  }
+}
+
+static void bias_grad_rows(const float *restrict D, float *restrict g, int64_t R, int64_t N) {
+  for (int64_t r = 0; r < R; r++) {
+    const float *restrict d = D + r * N;
+    for (int64_t n = 0; n < N; n++) g[n] += d[n];
+  }
+}
+
+static void act_grad_values(float *restrict D, const float *restrict X, int64_t n, int act) {
+  if (act == 1) {
+    for (int64_t i = 0; i < n; i++) D[i] *= 1.0f - X[i] * X[i];
+  } else if (act == 2) {
+    for (int64_t i = 0; i < n; i++) D[i] = X[i] > 0.0f ? D[i] : 0.0f;
+  }
+}
+
 /* biasAct(Y, R, N, P, biasOff, act): Y[r, n] += P[biasOff + n], then tanh (act 1) or ReLU (act 2). */
 static napi_value bias_act(napi_env env, napi_callback_info info) {
   size_t argc = 6;
@@ -139,16 +171,7 @@ static napi_value bias_act(napi_env env, napi_callback_info info) {
       !get_f32(env, argv[3], &P, &nP, "P") || !get_i64(env, argv[4], &bOff, "biasOff") || !get_i64(env, argv[5], &act, "act"))
     return NULL;
   if (!fits(0, R, N, N, nY) || !fits(bOff, 1, N, N, nP)) return range_error(env, "guided-rl native: biasAct arrays too short");
-  const float *bias = P + bOff;
-  for (int64_t r = 0; r < R; r++) {
-    float *y = Y + r * N;
-    for (int64_t n = 0; n < N; n++) y[n] += bias[n];
-    if (act == 1) {
-      for (int64_t n = 0; n < N; n++) y[n] = tanhf(y[n]);
-    } else if (act == 2) {
-      for (int64_t n = 0; n < N; n++) y[n] = y[n] > 0.0f ? y[n] : 0.0f;
-    }
-  }
+  bias_act_rows(Y, P + bOff, R, N, (int)act);
   return NULL;
 }
 
@@ -165,11 +188,7 @@ static napi_value bias_grad(napi_env env, napi_callback_info info) {
       !get_f32(env, argv[3], &G, &nG, "G") || !get_i64(env, argv[4], &gOff, "gOff"))
     return NULL;
   if (!fits(0, R, N, N, nD) || !fits(gOff, 1, N, N, nG)) return range_error(env, "guided-rl native: biasGrad arrays too short");
-  float *g = G + gOff;
-  for (int64_t r = 0; r < R; r++) {
-    const float *d = D + r * N;
-    for (int64_t n = 0; n < N; n++) g[n] += d[n];
-  }
+  bias_grad_rows(D, G + gOff, R, N);
   return NULL;
 }
 
@@ -186,11 +205,69 @@ static napi_value act_grad(napi_env env, napi_callback_info info) {
       !get_i64(env, argv[3], &act, "act"))
     return NULL;
   if (n < 0 || (size_t)n > nD || (size_t)n > nX) return range_error(env, "guided-rl native: actGrad arrays too short");
-  if (act == 1) {
-    for (int64_t i = 0; i < n; i++) D[i] *= 1.0f - X[i] * X[i];
-  } else if (act == 2) {
-    for (int64_t i = 0; i < n; i++) D[i] = X[i] > 0.0f ? D[i] : 0.0f;
+  act_grad_values(D, X, n, (int)act);
+  return NULL;
+}
+
+/*
+ * adam(P, G, M, V, n, b1, b2, stepSize, bc2Sqrt, eps): torch.optim.Adam's update over n values with
+ * float32 storage and float64 arithmetic, the same expressions in the same order as optim.ts's Adam (so
+ * the result is bit for bit that of the JS and WebAssembly versions):
+ * m = b1 m + (1 - b1) g; v = b2 v + ((1 - b2) g) g; p -= (stepSize m) / (sqrt(v) / bc2Sqrt + eps).
+ */
+__attribute__((noinline)) static void adam_values(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, int64_t n,
+                        double b1, double b2, double stepSize, double bc2Sqrt, double eps) {
+  const double omb1 = 1.0 - b1, omb2 = 1.0 - b2;
+  for (int64_t i = 0; i < n; i++) {
+    const double gi = g[i];
+    const double mi = b1 * (double)m[i] + omb1 * gi;
+    const double vi = b2 * (double)v[i] + omb2 * gi * gi;
+    m[i] = (float)mi;
+    v[i] = (float)vi;
+    p[i] = (float)((double)p[i] - (stepSize * mi) / (sqrt(vi) / bc2Sqrt + eps));
   }
+}
+
+static napi_value adam(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 10) return range_error(env, "guided-rl native: adam takes 10 arguments");
+  float *P, *G, *M, *V;
+  size_t nP, nG, nM, nV;
+  int64_t n;
+  double b1, b2, stepSize, bc2Sqrt, eps;
+  if (!get_f32(env, argv[0], &P, &nP, "params") || !get_f32(env, argv[1], &G, &nG, "grads") ||
+      !get_f32(env, argv[2], &M, &nM, "m") || !get_f32(env, argv[3], &V, &nV, "v") || !get_i64(env, argv[4], &n, "n") ||
+      !get_f64(env, argv[5], &b1, "beta1") || !get_f64(env, argv[6], &b2, "beta2") || !get_f64(env, argv[7], &stepSize, "stepSize") ||
+      !get_f64(env, argv[8], &bc2Sqrt, "bc2Sqrt") || !get_f64(env, argv[9], &eps, "eps"))
+    return NULL;
+  if (n < 0 || (size_t)n > nP || (size_t)n > nG || (size_t)n > nM || (size_t)n > nV)
+    return range_error(env, "guided-rl native: adam arrays too short");
+  adam_values(P, G, M, V, n, b1, b2, stepSize, bc2Sqrt, eps);
+  return NULL;
+}
+
+/* polyak(T, S, n, tau): T = T (1 - tau) + S tau in float64, stored as float32 (Mlp.polyakUpdate's expression). */
+__attribute__((noinline)) static void polyak_values(float *restrict t, const float *restrict s, int64_t n, double tau) {
+  const double keep = 1.0 - tau;
+  for (int64_t i = 0; i < n; i++) t[i] = (float)((double)t[i] * keep + (double)s[i] * tau);
+}
+
+static napi_value polyak(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) return range_error(env, "guided-rl native: polyak takes 4 arguments");
+  float *T, *S;
+  size_t nT, nS;
+  int64_t n;
+  double tau;
+  if (!get_f32(env, argv[0], &T, &nT, "target") || !get_f32(env, argv[1], &S, &nS, "source") ||
+      !get_i64(env, argv[2], &n, "n") || !get_f64(env, argv[3], &tau, "tau"))
+    return NULL;
+  if (n < 0 || (size_t)n > nT || (size_t)n > nS) return range_error(env, "guided-rl native: polyak arrays too short");
+  polyak_values(T, S, n, tau);
   return NULL;
 }
 
@@ -228,6 +305,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"biasAct", NULL, bias_act, NULL, NULL, NULL, napi_default, NULL},
       {"biasGrad", NULL, bias_grad, NULL, NULL, NULL, napi_default, NULL},
       {"actGrad", NULL, act_grad, NULL, NULL, NULL, napi_default, NULL},
+      {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
+      {"polyak", NULL, polyak, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},

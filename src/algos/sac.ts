@@ -289,10 +289,11 @@ export class SAC {
     this.critic2Target.copyFrom(this.critic2);
     this.learningRate = toSchedule(config.learningRate, "SAC learningRate");
     const lr = this.learningRate(1);
-    this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr });
+    const kernels = backend === "native" ? "native" : "default";
+    this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr, kernels });
     this.criticOptimizer = new Adam(
       [{ params: this.critic1.params, grads: this.critic1.grads }, { params: this.critic2.params, grads: this.critic2.grads }],
-      { learningRate: lr },
+      { learningRate: lr, kernels },
     );
     this.nextPolicy = new SquashedDiagGaussian(k);
     this.currentPolicy = new SquashedDiagGaussian(k);

@@ -344,6 +344,7 @@ export class Mlp {
   /** Polyak averaging: params = (1 - tau) params + tau * other.params (SB3 `polyak_update`). */
   polyakUpdate(other: Mlp, tau: number): void {
     this.assertSameShape(other);
+    if (this.native) return this.native.polyak(this.params, other.params, tau);
     const p = this.params;
     const q = other.params;
     for (let i = 0; i < p.length; i++) p[i] = p[i] * (1 - tau) + q[i] * tau;

@@ -29,6 +29,8 @@ interface BlasAddon {
   biasAct(Y: Float32Array, R: number, N: number, P: Float32Array, biasOff: number, act: number): void;
   biasGrad(D: Float32Array, R: number, N: number, G: Float32Array, gOff: number): void;
   actGrad(D: Float32Array, X: Float32Array, n: number, act: number): void;
+  adam(P: Float32Array, G: Float32Array, M: Float32Array, V: Float32Array, n: number, b1: number, b2: number, stepSize: number, bc2Sqrt: number, eps: number): void;
+  polyak(T: Float32Array, S: Float32Array, n: number, tau: number): void;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;
@@ -59,6 +61,13 @@ export interface NativeBlas {
   biasGrad(D: Float32Array, R: number, N: number, G: Float32Array, gOff: number): void;
   /** D[i] *= f'(.) for i < n, from the activation's outputs X: 1 - X^2 (tanh) or X > 0 (ReLU). */
   actGrad(D: Float32Array, X: Float32Array, n: number, activation: keyof typeof ACT_CODE): void;
+  /**
+   * One torch.optim.Adam step over a whole group: float32 storage, float64 arithmetic, the expressions and
+   * order of optim.ts's Adam (bit for bit the same result).
+   */
+  adamUpdate(params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number, stepSize: number, bc2Sqrt: number, eps: number): void;
+  /** target = target (1 - tau) + source tau (float64 arithmetic, as Mlp.polyakUpdate). */
+  polyak(target: Float32Array, source: Float32Array, tau: number): void;
 }
 
 /** Which kernel family serves an MLP's products. */
@@ -129,6 +138,17 @@ function wrap(addon: BlasAddon): NativeBlas {
     actGrad(D, X, n, activation) {
       if (!Number.isInteger(n) || n < 0 || n > D.length || n > X.length) throw new Error(`native actGrad: ${n} values do not fit arrays of ${D.length} and ${X.length}`);
       addon.actGrad(D, X, n, ACT_CODE[activation]);
+    },
+    adamUpdate(params, grads, m, v, beta1, beta2, stepSize, bc2Sqrt, eps) {
+      const n = params.length;
+      if (grads.length !== n || m.length !== n || v.length !== n) {
+        throw new Error(`native adam: params, grads, m and v must have the same length (${n}, ${grads.length}, ${m.length}, ${v.length})`);
+      }
+      addon.adam(params, grads, m, v, n, beta1, beta2, stepSize, bc2Sqrt, eps);
+    },
+    polyak(target, source, tau) {
+      if (target.length !== source.length) throw new Error(`native polyak: target has ${target.length} values, source ${source.length}`);
+      addon.polyak(target, source, target.length, tau);
     },
   };
 }

@@ -4,6 +4,7 @@
  * gradient-norm clipping (torch.nn.utils.clip_grad_norm_).
  */
 import { wasmKernels } from "./gemm-wasm.js";
+import { nativeBlas, type NativeBlas } from "./native.js";
 import { decodeFloat32, encodeFloat32 } from "./serialize.js";
 
 const kernels = wasmKernels();
@@ -45,6 +46,11 @@ export interface AdamOptions {
   beta2?: number;
   /** SB3's policies pass eps = 1e-5 to Adam. */
   eps?: number;
+  /**
+   * "native": run the update in the native addon when it is built (native.ts; the same numbers, bit for bit,
+   * without copying the groups into WebAssembly memory), else as "default" (WebAssembly SIMD, else JS).
+   */
+  kernels?: "default" | "native";
 }
 
 export class Adam implements Optimizer {
@@ -55,9 +61,14 @@ export class Adam implements Optimizer {
   private t = 0;
   private readonly m: Float32Array[];
   private readonly v: Float32Array[];
+  private readonly native: NativeBlas | null;
 
   constructor(readonly groups: ParamGroup[], opts: AdamOptions = {}) {
     checkGroups(groups);
+    if (opts.kernels !== undefined && opts.kernels !== "default" && opts.kernels !== "native") {
+      throw new Error(`Adam: unknown kernels "${opts.kernels}" (default | native)`);
+    }
+    this.native = opts.kernels === "native" ? nativeBlas() : null;
     this.learningRate = opts.learningRate ?? 1e-3;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
@@ -98,6 +109,10 @@ export class Adam implements Optimizer {
       const { params, grads } = this.groups[k];
       const m = this.m[k];
       const v = this.v[k];
+      if (this.native && gradScale === 1) {
+        this.native.adamUpdate(params, grads, m, v, b1, b2, stepSize, bc2Sqrt, eps);
+        continue;
+      }
       if (kernels) {
         kernels.adamUpdate(params, grads, m, v, gradScale, b1, b2, stepSize, bc2Sqrt, eps);
         continue;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Mlp, Random } from "../../src/nn/index.js";
+import { Adam, Mlp, Random } from "../../src/nn/index.js";
 import { gemmABt } from "../../src/nn/gemm.js";
 import { wasmKernels } from "../../src/nn/gemm-wasm.js";
 import { nativeOrSkip } from "./native-available.js";
@@ -158,4 +158,35 @@ test("native MLP: forward, parameter and input gradients agree with the WebAssem
     close(wasm.inputGradient(dOut), dxW, "inputGradient (wasm) vs backward's");
     assert.deepEqual(native.grads, gradsBefore, "inputGradient does not touch grads");
   }
+});
+
+test("native Adam and Polyak averaging are bit for bit the default kernels' (same float64 expressions, float32 storage)", (t) => {
+  if (!nativeOrSkip(t)) return;
+  const rng = new Random(21);
+  const n = 1001; // odd: no lane padding to hide behind
+  const make = () => ({ params: randomArray(n, rng), grads: randomArray(n, rng) });
+  const a = make();
+  const b = { params: a.params.slice(), grads: a.grads.slice() };
+  const plain = new Adam([a], { learningRate: 3e-3 });
+  const native = new Adam([b], { learningRate: 3e-3, kernels: "native" });
+  for (let step = 0; step < 5; step++) {
+    const g = randomArray(n, rng);
+    a.grads.set(g);
+    b.grads.set(g);
+    plain.step();
+    native.step();
+  }
+  assert.deepEqual(b.params, a.params);
+  assert.deepEqual(native.stateDict(), plain.stateDict());
+
+  const sizes = [7, 33, 5];
+  const source = Mlp.create({ sizes, activation: "relu" }, { rng, init: "torch" });
+  const js = new Mlp({ sizes, activation: "relu" });
+  const nat = new Mlp({ sizes, activation: "relu", backend: "native" });
+  js.params.set(randomArray(js.params.length, rng));
+  nat.copyFrom(js);
+  js.polyakUpdate(source, 0.005);
+  nat.polyakUpdate(source, 0.005);
+  assert.deepEqual(nat.params, js.params);
+  assert.throws(() => new Adam([a], { kernels: "gpu" as "native" }), /Adam: unknown kernels "gpu"/);
 });
