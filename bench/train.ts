@@ -11,6 +11,14 @@
  *
  * Options: --only ppo-cartpole,ppo-bipedal,sac-pendulum   --scale 0.25 (fewer steps; steps/s stays comparable)
  *          --kernel (also time one minibatch gradient step: Float32Array kernel vs tfjs, batch 64, 64x64 nets)
+ *          --sac-update N (also time N bare SAC gradient steps on a filled buffer, wall and CPU time: the
+ *          counterpart of `/usr/bin/python3 bench/sac_update_torch.py N`, SB3's update arithmetic in plain torch)
+ *          --gemm auto|native|wasm (SAC's product kernels: the native BLAS addon of `npm run build:native` or
+ *          WebAssembly; sets GUIDED_RL_NATIVE)   --threads N (OpenBLAS threads, GUIDED_RL_NATIVE_THREADS; default 1)
+ *
+ * SAC's line also gives the kernels and thread count, and milliseconds per update (gradient step) and per
+ * collected step beside SB3's. SB3's figure is one torch thread: a ratio measured with 2 OpenBLAS threads
+ * is labelled as such.
  */
 import { readFileSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -18,7 +26,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { registeredIds, referencePath } from "../src/core/index.js";
 import { trainRun, type AlgoName } from "../src/algos/index.js";
-import { Adam, Mlp, Random, clipGradNorm, selectBackend } from "../src/nn/index.js";
+import { Adam, Mlp, Random, clipGradNorm, describeNativeBackend, nativeBlas, selectBackend } from "../src/nn/index.js";
 
 interface Case {
   name: string;
@@ -38,13 +46,23 @@ interface Sb3Figures {
   stepsPerSec: number;
   collect: number;
   update: number;
+  collectSeconds: number;
+  updateSeconds: number;
+  timesteps: number;
+  /** Gradient steps of an off-policy run (train_freq 1, gradient_steps 1: one per step after learning_starts). */
+  offPolicyUpdates?: number;
 }
 
 function reference(files: string[]): Sb3Figures {
   const runs = files.map((f) => JSON.parse(readFileSync(referencePath("sb3", f), "utf8")));
   const mean = (k: string) => runs.reduce((s, r) => s + r[k], 0) / runs.length;
   const total = mean("collect_seconds") + mean("update_seconds");
-  return { stepsPerSec: mean("steps_per_sec"), collect: mean("collect_seconds") / total, update: mean("update_seconds") / total };
+  const learningStarts = /learning_starts=(\d+)/.exec(String(runs[0].hyperparams ?? ""));
+  return {
+    stepsPerSec: mean("steps_per_sec"), collect: mean("collect_seconds") / total, update: mean("update_seconds") / total,
+    collectSeconds: mean("collect_seconds"), updateSeconds: mean("update_seconds"), timesteps: mean("actual_timesteps"),
+    ...(learningStarts ? { offPolicyUpdates: mean("actual_timesteps") - Number(learningStarts[1]) } : {}),
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
@@ -58,9 +76,14 @@ async function benchCase(c: Case, scale: number): Promise<void> {
   const ref = reference(c.reference);
   const steps = Math.max(1, Math.round(c.steps * scale));
   let result;
+  let nUpdates = 0;
+  if (c.algo === "sac") {
+    nativeBlas(); // loads (or not) the native kernels now, so the log line comes before the result
+    console.log(`${c.name.padEnd(14)} gemm: ${describeNativeBackend()}`);
+  }
   try {
     result = await trainRun({ env: c.env, algo: c.algo, seed: 0, totalTimesteps: steps, evalFreq: 10 * steps, nEvalEpisodes: 1,
-      out: join(mkdtempSync(join(tmpdir(), "guided-rl-bench-")), c.name) });
+      out: join(mkdtempSync(join(tmpdir(), "guided-rl-bench-")), c.name), callback: (p) => void (nUpdates = p.nUpdates) });
   } catch (err) {
     console.log(`${c.name.padEnd(14)} failed: ${(err as Error).message}`);
     return;
@@ -71,8 +94,37 @@ async function benchCase(c: Case, scale: number): Promise<void> {
         return `rollout ${pct(result.collectSeconds! / t)} / update ${pct(result.updateSeconds! / t)}`;
       })()
     : "split n/a";
+  const threads = c.algo === "sac" ? nativeBlas()?.threads() : undefined;
+  const ratioNote = threads !== undefined && threads > 1 ? ` (${threads} OpenBLAS threads vs SB3's 1 torch thread)` : "";
   console.log(
-    `${c.name.padEnd(14)} ${result.numTimesteps} steps  ${result.stepsPerSecond.toFixed(0).padStart(6)} steps/s  (${split})  | SB3 ${ref.stepsPerSec.toFixed(0)} steps/s (rollout ${pct(ref.collect)} / update ${pct(ref.update)})  | ratio ${(result.stepsPerSecond / ref.stepsPerSec).toFixed(2)}x  | load avg ${load} on 2 cores`,
+    `${c.name.padEnd(14)} ${result.numTimesteps} steps  ${result.stepsPerSecond.toFixed(c.algo === "sac" ? 1 : 0).padStart(6)} steps/s  (${split})  | SB3 ${ref.stepsPerSec.toFixed(c.algo === "sac" ? 1 : 0)} steps/s (rollout ${pct(ref.collect)} / update ${pct(ref.update)})  | ratio ${(result.stepsPerSecond / ref.stepsPerSec).toFixed(2)}x${ratioNote}  | load avg ${load} -> ${loadavg()[0].toFixed(1)} on 2 cores`,
+  );
+  if (ref.offPolicyUpdates && nUpdates > 0 && result.updateSeconds !== undefined && result.collectSeconds !== undefined) {
+    const ms = (seconds: number, n: number) => ((1000 * seconds) / n).toFixed(2);
+    console.log(
+      `${"".padEnd(14)} ${ms(result.updateSeconds, nUpdates)} ms per update (${nUpdates} updates), ${ms(result.collectSeconds, result.numTimesteps)} ms per collected step` +
+        `  | SB3 ${ms(ref.updateSeconds, ref.offPolicyUpdates)} ms per update, ${ms(ref.collectSeconds, ref.timesteps)} ms per collected step`,
+    );
+  }
+}
+
+/** N SAC gradient steps at rl-zoo's Pendulum settings ([256, 256], batch 256, lr 1e-3) on a buffer of 1000 random-policy steps. */
+async function benchSacUpdate(updates: number): Promise<void> {
+  const { SAC } = await import("../src/algos/sac.js");
+  const { make } = await import("../src/core/index.js");
+  await import("../src/envs/index.js");
+  const model = new SAC(make("Pendulum-v1"), { learningRate: 1e-3, learningStarts: 1000, seed: 0 });
+  await model.learn({ totalTimesteps: 1000 });
+  for (let i = 0; i < 20; i++) model.train(1, 256);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < updates; i++) model.train(1, 256);
+  const wall = (performance.now() - t0) / updates;
+  const cpu = process.cpuUsage(cpu0);
+  const threads = model.gemmBackend === "native" ? nativeBlas()?.threads() ?? 1 : 1;
+  console.log(
+    `sac-update     ${model.gemmBackend} kernels, ${threads} thread${threads === 1 ? "" : "s"}: ${wall.toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / updates).toFixed(2)} ms CPU per update over ${updates} updates` +
+      ` | SB3 reference 10.05 ms (1 torch thread) | load avg ${loadavg()[0].toFixed(1)}`,
   );
 }
 
@@ -132,10 +184,24 @@ async function benchKernel(): Promise<void> {
   console.log(`kernel         one PPO minibatch step (batch 64, actor+critic 64x64, Adam, clipping): Float32Array kernel ${kernelMs.toFixed(3)} ms | tfjs-${backend} ${tfMs.toFixed(3)} ms | SB3 reference ~1.44 ms | load avg ${loadavg()[0].toFixed(1)}`);
 }
 
-const { values } = parseArgs({ options: { only: { type: "string" }, scale: { type: "string" }, kernel: { type: "boolean" } } });
+const { values } = parseArgs({ options: { only: { type: "string" }, scale: { type: "string" }, kernel: { type: "boolean" }, "sac-update": { type: "string" }, gemm: { type: "string" }, threads: { type: "string" } } });
+if (values.gemm !== undefined) {
+  const modes: Record<string, string | undefined> = { auto: undefined, native: "1", wasm: "0" };
+  if (!(values.gemm in modes)) throw new Error("--gemm must be auto, native or wasm");
+  if (modes[values.gemm] === undefined) delete process.env.GUIDED_RL_NATIVE;
+  else process.env.GUIDED_RL_NATIVE = modes[values.gemm];
+}
+if (values.threads !== undefined) process.env.GUIDED_RL_NATIVE_THREADS = values.threads;
 const only = values.only?.split(",");
 const scale = values.scale ? Number(values.scale) : 1;
 if (!(scale > 0)) throw new Error("--scale must be positive");
 console.log(`bench:train — steps/s of training (evaluation excluded) beside Stable-Baselines3 2.4.1 (torch, 1 thread) recorded on an idle machine of this kind${scale !== 1 ? `; steps scaled by ${scale}` : ""}`);
 if (values.kernel) await benchKernel();
-for (const c of CASES) if (!only || only.includes(c.name)) await benchCase(c, scale);
+if (values["sac-update"] !== undefined) {
+  const n = Number(values["sac-update"]);
+  if (!Number.isInteger(n) || n < 1) throw new Error("--sac-update takes a positive number of updates");
+  await benchSacUpdate(n);
+}
+// --sac-update alone times the bare updates only; add --only to run training cases too.
+const runCases = only !== undefined || values["sac-update"] === undefined;
+for (const c of CASES) if (runCases && (!only || only.includes(c.name))) await benchCase(c, scale);
