@@ -197,6 +197,17 @@ export function destroyWorld(world: Box2D.b2World): void {
   delete worldCache[B.getPointer(world)];
 }
 
+/**
+ * The JS wrapper of an object made through box2d-wasm's raw bindings (which return bare pointers), of class
+ * `cls`, remembered so that `destroyWorld(world)` drops it from box2d-wasm's wrapper cache.
+ */
+export function wrapCreated<T extends Box2D.WrapperObject>(world: Box2D.b2World, cls: { new (...args: never[]): T }, ptr: number): T {
+  const B = box2d();
+  const obj = B.wrapPointer(ptr, cls as unknown as typeof B.WrapperObject) as unknown as T;
+  track(world, cls, obj);
+  return obj;
+}
+
 export interface BodyOptions {
   type: "static" | "dynamic";
   x?: number;

@@ -18,21 +18,15 @@ import { BodyOnLegsContacts, createContactListener } from "../contacts.js";
 import { boolOption, checkKwargs, numberOption, renderModeOption } from "../kwargs.js";
 import { box2d } from "../loader.js";
 import {
-  addBox,
   addCircle,
-  addPolygon,
   applyForceToCenter,
   applyLinearImpulse,
   bodyState,
   BodyHandle,
   createBody,
-  createRevoluteJoint,
   JointLimits23,
-  createStaticBody,
   destroyWorld,
-  newWorld,
   type BodyState,
-  type StaticPiece,
 } from "../physics.js";
 import type { Scene, Shape } from "../render/scene.js";
 import { rgb, worldPoints } from "../render/scene.js";
@@ -41,11 +35,8 @@ import {
   FPS,
   H,
   INITIAL_RANDOM,
-  LANDER_POLY,
-  LEG_AWAY,
   LEG_DOWN,
   LEG_H,
-  LEG_SPRING_TORQUE,
   LEG_W,
   MAIN_ENGINE_POWER,
   MAIN_ENGINE_Y_LOCATION,
@@ -59,6 +50,7 @@ import {
 } from "./constants.js";
 import { describeLunarLander } from "./describe.js";
 import { generateMoon, type Moon } from "./moon.js";
+import { buildLanderWorld, LANDER_VERTICES } from "./world.js";
 
 export interface LunarLanderOptions {
   /** Box(-1, 1, (2,)) throttles instead of Discrete(4) (LunarLanderContinuous-v3). */
@@ -77,7 +69,6 @@ export interface LunarLanderOptions {
 
 const OBS_LOW = [-2.5, -2.5, -10, -10, -2 * Math.PI, -10, -0, -0];
 const OBS_HIGH = [2.5, 2.5, 10, 10, 2 * Math.PI, 10, 1, 1];
-const LANDER_VERTICES = LANDER_POLY.map(([x, y]) => [x / SCALE, y / SCALE] as [number, number]);
 const LANDER_FILL = rgb(128, 102, 230);
 const LANDER_STROKE = rgb(77, 77, 128);
 
@@ -157,56 +148,25 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     this.seedFrom(opts);
     this.destroyWorld();
     const rng = this.npRandom;
-    const world = newWorld(0, this.gravity);
-    this.res.world = world;
     this.contacts.reset();
     this.prevShaping = null;
 
-    world.SetContactListener(this.contactListener());
-
+    // Gymnasium's order of draws: the moon's 12 heights, the initial push, then the wind's phases.
     const moon = generateMoon((low, high) => rng.uniform(low, high) as number);
     this.moon = moon;
-    // One static body: the base edge (pybox2d's default fixture) then the 10 surface edges (friction 0.1).
-    const pieces: StaticPiece[] = [{ edge: [0, 0, W, 0] }];
-    for (let i = 0; i < moon.chunkX.length - 1; i++) {
-      pieces.push({ edge: [moon.chunkX[i]!, moon.smoothY[i]!, moon.chunkX[i + 1]!, moon.smoothY[i + 1]!], fixture: { density: 0, friction: 0.1 } });
-    }
-    createStaticBody(world, pieces);
-
-    const initialY = VIEWPORT_H / SCALE;
-    const initialX = VIEWPORT_W / SCALE / 2;
-    const lander = createBody(world, { type: "dynamic", x: initialX, y: initialY, angle: 0 });
-    addPolygon(lander, LANDER_VERTICES, { density: 5.0, friction: 0.1, categoryBits: 0x0010, maskBits: 0x001, restitution: 0 });
     const fx = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number;
     const fy = rng.uniform(-INITIAL_RANDOM, INITIAL_RANDOM) as number;
-    applyForceToCenter(lander, fx, fy);
-    this.lander = new BodyHandle(lander);
-    this.contacts.bodyPtr = this.lander.ptr;
-
     if (this.enableWind) {
       this.windIdx = rng.integers(-9999, 9999) as number;
       this.torqueIdx = rng.integers(-9999, 9999) as number;
     }
 
-    this.legs = [];
-    const legJoints: Box2D.b2RevoluteJoint[] = [];
-    for (const i of [-1, +1]) {
-      const leg = createBody(world, { type: "dynamic", x: initialX - (i * LEG_AWAY) / SCALE, y: initialY, angle: i * 0.05 });
-      addBox(leg, LEG_W / SCALE, LEG_H / SCALE, { density: 1.0, restitution: 0, categoryBits: 0x0020, maskBits: 0x001 });
-      const joint = createRevoluteJoint(world, lander, leg, {
-        localAnchorA: [0, 0],
-        localAnchorB: [(i * LEG_AWAY) / SCALE, LEG_DOWN / SCALE],
-        enableMotor: true,
-        enableLimit: true,
-        maxMotorTorque: LEG_SPRING_TORQUE,
-        motorSpeed: +0.3 * i,
-        lowerAngle: i === -1 ? 0.9 - 0.5 : -0.9,
-        upperAngle: i === -1 ? +0.9 : -0.9 + 0.5,
-      });
-      legJoints.push(joint);
-      this.legs.push(new BodyHandle(leg));
-    }
-    this.limits = new JointLimits23(legJoints);
+    const built = buildLanderWorld(this.gravity, this.contactListener(), moon, fx, fy);
+    this.res.world = built.world;
+    this.lander = new BodyHandle(built.lander);
+    this.legs = [new BodyHandle(built.legs[0]), new BodyHandle(built.legs[1])];
+    this.limits = new JointLimits23(built.joints);
+    this.contacts.bodyPtr = this.lander.ptr;
     this.contacts.legPtrs[0] = this.legs[0]!.ptr;
     this.contacts.legPtrs[1] = this.legs[1]!.ptr;
 
