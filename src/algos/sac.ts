@@ -487,7 +487,6 @@ export class SAC {
     const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
     let loss = 0;
     for (const [critic, dQ] of [[this.critic1, buf.dQ1], [this.critic2, buf.dQ2]] as const) {
-      critic.zeroGrad();
       const q = critic.forward(stateAction, B);
       let sq = 0;
       for (let b = 0; b < B; b++) {
@@ -496,7 +495,7 @@ export class SAC {
         dQ[b] = err / B; // d/dq of 0.5 * mean(err^2)
       }
       loss += (0.5 * sq) / B;
-      critic.backward(dQ);
+      critic.backward(dQ, false, false);
     }
     return loss;
   }
@@ -509,7 +508,6 @@ export class SAC {
   actorLossAndGradients(obs: Float32Array, B: number, entCoef: number, rng: Random): [number, number] {
     const k = this.actDim, obsDim = this.obsDim;
     const buf = this.stepBuffers(B, "current");
-    this.actor.zeroGrad();
     splitHead(this.actor.forward(obs, B), B, k, buf.mean, buf.logStd);
     this.currentPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
     const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);
@@ -533,7 +531,7 @@ export class SAC {
     for (let b = 0; b < B; b++) for (let i = 0; i < k; i++) buf.gAction[b * k + i]! += g2[b * w + obsDim + i]!;
     this.currentPolicy.backward(buf.gAction, buf.gLogProb, buf.dMean, buf.dLogStd);
     joinHeadGrad(buf.dMean, buf.dLogStd, B, k, buf.dHead);
-    this.actor.backward(buf.dHead);
+    this.actor.backward(buf.dHead, false, false);
     return [loss / B, logProbSum / B];
   }
 

@@ -177,16 +177,19 @@ export class Mlp {
 
   /**
    * Backpropagates `dOut` (batch x outputSize, dLoss/dOutput for the rows of the last `forward`) and adds
-   * the parameter gradients to `grads`. Returns dLoss/dInput when `inputGrad` is set (scratch space).
+   * the parameter gradients to `grads` (or, with `accumulate` false, writes them there: the same as
+   * `zeroGrad()` first, which the native kernels do without a separate pass). Returns dLoss/dInput when
+   * `inputGrad` is set (scratch space).
    */
-  backward(dOut: Float32Array, inputGrad = false): Float32Array | undefined {
+  backward(dOut: Float32Array, inputGrad = false, accumulate = true): Float32Array | undefined {
+    if (!accumulate && !this.native) this.zeroGrad();
     const B = this.lastBatch;
     if (B === 0) throw new Error("Mlp.backward: call forward first");
     const L = this.numLayers;
     if (dOut.length < B * this.outputSize) {
       throw new Error(`Mlp.backward: dOut has ${dOut.length} values, expected ${B * this.outputSize}`);
     }
-    if (this.native) return this.backwardNative(dOut, B, inputGrad);
+    if (this.native) return this.backwardNative(dOut, B, inputGrad, accumulate);
     if (kernels) return this.backwardWasm(dOut, B, inputGrad);
     const maxWidth = Math.max(...this.sizes);
     if (this.delta.length < B * maxWidth) {
@@ -299,7 +302,7 @@ export class Mlp {
   }
 
   /** `backward` on the native BLAS: per layer db, dW = delta^T X, dX = delta W, straight on the arrays (no copies). */
-  private backwardNative(dOut: Float32Array, B: number, inputGrad: boolean): Float32Array | undefined {
+  private backwardNative(dOut: Float32Array, B: number, inputGrad: boolean, accumulate: boolean): Float32Array | undefined {
     const blas = this.native!;
     const maxWidth = Math.max(...this.sizes);
     if (this.delta.length < B * maxWidth) {
@@ -312,9 +315,10 @@ export class Mlp {
       const nout = this.sizes[l + 1];
       const x = l === 0 ? this.train.input : this.train.acts[l];
       const next = delta === this.delta ? this.deltaPrev : this.delta;
+      if (!accumulate) this.grads.fill(0, this.bOffset[l], this.bOffset[l] + nout);
       blas.biasGrad(delta, B, nout, this.grads, this.bOffset[l]);
-      // dW (nout x nin) += delta^T (nout x B) X (B x nin)
-      blas.sgemm(true, false, nout, nin, B, 1, delta, 0, nout, x, 0, nin, 1, this.grads, this.wOffset[l], nin);
+      // dW (nout x nin) (+)= delta^T (nout x B) X (B x nin)
+      blas.sgemm(true, false, nout, nin, B, 1, delta, 0, nout, x, 0, nin, accumulate ? 1 : 0, this.grads, this.wOffset[l], nin);
       if (l === 0 && !inputGrad) return undefined;
       // dX (B x nin) = delta (B x nout) W (nout x nin)
       blas.sgemm(false, false, B, nin, nout, 1, delta, 0, nout, this.params, this.wOffset[l], nin, 0, next, 0, nin);

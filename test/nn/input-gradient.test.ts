@@ -37,3 +37,18 @@ test("Mlp.inputGradient equals backward's input gradient and leaves the paramete
   }
   assert.throws(() => new Mlp({ sizes: [2, 2], activation: "relu" }).inputGradient(new Float32Array(2)), /call forward first/);
 });
+
+test("Mlp.backward with accumulate = false writes the gradients (as zeroGrad + backward)", () => {
+  const rng = new Random(4);
+  const net = Mlp.create({ sizes: [3, 9, 2], activation: "tanh" }, { rng });
+  const x = new Float32Array(15).map(() => rng.normal());
+  const d = new Float32Array(10).map(() => rng.normal());
+  net.forward(x, 5);
+  net.zeroGrad();
+  net.backward(d);
+  const fresh = net.grads.slice();
+  net.backward(d); // accumulates: twice the gradient
+  assert.ok(net.grads.some((g, i) => g !== fresh[i]));
+  net.backward(d, false, false);
+  assert.deepEqual(net.grads, fresh);
+});

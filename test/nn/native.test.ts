@@ -190,3 +190,19 @@ test("native Adam and Polyak averaging are bit for bit the default kernels' (sam
   assert.deepEqual(nat.params, js.params);
   assert.throws(() => new Adam([a], { kernels: "gpu" as "native" }), /Adam: unknown kernels "gpu"/);
 });
+
+test("native Mlp.backward with accumulate = false equals zeroGrad + backward", (t) => {
+  if (!nativeOrSkip(t)) return;
+  const rng = new Random(4);
+  const net = Mlp.create({ sizes: [3, 9, 2], activation: "relu", backend: "native" }, { rng, init: "torch" });
+  const x = randomArray(15, rng);
+  const d = randomArray(10, rng);
+  net.forward(x, 5);
+  net.zeroGrad();
+  net.backward(d);
+  const fresh = net.grads.slice();
+  net.backward(d);
+  assert.ok(net.grads.some((g, i) => g !== fresh[i]));
+  net.backward(d, false, false);
+  assert.deepEqual(net.grads, fresh);
+});
