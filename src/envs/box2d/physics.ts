@@ -39,6 +39,24 @@ const AWAKE_FLAG = 0x0002;
 let layoutChecked: Box2DModule | undefined;
 let layoutOk = false;
 
+/**
+ * box2d-wasm's Float32 and Uint16 views of the wasm heap, kept here rather than looked up on the module
+ * object (a large dictionary) at every read. When wasm memory grows, emscripten makes new views and the old
+ * buffer is detached (its views then have length 0): that is when they are fetched again.
+ */
+let f32View = new Float32Array(0);
+let u16View = new Uint16Array(0);
+
+function heapF32(): Float32Array {
+  if (f32View.length === 0) f32View = box2d().HEAPF32;
+  return f32View;
+}
+
+function heapU16(): Uint16Array {
+  if (u16View.length === 0) u16View = box2d().HEAPU16;
+  return u16View;
+}
+
 /** A body's kinematic state as Box2D stores it (float32 values widened to float64). */
 export interface BodyState {
   x: number;
@@ -66,33 +84,33 @@ export class BodyHandle {
   }
 
   get x(): number {
-    return this.direct ? box2d().HEAPF32[this.words + BODY_POS_X]! : this.body.GetPosition().get_x();
+    return this.direct ? heapF32()[this.words + BODY_POS_X]! : this.body.GetPosition().get_x();
   }
   get y(): number {
-    return this.direct ? box2d().HEAPF32[this.words + BODY_POS_Y]! : this.body.GetPosition().get_y();
+    return this.direct ? heapF32()[this.words + BODY_POS_Y]! : this.body.GetPosition().get_y();
   }
   get angle(): number {
-    return this.direct ? box2d().HEAPF32[this.words + BODY_ANGLE]! : this.body.GetAngle();
+    return this.direct ? heapF32()[this.words + BODY_ANGLE]! : this.body.GetAngle();
   }
   get vx(): number {
-    return this.direct ? box2d().HEAPF32[this.words + BODY_VEL_X]! : this.body.GetLinearVelocity().get_x();
+    return this.direct ? heapF32()[this.words + BODY_VEL_X]! : this.body.GetLinearVelocity().get_x();
   }
   get vy(): number {
-    return this.direct ? box2d().HEAPF32[this.words + BODY_VEL_Y]! : this.body.GetLinearVelocity().get_y();
+    return this.direct ? heapF32()[this.words + BODY_VEL_Y]! : this.body.GetLinearVelocity().get_y();
   }
   get omega(): number {
-    return this.direct ? box2d().HEAPF32[this.words + BODY_ANG_VEL]! : this.body.GetAngularVelocity();
+    return this.direct ? heapF32()[this.words + BODY_ANG_VEL]! : this.body.GetAngularVelocity();
   }
 
   /** Whether Box2D considers the body awake (b2Body::IsAwake). */
   get awake(): boolean {
-    return this.direct ? (box2d().HEAPU16[(this.ptr >> 1) + BODY_FLAGS_U16]! & AWAKE_FLAG) !== 0 : this.body.IsAwake();
+    return this.direct ? (heapU16()[(this.ptr >> 1) + BODY_FLAGS_U16]! & AWAKE_FLAG) !== 0 : this.body.IsAwake();
   }
 
-  /** All six values at once (one heap view lookup). */
+  /** All six values at once. */
   read(out: BodyState): BodyState {
     if (this.direct) {
-      const f = box2d().HEAPF32; // re-read: the heap view changes when wasm memory grows
+      const f = heapF32();
       const w = this.words;
       out.x = f[w + BODY_POS_X]!;
       out.y = f[w + BODY_POS_Y]!;
@@ -229,6 +247,8 @@ interface Scratch {
   edge: Box2D.b2EdgeShape;
   circle: Box2D.b2CircleShape;
   v: [Box2D.b2Vec2, Box2D.b2Vec2];
+  /** Float32 word index of each scratch vector's x (y follows): b2Vec2 is {float x, y}. */
+  vWords: [number, number];
   /** Room for 8 vertices (b2_maxPolygonVertices) for b2PolygonShape::Set. */
   vertexBuffer: number;
   /** What the definitions hold now, so unchanged fields are not set again (a wasm call each). */
@@ -245,10 +265,20 @@ function setIfChanged(last: Scratch["last"], field: string, value: unknown, set:
 
 let scratchState: Scratch | undefined;
 
+/** Where the scratch vectors keep x (y follows), checked against b2Vec2's getters once. */
+function vectorWords(B: Box2DModule, v: [Box2D.b2Vec2, Box2D.b2Vec2]): [number, number] {
+  const words: [number, number] = [B.getPointer(v[0]) >> 2, B.getPointer(v[1]) >> 2];
+  B.HEAPF32[words[0]] = 1.5;
+  B.HEAPF32[words[0] + 1] = -2.25;
+  if (v[0].get_x() !== 1.5 || v[0].get_y() !== -2.25) throw new Error("box2d-wasm: unexpected b2Vec2 layout (expected {float x, y})");
+  return words;
+}
+
 function scratchDefs(): Scratch {
   const B = box2d();
   if (scratchState?.module === B) return scratchState;
   const fixtureDef = new B.b2FixtureDef();
+  const v: [Box2D.b2Vec2, Box2D.b2Vec2] = [new B.b2Vec2(0, 0), new B.b2Vec2(0, 0)];
   scratchState = {
     module: B,
     bodyDef: new B.b2BodyDef(),
@@ -257,7 +287,8 @@ function scratchDefs(): Scratch {
     polygon: new B.b2PolygonShape(),
     edge: new B.b2EdgeShape(),
     circle: new B.b2CircleShape(),
-    v: [new B.b2Vec2(0, 0), new B.b2Vec2(0, 0)],
+    v,
+    vWords: vectorWords(B, v),
     vertexBuffer: B._malloc(8 * 8),
     last: {},
   };
@@ -521,15 +552,21 @@ export class JointLimits23 {
 
 /** Applies a force at the centre of mass, waking the body (pybox2d's `ApplyForceToCenter(f, True)`). */
 export function applyForceToCenter(body: Box2D.b2Body, fx: number, fy: number): void {
-  const { v } = scratchDefs();
-  v[0].Set(fx, fy);
-  body.ApplyForceToCenter(v[0], true);
+  const sc = scratchDefs();
+  const f = heapF32();
+  f[sc.vWords[0]] = fx;
+  f[sc.vWords[0] + 1] = fy;
+  body.ApplyForceToCenter(sc.v[0], true);
 }
 
 /** Applies a linear impulse at a world point, waking the body. */
 export function applyLinearImpulse(body: Box2D.b2Body, ix: number, iy: number, px: number, py: number): void {
-  const { v } = scratchDefs();
-  v[0].Set(ix, iy);
-  v[1].Set(px, py);
-  body.ApplyLinearImpulse(v[0], v[1], true);
+  const sc = scratchDefs();
+  // Stored as b2Vec2::Set would (a float32 store rounds as wasm's f32 parameter conversion does), minus two calls.
+  const f = heapF32();
+  f[sc.vWords[0]] = ix;
+  f[sc.vWords[0] + 1] = iy;
+  f[sc.vWords[1]] = px;
+  f[sc.vWords[1] + 1] = py;
+  body.ApplyLinearImpulse(sc.v[0], sc.v[1], true);
 }
