@@ -184,3 +184,20 @@ test("the templated world moves bit for bit like the plain one for 200 steps, to
     });
   }
 });
+
+test("an episode's world does only what Gymnasium's does: pybox2d's default world, 4 bodies, 14 fixtures, 2 joints, no timers", () => {
+  withWorlds(5, (templated) => {
+    const w = templated.world;
+    // pybox2d's b2World(gravity) defaults; sub-stepping would re-solve, sleeping off would never end an episode.
+    assert.deepEqual(
+      [w.GetAllowSleeping(), w.GetWarmStarting(), w.GetContinuousPhysics(), w.GetSubStepping(), w.GetAutoClearForces()],
+      [true, true, true, false, true],
+    );
+    // Gymnasium's moon (base edge + 10 surface edges), lander and two legs: nothing extra in the broad-phase.
+    assert.deepEqual([w.GetBodyCount(), w.GetProxyCount(), w.GetJointCount()], [4, 14, 2]);
+    for (let i = 0; i < 5; i++) w.Step(1 / 50, 6 * 30, 2 * 30);
+    // This build's b2Timer is a stub: Step's profiling reads no clock (every entry stays 0).
+    const p = w.GetProfile();
+    assert.deepEqual([p.get_step(), p.get_collide(), p.get_solve(), p.get_solveTOI()], [0, 0, 0, 0]);
+  });
+});
