@@ -11,7 +11,7 @@
  * surface edges left to right; the lander and the initial push; the left leg and its joint, then the right.
  */
 import { box2d, type Box2DModule } from "../loader.js";
-import { wrapCreated } from "../physics.js";
+import { destroyWorld, wrapCreated } from "../physics.js";
 import {
   LANDER_POLY,
   LEG_AWAY,
@@ -162,48 +162,53 @@ export function buildLanderWorld(gravity: number, listener: Box2D.JSContactListe
   const B = t.module;
   t.gravity.Set(0, gravity);
   const world = new B.b2World(t.gravity);
-  world.SetContactListener(listener);
-  const worldPtr = B.getPointer(world);
+  try {
+    world.SetContactListener(listener);
+    const worldPtr = B.getPointer(world);
 
-  // The moon: one static body holding the base edge and the 10 surface edges, no JS wrappers.
-  // (Read per call: box2d-wasm replaces each binding with the wasm export itself on its first call.)
-  const createBody = rawBinding<RawCreate>(B, "_emscripten_bind_b2World_CreateBody_1");
-  const createFixture = rawBinding<RawCreate>(B, "_emscripten_bind_b2Body_CreateFixture_1");
-  const setTwoSided = rawBinding<RawSetTwoSided>(B, "_emscripten_bind_b2EdgeShape_SetTwoSided_2");
-  const createJoint = rawBinding<RawCreate>(B, "_emscripten_bind_b2World_CreateJoint_1");
-  const ground = createBody(worldPtr, B.getPointer(t.groundDef));
-  const [v0, v1] = t.v;
-  const edgePtr = B.getPointer(t.edge);
-  const v0Ptr = B.getPointer(v0);
-  const v1Ptr = B.getPointer(v1);
-  v0.Set(0, 0);
-  v1.Set(W, 0);
-  setTwoSided(edgePtr, v0Ptr, v1Ptr);
-  createFixture(ground, B.getPointer(t.baseEdgeFixture));
-  const surfacePtr = B.getPointer(t.surfaceFixture);
-  const { chunkX, smoothY } = moon;
-  for (let i = 0; i < chunkX.length - 1; i++) {
-    v0.Set(chunkX[i]!, smoothY[i]!);
-    v1.Set(chunkX[i + 1]!, smoothY[i + 1]!);
+    // The moon: one static body holding the base edge and the 10 surface edges, no JS wrappers.
+    // (Read per call: box2d-wasm replaces each binding with the wasm export itself on its first call.)
+    const createBody = rawBinding<RawCreate>(B, "_emscripten_bind_b2World_CreateBody_1");
+    const createFixture = rawBinding<RawCreate>(B, "_emscripten_bind_b2Body_CreateFixture_1");
+    const setTwoSided = rawBinding<RawSetTwoSided>(B, "_emscripten_bind_b2EdgeShape_SetTwoSided_2");
+    const createJoint = rawBinding<RawCreate>(B, "_emscripten_bind_b2World_CreateJoint_1");
+    const ground = createBody(worldPtr, B.getPointer(t.groundDef));
+    const [v0, v1] = t.v;
+    const edgePtr = B.getPointer(t.edge);
+    const v0Ptr = B.getPointer(v0);
+    const v1Ptr = B.getPointer(v1);
+    v0.Set(0, 0);
+    v1.Set(W, 0);
     setTwoSided(edgePtr, v0Ptr, v1Ptr);
-    createFixture(ground, surfacePtr);
-  }
+    createFixture(ground, B.getPointer(t.baseEdgeFixture));
+    const surfacePtr = B.getPointer(t.surfaceFixture);
+    const { chunkX, smoothY } = moon;
+    for (let i = 0; i < chunkX.length - 1; i++) {
+      v0.Set(chunkX[i]!, smoothY[i]!);
+      v1.Set(chunkX[i + 1]!, smoothY[i + 1]!);
+      setTwoSided(edgePtr, v0Ptr, v1Ptr);
+      createFixture(ground, surfacePtr);
+    }
 
-  const lander = wrapCreated(world, B.b2Body, createBody(worldPtr, B.getPointer(t.landerDef)));
-  createFixture(B.getPointer(lander), B.getPointer(t.landerFixture));
-  v0.Set(fx, fy);
-  lander.ApplyForceToCenter(v0, true);
+    const lander = wrapCreated(world, B.b2Body, createBody(worldPtr, B.getPointer(t.landerDef)));
+    createFixture(B.getPointer(lander), B.getPointer(t.landerFixture));
+    v0.Set(fx, fy);
+    lander.ApplyForceToCenter(v0, true);
 
-  const legs: Box2D.b2Body[] = [];
-  const joints: Box2D.b2RevoluteJoint[] = [];
-  for (let k = 0; k < 2; k++) {
-    const leg = wrapCreated(world, B.b2Body, createBody(worldPtr, B.getPointer(t.legDefs[k]!)));
-    createFixture(B.getPointer(leg), B.getPointer(t.legFixture));
-    const def = t.jointDefs[k]!;
-    def.set_bodyA(lander);
-    def.set_bodyB(leg);
-    joints.push(wrapCreated(world, B.b2RevoluteJoint, createJoint(worldPtr, B.getPointer(def))));
-    legs.push(leg);
+    const legs: Box2D.b2Body[] = [];
+    const joints: Box2D.b2RevoluteJoint[] = [];
+    for (let k = 0; k < 2; k++) {
+      const leg = wrapCreated(world, B.b2Body, createBody(worldPtr, B.getPointer(t.legDefs[k]!)));
+      createFixture(B.getPointer(leg), B.getPointer(t.legFixture));
+      const def = t.jointDefs[k]!;
+      def.set_bodyA(lander);
+      def.set_bodyB(leg);
+      joints.push(wrapCreated(world, B.b2RevoluteJoint, createJoint(worldPtr, B.getPointer(def))));
+      legs.push(leg);
+    }
+    return { world, lander, legs: legs as [Box2D.b2Body, Box2D.b2Body], joints: joints as [Box2D.b2RevoluteJoint, Box2D.b2RevoluteJoint] };
+  } catch (err) {
+    destroyWorld(world);
+    throw err;
   }
-  return { world, lander, legs: legs as [Box2D.b2Body, Box2D.b2Body], joints: joints as [Box2D.b2RevoluteJoint, Box2D.b2RevoluteJoint] };
 }
