@@ -11,6 +11,7 @@
  */
 #include <node_api.h>
 #include <cblas.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,6 +85,65 @@ static napi_value range_error(napi_env env, const char *msg) {
   return NULL;
 }
 
+/* One product's arguments, checked. */
+typedef struct {
+  bool ta, tb;
+  int64_t M, N, K, lda, ldb, ldc;
+  float alpha, beta;
+  float *A, *B, *C; /* offsets applied */
+} gemm_job;
+
+/* Reads and checks 16 arguments (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc). */
+static int parse_gemm(napi_env env, napi_value *argv, gemm_job *job) {
+  int64_t aOff, bOff, cOff;
+  double alpha, beta;
+  size_t nA, nB, nC;
+  if (napi_get_value_bool(env, argv[0], &job->ta) != napi_ok || napi_get_value_bool(env, argv[1], &job->tb) != napi_ok) {
+    napi_throw_type_error(env, NULL, "guided-rl native: sgemm transA and transB must be booleans");
+    return 0;
+  }
+  if (!get_i64(env, argv[2], &job->M, "M") || !get_i64(env, argv[3], &job->N, "N") || !get_i64(env, argv[4], &job->K, "K") ||
+      !get_f64(env, argv[5], &alpha, "alpha") || !get_f32(env, argv[6], &job->A, &nA, "A") ||
+      !get_i64(env, argv[7], &aOff, "aOff") || !get_i64(env, argv[8], &job->lda, "lda") ||
+      !get_f32(env, argv[9], &job->B, &nB, "B") || !get_i64(env, argv[10], &bOff, "bOff") ||
+      !get_i64(env, argv[11], &job->ldb, "ldb") || !get_f64(env, argv[12], &beta, "beta") ||
+      !get_f32(env, argv[13], &job->C, &nC, "C") || !get_i64(env, argv[14], &cOff, "cOff") ||
+      !get_i64(env, argv[15], &job->ldc, "ldc"))
+    return 0;
+  const int64_t M = job->M, N = job->N, K = job->K;
+  if (M < 0 || N < 0 || K < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) {
+    napi_throw_range_error(env, NULL, "guided-rl native: sgemm dimensions must be non-negative 32-bit integers");
+    return 0;
+  }
+  /* Stored shapes: A is M x K (K x M when transposed), B is K x N (N x K when transposed). */
+  const char *bad = !fits(aOff, job->ta ? K : M, job->ta ? M : K, job->lda, nA)   ? "guided-rl native: sgemm A is too short for its shape"
+                    : !fits(bOff, job->tb ? N : K, job->tb ? K : N, job->ldb, nB) ? "guided-rl native: sgemm B is too short for its shape"
+                    : !fits(cOff, M, N, job->ldc, nC)                             ? "guided-rl native: sgemm C is too short for its shape"
+                                                                                   : NULL;
+  if (bad) {
+    napi_throw_range_error(env, NULL, bad);
+    return 0;
+  }
+  job->A += aOff;
+  job->B += bOff;
+  job->C += cOff;
+  job->alpha = (float)alpha;
+  job->beta = (float)beta;
+  return 1;
+}
+
+static void run_gemm(const gemm_job *j) {
+  if (j->M == 0 || j->N == 0) return;
+  if (j->K == 0) {
+    /* BLAS would scale C by beta; keep that meaning without relying on every implementation's handling. */
+    for (int64_t i = 0; i < j->M; i++)
+      for (int64_t c = 0; c < j->N; c++) j->C[i * j->ldc + c] = j->beta == 0 ? 0.0f : j->beta * j->C[i * j->ldc + c];
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans, j->tb ? CblasTrans : CblasNoTrans, (int)j->M, (int)j->N, (int)j->K,
+              j->alpha, j->A, (int)j->lda, j->B, (int)j->ldb, j->beta, j->C, (int)j->ldc);
+}
+
 /*
  * sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc):
  * C = alpha op(A) op(B) + beta C, row-major; op(A) is M x K, op(B) is K x N, C is M x N.
@@ -93,36 +153,81 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   napi_value argv[16];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc != 16) return range_error(env, "guided-rl native: sgemm takes 16 arguments");
-  bool ta = false, tb = false;
-  CHECK(env, napi_get_value_bool(env, argv[0], &ta));
-  CHECK(env, napi_get_value_bool(env, argv[1], &tb));
-  int64_t M, N, K, aOff, lda, bOff, ldb, cOff, ldc;
-  double alpha, beta;
-  float *A, *B, *C;
-  size_t nA, nB, nC;
-  if (!get_i64(env, argv[2], &M, "M") || !get_i64(env, argv[3], &N, "N") || !get_i64(env, argv[4], &K, "K") ||
-      !get_f64(env, argv[5], &alpha, "alpha") || !get_f32(env, argv[6], &A, &nA, "A") ||
-      !get_i64(env, argv[7], &aOff, "aOff") || !get_i64(env, argv[8], &lda, "lda") ||
-      !get_f32(env, argv[9], &B, &nB, "B") || !get_i64(env, argv[10], &bOff, "bOff") ||
-      !get_i64(env, argv[11], &ldb, "ldb") || !get_f64(env, argv[12], &beta, "beta") ||
-      !get_f32(env, argv[13], &C, &nC, "C") || !get_i64(env, argv[14], &cOff, "cOff") ||
-      !get_i64(env, argv[15], &ldc, "ldc"))
-    return NULL;
-  if (M < 0 || N < 0 || K < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX)
-    return range_error(env, "guided-rl native: sgemm dimensions must be non-negative 32-bit integers");
-  /* Stored shapes: A is M x K (K x M when transposed), B is K x N (N x K when transposed). */
-  if (!fits(aOff, ta ? K : M, ta ? M : K, lda, nA)) return range_error(env, "guided-rl native: sgemm A is too short for its shape");
-  if (!fits(bOff, tb ? N : K, tb ? K : N, ldb, nB)) return range_error(env, "guided-rl native: sgemm B is too short for its shape");
-  if (!fits(cOff, M, N, ldc, nC)) return range_error(env, "guided-rl native: sgemm C is too short for its shape");
-  if (M == 0 || N == 0) return NULL;
-  if (K == 0) {
-    /* BLAS would scale C by beta; keep that meaning without relying on every implementation's handling. */
-    for (int64_t i = 0; i < M; i++)
-      for (int64_t j = 0; j < N; j++) C[cOff + i * ldc + j] = beta == 0 ? 0.0f : (float)(beta * C[cOff + i * ldc + j]);
-    return NULL;
+  gemm_job job;
+  if (!parse_gemm(env, argv, &job)) return NULL;
+  run_gemm(&job);
+  return NULL;
+}
+
+/*
+ * Two independent products at once: the second on a helper thread, the first on the calling thread, each
+ * a one-thread OpenBLAS call (so each result is bit for bit the one-thread product). The helper spins a
+ * little for the next job before sleeping on a condition variable, and so does the caller for the result:
+ * an update issues pairs back to back, and a sleep/wake-up costs more than a short spin.
+ */
+static pthread_t helper;
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t helper_done = PTHREAD_COND_INITIALIZER;
+static gemm_job helper_job;
+static int helper_started = 0;
+static volatile int job_posted = 0; /* guarded by helper_lock; read while spinning */
+static volatile int job_finished = 0;
+#define SPIN_ROUNDS 2000
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#else
+#define cpu_relax() ((void)0)
+#endif
+
+static void *helper_main(void *unused) {
+  (void)unused;
+  for (;;) {
+    for (int i = 0; i < SPIN_ROUNDS && !__atomic_load_n(&job_posted, __ATOMIC_ACQUIRE); i++) cpu_relax();
+    pthread_mutex_lock(&helper_lock);
+    while (!job_posted) pthread_cond_wait(&helper_wake, &helper_lock);
+    gemm_job job = helper_job;
+    job_posted = 0;
+    pthread_mutex_unlock(&helper_lock);
+    run_gemm(&job);
+    pthread_mutex_lock(&helper_lock);
+    __atomic_store_n(&job_finished, 1, __ATOMIC_RELEASE);
+    pthread_cond_signal(&helper_done);
+    pthread_mutex_unlock(&helper_lock);
   }
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
-              (float)alpha, A + aOff, (int)lda, B + bOff, (int)ldb, (float)beta, C + cOff, (int)ldc);
+  return NULL;
+}
+
+/*
+ * sgemmPair(16 arguments of the first product, 16 of the second): both products, concurrently. The caller
+ * keeps OpenBLAS at one thread (src/nn/native.ts does) and the two products' outputs apart.
+ */
+static napi_value sgemm_pair(napi_env env, napi_callback_info info) {
+  size_t argc = 32;
+  napi_value argv[32];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 32) return range_error(env, "guided-rl native: sgemmPair takes 32 arguments");
+  gemm_job first, second;
+  if (!parse_gemm(env, argv, &first) || !parse_gemm(env, argv + 16, &second)) return NULL;
+  if (!helper_started) {
+    if (pthread_create(&helper, NULL, helper_main, NULL) != 0) {
+      napi_throw_error(env, NULL, "guided-rl native: cannot start the helper thread");
+      return NULL;
+    }
+    pthread_detach(helper);
+    helper_started = 1;
+  }
+  pthread_mutex_lock(&helper_lock);
+  helper_job = second;
+  job_finished = 0;
+  __atomic_store_n(&job_posted, 1, __ATOMIC_RELEASE);
+  pthread_cond_signal(&helper_wake);
+  pthread_mutex_unlock(&helper_lock);
+  run_gemm(&first);
+  for (int i = 0; i < SPIN_ROUNDS && !__atomic_load_n(&job_finished, __ATOMIC_ACQUIRE); i++) cpu_relax();
+  pthread_mutex_lock(&helper_lock);
+  while (!job_finished) pthread_cond_wait(&helper_done, &helper_lock);
+  pthread_mutex_unlock(&helper_lock);
   return NULL;
 }
 
@@ -302,6 +407,7 @@ static napi_value config(napi_env env, napi_callback_info info) {
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
+      {"sgemmPair", NULL, sgemm_pair, NULL, NULL, NULL, napi_default, NULL},
       {"biasAct", NULL, bias_act, NULL, NULL, NULL, napi_default, NULL},
       {"biasGrad", NULL, bias_grad, NULL, NULL, NULL, napi_default, NULL},
       {"actGrad", NULL, act_grad, NULL, NULL, NULL, napi_default, NULL},

@@ -31,7 +31,7 @@ const blasLibs = split(process.env.BLAS_LIBS ?? "-lopenblas");
 mkdirSync(outDir, { recursive: true });
 // -ffp-contract=off: no fused multiply-adds, so Adam and Polyak stay bit for bit the JS expressions;
 // -fno-math-errno lets sqrt vectorise (errno is never read; IEEE results are unchanged).
-const args = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-shared", "-fPIC", "-Wall", "-I", nodeInclude, ...blasCflags, "-o", output, source, ...blasLibs, "-lm"];
+const args = ["-O3", "-ffp-contract=off", "-fno-math-errno", "-shared", "-fPIC", "-Wall", "-I", nodeInclude, ...blasCflags, "-o", output, source, ...blasLibs, "-lm", "-lpthread"];
 console.log(`build-native: ${cc} ${args.join(" ")}`);
 try {
   execFileSync(cc, args, { stdio: "inherit" });

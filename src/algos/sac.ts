@@ -467,8 +467,7 @@ export class SAC {
     splitHead(this.actor.predict(s.nextObs, B), B, k, buf.mean, buf.logStd);
     this.nextPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
     const nextIn = concatRows(s.nextObs, obsDim, buf.action, k, B, buf.stateAction);
-    const q1 = this.critic1Target.predict(nextIn, B);
-    const q2 = this.critic2Target.predict(nextIn, B);
+    const [q1, q2] = Mlp.predictPair(this.critic1Target, nextIn, this.critic2Target, nextIn, B);
     const gamma = this.config.gamma;
     for (let b = 0; b < B; b++) {
       const nextQ = Math.min(q1[b]!, q2[b]!) - entCoef * buf.logProb[b]!;
@@ -485,9 +484,9 @@ export class SAC {
     const B = s.n;
     const buf = this.stepBuffers(B, "current");
     const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
+    const [q1, q2] = Mlp.forwardPair(this.critic1, stateAction, this.critic2, stateAction, B);
     let loss = 0;
-    for (const [critic, dQ] of [[this.critic1, buf.dQ1], [this.critic2, buf.dQ2]] as const) {
-      const q = critic.forward(stateAction, B);
+    for (const [q, dQ] of [[q1, buf.dQ1], [q2, buf.dQ2]] as const) {
       let sq = 0;
       for (let b = 0; b < B; b++) {
         const err = q[b]! - target[b]!;
@@ -495,8 +494,8 @@ export class SAC {
         dQ[b] = err / B; // d/dq of 0.5 * mean(err^2)
       }
       loss += (0.5 * sq) / B;
-      critic.backward(dQ, false, false);
     }
+    Mlp.backwardPair(this.critic1, buf.dQ1, this.critic2, buf.dQ2, false);
     return loss;
   }
 
@@ -511,8 +510,7 @@ export class SAC {
     splitHead(this.actor.forward(obs, B), B, k, buf.mean, buf.logStd);
     this.currentPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
     const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);
-    const q1 = this.critic1.forward(piIn, B);
-    const q2 = this.critic2.forward(piIn, B);
+    const [q1, q2] = Mlp.forwardPair(this.critic1, piIn, this.critic2, piIn, B);
     let loss = 0, logProbSum = 0;
     for (let b = 0; b < B; b++) {
       // min over the two critics; its gradient goes to the smaller one (the first on ties, as torch.min).
@@ -525,9 +523,8 @@ export class SAC {
     }
     // dLoss/daction: the action columns of each critic's input gradient.
     const w = obsDim + k;
-    const g1 = this.critic1.inputGradient(buf.dQ1);
+    const [g1, g2] = Mlp.inputGradientPair(this.critic1, buf.dQ1, this.critic2, buf.dQ2);
     for (let b = 0; b < B; b++) for (let i = 0; i < k; i++) buf.gAction[b * k + i] = g1[b * w + obsDim + i]!;
-    const g2 = this.critic2.inputGradient(buf.dQ2);
     for (let b = 0; b < B; b++) for (let i = 0; i < k; i++) buf.gAction[b * k + i]! += g2[b * w + obsDim + i]!;
     this.currentPolicy.backward(buf.gAction, buf.gLogProb, buf.dMean, buf.dLogStd);
     joinHeadGrad(buf.dMean, buf.dLogStd, B, k, buf.dHead);

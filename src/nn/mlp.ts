@@ -16,7 +16,7 @@ import { gemmABt } from "./gemm.js";
 import { wasmKernels } from "./gemm-wasm.js";
 import { orthogonal, torchDefaultUniform } from "./init.js";
 import type { Random } from "./random.js";
-import { nativeBlas, type GemmBackend, type NativeBlas } from "./native.js";
+import { nativeBlas, type GemmBackend, type GemmCall, type NativeBlas } from "./native.js";
 
 /** The fastest available A*B^T product: WebAssembly SIMD when the runtime has it, else plain JS. */
 const kernels = wasmKernels();
@@ -276,7 +276,7 @@ export class Mlp {
       const wo = this.wOffset[l];
       const next = delta === this.gradA ? this.gradB : this.gradA;
       // dX (B x nin) = delta (B x nout) W (nout x nin)
-      if (this.native) this.native.sgemm(false, false, B, nin, nout, 1, delta, 0, nout, this.params, wo, nin, 0, next, 0, nin);
+      if (this.native) this.native.gemm([false, false, B, nin, nout, 1, delta, 0, nout, this.params, wo, nin, 0, next, 0, nin]);
       else if (kernels) kernels.gemmAxpy(delta, 0, false, this.params, wo, next, 0, B, nin, nout, false);
       else {
         if (this.wT.length < nin * nout) this.wT = new Float32Array(maxWidth * maxWidth);
@@ -318,10 +318,10 @@ export class Mlp {
       if (!accumulate) this.grads.fill(0, this.bOffset[l], this.bOffset[l] + nout);
       blas.biasGrad(delta, B, nout, this.grads, this.bOffset[l]);
       // dW (nout x nin) (+)= delta^T (nout x B) X (B x nin)
-      blas.sgemm(true, false, nout, nin, B, 1, delta, 0, nout, x, 0, nin, accumulate ? 1 : 0, this.grads, this.wOffset[l], nin);
+      blas.gemm([true, false, nout, nin, B, 1, delta, 0, nout, x, 0, nin, accumulate ? 1 : 0, this.grads, this.wOffset[l], nin]);
       if (l === 0 && !inputGrad) return undefined;
       // dX (B x nin) = delta (B x nout) W (nout x nin)
-      blas.sgemm(false, false, B, nin, nout, 1, delta, 0, nout, this.params, this.wOffset[l], nin, 0, next, 0, nin);
+      blas.gemm([false, false, B, nin, nout, 1, delta, 0, nout, this.params, this.wOffset[l], nin, 0, next, 0, nin]);
       if (l > 0) blas.actGrad(next, x, B * nin, this.activation);
       delta = next;
     }
@@ -337,6 +337,131 @@ export class Mlp {
     }
     kernels!.mlpBackward(this.sizes, this.wOffset, this.bOffset, this.params, this.grads, this.train.input, this.train.acts, dOut, B, this.activation, out);
     return out ?? undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Twin networks (e.g. SAC's two critics): the same operation on two networks of the same sizes. On the
+  // native kernels with two or more threads allowed (GUIDED_RL_NATIVE_THREADS), each pair of products runs
+  // concurrently, one per thread (each bit for bit its one-thread product); otherwise one after the other.
+  // -------------------------------------------------------------------------------------------------
+
+  /** `a.forward(xa, batch)` and `b.forward(xb, batch)`. */
+  static forwardPair(a: Mlp, xa: Float32Array, b: Mlp, xb: Float32Array, batch: number): [Float32Array, Float32Array] {
+    if (!Mlp.pairable(a, b)) return [a.forward(xa, batch), b.forward(xb, batch)];
+    for (const [net, x] of [[a, xa], [b, xb]] as const) {
+      net.checkInput(x, batch);
+      if (batch > net.train.capacity) net.train = net.makeWorkspace(batch);
+      net.train.input = x;
+      net.lastBatch = batch;
+    }
+    return Mlp.runPair(a, xa, a.train, b, xb, b.train, batch);
+  }
+
+  /** `a.predict(xa, batch)` and `b.predict(xb, batch)`. */
+  static predictPair(a: Mlp, xa: Float32Array, b: Mlp, xb: Float32Array, batch: number): [Float32Array, Float32Array] {
+    if (!Mlp.pairable(a, b)) return [a.predict(xa, batch), b.predict(xb, batch)];
+    for (const [net, x] of [[a, xa], [b, xb]] as const) {
+      net.checkInput(x, batch);
+      if (batch > net.infer.capacity) net.infer = net.makeWorkspace(batch);
+    }
+    return Mlp.runPair(a, xa, a.infer, b, xb, b.infer, batch);
+  }
+
+  /** `a.backward(dA, false, accumulate)` and `b.backward(dB, false, accumulate)` (parameter gradients only). */
+  static backwardPair(a: Mlp, dA: Float32Array, b: Mlp, dB: Float32Array, accumulate = true): void {
+    if (!Mlp.pairable(a, b) || a.lastBatch !== b.lastBatch) {
+      a.backward(dA, false, accumulate);
+      b.backward(dB, false, accumulate);
+      return;
+    }
+    const B = a.lastBatch;
+    if (B === 0) throw new Error("Mlp.backwardPair: call forward first");
+    const blas = a.native!;
+    const deltas = Mlp.pairDeltas(a, dA, b, dB, B);
+    for (let l = a.numLayers - 1; l >= 0; l--) {
+      const nin = a.sizes[l];
+      const nout = a.sizes[l + 1];
+      const calls: GemmCall[] = [];
+      for (const [net, delta] of [[a, deltas.a], [b, deltas.b]] as const) {
+        if (!accumulate) net.grads.fill(0, net.bOffset[l], net.bOffset[l] + nout);
+        blas.biasGrad(delta, B, nout, net.grads, net.bOffset[l]);
+        const x = l === 0 ? net.train.input : net.train.acts[l];
+        calls.push([true, false, nout, nin, B, 1, delta, 0, nout, x, 0, nin, accumulate ? 1 : 0, net.grads, net.wOffset[l], nin]);
+      }
+      blas.sgemmPair(calls[0], calls[1]);
+      if (l === 0) break;
+      Mlp.pairInputStep(a, b, deltas, l, B);
+    }
+  }
+
+  /** `a.inputGradient(dA)` and `b.inputGradient(dB)` (each scratch space of its network). */
+  static inputGradientPair(a: Mlp, dA: Float32Array, b: Mlp, dB: Float32Array): [Float32Array, Float32Array] {
+    if (!Mlp.pairable(a, b) || a.lastBatch !== b.lastBatch) return [a.inputGradient(dA), b.inputGradient(dB)];
+    const B = a.lastBatch;
+    if (B === 0) throw new Error("Mlp.inputGradientPair: call forward first");
+    const deltas = Mlp.pairDeltas(a, dA, b, dB, B);
+    for (let l = a.numLayers - 1; l >= 0; l--) Mlp.pairInputStep(a, b, deltas, l, B);
+    return [deltas.a.subarray(0, B * a.inputSize), deltas.b.subarray(0, B * b.inputSize)];
+  }
+
+  private static pairable(a: Mlp, b: Mlp): boolean {
+    if (a === b) throw new Error("Mlp pair operations need two different networks");
+    return a.native !== null && b.native !== null && a.native.threads() >= 2 && a.activation === b.activation && a.sizes.join() === b.sizes.join();
+  }
+
+  /** Scratch for the pair backward passes: each network's current delta (starting at its dOut). */
+  private static pairDeltas(a: Mlp, dA: Float32Array, b: Mlp, dB: Float32Array, B: number): { a: Float32Array; b: Float32Array } {
+    for (const [net, d] of [[a, dA], [b, dB]] as const) {
+      if (d.length < B * net.outputSize) throw new Error(`Mlp: dOut has ${d.length} values, expected ${B * net.outputSize}`);
+      const maxWidth = Math.max(...net.sizes);
+      if (net.gradA.length < B * maxWidth) {
+        net.gradA = new Float32Array(B * maxWidth);
+        net.gradB = new Float32Array(B * maxWidth);
+      }
+    }
+    return { a: dA, b: dB };
+  }
+
+  /** dX = delta W through layer l for both networks (then the activation derivative below it), in place of `deltas`. */
+  private static pairInputStep(a: Mlp, b: Mlp, deltas: { a: Float32Array; b: Float32Array }, l: number, B: number): void {
+    const blas = a.native!;
+    const nin = a.sizes[l];
+    const nout = a.sizes[l + 1];
+    const next = (net: Mlp, delta: Float32Array) => (delta === net.gradA ? net.gradB : net.gradA);
+    const nextA = next(a, deltas.a);
+    const nextB = next(b, deltas.b);
+    blas.sgemmPair(
+      [false, false, B, nin, nout, 1, deltas.a, 0, nout, a.params, a.wOffset[l], nin, 0, nextA, 0, nin],
+      [false, false, B, nin, nout, 1, deltas.b, 0, nout, b.params, b.wOffset[l], nin, 0, nextB, 0, nin],
+    );
+    if (l > 0) {
+      blas.actGrad(nextA, a.train.acts[l], B * nin, a.activation);
+      blas.actGrad(nextB, b.train.acts[l], B * nin, b.activation);
+    }
+    deltas.a = nextA;
+    deltas.b = nextB;
+  }
+
+  private static runPair(a: Mlp, xa: Float32Array, wsA: Workspace, b: Mlp, xb: Float32Array, wsB: Workspace, B: number): [Float32Array, Float32Array] {
+    const blas = a.native!;
+    const L = a.numLayers;
+    let inA = xa, inB = xb;
+    for (let l = 0; l < L; l++) {
+      const nin = a.sizes[l];
+      const nout = a.sizes[l + 1];
+      const outA = wsA.acts[l + 1], outB = wsB.acts[l + 1];
+      blas.sgemmPair(
+        [false, true, B, nout, nin, 1, inA, 0, nin, a.params, a.wOffset[l], nin, 0, outA, 0, nout],
+        [false, true, B, nout, nin, 1, inB, 0, nin, b.params, b.wOffset[l], nin, 0, outB, 0, nout],
+      );
+      const act = l < L - 1 ? a.activation : "identity";
+      blas.biasAct(outA, B, nout, a.params, a.bOffset[l], act);
+      blas.biasAct(outB, B, nout, b.params, b.bOffset[l], act);
+      inA = outA;
+      inB = outB;
+    }
+    const n = B * a.outputSize;
+    return [wsA.acts[L].subarray(0, n), wsB.acts[L].subarray(0, n)];
   }
 
   /** Copies the parameters of a network of the same shape. */
@@ -408,7 +533,7 @@ export class Mlp {
       // Y (B x nout) = act(X (B x nin) * W (nout x nin)^T + b)
       const hidden = l < L - 1;
       if (this.native) {
-        this.native.sgemm(false, true, B, nout, nin, 1, input, 0, nin, p, wo, nin, 0, out, 0, nout);
+        this.native.gemm([false, true, B, nout, nin, 1, input, 0, nin, p, wo, nin, 0, out, 0, nout]);
         this.native.biasAct(out, B, nout, p, bo, hidden ? this.activation : "identity");
       } else if (kernels) {
         kernels.dense(input, p, wo, bo, out, B, nout, nin, hidden ? this.activation : "identity");

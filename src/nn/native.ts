@@ -8,8 +8,10 @@
  *   GUIDED_RL_NATIVE=0          never use it (the WebAssembly kernels serve everything)
  *   GUIDED_RL_NATIVE=1          require it: a missing or broken addon is an error, not a fallback
  *   (unset)                     use it when built, else fall back to the WebAssembly kernels
- *   GUIDED_RL_NATIVE_THREADS=n  OpenBLAS threads (default 1: deterministic run to run, and comparable with
- *                               Stable-Baselines3's one torch thread)
+ *   GUIDED_RL_NATIVE_THREADS=n  threads for the products (default 1, comparable with Stable-Baselines3's one
+ *                               torch thread; 2 = our helper thread runs the second of two independent
+ *                               products, or half of one large product, each a one-thread OpenBLAS call, so
+ *                               results do not depend on the thread count; more than 2 counts as 2)
  *
  * The algorithms decide where it is used (`Mlp` with `backend: "native"`); PPO, A2C and DQN keep the
  * WebAssembly path so their seeded results do not depend on whether the addon is built.
@@ -26,6 +28,7 @@ interface BlasAddon {
     A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
     beta: number, C: Float32Array, cOff: number, ldc: number,
   ): void;
+  sgemmPair(...args: [...GemmCall, ...GemmCall]): void;
   biasAct(Y: Float32Array, R: number, N: number, P: Float32Array, biasOff: number, act: number): void;
   biasGrad(D: Float32Array, R: number, N: number, G: Float32Array, gOff: number): void;
   actGrad(D: Float32Array, X: Float32Array, n: number, act: number): void;
@@ -36,6 +39,13 @@ interface BlasAddon {
   config(): string;
 }
 
+/** The arguments of one product: transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc. */
+export type GemmCall = [
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+  beta: number, C: Float32Array, cOff: number, ldc: number,
+];
+
 /** Activation codes shared with the C side. */
 export const ACT_CODE = { identity: 0, tanh: 1, relu: 2 } as const;
 
@@ -43,7 +53,7 @@ export const ACT_CODE = { identity: 0, tanh: 1, relu: 2 } as const;
 export interface NativeBlas {
   /** OpenBLAS's configuration line (version, kernel family), e.g. "OpenBLAS 0.3.21 ... | core Cooperlake". */
   readonly config: string;
-  /** OpenBLAS threads in use. */
+  /** Threads the products may use (1 or 2; see GUIDED_RL_NATIVE_THREADS). */
   threads(): number;
   setThreads(n: number): void;
   /**
@@ -55,6 +65,16 @@ export interface NativeBlas {
     A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
     beta: number, C: Float32Array, cOff: number, ldc: number,
   ): void;
+  /**
+   * Two independent products (see `sgemm`) at once: the second on a helper thread, each a one-thread
+   * OpenBLAS call, so each result is bit for bit its one-thread product. For callers allowed two threads.
+   */
+  sgemmPair(first: GemmCall, second: GemmCall): void;
+  /**
+   * `sgemm`, run on two threads when `threads()` >= 2 and the product is large: the rows of C split in two
+   * halves computed concurrently (each element's sum is the same one-thread kernel's, over the same K).
+   */
+  gemm(call: GemmCall): void;
   /** Y[r, n] += P[biasOff + n] for r < R, n < N, then the activation (Y holds R x N rows from index 0). */
   biasAct(Y: Float32Array, R: number, N: number, P: Float32Array, biasOff: number, activation: keyof typeof ACT_CODE): void;
   /** G[gOff + n] += sum over r < R of D[r, n]. */
@@ -108,22 +128,59 @@ function checkMatrix(op: string, name: string, arr: Float32Array, off: number, r
   }
 }
 
+function checkGemm([transA, transB, M, N, K, , A, aOff, lda, B, bOff, ldb, , C, cOff, ldc]: GemmCall): void {
+  dim("M", M);
+  dim("N", N);
+  dim("K", K);
+  checkMatrix("sgemm", "A", A, aOff, transA ? K : M, transA ? M : K, lda);
+  checkMatrix("sgemm", "B", B, bOff, transB ? N : K, transB ? K : N, ldb);
+  checkMatrix("sgemm", "C", C, cOff, M, N, ldc);
+}
+
+/** Products below this many multiply-adds are not split across threads (the hand-off would cost more). */
+const SPLIT_MIN_WORK = 1 << 20;
+
 function wrap(addon: BlasAddon): NativeBlas {
+  // OpenBLAS itself always runs one thread per call: its idle workers spin for a long time after each
+  // threaded call and would compete with ours. Two threads here means our own helper thread (sgemmPair):
+  // concurrent twin products, or the two halves of one product.
+  addon.setThreads(1);
+  let threadCount = 1;
   return {
     config: addon.config(),
-    threads: () => addon.getThreads(),
+    threads: () => threadCount,
     setThreads(n) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`native BLAS: threads must be a positive integer, got ${n}`);
-      addon.setThreads(n);
+      threadCount = Math.min(n, 2);
     },
     sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) {
-      dim("M", M);
-      dim("N", N);
-      dim("K", K);
-      checkMatrix("sgemm", "A", A, aOff, transA ? K : M, transA ? M : K, lda);
-      checkMatrix("sgemm", "B", B, bOff, transB ? N : K, transB ? K : N, ldb);
-      checkMatrix("sgemm", "C", C, cOff, M, N, ldc);
+      checkGemm([transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc]);
       addon.sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+    },
+    gemm(call) {
+      const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = call;
+      if (threadCount < 2 || M < 32 || M * N * K < SPLIT_MIN_WORK) {
+        this.sgemm(...call);
+        return;
+      }
+      const half = M >> 1;
+      // Rows r0.. of op(A): rows of A, or columns of A when transposed (A stored K x M).
+      this.sgemmPair(
+        [transA, transB, half, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc],
+        [transA, transB, M - half, N, K, alpha, A, aOff + (transA ? half : half * lda), lda, B, bOff, ldb, beta, C, cOff + half * ldc, ldc],
+      );
+    },
+    sgemmPair(first, second) {
+      checkGemm(first);
+      checkGemm(second);
+      const written = ([, , M, N, , , , , , , , , , C, cOff, ldc]: GemmCall): [number, number] =>
+        M * N === 0 ? [0, 0] : [C.byteOffset + 4 * cOff, C.byteOffset + 4 * (cOff + (M - 1) * ldc + N)];
+      const [s1, e1] = written(first);
+      const [s2, e2] = written(second);
+      if (first[13].buffer === second[13].buffer && s1 < e2 && s2 < e1) {
+        throw new Error("native sgemmPair: the two products write to overlapping memory (they run concurrently)");
+      }
+      addon.sgemmPair(...first, ...second);
     },
     biasAct(Y, R, N, P, biasOff, activation) {
       checkMatrix("biasAct", "Y", Y, 0, R, N, Math.max(1, N));

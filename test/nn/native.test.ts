@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Adam, Mlp, Random } from "../../src/nn/index.js";
+import { createRequire } from "node:module";
+import { Adam, Mlp, Random, nativeAddonPath } from "../../src/nn/index.js";
 import { gemmABt } from "../../src/nn/gemm.js";
 import { wasmKernels } from "../../src/nn/gemm-wasm.js";
 import { nativeOrSkip } from "./native-available.js";
@@ -205,4 +206,77 @@ test("native Mlp.backward with accumulate = false equals zeroGrad + backward", (
   assert.ok(net.grads.some((g, i) => g !== fresh[i]));
   net.backward(d, false, false);
   assert.deepEqual(net.grads, fresh);
+});
+
+/** Runs `fn` with the native kernels allowed two threads, then back to one. */
+function withTwoThreads<T>(blas: NonNullable<ReturnType<typeof nativeOrSkip>>, fn: () => T): T {
+  blas.setThreads(2);
+  try {
+    return fn();
+  } finally {
+    blas.setThreads(1);
+  }
+}
+
+test("two native threads: a pair of products, and one product split in row halves, are bit for bit the one-thread products", (t) => {
+  const blas = nativeOrSkip(t);
+  if (!blas) return;
+  const rng = new Random(31);
+  for (const [M, N, K, transA] of [[256, 256, 256, false], [256, 256, 256, true], [257, 130, 255, false], [129, 256, 64, true]] as const) {
+    const A = randomArray(M * K, rng), B = randomArray(N * K, rng);
+    const lda = transA ? M : K;
+    const whole = new Float32Array(M * N), split = new Float32Array(M * N);
+    blas.sgemm(transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, whole, 0, N);
+    withTwoThreads(blas, () => blas.gemm([transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, split, 0, N]));
+    assert.deepEqual(split, whole, `${M}x${N}x${K} transA=${transA}`);
+    // The same product twice, concurrently, into two arrays.
+    const c1 = new Float32Array(M * N), c2 = new Float32Array(M * N);
+    blas.sgemmPair([transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, c1, 0, N], [transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, c2, 0, N]);
+    assert.deepEqual(c1, whole);
+    assert.deepEqual(c2, whole);
+  }
+  const c = new Float32Array(64);
+  const a = new Float32Array(16), b = new Float32Array(16);
+  assert.throws(() => blas.sgemmPair([false, false, 4, 4, 4, 1, a, 0, 4, b, 0, 4, 0, c, 0, 4], [false, false, 4, 4, 4, 1, a, 0, 4, b, 0, 4, 0, c, 12, 4]), /overlapping memory/);
+  assert.doesNotThrow(() => blas.sgemmPair([false, false, 4, 4, 4, 1, a, 0, 4, b, 0, 4, 0, c, 0, 4], [false, false, 4, 4, 4, 1, a, 0, 4, b, 0, 4, 0, c, 16, 4]));
+});
+
+test("twin networks: forwardPair, predictPair, backwardPair and inputGradientPair equal the single operations bit for bit (one and two threads)", (t) => {
+  const blas = nativeOrSkip(t);
+  if (!blas) return;
+  const rng = new Random(32);
+  const sizes = [4, 256, 256, 1];
+  const make = () => Mlp.create({ sizes, activation: "relu", backend: "native" }, { rng, init: "torch" });
+  const [a, b, refA, refB] = [make(), make(), make(), make()];
+  refA.copyFrom(a);
+  refB.copyFrom(b);
+  const B = 256;
+  const x = randomArray(B * 4, rng), dA = randomArray(B, rng), dB = randomArray(B, rng);
+  const single = () => {
+    const out = [refA.forward(x, B).slice(), refB.forward(x, B).slice(), refA.predict(x, B).slice()];
+    refA.backward(dA, false, false);
+    refB.backward(dB, false, false);
+    return { out, grads: [refA.grads.slice(), refB.grads.slice()], dx: [refA.inputGradient(dA).slice(), refB.inputGradient(dB).slice()] };
+  };
+  const paired = () => {
+    const [ya, yb] = Mlp.forwardPair(a, x, b, x, B).map((y) => y.slice());
+    const [pa] = Mlp.predictPair(a, x, b, x, B).map((y) => y.slice());
+    Mlp.backwardPair(a, dA, b, dB, false);
+    const dx = Mlp.inputGradientPair(a, dA, b, dB).map((g) => g.slice());
+    return { out: [ya, yb, pa], grads: [a.grads.slice(), b.grads.slice()], dx };
+  };
+  const expected = single();
+  assert.deepEqual(paired(), expected, "one thread (sequential fallback)");
+  assert.deepEqual(withTwoThreads(blas, paired), expected, "two threads (concurrent pairs)");
+  assert.throws(() => Mlp.forwardPair(a, x, a, x, B), /two different networks/);
+});
+
+test("the addon itself refuses extents outside its arrays (RangeError, before any memory is touched)", (t) => {
+  if (!nativeOrSkip(t)) return;
+  const addon = createRequire(import.meta.url)(nativeAddonPath()) as { sgemm(...args: unknown[]): void; biasAct(...args: unknown[]): void };
+  const a = new Float32Array(4), c = new Float32Array(4);
+  assert.throws(() => addon.sgemm(false, false, 2, 2, 3, 1, a, 0, 3, a, 0, 2, 0, c, 0, 2), /A is too short/);
+  assert.throws(() => addon.sgemm(false, false, 2, 2, 2, 1, a, 0, 2, a, 0, 2, 0, c, 1, 2), /C is too short/);
+  assert.throws(() => addon.sgemm(false, false, 2, 2, 2, 1, new Float64Array(4), 0, 2, a, 0, 2, 0, c, 0, 2), /A must be a Float32Array/);
+  assert.throws(() => addon.biasAct(c, 3, 2, a, 0, 2), /biasAct arrays too short/);
 });
