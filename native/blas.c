@@ -167,6 +167,8 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
  */
 static pthread_t helper;
 static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+/* One pair at a time per process (the helper has one job slot), e.g. if Node worker threads share the addon. */
+static pthread_mutex_t pair_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t helper_done = PTHREAD_COND_INITIALIZER;
 static gemm_job helper_job;
@@ -209,8 +211,10 @@ static napi_value sgemm_pair(napi_env env, napi_callback_info info) {
   if (argc != 32) return range_error(env, "guided-rl native: sgemmPair takes 32 arguments");
   gemm_job first, second;
   if (!parse_gemm(env, argv, &first) || !parse_gemm(env, argv + 16, &second)) return NULL;
+  pthread_mutex_lock(&pair_lock);
   if (!helper_started) {
     if (pthread_create(&helper, NULL, helper_main, NULL) != 0) {
+      pthread_mutex_unlock(&pair_lock);
       napi_throw_error(env, NULL, "guided-rl native: cannot start the helper thread");
       return NULL;
     }
@@ -228,6 +232,7 @@ static napi_value sgemm_pair(napi_env env, napi_callback_info info) {
   pthread_mutex_lock(&helper_lock);
   while (!job_finished) pthread_cond_wait(&helper_done, &helper_lock);
   pthread_mutex_unlock(&helper_lock);
+  pthread_mutex_unlock(&pair_lock);
   return NULL;
 }
 
