@@ -14,11 +14,13 @@
  *          --sac-update N (also time N bare SAC gradient steps on a filled buffer, wall and CPU time: the
  *          counterpart of `/usr/bin/python3 bench/sac_update_torch.py N`, SB3's update arithmetic in plain torch)
  *          --gemm auto|native|wasm (SAC's product kernels: the native BLAS addon of `npm run build:native` or
- *          WebAssembly; sets GUIDED_RL_NATIVE)   --threads N (OpenBLAS threads, GUIDED_RL_NATIVE_THREADS; default 1)
+ *          WebAssembly; sets GUIDED_RL_NATIVE)   --threads N (native threads, GUIDED_RL_NATIVE_THREADS; default 1)
  *
  * SAC's line also gives the kernels and thread count, and milliseconds per update (gradient step) and per
- * collected step beside SB3's. SB3's figure is one torch thread: a ratio measured with 2 OpenBLAS threads
- * is labelled as such.
+ * collected step beside SB3's. SB3's figure is labelled one torch thread: a ratio measured with 2 native
+ * threads is labelled as such. (Debian's torch multiplies through OpenBLAS, whose own threads
+ * torch.set_num_threads does not limit: bench/sac_update_torch.py here took 8.7-9.5 ms per update with
+ * OpenBLAS's default 2 threads and 11.7-11.9 ms with OPENBLAS_NUM_THREADS=1, against the reference's 10.05.)
  */
 import { readFileSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -95,7 +97,7 @@ async function benchCase(c: Case, scale: number): Promise<void> {
       })()
     : "split n/a";
   const threads = c.algo === "sac" ? nativeBlas()?.threads() : undefined;
-  const ratioNote = threads !== undefined && threads > 1 ? ` (${threads} OpenBLAS threads vs SB3's 1 torch thread)` : "";
+  const ratioNote = threads !== undefined && threads > 1 ? ` (${threads} native threads vs SB3's 1 torch thread)` : "";
   console.log(
     `${c.name.padEnd(14)} ${result.numTimesteps} steps  ${result.stepsPerSecond.toFixed(c.algo === "sac" ? 1 : 0).padStart(6)} steps/s  (${split})  | SB3 ${ref.stepsPerSec.toFixed(c.algo === "sac" ? 1 : 0)} steps/s (rollout ${pct(ref.collect)} / update ${pct(ref.update)})  | ratio ${(result.stepsPerSecond / ref.stepsPerSec).toFixed(2)}x${ratioNote}  | load avg ${load} -> ${loadavg()[0].toFixed(1)} on 2 cores`,
   );

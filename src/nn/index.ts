@@ -9,6 +9,6 @@ export type { ParamGroup, Optimizer, OptimizerState, AdamOptions, RmsPropOptions
 export { Categorical, DiagGaussian, SquashedDiagGaussian, LOG_STD_MIN, LOG_STD_MAX } from "./distributions.js";
 export { encodeFloat32, decodeFloat32 } from "./serialize.js";
 export { nativeBlas, nativeUnavailableReason, describeNativeBackend, nativeAddonPath } from "./native.js";
-export type { NativeBlas, GemmBackend } from "./native.js";
+export type { NativeBlas, GemmBackend, GemmCall } from "./native.js";
 export { selectBackend, hasRealTfjsNode, tfjs } from "./backend.js";
 export type { BackendName } from "./backend.js";
