@@ -14,7 +14,7 @@
  *          --sac-update N (also time N bare SAC gradient steps on a filled buffer, wall and CPU time: the
  *          counterpart of `/usr/bin/python3 bench/sac_update_torch.py N`, SB3's update arithmetic in plain torch)
  *          --gemm auto|native|wasm (SAC's product kernels: the native BLAS addon of `npm run build:native` or
- *          WebAssembly; sets GUIDED_RL_NATIVE)   --threads N (native threads, GUIDED_RL_NATIVE_THREADS; default 1)
+ *          WebAssembly; sets GUIDED_RL_NATIVE)   --threads N (native threads, GUIDED_RL_NATIVE_THREADS; default 2 on 2+ cores)
  *
  * SAC's line also gives the kernels and thread count, and milliseconds per update (gradient step) and per
  * collected step beside SB3's. SB3's figure is labelled one torch thread: a ratio measured with 2 native

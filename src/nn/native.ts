@@ -8,16 +8,18 @@
  *   GUIDED_RL_NATIVE=0          never use it (the WebAssembly kernels serve everything)
  *   GUIDED_RL_NATIVE=1          require it: a missing or broken addon is an error, not a fallback
  *   (unset)                     use it when built, else fall back to the WebAssembly kernels
- *   GUIDED_RL_NATIVE_THREADS=n  threads for the products (default 1, comparable with Stable-Baselines3's one
- *                               torch thread; 2 = our helper thread runs the second of two independent
- *                               products, or half of one large product, each a one-thread OpenBLAS call, so
- *                               results do not depend on the thread count; more than 2 counts as 2)
+ *   GUIDED_RL_NATIVE_THREADS=n  threads for the products: 1, or 2 = our helper thread runs the second of two
+ *                               independent products, or half of one large product, each a one-thread
+ *                               OpenBLAS call, so results do not depend on the thread count (more than 2
+ *                               counts as 2). Default: 2 where the machine has two or more cores, as torch
+ *                               uses the machine's cores by default; set 1 to leave a core free.
  *
  * The algorithms decide where it is used (`Mlp` with `backend: "native"`); PPO, A2C and DQN keep the
  * WebAssembly path so their seeded results do not depend on whether the addon is built.
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../core/paths.js";
 
@@ -107,7 +109,7 @@ export function nativeAddonPath(): string {
 
 function readThreads(): number {
   const text = process.env.GUIDED_RL_NATIVE_THREADS;
-  if (text === undefined || text === "") return 1;
+  if (text === undefined || text === "") return Math.min(2, availableParallelism());
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new Error(`GUIDED_RL_NATIVE_THREADS must be a positive integer, got "${text}"`);
   return n;
@@ -213,7 +215,7 @@ function wrap(addon: BlasAddon): NativeBlas {
 /**
  * The native kernels, or null when disabled (GUIDED_RL_NATIVE=0) or not built (then the reason is logged
  * once and `nativeUnavailableReason()` tells it). Throws when GUIDED_RL_NATIVE=1 and the addon cannot be
- * loaded. The first successful load sets the thread count from GUIDED_RL_NATIVE_THREADS (default 1).
+ * loaded. The first successful load sets the thread count from GUIDED_RL_NATIVE_THREADS (default: 2 on a machine with two or more cores).
  */
 export function nativeBlas(): NativeBlas | null {
   if (loaded !== undefined) return loaded;
