@@ -53,24 +53,20 @@ static int get_f32(napi_env env, napi_value v, float **data, size_t *length, con
   return 1;
 }
 
+/* Throws "<name> must be a number" and returns 0, for the getters below. */
+static int not_a_number(napi_env env, const char *name) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "guided-rl native: %s must be a number", name);
+  napi_throw_type_error(env, NULL, msg);
+  return 0;
+}
+
 static int get_i64(napi_env env, napi_value v, int64_t *out, const char *name) {
-  if (napi_get_value_int64(env, v, out) != napi_ok) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "guided-rl native: %s must be a number", name);
-    napi_throw_type_error(env, NULL, msg);
-    return 0;
-  }
-  return 1;
+  return napi_get_value_int64(env, v, out) == napi_ok ? 1 : not_a_number(env, name);
 }
 
 static int get_f64(napi_env env, napi_value v, double *out, const char *name) {
-  if (napi_get_value_double(env, v, out) != napi_ok) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "guided-rl native: %s must be a number", name);
-    napi_throw_type_error(env, NULL, msg);
-    return 0;
-  }
-  return 1;
+  return napi_get_value_double(env, v, out) == napi_ok ? 1 : not_a_number(env, name);
 }
 
 /* Whether a rows x cols row-major matrix with leading dimension ld starting at off fits in length floats. */
