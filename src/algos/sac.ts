@@ -27,9 +27,10 @@
  * per update (critic target: actor + 2 target critics; critic: 2 forward + 2x2 backward; actor: forward,
  * 2 critics forward + 2 back to the action, 2 backward), ~0.37 ms each on one core with OpenBLAS here. The
  * twin critics' products go through Mlp's pair operations, which run them concurrently when the native
- * kernels may use two threads. Measured (bench/train.ts, 20k steps, this 2-core machine, load 1-1.4):
- * native 1 thread 7.7 ms per update (1.38x SB3's steps/s), native 2 threads 5.1 ms (2.05x, two threads
- * against SB3's one), WebAssembly 26.5 ms (0.40x).
+ * kernels may use two threads (the default on a machine with two cores). Measured (bench/train.ts, 20k steps,
+ * this 2-core machine, load ~1): native 2 threads 4.74 ms per update (2.22x SB3's steps/s, two threads against
+ * SB3's "one torch thread", whose OpenBLAS products may themselves use two), native 1 thread 7.28 ms (1.45x),
+ * WebAssembly 26.5 ms (0.40x).
  */
 import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
