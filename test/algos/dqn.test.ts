@@ -8,7 +8,8 @@ import "../../src/envs/index.js";
 import { DQN, type DqnOptions } from "../../src/algos/dqn.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
-import { RunDir, trainRun, type RunOptions } from "../../src/algos/run.js";
+import { assertRunFolderResumes, assertSeededDeterminism } from "./helpers.js";
+import type { RunOptions } from "../../src/algos/run.js";
 import { evaluatePolicy } from "../../src/algos/evaluate.js";
 
 /** Small and quick: learning starts after 40 steps, a few updates per 4 steps. */
@@ -52,13 +53,7 @@ test("same seed, same learning curve; another seed, another", async () => {
     model.dispose();
     return { losses, w };
   };
-  const a = await run(3);
-  const b = await run(3);
-  const c = await run(4);
-  assert.ok(a.losses.length > 10);
-  assert.deepEqual(a.losses, b.losses);
-  assert.deepEqual(a.w, b.w);
-  assert.notDeepEqual(a.w, c.w);
+  await assertSeededDeterminism(run, 3, 4);
 });
 
 test("guide seams: rewards are transformed per trainFreq chunk before storage and reach the update; overrides and extra data are used", async () => {
@@ -165,21 +160,7 @@ test("run folder: a run killed after a checkpoint and resumed with --resume ends
     env: "CartPole-v1", algo: "dqn", seed: 4, hyperparams: "default", totalTimesteps: 480, evalFreq: 160, checkpointFreq: 160, nEvalEpisodes: 1,
     overrides: { nEnvs: 2, netArch: [16, 16], batchSize: 16, learningStarts: 40, trainFreq: 4, gradientSteps: 2, targetUpdateInterval: 20, learningRate: 1e-3 },
   };
-  const withoutTimings = (dir: string) => new RunDir(dir).metrics().map(({ wallSeconds: _w, ...rest }) => rest);
-  const whole = join(mkdtempSync(join(tmpdir(), "dqn-run-")), "whole");
-  const full = await trainRun({ ...opts, out: whole });
-  const broken = join(mkdtempSync(join(tmpdir(), "dqn-run-")), "broken");
-  const killAt = (opts.checkpointFreq! * 3) / 2;
-  await assert.rejects(
-    trainRun({ ...opts, out: broken, callback: (p) => { if (p.numTimesteps > killAt) throw new Error("simulated crash"); } }),
-    /simulated crash/,
-  );
-  const resumed = await trainRun({ ...opts, out: broken, resume: true });
-  assert.equal(resumed.numTimesteps, full.numTimesteps);
-  assert.deepEqual(resumed.finalEval, full.finalEval);
-  assert.deepEqual(withoutTimings(broken), withoutTimings(whole));
-  rmSync(whole, { recursive: true, force: true });
-  rmSync(broken, { recursive: true, force: true });
+  await assertRunFolderResumes(opts, "dqn-run-");
 });
 
 test("Tuple observations are flattened as SB3 does (Blackjack: one-hot parts); greedy actions evaluate through the shared evaluator", async () => {

@@ -9,7 +9,8 @@ import { Random, SquashedDiagGaussian, type Mlp } from "../../src/nn/index.js";
 import { SAC, type SacOptions } from "../../src/algos/sac.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
-import { RunDir, trainRun, type RunOptions } from "../../src/algos/run.js";
+import { assertRunFolderResumes, assertSeededDeterminism } from "./helpers.js";
+import type { RunOptions } from "../../src/algos/run.js";
 import { nativeOrSkip } from "../nn/native-available.js";
 
 /** Small networks and batches so a few hundred steps take seconds. */
@@ -58,13 +59,7 @@ test("same seed, same learning curve; another seed, another", async () => {
     model.dispose();
     return { losses, w };
   };
-  const a = await run(1);
-  const b = await run(1);
-  const c = await run(2);
-  assert.ok(a.losses.length > 10);
-  assert.deepEqual(a.losses, b.losses);
-  assert.deepEqual(a.w, b.w);
-  assert.notDeepEqual(a.w, c.w);
+  await assertSeededDeterminism(run, 1, 2);
 });
 
 test("guide seams: batched reward transform reaches the critic; overridden env-space actions are stored rescaled", async () => {
@@ -153,21 +148,7 @@ test("run folder: a run killed after a checkpoint and resumed with --resume ends
     env: "Pendulum-v1", algo: "sac", seed: 4, hyperparams: "default", totalTimesteps: 200, evalFreq: 80, checkpointFreq: 80, nEvalEpisodes: 1,
     overrides: { nEnvs: 2, netArch: [16, 16], batchSize: 16, learningStarts: 30, learningRate: 1e-3 },
   };
-  const withoutTimings = (dir: string) => new RunDir(dir).metrics().map(({ wallSeconds: _w, ...rest }) => rest);
-  const whole = join(mkdtempSync(join(tmpdir(), "sac-run-")), "whole");
-  const full = await trainRun({ ...opts, out: whole });
-  const broken = join(mkdtempSync(join(tmpdir(), "sac-run-")), "broken");
-  const killAt = (opts.checkpointFreq! * 3) / 2;
-  await assert.rejects(
-    trainRun({ ...opts, out: broken, callback: (p) => { if (p.numTimesteps > killAt) throw new Error("simulated crash"); } }),
-    /simulated crash/,
-  );
-  const resumed = await trainRun({ ...opts, out: broken, resume: true });
-  assert.equal(resumed.numTimesteps, full.numTimesteps);
-  assert.deepEqual(resumed.finalEval, full.finalEval);
-  assert.deepEqual(withoutTimings(broken), withoutTimings(whole));
-  rmSync(whole, { recursive: true, force: true });
-  rmSync(broken, { recursive: true, force: true });
+  await assertRunFolderResumes(opts, "sac-run-");
 });
 
 /** A small model with transitions in its buffer (no update yet) and a copy of one fixed minibatch. */
