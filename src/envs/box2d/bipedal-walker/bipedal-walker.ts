@@ -18,7 +18,7 @@ import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from
 import type { EnvKwargs } from "../../../core/registry.js";
 import type { Generator } from "../../../core/rng.js";
 import { boolOption, checkKwargs, renderModeOption } from "../kwargs.js";
-import { BodyOnLegsContacts, createContactListener } from "../contacts.js";
+import { BodyOnLegsContacts } from "../contacts.js";
 import { StaticGeometry } from "../lidar.js";
 import { box2d } from "../loader.js";
 import {
@@ -31,13 +31,13 @@ import {
   createRevoluteJoint,
   JointLimits23,
   createStaticBody,
-  destroyWorld,
   newWorld,
   type BodyState,
 } from "../physics.js";
 import type { Scene, Shape } from "../render/scene.js";
 import { rgb, worldPoints } from "../render/scene.js";
 import { sceneToSvg } from "../render/svg.js";
+import { WorldResources } from "../world-resources.js";
 import {
   FINISH_X,
   FPS,
@@ -84,27 +84,6 @@ const LEG_COLORS = [-1, -1, +1, +1].map((i) => ({
 }));
 const LEG_HALF_WIDTHS = [LEG_W / 2, (0.8 * LEG_W) / 2, LEG_W / 2, (0.8 * LEG_W) / 2];
 
-/** The wasm objects of one episode, freed together (also by a FinalizationRegistry if `close()` is forgotten). */
-interface WorldResources {
-  world: Box2D.b2World | null;
-  listener: Box2D.JSContactListener | null;
-}
-
-function freeResources(r: WorldResources): void {
-  if (r.world) destroyWorld(r.world);
-  r.world = null;
-  if (r.listener) box2d().destroy(r.listener);
-  r.listener = null;
-}
-
-const finalizer = new FinalizationRegistry<WorldResources>((r) => {
-  try {
-    freeResources(r);
-  } catch {
-    // The module may be gone at process exit; nothing left to free then.
-  }
-});
-
 /** numpy Generator's scalar calls, typed for terrain generation. */
 function terrainRandom(rng: Generator): TerrainRandom {
   return {
@@ -121,7 +100,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
   readonly hardcore: boolean;
   readonly renderMode: "svg" | null;
 
-  private readonly res: WorldResources = { world: null, listener: null };
+  private readonly res: WorldResources;
   private hull: BodyHandle | null = null;
   /** Upper -1, lower -1, upper +1, lower +1 (Gymnasium's `legs`). */
   private legs: BodyHandle[] = [];
@@ -148,7 +127,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     this.hardcore = opts.hardcore ?? false;
     this.renderMode = opts.renderMode ?? null;
     box2d(); // a clear error now rather than at reset when box2d-wasm is not loaded
-    finalizer.register(this, this.res, this.res);
+    this.res = new WorldResources(this);
   }
 
   override reset(opts?: ResetOptions): ResetResult<Float32Array> {
@@ -161,7 +140,8 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     this.prevShaping = null;
     this.scroll = 0;
 
-    world.SetContactListener(this.contactListener());
+    // Gymnasium's ContactDetector: one listener for the env, handed to every new world.
+    world.SetContactListener(this.res.contactListener(this.contacts));
 
     const r = terrainRandom(rng);
     const terrain = generateTerrain(r, this.hardcore);
@@ -230,12 +210,6 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     this.needsReset = false;
     const first = this.advance(ZERO_ACTION);
     return { obs: first.obs, info: first.info };
-  }
-
-  /** The env's contact listener, made once and handed to every new world (Gymnasium's ContactDetector). */
-  private contactListener(): Box2D.JSContactListener {
-    this.res.listener ??= createContactListener(this.contacts);
-    return this.res.listener;
   }
 
   override step(action: Float32Array | readonly number[]): StepResult<Float32Array> {
@@ -443,14 +417,12 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
 
   override close(): void {
     this.destroyWorld();
-    freeResources(this.res);
-    finalizer.unregister(this.res);
+    this.res.free();
     this.needsReset = true;
   }
 
   private destroyWorld(): void {
-    if (this.res.world) destroyWorld(this.res.world);
-    this.res.world = null;
+    this.res.destroyWorld();
     this.hull = null;
     this.legs = [];
     this.joints = [];

@@ -14,7 +14,7 @@ import { Box } from "../../../core/box.js";
 import { Discrete } from "../../../core/discrete.js";
 import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from "../../../core/env.js";
 import type { EnvKwargs } from "../../../core/registry.js";
-import { BodyOnLegsContacts, createContactListener } from "../contacts.js";
+import { BodyOnLegsContacts } from "../contacts.js";
 import { boolOption, checkKwargs, numberOption, renderModeOption } from "../kwargs.js";
 import { box2d } from "../loader.js";
 import {
@@ -25,12 +25,12 @@ import {
   BodyHandle,
   createBody,
   JointLimits23,
-  destroyWorld,
   type BodyState,
 } from "../physics.js";
 import type { Scene, Shape } from "../render/scene.js";
 import { rgb, worldPoints } from "../render/scene.js";
 import { sceneToSvg } from "../render/svg.js";
+import { WorldResources } from "../world-resources.js";
 import {
   FPS,
   H,
@@ -72,26 +72,6 @@ const OBS_HIGH = [2.5, 2.5, 10, 10, 2 * Math.PI, 10, 1, 1];
 const LANDER_FILL = rgb(128, 102, 230);
 const LANDER_STROKE = rgb(77, 77, 128);
 
-interface WorldResources {
-  world: Box2D.b2World | null;
-  listener: Box2D.JSContactListener | null;
-}
-
-function freeResources(r: WorldResources): void {
-  if (r.world) destroyWorld(r.world);
-  r.world = null;
-  if (r.listener) box2d().destroy(r.listener);
-  r.listener = null;
-}
-
-const finalizer = new FinalizationRegistry<WorldResources>((r) => {
-  try {
-    freeResources(r);
-  } catch {
-    // The module may be gone at process exit.
-  }
-});
-
 interface Particle {
   body: BodyHandle;
   ttl: number;
@@ -108,7 +88,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
   readonly turbulencePower: number;
   readonly renderMode: "svg" | null;
 
-  private readonly res: WorldResources = { world: null, listener: null };
+  private readonly res: WorldResources;
   private lander: BodyHandle | null = null;
   private legs: BodyHandle[] = [];
   private limits: JointLimits23 | null = null;
@@ -141,7 +121,7 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     this.renderMode = opts.renderMode ?? null;
     this.actionSpace = this.continuous ? new Box(-1, 1, [2]) : new Discrete(4);
     box2d();
-    finalizer.register(this, this.res, this.res);
+    this.res = new WorldResources(this);
   }
 
   override reset(opts?: ResetOptions): ResetResult<Float32Array> {
@@ -161,7 +141,8 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
       this.torqueIdx = rng.integers(-9999, 9999) as number;
     }
 
-    const built = buildLanderWorld(this.gravity, this.contactListener(), moon, fx, fy);
+    // Gymnasium's ContactDetector: one listener for the env, handed to every new world.
+    const built = buildLanderWorld(this.gravity, this.res.contactListener(this.contacts), moon, fx, fy);
     this.res.world = built.world;
     this.lander = new BodyHandle(built.lander);
     this.legs = [new BodyHandle(built.legs[0]), new BodyHandle(built.legs[1])];
@@ -173,12 +154,6 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
     this.needsReset = false;
     const first = this.advance(this.continuous ? ZERO_CONTINUOUS : 0);
     return { obs: first.obs, info: first.info };
-  }
-
-  /** The env's contact listener, made once and handed to every new world (Gymnasium's ContactDetector). */
-  private contactListener(): Box2D.JSContactListener {
-    this.res.listener ??= createContactListener(this.contacts);
-    return this.res.listener;
   }
 
   override step(action: number | Float32Array | readonly number[]): StepResult<Float32Array> {
@@ -408,15 +383,13 @@ export class LunarLander extends BaseEnv<Float32Array, number | Float32Array> {
 
   override close(): void {
     this.destroyWorld();
-    freeResources(this.res);
-    finalizer.unregister(this.res);
+    this.res.free();
     this.needsReset = true;
   }
 
   private destroyWorld(): void {
     this.particles = [];
-    if (this.res.world) destroyWorld(this.res.world);
-    this.res.world = null;
+    this.res.destroyWorld();
     this.lander = null;
     this.legs = [];
   }
