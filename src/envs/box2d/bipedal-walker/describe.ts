@@ -1,14 +1,8 @@
 /** BipedalWalker's self-description: what each observation, action and `info` field means. */
 import type { EnvDescription, FieldDescription } from "../../../core/env.js";
+import { scalarField } from "../describe-field.js";
 
-const f = (name: string, i: number, description: string, low: number, high: number, unit?: string): FieldDescription => ({
-  name,
-  index: [i, i + 1],
-  description,
-  low,
-  high,
-  ...(unit ? { unit } : {}),
-});
+const f = scalarField;
 
 const OBSERVATION: FieldDescription[] = [
   f("hull_angle", 0, "Hull angle from horizontal; positive is nose up (counter-clockwise).", -Math.PI, Math.PI, "rad"),

@@ -1,14 +1,8 @@
 /** LunarLander's self-description: what each observation, action and `info` field means. */
 import type { EnvDescription, FieldDescription } from "../../../core/env.js";
+import { scalarField } from "../describe-field.js";
 
-const f = (name: string, i: number, description: string, low: number, high: number, unit?: string): FieldDescription => ({
-  name,
-  index: [i, i + 1],
-  description,
-  low,
-  high,
-  ...(unit ? { unit } : {}),
-});
+const f = scalarField;
 
 const OBSERVATION: FieldDescription[] = [
   f("x", 0, "Horizontal position relative to the helipad centre, in units of half the screen width (10 m); |x| >= 1 ends the episode.", -2.5, 2.5),
