@@ -1,44 +1,26 @@
 /**
  * MountainCarContinuous-v0, as Gymnasium 1.0 implements it: the mountain car with a continuous force in
  * [-1, 1]; +100 on reaching the goal (position 0.45) minus 0.1 * action^2 every step. Gymnasium stores
- * this env's state as float32 after every step, and so does this port.
+ * this env's state as float32 after every step, and so does this port (float64 after reset).
  */
-import type { EnvDescription, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
-import { BaseEnv, resetBounds } from "../../core/base-env.js";
+import type { EnvDescription, StepResult } from "../../core/env.js";
 import { Box } from "../../core/box.js";
-import { mountainCarSvg } from "./render.js";
 import { scalarAction } from "./action.js";
+import { MAX_POSITION, MAX_SPEED, MIN_POSITION, MountainCarBase, mountainCarObservationFields, type MountainCarOptions } from "./mountain-car-base.js";
 
-export interface MountainCarContinuousOptions {
-  /** Minimum velocity at the goal for the episode to end (Gymnasium's `goal_velocity`), default 0. */
-  goalVelocity?: number;
-}
+/** Same options as MountainCar-v0. */
+export type MountainCarContinuousOptions = MountainCarOptions;
 
 const MIN_ACTION = -1.0;
 const MAX_ACTION = 1.0;
-const MIN_POSITION = -1.2;
-const MAX_POSITION = 0.6;
-const MAX_SPEED = 0.07;
 const GOAL_POSITION = 0.45;
 const POWER = 0.0015;
 
-export class MountainCarContinuousEnv extends BaseEnv<Float32Array, Float32Array> {
-  readonly observationSpace = new Box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);
+export class MountainCarContinuousEnv extends MountainCarBase<Float32Array> {
   readonly actionSpace = new Box(MIN_ACTION, MAX_ACTION, [1]);
-  /** The state [position, velocity]: float64 after reset, float32 values after each step (as Gymnasium). */
-  state: Float64Array | undefined;
-  readonly goalVelocity: number;
 
   constructor(opts: MountainCarContinuousOptions = {}) {
-    super();
-    this.goalVelocity = opts.goalVelocity ?? 0;
-  }
-
-  reset(opts?: ResetOptions): ResetResult<Float32Array> {
-    this.seedFrom(opts);
-    const [low, high] = resetBounds(opts?.options, -0.6, -0.4);
-    this.state = Float64Array.of(this.npRandom.uniform(low, high), 0);
-    return { obs: Float32Array.from(this.state), info: {} };
+    super("MountainCarContinuous", GOAL_POSITION, opts);
   }
 
   step(action: Float32Array | number[]): StepResult<Float32Array> {
@@ -62,14 +44,6 @@ export class MountainCarContinuousEnv extends BaseEnv<Float32Array, Float32Array
     s[1] = Math.fround(velocity);
     return { obs: Float32Array.from(s), reward, terminated, truncated: false, info: {} };
   }
-
-  readonly renderModes = ["svg"] as const;
-
-  /** An SVG picture of the car on the hill and the goal flag. */
-  render(): string {
-    if (this.state === undefined) throw new Error("MountainCarContinuous: call reset() before render()");
-    return mountainCarSvg(this.state[0]!, GOAL_POSITION);
-  }
 }
 
 export function describeMountainCarContinuous(): EnvDescription {
@@ -78,10 +52,7 @@ export function describeMountainCarContinuous(): EnvDescription {
     summary:
       "A car starts at the bottom of a sinusoidal valley and must reach the flag at position 0.45 on the right hill; the " +
       "engine force is continuous and too weak to climb directly, so the car must build momentum.",
-    observation: [
-      { name: "position", index: [0, 1], description: "car position along the x-axis", unit: "m", low: -1.2, high: 0.6 },
-      { name: "velocity", index: [1, 2], description: "car velocity", unit: "m/step", low: -0.07, high: 0.07 },
-    ],
+    observation: mountainCarObservationFields(),
     action: [{ name: "force", index: [0, 1], description: "directional engine force (clipped to ±1)", low: -1, high: 1 }],
     reward: "-0.1 * force^2 every step, plus +100 when the goal is reached.",
     termination: "Terminated when position >= 0.45 (with velocity >= goal_velocity); truncated after 999 steps.",

@@ -2,41 +2,21 @@
  * MountainCar-v0 (Moore 1990), as Gymnasium 1.0 implements it: an under-powered car in a valley must rock
  * back and forth to reach the flag on the right hill. Discrete actions: accelerate left, don't, right.
  */
-import type { EnvDescription, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
-import { BaseEnv, resetBounds } from "../../core/base-env.js";
-import { Box } from "../../core/box.js";
-import { mountainCarSvg } from "./render.js";
+import type { EnvDescription, StepResult } from "../../core/env.js";
 import { Discrete } from "../../core/discrete.js";
+import { MAX_POSITION, MAX_SPEED, MIN_POSITION, MountainCarBase, mountainCarObservationFields, type MountainCarOptions } from "./mountain-car-base.js";
 
-export interface MountainCarOptions {
-  /** Minimum velocity at the goal for the episode to end (Gymnasium's `goal_velocity`), default 0. */
-  goalVelocity?: number;
-}
+export type { MountainCarOptions };
 
-const MIN_POSITION = -1.2;
-const MAX_POSITION = 0.6;
-const MAX_SPEED = 0.07;
 const GOAL_POSITION = 0.5;
 const FORCE = 0.001;
 const GRAVITY = 0.0025;
 
-export class MountainCarEnv extends BaseEnv<Float32Array, number> {
-  readonly observationSpace = new Box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);
+export class MountainCarEnv extends MountainCarBase<number> {
   readonly actionSpace = new Discrete(3);
-  /** The float64 state [position, velocity]; undefined before the first reset. */
-  state: Float64Array | undefined;
-  readonly goalVelocity: number;
 
   constructor(opts: MountainCarOptions = {}) {
-    super();
-    this.goalVelocity = opts.goalVelocity ?? 0;
-  }
-
-  reset(opts?: ResetOptions): ResetResult<Float32Array> {
-    this.seedFrom(opts);
-    const [low, high] = resetBounds(opts?.options, -0.6, -0.4);
-    this.state = Float64Array.of(this.npRandom.uniform(low, high), 0);
-    return { obs: Float32Array.from(this.state), info: {} };
+    super("MountainCar", GOAL_POSITION, opts);
   }
 
   step(action: number): StepResult<Float32Array> {
@@ -54,14 +34,6 @@ export class MountainCarEnv extends BaseEnv<Float32Array, number> {
     s[1] = velocity;
     return { obs: Float32Array.from(s), reward: -1.0, terminated, truncated: false, info: {} };
   }
-
-  readonly renderModes = ["svg"] as const;
-
-  /** An SVG picture of the car on the hill and the goal flag. */
-  render(): string {
-    if (this.state === undefined) throw new Error("MountainCar: call reset() before render()");
-    return mountainCarSvg(this.state[0]!, GOAL_POSITION);
-  }
 }
 
 export function describeMountainCar(): EnvDescription {
@@ -70,10 +42,7 @@ export function describeMountainCar(): EnvDescription {
     summary:
       "A car starts at the bottom of a sinusoidal valley (height sin(3x)); its engine is too weak to drive straight up, " +
       "so it must build momentum by driving back and forth to reach the flag at position 0.5 on the right hill.",
-    observation: [
-      { name: "position", index: [0, 1], description: "car position along the x-axis", unit: "m", low: -1.2, high: 0.6 },
-      { name: "velocity", index: [1, 2], description: "car velocity", unit: "m/step", low: -0.07, high: 0.07 },
-    ],
+    observation: mountainCarObservationFields(),
     action: [{ name: "accelerate", index: [0, 1], description: "direction of acceleration", low: 0, high: 2 }],
     actionMeanings: ["accelerate to the left", "don't accelerate", "accelerate to the right"],
     reward: "-1 for every step until the goal is reached.",
