@@ -9,6 +9,12 @@
  */
 import { normalizeInto } from "../envs/wrappers/normalize.js";
 import { RunningMeanStd, type RunningMeanStdState } from "../envs/wrappers/running-mean-std.js";
+import {
+  normalizeRewardsInto,
+  updateReturnStatistics,
+  vecNormalizeSettings,
+  type VecNormalizeSettings,
+} from "../envs/wrappers/vec-normalize-common.js";
 
 /** SB3's RunningMeanStd, shared with the env wrappers; re-exported here for the algorithms' users. */
 export { RunningMeanStd };
@@ -21,15 +27,8 @@ function loadStatistics(rms: RunningMeanStd, s: RunningMeanStdState | null | und
   rms.setState(s);
 }
 
-export interface NormalizeOptions {
-  normObs?: boolean;
-  normReward?: boolean;
-  clipObs?: number;
-  clipReward?: number;
-  /** Discount of the return whose std scales rewards (SB3 uses the algorithm's gamma). */
-  gamma?: number;
-  epsilon?: number;
-}
+/** VecNormalize's settings (defaults: SB3's); see `VecNormalizeSettings`. */
+export type NormalizeOptions = Partial<VecNormalizeSettings>;
 
 export interface NormalizerState {
   obs: RunningMeanStdState | null;
@@ -37,7 +36,7 @@ export interface NormalizerState {
   returns: number[];
 }
 
-export class VecNormalize {
+export class VecNormalize implements VecNormalizeSettings {
   readonly normObs: boolean;
   readonly normReward: boolean;
   readonly clipObs: number;
@@ -52,12 +51,13 @@ export class VecNormalize {
   training = true;
 
   constructor(readonly obsDim: number, readonly numEnvs: number, opts: NormalizeOptions = {}) {
-    this.normObs = opts.normObs ?? true;
-    this.normReward = opts.normReward ?? true;
-    this.clipObs = opts.clipObs ?? 10;
-    this.clipReward = opts.clipReward ?? 10;
-    this.gamma = opts.gamma ?? 0.99;
-    this.epsilon = opts.epsilon ?? 1e-8;
+    const s = vecNormalizeSettings(opts);
+    this.normObs = s.normObs;
+    this.normReward = s.normReward;
+    this.clipObs = s.clipObs;
+    this.clipReward = s.clipReward;
+    this.gamma = s.gamma;
+    this.epsilon = s.epsilon;
     this.obsRms = new RunningMeanStd(obsDim);
     this.returns = new Float64Array(numEnvs);
   }
@@ -84,17 +84,9 @@ export class VecNormalize {
   normalizeRewardsStep(rewards: Float32Array, dones: Uint8Array): void {
     if (!this.normReward) return;
     const n = this.numEnvs;
-    if (this.training) {
-      for (let i = 0; i < n; i++) this.returns[i] = this.returns[i] * this.gamma + rewards[i];
-      this.retRms.update(this.returns, n);
-    }
-    const std = Math.sqrt(this.retRms.var[0] + this.epsilon);
-    const c = this.clipReward;
-    for (let i = 0; i < n; i++) {
-      const v = rewards[i] / std;
-      rewards[i] = v < -c ? -c : v > c ? c : v;
-      if (dones[i]) this.returns[i] = 0;
-    }
+    if (this.training) updateReturnStatistics(this.returns, rewards, this.gamma, this.retRms);
+    normalizeRewardsInto(rewards, n, this.retRms, this.clipReward, this.epsilon, rewards);
+    for (let i = 0; i < n; i++) if (dones[i]) this.returns[i] = 0;
   }
 
   getState(): NormalizerState {

@@ -17,15 +17,12 @@ import type { Space } from "../../core/spaces.js";
 import type { VectorEnv, VectorResetResult, VectorStepResult } from "../vector.js";
 import { normalizeInto } from "./normalize.js";
 import { RunningMeanStd, type RunningMeanStdState } from "./running-mean-std.js";
+import { normalizeRewardsInto, updateReturnStatistics, vecNormalizeSettings, type VecNormalizeSettings } from "./vec-normalize-common.js";
 
-export interface VectorNormalizeOptions {
+/** VecNormalize's settings (defaults: SB3's; see `VecNormalizeSettings`) and whether statistics update. */
+export interface VectorNormalizeOptions extends Partial<VecNormalizeSettings> {
+  /** Update the statistics while stepping (false: evaluation with frozen statistics). Default true. */
   training?: boolean;
-  normObs?: boolean;
-  normReward?: boolean;
-  clipObs?: number;
-  clipReward?: number;
-  gamma?: number;
-  epsilon?: number;
 }
 
 export interface VectorNormalizeState {
@@ -39,7 +36,7 @@ export interface VectorNormalizeState {
   normReward: boolean;
 }
 
-export class VectorNormalize implements VectorEnv {
+export class VectorNormalize implements VectorEnv, VecNormalizeSettings {
   readonly venv: VectorEnv;
   readonly obsRms: RunningMeanStd;
   readonly retRms = new RunningMeanStd(1);
@@ -59,12 +56,13 @@ export class VectorNormalize implements VectorEnv {
   constructor(venv: VectorEnv, opts: VectorNormalizeOptions = {}) {
     this.venv = venv;
     this.training = opts.training ?? true;
-    this.normObs = opts.normObs ?? true;
-    this.normReward = opts.normReward ?? true;
-    this.clipObs = opts.clipObs ?? 10.0;
-    this.clipReward = opts.clipReward ?? 10.0;
-    this.gamma = opts.gamma ?? 0.99;
-    this.epsilon = opts.epsilon ?? 1e-8;
+    const s = vecNormalizeSettings(opts);
+    this.normObs = s.normObs;
+    this.normReward = s.normReward;
+    this.clipObs = s.clipObs;
+    this.clipReward = s.clipReward;
+    this.gamma = s.gamma;
+    this.epsilon = s.epsilon;
     if (this.normObs && venv.singleObservationSpace.kind !== "box") {
       throw new TypeError("VectorNormalize: observation normalisation needs a Box observation space (pass normObs: false)");
     }
@@ -110,10 +108,7 @@ export class VectorNormalize implements VectorEnv {
         if (fin instanceof Float32Array) info.final_observation = this.normalizeObs(fin, 1);
       }
     }
-    if (this.training) {
-      for (let i = 0; i < n; i++) this.returns[i] = this.returns[i]! * this.gamma + r.rewards[i]!;
-      this.retRms.update(this.returns, n);
-    }
+    if (this.training) updateReturnStatistics(this.returns, r.rewards, this.gamma, this.retRms);
     const rewards = this.normalizeRewards(r.rewards);
     for (let i = 0; i < n; i++) if (r.terminated[i] || r.truncated[i]) this.returns[i] = 0;
     return { obs, rewards, terminated: r.terminated, truncated: r.truncated, infos };
@@ -130,9 +125,7 @@ export class VectorNormalize implements VectorEnv {
   /** Normalised copy of rewards under the current statistics (no update). */
   normalizeRewards(rewards: ArrayLike<number>): Float64Array {
     const out = Float64Array.from(rewards);
-    if (!this.normReward) return out;
-    const scale = Math.sqrt(this.retRms.var[0]! + this.epsilon);
-    for (let i = 0; i < out.length; i++) out[i] = Math.min(Math.max(out[i]! / scale, -this.clipReward), this.clipReward);
+    if (this.normReward) normalizeRewardsInto(out, out.length, this.retRms, this.clipReward, this.epsilon, out);
     return out;
   }
 
