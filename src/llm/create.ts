@@ -13,11 +13,11 @@ import { LlmError } from "./errors.js";
 import { Llm } from "./llm.js";
 import { UsageLedger, type LlmBudget } from "./ledger.js";
 import { noticeOnce } from "./notice.js";
-import { anthropicPrice, type ModelPrice } from "./pricing.js";
+import { anthropicPrice } from "./pricing.js";
 import { AnthropicProvider } from "./providers/anthropic.js";
+import type { ProviderConnectionOptions } from "./providers/connection-options.js";
 import { OpenAiCompatibleProvider } from "./providers/openai-compatible.js";
 import { SurrogateProvider, type SurrogateQuality } from "./providers/surrogate.js";
-import type { RetryOptions } from "./retry.js";
 
 export type LlmProviderName = "anthropic" | "openai-compatible" | "surrogate";
 export const LLM_PROVIDERS: readonly LlmProviderName[] = ["anthropic", "openai-compatible", "surrogate"];
@@ -27,24 +27,9 @@ export const TRANSCRIPT_FILE = "llm-transcript.jsonl";
 export const CASSETTE_FILE = "llm-cassette.jsonl";
 export const USAGE_FILE = "llm-usage.json";
 
-export interface CreateLlmOptions {
+/** The provider and its connection options (passed through to the anthropic / openai-compatible provider), then this layer's. */
+export interface CreateLlmOptions extends ProviderConnectionOptions {
   provider?: LlmProviderName;
-  /** Model id; default GUIDED_RL_MODEL, else the provider's default (anthropic: claude-sonnet-5-5). */
-  model?: string;
-  /** API key; default ANTHROPIC_API_KEY (anthropic) / GUIDED_RL_OPENAI_API_KEY (openai-compatible). */
-  apiKey?: string;
-  /** Server root (a local fake server, a proxy, an Ollama/vLLM/llama.cpp server). */
-  baseURL?: string;
-  /** Per-attempt timeout in ms. */
-  timeoutMs?: number;
-  /** Retry policy for 429 / 5xx / overloaded / timeouts. */
-  retry?: RetryOptions;
-  /** Provider calls in flight at once. */
-  maxConcurrency?: number;
-  /** max_tokens for requests that give none. Default 1024. */
-  defaultMaxTokens?: number;
-  /** Price override (USD per million tokens) for models missing from the table or hosted servers. */
-  price?: ModelPrice;
   /** Surrogate only: how good the emulated model is. */
   quality?: Partial<SurrogateQuality>;
   /** Surrogate only: model id suffix, `surrogate/<name>`. */
@@ -89,7 +74,7 @@ export function createLlm(options: CreateLlmOptions = {}): Llm {
       "guided-rl: ANTHROPIC_API_KEY is not set, so LLM calls are answered by the offline surrogate (hand-written heuristics, not an LLM). Set the key or pass provider to change this.",
     );
   }
-  const common = {
+  const common: ProviderConnectionOptions = {
     model: options.model,
     apiKey: options.apiKey,
     baseURL: options.baseURL,

@@ -15,29 +15,20 @@ import {
 } from "../errors.js";
 import { noticeOnce } from "../notice.js";
 import { anthropicCost, anthropicPrice, costAt, type ModelPrice } from "../pricing.js";
-import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure, type RetryOptions } from "../retry.js";
+import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure } from "../retry.js";
 import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
+import type { ProviderConnectionOptions } from "./connection-options.js";
 
 /** The model used when neither the `model` option nor GUIDED_RL_MODEL is set: the current Sonnet (2026-11). */
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
 
-export interface AnthropicProviderOptions {
-  /** Model id; default GUIDED_RL_MODEL or `claude-sonnet-5-5`. */
-  model?: string;
-  /** Default ANTHROPIC_API_KEY. Only needed when a call actually reaches the API. */
-  apiKey?: string;
-  /** API root, e.g. a local fake server; default the SDK's (ANTHROPIC_BASE_URL or api.anthropic.com). */
-  baseURL?: string;
-  /** Per-attempt timeout. Default 180 000 ms (a long code answer at ~60 tokens/s takes a minute). */
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  /** Calls in flight at once. Default 4. */
-  maxConcurrency?: number;
-  /** max_tokens when a request gives none (the Messages API requires one). Default 1024. */
-  defaultMaxTokens?: number;
-  /** Price override, for models missing from the table. */
-  price?: ModelPrice;
-}
+/**
+ * The anthropic provider's options. Defaults: `model` GUIDED_RL_MODEL or `claude-sonnet-5-5`; `apiKey`
+ * ANTHROPIC_API_KEY; `baseURL` the SDK's (ANTHROPIC_BASE_URL or api.anthropic.com); `timeoutMs` 180 000 (a
+ * long code answer at ~60 tokens/s takes a minute); `maxConcurrency` 4; `defaultMaxTokens` 1024; `price`
+ * the model's entry in the price table.
+ */
+export type AnthropicProviderOptions = ProviderConnectionOptions;
 
 /**
  * Whether a model answers a non-default temperature / top_p / top_k with HTTP 400: Claude Opus 4.7 and
