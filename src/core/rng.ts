@@ -373,12 +373,8 @@ export class Generator {
       checkFiniteRange("uniform", low, high);
       return low + (high - low) * this.bitGenerator.nextDouble();
     }
-    const n = broadcastLength("uniform", size, low, high);
-    if (n === undefined) {
-      const l = low as number, h = high as number;
-      checkFiniteRange("uniform", l, h);
-      return l + (h - l) * this.bitGenerator.nextDouble();
-    }
+    // undefined only for an all-scalar call without `size`, which returned above
+    const n = broadcastLength("uniform", size, low, high) as number;
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) checkFiniteRange("uniform", at(low, i), at(high, i));
     for (let i = 0; i < n; i++) {
