@@ -81,6 +81,22 @@ static napi_value range_error(napi_env env, const char *msg) {
   return NULL;
 }
 
+/* Reads exactly n arguments into argv; otherwise throws "<fn> takes n arguments" and returns 0. */
+static int get_args(napi_env env, napi_callback_info info, napi_value *argv, size_t n, const char *fn) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    napi_throw_error(env, NULL, "guided-rl native: N-API call failed: napi_get_cb_info");
+    return 0;
+  }
+  if (argc != n) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "guided-rl native: %s takes %zu arguments", fn, n);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
 /* One product's arguments, checked. */
 typedef struct {
   bool ta, tb;
@@ -145,10 +161,8 @@ static void run_gemm(const gemm_job *j) {
  * C = alpha op(A) op(B) + beta C, row-major; op(A) is M x K, op(B) is K x N, C is M x N.
  */
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
   napi_value argv[16];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 16) return range_error(env, "guided-rl native: sgemm takes 16 arguments");
+  if (!get_args(env, info, argv, 16, "sgemm")) return NULL;
   gemm_job job;
   if (!parse_gemm(env, argv, &job)) return NULL;
   run_gemm(&job);
@@ -201,10 +215,8 @@ static void *helper_main(void *unused) {
  * keeps OpenBLAS at one thread (src/nn/native.ts does) and the two products' outputs apart.
  */
 static napi_value sgemm_pair(napi_env env, napi_callback_info info) {
-  size_t argc = 32;
   napi_value argv[32];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 32) return range_error(env, "guided-rl native: sgemmPair takes 32 arguments");
+  if (!get_args(env, info, argv, 32, "sgemmPair")) return NULL;
   gemm_job first, second;
   if (!parse_gemm(env, argv, &first) || !parse_gemm(env, argv + 16, &second)) return NULL;
   pthread_mutex_lock(&pair_lock);
@@ -266,10 +278,8 @@ static void act_grad_values(float *restrict D, const float *restrict X, int64_t 
 
 /* biasAct(Y, R, N, P, biasOff, act): Y[r, n] += P[biasOff + n], then tanh (act 1) or ReLU (act 2). */
 static napi_value bias_act(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 6) return range_error(env, "guided-rl native: biasAct takes 6 arguments");
+  if (!get_args(env, info, argv, 6, "biasAct")) return NULL;
   float *Y, *P;
   size_t nY, nP;
   int64_t R, N, bOff, act;
@@ -283,10 +293,8 @@ static napi_value bias_act(napi_env env, napi_callback_info info) {
 
 /* biasGrad(D, R, N, G, gOff): G[gOff + n] += sum_r D[r, n]. */
 static napi_value bias_grad(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 5) return range_error(env, "guided-rl native: biasGrad takes 5 arguments");
+  if (!get_args(env, info, argv, 5, "biasGrad")) return NULL;
   float *D, *G;
   size_t nD, nG;
   int64_t R, N, gOff;
@@ -300,10 +308,8 @@ static napi_value bias_grad(napi_env env, napi_callback_info info) {
 
 /* actGrad(D, X, n, act): D *= f'(.) given the activation's outputs X: 1 - X^2 (tanh, act 1), X > 0 (ReLU, act 2). */
 static napi_value act_grad(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) return range_error(env, "guided-rl native: actGrad takes 4 arguments");
+  if (!get_args(env, info, argv, 4, "actGrad")) return NULL;
   float *D, *X;
   size_t nD, nX;
   int64_t n, act;
@@ -335,10 +341,8 @@ __attribute__((noinline)) static void adam_values(float *restrict p, const float
 }
 
 static napi_value adam(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
   napi_value argv[10];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 10) return range_error(env, "guided-rl native: adam takes 10 arguments");
+  if (!get_args(env, info, argv, 10, "adam")) return NULL;
   float *P, *G, *M, *V;
   size_t nP, nG, nM, nV;
   int64_t n;
@@ -361,10 +365,8 @@ __attribute__((noinline)) static void polyak_values(float *restrict t, const flo
 }
 
 static napi_value polyak(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) return range_error(env, "guided-rl native: polyak takes 4 arguments");
+  if (!get_args(env, info, argv, 4, "polyak")) return NULL;
   float *T, *S;
   size_t nT, nS;
   int64_t n;
@@ -378,11 +380,9 @@ static napi_value polyak(napi_env env, napi_callback_info info) {
 }
 
 static napi_value set_threads(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int64_t n;
-  if (argc != 1 || !get_i64(env, argv[0], &n, "threads")) return NULL;
+  if (!get_args(env, info, argv, 1, "setThreads") || !get_i64(env, argv[0], &n, "threads")) return NULL;
   if (n < 1 || n > 1024) return range_error(env, "guided-rl native: threads must be in 1..1024");
   openblas_set_num_threads((int)n);
   return NULL;
