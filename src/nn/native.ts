@@ -229,20 +229,31 @@ export function nativeBlas(): NativeBlas | null {
     return (loaded = null);
   }
   const path = nativeAddonPath();
-  try {
-    if (!existsSync(path)) throw new Error(`native BLAS not built: \`npm run build:native\` (needs gcc and OpenBLAS, e.g. apt-get install libopenblas-dev) writes ${path}`);
-    const addon = createRequire(join(packageRoot(), "package.json"))(path) as BlasAddon;
-    const blas = wrap(addon);
-    blas.setThreads(readThreads());
-    loaded = blas;
-    log(`gemm backend: native OpenBLAS (${blas.config}), ${blas.threads()} thread${blas.threads() === 1 ? "" : "s"}`);
-    return loaded;
-  } catch (err) {
-    reason = (err as Error).message.startsWith("native BLAS not built") ? (err as Error).message : `native BLAS failed to load from ${path}: ${(err as Error).message}`;
+  let blas: NativeBlas | null = null;
+  if (!existsSync(path)) {
+    reason = `native BLAS not built: \`npm run build:native\` (needs gcc and OpenBLAS, e.g. apt-get install libopenblas-dev) writes ${path}`;
+  } else {
+    try {
+      blas = wrap(createRequire(join(packageRoot(), "package.json"))(path) as BlasAddon);
+      blas.setThreads(readThreads());
+    } catch (err) {
+      blas = null;
+      reason = `native BLAS failed to load from ${path}: ${(err as Error).message}`;
+    }
+  }
+  if (!blas) {
     if (mode === "1") throw new Error(`GUIDED_RL_NATIVE=1 but ${reason}`);
     log(`gemm backend: WebAssembly SIMD kernels (${reason})`);
     return (loaded = null);
   }
+  loaded = blas;
+  log(`gemm backend: ${describeLoaded(blas)}`);
+  return loaded;
+}
+
+function describeLoaded(blas: NativeBlas): string {
+  const t = blas.threads();
+  return `native OpenBLAS (${blas.config}), ${t} thread${t === 1 ? "" : "s"}`;
 }
 
 /** Why `nativeBlas()` returned null ("" when it is loaded or was not asked for yet). */
@@ -253,7 +264,5 @@ export function nativeUnavailableReason(): string {
 /** A one-line description of the native backend for reports: "native OpenBLAS ..., 1 thread" or why not. */
 export function describeNativeBackend(): string {
   const blas = nativeBlas();
-  if (!blas) return `wasm (${reason})`;
-  const t = blas.threads();
-  return `native OpenBLAS (${blas.config}), ${t} thread${t === 1 ? "" : "s"}`;
+  return blas ? describeLoaded(blas) : `wasm (${reason})`;
 }
