@@ -52,7 +52,7 @@ export abstract class MountainCarBase<Act> extends BaseEnv<Float32Array, Act> {
 /** The observation fields of both mountain cars (a fresh array per call: descriptions are handed out). */
 export function mountainCarObservationFields(): FieldDescription[] {
   return [
-    { name: "position", index: [0, 1], description: "car position along the x-axis", unit: "m", low: -1.2, high: 0.6 },
-    { name: "velocity", index: [1, 2], description: "car velocity", unit: "m/step", low: -0.07, high: 0.07 },
+    { name: "position", index: [0, 1], description: "car position along the x-axis", unit: "m", low: MIN_POSITION, high: MAX_POSITION },
+    { name: "velocity", index: [1, 2], description: "car velocity", unit: "m/step", low: -MAX_SPEED, high: MAX_SPEED },
   ];
 }
