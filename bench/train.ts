@@ -124,9 +124,11 @@ async function benchSacUpdate(updates: number): Promise<void> {
   const wall = (performance.now() - t0) / updates;
   const cpu = process.cpuUsage(cpu0);
   const threads = model.gemmBackend === "native" ? nativeBlas()?.threads() ?? 1 : 1;
+  const sb3 = reference(CASES.find((c) => c.name === "sac-pendulum")!.reference);
+  const sb3Ms = (1000 * sb3.updateSeconds) / sb3.offPolicyUpdates!;
   console.log(
     `sac-update     ${model.gemmBackend} kernels, ${threads} thread${threads === 1 ? "" : "s"}: ${wall.toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / updates).toFixed(2)} ms CPU per update over ${updates} updates` +
-      ` | SB3 reference 10.05 ms (1 torch thread) | load avg ${loadavg()[0].toFixed(1)}`,
+      ` | SB3 reference ${sb3Ms.toFixed(2)} ms (1 torch thread) | load avg ${loadavg()[0].toFixed(1)}`,
   );
 }
 
