@@ -107,7 +107,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
       log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per variant; suggested actions by ${cfg.guide.actionModulation}; critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
       const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(policyPath), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });
       console.log(await writeUltraReport(result, out, { png: args.png }));
-      log(`results, curves and LLM exchanges in ${out}/`);
+      log(`results, curves and ${args.provider === "surrogate" ? "surrogate" : "LLM"} exchanges in ${out}/`);
     }
   } finally {
     await closeRenderer();
