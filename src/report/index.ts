@@ -3,3 +3,7 @@ export { table, formatTable, tableHtml, dataFrame, toRows, formatCell, type Row,
 export { figure, figureBundle, saveFigure, figureHtml, type FigureOptions } from "./figure.js";
 export { renderFigure, closeRenderer, findChromium, type ImageFormat } from "./render.js";
 export { plotlyJs, figureSize, normalizeSpec, type PlotlySpec, type PlotlyTrace } from "./plotly.js";
+export {
+  sampleMean, percentile, iqm, bootstrapCi, meanCi, iqmCi, performanceProfile, profileThresholds, formatInterval,
+  type Interval, type BootstrapOptions, type PerformanceProfile,
+} from "./stats.js";
