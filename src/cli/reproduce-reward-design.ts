@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { runRewardDesignExperiment } from "../experiments/reward-design/protocol.js";
 import { resolvePreset } from "../experiments/reward-design/protocol.js";
-import type { RewardDesignEvent } from "../guides/reward-design/loop.js";
+import type { RewardDesignEvent } from "../experiments/reward-design/loop.js";
 import type { LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { formatTable } from "../report/table.js";

@@ -1,4 +1,31 @@
-/** The reward-design experiment (guide 1): presets, protocol, report. */
+/**
+ * The reward-design experiment (guide 1): the loop, its training pool and worker, the fitness evaluation,
+ * the reflection, presets, protocol and report. The guide's own parts (prompts, parser, validation, reward
+ * seam, surrogate designer) live in src/guides/reward-design and are re-exported here, so one barrel serves both.
+ */
+export {
+  runRewardDesign,
+  candidateId,
+  type RewardDesignOptions,
+  type RewardDesignResult,
+  type RewardDesignEvent,
+  type CandidateRecord,
+  type CandidateStatus,
+  type IterationSummary,
+} from "./loop.js";
+export { evaluateWalker, compareFitness, type WalkerPolicy, type WalkerEvaluation, type WalkerEvaluationOptions } from "./evaluation.js";
+export {
+  runTrainingJob,
+  readResult,
+  type TrainingJob,
+  type TrainingProtocol,
+  type TrainingResult,
+  type TrainingFailureKind,
+  type CheckpointRecord,
+  type RolloutRecord,
+} from "./training.js";
+export { trainInPool, type PoolOptions } from "./pool.js";
+export { reflectionText, failureKinds, failureKindText, type FailureKind } from "./reflection.js";
 export { rewardDesignPreset, ZOO_BIPEDAL_PPO, type RewardDesignPreset } from "./presets.js";
 export {
   runRewardDesignExperiment,
@@ -20,5 +47,4 @@ export {
   COMPARISON_METRICS,
   type AnimationSettings,
 } from "./report.js";
-// The guide itself (loop, metrics, sandboxed reward seam, surrogate designer), so one barrel serves both.
 export * from "../../guides/reward-design/index.js";

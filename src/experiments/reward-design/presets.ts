@@ -13,7 +13,7 @@
  * cut at 400 steps. It shows the machinery works, not that the walker learns.
  */
 import type { Budget } from "../budget.js";
-import type { TrainingProtocol } from "../../guides/reward-design/training.js";
+import type { TrainingProtocol } from "./training.js";
 
 export interface RewardDesignPreset {
   iterations: number;

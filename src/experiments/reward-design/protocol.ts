@@ -9,7 +9,7 @@ import { createLlm, type LlmProviderName } from "../../llm/create.js";
 import type { SurrogateQuality } from "../../llm/providers/surrogate.js";
 import type { LlmClient } from "../../llm/types.js";
 import "../../guides/reward-design/index.js";
-import { runRewardDesign, type RewardDesignEvent, type RewardDesignResult } from "../../guides/reward-design/loop.js";
+import { runRewardDesign, type RewardDesignEvent, type RewardDesignResult } from "./loop.js";
 import { saveFigure } from "../../report/figure.js";
 import type { PlotlySpec } from "../../report/plotly.js";
 import { formatTable, type Row } from "../../report/table.js";

@@ -4,10 +4,10 @@ import type { Env } from "../../core/env.js";
 import { makeAsync } from "../../core/registry.js";
 import { PPO } from "../../algos/ppo.js";
 import { episodeAnimation } from "../../envs/box2d/render/svg.js";
-import { evaluateWalker } from "../../guides/reward-design/evaluation.js";
-import type { CandidateRecord, RewardDesignResult } from "../../guides/reward-design/loop.js";
-import { failureKinds } from "../../guides/reward-design/reflection.js";
-import { ENV_ID, type TrainingResult } from "../../guides/reward-design/training.js";
+import { evaluateWalker } from "./evaluation.js";
+import type { CandidateRecord, RewardDesignResult } from "./loop.js";
+import { failureKinds } from "./reflection.js";
+import { ENV_ID, type TrainingResult } from "./training.js";
 import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
 import type { Row } from "../../report/table.js";
 

@@ -8,7 +8,9 @@ import { makeAsync } from "../../core/registry.js";
 import "../../envs/index.js";
 import type { Sandbox, SandboxError, TransitionStep } from "../../sandbox/index.js";
 import { extractRewardCode, NoCodeError } from "./parse.js";
-import { ENV_ID } from "./training.js";
+
+/** The environment reward design is written for. */
+export const ENV_ID = "BipedalWalker-v3";
 
 /**
  * Real transitions for validation: `episodes` random-action episodes (seeded LCG actions, reset seeds

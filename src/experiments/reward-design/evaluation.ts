@@ -5,7 +5,7 @@
  */
 import type { Env, Info } from "../../core/env.js";
 import type { Scene } from "../../envs/box2d/render/scene.js";
-import { behaviourMetrics, type BehaviourMetrics, type EpisodeTrace, type StepRecord } from "./metrics.js";
+import { behaviourMetrics, type BehaviourMetrics, type EpisodeTrace, type StepRecord } from "../../guides/reward-design/metrics.js";
 
 /** Anything that maps a row of raw observations to an action (PPO, a scripted policy...). */
 export interface WalkerPolicy {

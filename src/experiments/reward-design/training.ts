@@ -18,10 +18,11 @@ import { makeAsync } from "../../core/registry.js";
 import "../../envs/index.js";
 import { Sandbox, type SandboxOptions } from "../../sandbox/index.js";
 import { evaluateWalker } from "./evaluation.js";
-import type { BehaviourMetrics } from "./metrics.js";
-import { RewardCodeError, SandboxRewardGuide, type ComponentSnapshot } from "./reward-guide.js";
+import type { BehaviourMetrics } from "../../guides/reward-design/metrics.js";
+import { RewardCodeError, SandboxRewardGuide, type ComponentSnapshot } from "../../guides/reward-design/reward-guide.js";
+import { ENV_ID } from "../../guides/reward-design/validation.js";
 
-export const ENV_ID = "BipedalWalker-v3";
+export { ENV_ID };
 
 /** How a candidate (or baseline) is trained and evaluated: identical for all of them in one run. */
 export interface TrainingProtocol {

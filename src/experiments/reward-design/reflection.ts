@@ -3,7 +3,7 @@
  * native evaluation return through training, each reward component's mean/min/max at every checkpoint,
  * the behaviour metrics of the final evaluation, and the failure kinds seen.
  */
-import { fmt, formatMetrics, type BehaviourMetrics } from "./metrics.js";
+import { fmt, formatMetrics, type BehaviourMetrics } from "../../guides/reward-design/metrics.js";
 import type { TrainingResult } from "./training.js";
 
 /** A named way a run went wrong: a short kind (for tables) and the detail the designer reads. */

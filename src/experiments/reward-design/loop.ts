@@ -29,13 +29,13 @@ import { join } from "node:path";
 import type { LlmClient, LlmMessage } from "../../llm/types.js";
 import { Sandbox, type TransitionStep } from "../../sandbox/index.js";
 import { compareFitness } from "./evaluation.js";
-import { fmt } from "./metrics.js";
+import { fmt } from "../../guides/reward-design/metrics.js";
 import { trainInPool } from "./pool.js";
-import { fixPrompt, initialPrompt, iterationPrompt, promptTemplate, taskText } from "./prompts.js";
+import { fixPrompt, initialPrompt, iterationPrompt, promptTemplate, taskText } from "../../guides/reward-design/prompts.js";
 import { failureKinds, failureKindText, reflectionText } from "./reflection.js";
-import { FIX_REWARD_TASK, REWARD_DESIGN_GUIDE, WRITE_REWARD_TASK } from "./surrogate.js";
+import { FIX_REWARD_TASK, REWARD_DESIGN_GUIDE, WRITE_REWARD_TASK } from "../../guides/reward-design/surrogate.js";
 import { readResult, type TrainingJob, type TrainingProtocol, type TrainingResult } from "./training.js";
-import { failureText, validateAnswer, validationSample, type ValidationOutcome } from "./validation.js";
+import { failureText, validateAnswer, validationSample, type ValidationOutcome } from "../../guides/reward-design/validation.js";
 
 export interface RewardDesignOptions {
   runDir: string;
