@@ -23,6 +23,7 @@ const COMMANDS: CommandEntry[] = [
   { name: "train", summary: "train PPO / A2C / DQN / SAC on an environment into a run folder", module: "./cli/train.js", exportName: "trainCommand" },
   { name: "reproduce lmgt", summary: "reproduce the LMGT paper's tables (surrogate or real LLM)", module: "./cli/reproduce-lmgt.js", exportName: "reproduceLmgtCommand" },
   { name: "reproduce ultra", summary: "reproduce ULTRA (Pong, BipedalWalker) with its baselines", module: "./cli/reproduce-ultra.js", exportName: "reproduceUltraCommand" },
+  { name: "merge", summary: "join the folders of a sharded reproduction (--shard i/n) and render its tables", module: "./cli/merge.js", exportName: "mergeCommand" },
   { name: "reproduce reward-design", summary: "LLM reward design for BipedalWalker-v3 against native-reward PPO", module: "./cli/reproduce-reward-design.js", exportName: "reproduceRewardDesignCommand" },
 ];
 

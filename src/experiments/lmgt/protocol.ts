@@ -36,6 +36,8 @@ export interface LmgtProtocolOptions {
   promptStyles?: LmgtPromptStyle[];
   /** Results of earlier calls: identical runs among them are reused instead of run again. */
   previous?: readonly LmgtTrialResult[];
+  /** Runs only the trials it accepts (a shard's share of the run list); the others are left out of the results. */
+  select?: (spec: LmgtTrialSpec) => boolean;
   /** Called after every trial (progress output). */
   onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
 }
@@ -104,10 +106,15 @@ export function planLmgtTrials(opts: LmgtProtocolOptions): LmgtTrialSpec[] {
   return trials;
 }
 
-/** What makes two trials the same run (everything but their experiment and row labels). */
-function runKey(spec: LmgtTrialSpec): string {
-  const { experiment: _e, variant: _v, ...rest } = spec;
-  return JSON.stringify(rest);
+/**
+ * What makes two trials the same run: everything but their experiment and row labels, and where the LLM
+ * transcript and cassette are (shards of one reproduction write to different folders).
+ */
+export function lmgtRunKey(spec: LmgtTrialSpec): string {
+  const { experiment: _e, variant: _v, llm, ...rest } = spec;
+  if (!llm) return JSON.stringify(rest);
+  const { runDir: _dir, cassette: _cassette, ...who } = llm;
+  return JSON.stringify({ ...rest, llm: who });
 }
 
 /**
@@ -116,12 +123,12 @@ function runKey(spec: LmgtTrialSpec): string {
  * reuses that run's result under its own labels (`sharedWith` says which).
  */
 export async function runLmgtProtocol(opts: LmgtProtocolOptions): Promise<LmgtTrialResult[]> {
-  const trials = planLmgtTrials(opts);
+  const trials = planLmgtTrials(opts).filter((spec) => opts.select?.(spec) ?? true);
   const results: LmgtTrialResult[] = [];
   const byKey = new Map<string, LmgtTrialResult>();
-  for (const r of opts.previous ?? []) if (!r.sharedWith && !byKey.has(runKey(r.spec))) byKey.set(runKey(r.spec), r);
+  for (const r of opts.previous ?? []) if (!r.sharedWith && !byKey.has(lmgtRunKey(r.spec))) byKey.set(lmgtRunKey(r.spec), r);
   for (const spec of trials) {
-    const key = runKey(spec);
+    const key = lmgtRunKey(spec);
     const earlier = byKey.get(key);
     const sameLabels = earlier !== undefined && earlier.spec.experiment === spec.experiment && earlier.spec.variant === spec.variant;
     const result = earlier

@@ -35,6 +35,8 @@ export interface LmgtLlmSettings {
   model?: string;
   /** A run folder for the LLM transcript and cassette (real providers). */
   runDir?: string;
+  /** A cassette shared by several processes (shards): read only, or read and append new answers. */
+  cassette?: { path: string; mode: "read" | "append" };
 }
 
 export interface LmgtTrialSpec {
@@ -87,7 +89,11 @@ export function trialLlm(spec: LmgtTrialSpec): LlmClient {
     runDir: llm.runDir,
     transcript: llm.runDir ? undefined : false,
     ...(llm.provider === "surrogate" && q ? { quality: { accuracy: q.accuracy, abstention: q.abstention, noise: q.noise, seed: spec.seed } } : {}),
-    ...(llm.provider !== "surrogate" && llm.runDir ? { cache: "read-write" as const } : {}),
+    ...(llm.cassette
+      ? { cache: { mode: llm.cassette.mode === "append" ? ("read-write" as const) : ("read" as const), path: llm.cassette.path } }
+      : llm.provider !== "surrogate" && llm.runDir
+        ? { cache: "read-write" as const }
+        : {}),
   });
 }
 

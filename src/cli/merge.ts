@@ -1,0 +1,98 @@
+/**
+ * `guided-rl merge OUT SHARD_DIR... [--no-png]`: joins the folders of a sharded reproduction (`--shard i/n`)
+ * into one result set in OUT and renders the same tables and figures as an unsharded run. Refuses folders of
+ * different commands, settings or package versions; names the runs missing from every folder and the command
+ * that runs only those (`--only-missing OUT`). OUT may be one of the inputs (to fold the missing runs in).
+ */
+import { writeManifest, missingRunsMessage, packageVersion, type ShardManifest } from "../experiments/shards.js";
+import { mergeLlmFiles, readShardManifests, unionResults, writeJsonl } from "../experiments/merge.js";
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import { parseOrReport, readOptions, runWhenMain, usageFailure } from "./options.js";
+import { TRIALS_FILE } from "./scale-out.js";
+
+export const MERGE_USAGE = `usage: guided-rl merge OUT SHARD_DIR... [--no-png]
+
+Joins the folders written by a reproduction run with --shard i/n (or --only-missing) into OUT and writes the
+tables and figures of the whole reproduction there.`;
+
+/** How one reproduction command's results are joined and reported. */
+interface Merger {
+  /** The id of a finished result (its run's id). */
+  resultId(result: unknown): string;
+  /** The full result list from the finished runs (all present), then its tables and figures in `out`. */
+  report(settings: Record<string, unknown>, found: unknown[], out: string, png: boolean): Promise<void>;
+}
+
+const MERGERS: Record<string, () => Promise<Merger>> = {
+  "reproduce lmgt": async () => {
+    const { lmgtRunId, mergeLmgtResults } = await import("../experiments/lmgt/shards.js");
+    const { writeLmgtOutputs } = await import("./reproduce-lmgt.js");
+    type R = import("../experiments/lmgt/trial.js").LmgtTrialResult;
+    return {
+      resultId: (r) => lmgtRunId((r as R).spec),
+      report: async (settings, found, out, png) => {
+        const results = await mergeLmgtResults(settings as unknown as import("../experiments/lmgt/shards.js").LmgtProtocolSettings, found as R[]);
+        await writeLmgtOutputs(results, out, png);
+      },
+    };
+  },
+};
+
+interface MergeArgs {
+  out: string;
+  dirs: string[];
+  png: boolean;
+}
+
+export function parseMergeArgs(argv: readonly string[]): MergeArgs {
+  const fail = usageFailure(MERGE_USAGE);
+  const positional: string[] = [];
+  let png = true;
+  const rest: string[] = [];
+  for (const a of argv) (a.startsWith("--") ? rest : positional).push(a);
+  readOptions(rest, fail, (option) => {
+    if (option.name !== "--no-png") return false;
+    png = false;
+    return true;
+  });
+  if (positional.length < 2) fail("merge needs OUT and at least one SHARD_DIR");
+  return { out: positional[0]!, dirs: positional.slice(1), png };
+}
+
+/** Runs `merge`; returns the exit code (1 when runs are missing: the found ones are still joined into OUT). */
+export async function merge(argv: readonly string[]): Promise<number> {
+  const args = parseOrReport(argv, parseMergeArgs);
+  if (!args) return 2;
+  const manifests = readShardManifests(args.dirs);
+  const first: ShardManifest = manifests[0]!;
+  const load = MERGERS[first.command];
+  if (!load) throw new Error(`merge: "${first.command}" results cannot be merged (mergeable: ${Object.keys(MERGERS).join(", ")})`);
+  const merger = await load();
+  const found = unionResults<unknown>(args.dirs, TRIALS_FILE, merger.resultId);
+  const have = new Set(found.map(merger.resultId));
+  const missing = first.runs.filter((r) => !have.has(r.id));
+  // Everything read: now OUT (possibly one of the inputs) is written.
+  const llm = mergeLlmFiles(args.dirs, args.out);
+  mkdirSync(args.out, { recursive: true });
+  writeJsonl(join(args.out, TRIALS_FILE), found);
+  const { shard: _shard, ...whole } = first;
+  writeManifest(args.out, { ...whole, packageVersion: packageVersion(), assigned: first.runs.map((r) => r.id) });
+  console.error(
+    `merged ${args.dirs.length} folder(s): ${found.length} of ${first.runs.length} runs` +
+      (llm.cassetteEntries ? `; LLM cassette ${llm.cassetteEntries} prompts (${llm.duplicates} duplicates dropped)` : "") +
+      (llm.usage ? `; LLM usage summed: ${llm.usage.calls} calls, ${llm.usage.failedCalls} failed, $${llm.usage.costUsd.toFixed(4)}` : ""),
+  );
+  if (missing.length) {
+    const rerun = `guided-rl ${first.command} ${(first.argv ?? []).join(" ")} --only-missing ${args.out} --out ${args.out}-missing, then guided-rl merge ${args.out} ${args.out} ${args.out}-missing`;
+    console.error(missingRunsMessage(missing, rerun.replace(/ {2,}/g, " ")));
+    return 1;
+  }
+  await merger.report(first.settings, found, args.out, args.png);
+  console.error(`tables and figures of the whole reproduction in ${args.out}/`);
+  return 0;
+}
+
+export const mergeCommand = { name: "merge", usage: MERGE_USAGE, run: merge };
+
+runWhenMain("merge", merge);
