@@ -36,12 +36,12 @@ export const CASES: PinnedCase[] = [
   {
     name: "ppo-cartpole", env: "CartPole-v1", nEnvs: 4, totalTimesteps: 512,
     options: { nSteps: 16, batchSize: 32, nEpochs: 2, seed: 3 },
-    create: async (e, o) => new PPO(e, o), load: (d, e, o) => PPO.load(d, e, o),
+    create: async (e, o) => new PPO(e, o), load: async (d, e, o) => PPO.load(d, e, o),
   },
   {
     name: "a2c-cartpole", env: "CartPole-v1", nEnvs: 4, totalTimesteps: 400,
     options: { nSteps: 5, seed: 3, policyKwargs: { netArch: [16, 16] } },
-    create: async (e, o) => new A2C(e, o), load: (d, e, o) => A2C.load(d, e, o),
+    create: async (e, o) => new A2C(e, o), load: async (d, e, o) => A2C.load(d, e, o),
   },
   {
     name: "dqn-cartpole", env: "CartPole-v1", nEnvs: 2, totalTimesteps: 400,
@@ -51,7 +51,7 @@ export const CASES: PinnedCase[] = [
   {
     name: "ppo-bipedalwalker", env: "BipedalWalker-v3", nEnvs: 2, totalTimesteps: 512,
     options: { nSteps: 64, batchSize: 32, nEpochs: 2, normalize: true, seed: 1, policyKwargs: { netArch: [16, 16] } },
-    create: async (e, o) => new PPO(e, o), load: (d, e, o) => PPO.load(d, e, o),
+    create: async (e, o) => new PPO(e, o), load: async (d, e, o) => PPO.load(d, e, o),
   },
   {
     name: "sac-pendulum", env: "Pendulum-v1", nEnvs: 2, totalTimesteps: 160,
