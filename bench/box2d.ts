@@ -16,10 +16,9 @@
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { referencePath } from "../src/core/paths.js";
-import { makeAsync } from "../src/core/registry.js";
+import { makeAsync } from "../src/envs/index.js";
 import type { Env } from "../src/core/env.js";
 import { box2d } from "../src/envs/box2d/loader.js";
-import "../src/envs/index.js";
 
 const reference = JSON.parse(readFileSync(referencePath("gymnasium", "env_step_speed.json"), "utf8")) as {
   envs: Record<string, { gym_make_wrapped: { steps_per_sec: number } }>;

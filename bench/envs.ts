@@ -18,9 +18,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { Env } from "../src/core/env.js";
 import { referencePath } from "../src/core/paths.js";
-import { makeAsync, registeredIds, registration } from "../src/core/registry.js";
+import { makeAsync, registeredIds, registration } from "../src/envs/index.js";
 import { makeVec } from "../src/envs/vector.js";
-import "../src/envs/index.js";
 
 interface PythonSpeed {
   gym_make_wrapped: { steps: number; steps_per_sec: number };

@@ -26,7 +26,8 @@ import { readFileSync, mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { registeredIds, referencePath } from "../src/core/index.js";
+import { referencePath } from "../src/core/index.js";
+import { registeredIds } from "../src/envs/index.js";
 import { trainRun, type AlgoName } from "../src/algos/index.js";
 import { Adam, Mlp, Random, clipGradNorm, describeNativeBackend, nativeBlas, selectBackend } from "../src/nn/index.js";
 
@@ -113,8 +114,7 @@ async function benchCase(c: Case, scale: number): Promise<void> {
 /** N SAC gradient steps at rl-zoo's Pendulum settings ([256, 256], batch 256, lr 1e-3) on a buffer of 1000 random-policy steps. */
 async function benchSacUpdate(updates: number): Promise<void> {
   const { SAC } = await import("../src/algos/sac.js");
-  const { make } = await import("../src/core/index.js");
-  await import("../src/envs/index.js");
+  const { make } = await import("../src/envs/index.js");
   const model = new SAC(make("Pendulum-v1"), { learningRate: 1e-3, learningStarts: 1000, seed: 0 });
   await model.learn({ totalTimesteps: 1000 });
   for (let i = 0; i < 20; i++) model.train(1, 256);

@@ -15,8 +15,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Env } from "../core/env.js";
-import { makeAsync } from "../core/index.js";
-import "../envs/box2d/register.js"; // Box2D ids (their wasm loads only when such an env is made)
+import { makeAsync } from "../envs/index.js";
 import { NonFiniteLossError, type TrainingCallback, type TrainingProgress } from "./callbacks.js";
 import { type EvaluationResult, evaluatePolicy } from "./evaluate.js";
 import { type AlgoName, resolveHyperparams } from "./hyperparams.js";

@@ -9,8 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import "../envs/index.js";
-import { prepareEnv } from "../core/registry.js";
+import { prepareEnv } from "../envs/index.js";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { budgetConfig, envConfig, type UltraEnvName } from "../experiments/ultra/configs.js";
 import { readPolicyFile, shippedPolicyPath, trainStartingPolicy, writePolicyFile } from "../experiments/ultra/policy-file.js";

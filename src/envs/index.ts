@@ -1,5 +1,11 @@
-/** Environments: importing this module registers every built-in id with the registry. */
-import "./register-builtin.js";
+/**
+ * Environments: the registry (`make`, `makeAsync`, `register`, `spec`; registration.ts, as Gymnasium's
+ * envs/registration.py) and the built-in envs, all registered in register.ts when this module loads.
+ */
+import "./register.js";
+
+export { register, make, makeAsync, prepareEnv, spec, registration, registeredIds, describeFromSpaces } from "./registration.js";
+export type { EnvRegistration, MakeOptions, EnvKwargs } from "./registration.js";
 
 export * from "./classic/index.js";
 export { BlackjackEnv, describeBlackjack, sumHand, usableAce } from "./toy/blackjack.js";

@@ -15,7 +15,7 @@
  */
 import type { Env, Info } from "../core/env.js";
 import type { Space } from "../core/spaces.js";
-import { make, prepareEnv, type MakeOptions } from "../core/registry.js";
+import { make, prepareEnv, type MakeOptions } from "./registration.js";
 import { RecordEpisodeStatistics } from "./wrappers/record-episode-statistics.js";
 
 export interface VectorResetResult {

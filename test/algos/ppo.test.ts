@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Discrete, Tuple, make, type Env } from "../../src/core/index.js";
+import { Discrete, Tuple, type Env } from "../../src/core/index.js";
+import { make } from "../../src/envs/index.js";
 import { A2C, NonFiniteLossError, PPO, type Guide, type TransitionBatch } from "../../src/algos/index.js";
 
 const cartpoles = (n: number) => Array.from({ length: n }, () => make("CartPole-v1", { disableEnvChecker: true }));

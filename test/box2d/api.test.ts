@@ -5,9 +5,8 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { make, makeAsync, spec } from "../../src/core/registry.js";
+import { make, makeAsync, spec } from "../../src/envs/index.js";
 import { checkEnv } from "../../src/core/check-env.js";
-import "../../src/envs/index.js";
 import { loadBox2D } from "../../src/envs/box2d/loader.js";
 import { BipedalWalker } from "../../src/envs/box2d/bipedal-walker/bipedal-walker.js";
 import { LunarLander } from "../../src/envs/box2d/lunar-lander/lunar-lander.js";

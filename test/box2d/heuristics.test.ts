@@ -6,8 +6,7 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { makeAsync } from "../../src/core/registry.js";
-import "../../src/envs/index.js";
+import { makeAsync } from "../../src/envs/index.js";
 import { BipedalWalkerHeuristic, lunarLanderHeuristic } from "../../src/envs/box2d/heuristics.js";
 import { recordEpisode } from "../../src/envs/box2d/render/record.js";
 

@@ -12,8 +12,7 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { makeAsync } from "../../src/core/registry.js";
-import "../../src/envs/index.js";
+import { makeAsync } from "../../src/envs/index.js";
 import { loadRandomPolicyStats } from "./helpers.js";
 
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;

@@ -1,12 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkEnv } from "../../src/core/check-env.js";
-import { makeAsync, registeredIds } from "../../src/core/registry.js";
+import { makeAsync, registeredIds } from "../../src/envs/index.js";
 import { BaseEnv } from "../../src/core/base-env.js";
 import { Box } from "../../src/core/box.js";
 import { Discrete } from "../../src/core/discrete.js";
 import type { ResetOptions, ResetResult, StepResult } from "../../src/core/env.js";
-import "../../src/envs/index.js";
 
 test("checkEnv passes on every registered environment", async () => {
   const ids = registeredIds();

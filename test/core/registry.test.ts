@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { make, makeAsync, register, registeredIds, spec } from "../../src/core/registry.js";
+import { make, makeAsync, register, registeredIds, spec } from "../../src/envs/index.js";
 import { CartPoleEnv } from "../../src/envs/classic/cartpole.js";
 import { TimeLimit } from "../../src/envs/wrappers/time-limit.js";
 import { EnvChecker } from "../../src/envs/wrappers/env-checker.js";
-import "../../src/envs/index.js";
 
 const gymnasium: Record<string, { maxEpisodeSteps?: number; rewardThreshold?: number }> = {
   "CartPole-v1": { maxEpisodeSteps: 500, rewardThreshold: 475 },

@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { make } from "../../src/core/registry.js";
+import { make } from "../../src/envs/index.js";
 import { rollRandomPolicy } from "../../src/envs/random-policy.js";
 import { BlackjackEnv } from "../../src/envs/toy/blackjack.js";
-import "../../src/envs/index.js";
 
 interface Variant {
   kwargs: Record<string, boolean>;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CartPoleEnv } from "../../src/envs/classic/cartpole.js";
-import { make } from "../../src/core/registry.js";
+import { make } from "../../src/envs/index.js";
 import { replay } from "./trajectory.js";
 
 test("CartPole-v1 replays Gymnasium's recorded trajectories (obs 1e-6, state 1e-9, exact rewards and flags)", () => {

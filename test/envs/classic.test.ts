@@ -21,7 +21,7 @@ test("Pendulum-v1 replays Gymnasium's recorded trajectories (obs 1e-6, state 1e-
 });
 
 test("classic envs render an SVG of the current state (through make's wrappers), and refuse before reset", async () => {
-  const { make } = await import("../../src/core/registry.js");
+  const { make } = await import("../../src/envs/index.js");
   for (const id of ["CartPole-v1", "Pendulum-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Acrobot-v1"]) {
     const env = make(id);
     assert.deepEqual(env.renderModes, ["svg"]);

@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { make } from "../../src/core/registry.js";
+import { make } from "../../src/envs/index.js";
 import { referencePath } from "../../src/core/paths.js";
 import { rollRandomPolicy } from "../../src/envs/random-policy.js";
-import "../../src/envs/index.js";
 
 interface Stats {
   return_mean: number;

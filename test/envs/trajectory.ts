@@ -1,8 +1,7 @@
 /** Replays a recorded Gymnasium trajectory (../shared/reference/gymnasium/traj_<id>.json) against `make(id)`. */
 import assert from "node:assert/strict";
 import { loadTrajectories } from "./recorded.js";
-import { make } from "../../src/core/registry.js";
-import "../../src/envs/index.js";
+import { make } from "../../src/envs/index.js";
 
 function closeArray(what: string, got: ArrayLike<number>, want: number[], tol: number): void {
   assert.equal(got.length, want.length, `${what}: length`);

@@ -1,9 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { make } from "../../src/core/registry.js";
+import { make } from "../../src/envs/index.js";
 import { makeVec, makeVecAsync, SyncVectorEnv } from "../../src/envs/vector.js";
 import type { EpisodeStatistics } from "../../src/envs/wrappers/record-episode-statistics.js";
-import "../../src/envs/index.js";
 
 test("makeVec batches observations row by row, env i seeded with seed + i (as SB3's make_vec_env)", () => {
   const venv = makeVec("CartPole-v1", 3, { seed: 10 });

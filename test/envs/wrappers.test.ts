@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { make } from "../../src/core/registry.js";
+import { make } from "../../src/envs/index.js";
 import { RunningMeanStd } from "../../src/envs/wrappers/running-mean-std.js";
 import { NormalizeObservation, NormalizeReward } from "../../src/envs/wrappers/normalize.js";
 import { VectorNormalize } from "../../src/envs/wrappers/vector-normalize.js";
@@ -9,7 +9,6 @@ import { ClipAction } from "../../src/envs/wrappers/clip-action.js";
 import { TimeLimit } from "../../src/envs/wrappers/time-limit.js";
 import { PendulumEnv } from "../../src/envs/classic/pendulum.js";
 import { makeVec } from "../../src/envs/vector.js";
-import "../../src/envs/index.js";
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 

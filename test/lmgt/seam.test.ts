@@ -5,8 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import "../../src/envs/index.js";
-import { make } from "../../src/core/registry.js";
+import { make } from "../../src/envs/index.js";
 import type { Env } from "../../src/core/env.js";
 import { LmgtGuide } from "../../src/guides/lmgt/guide.js";
 import { readLmgtRequest } from "../../src/guides/lmgt/surrogate/handler.js";

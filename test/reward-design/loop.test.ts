@@ -13,7 +13,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeAsync } from "../../src/core/registry.js";
+import { makeAsync } from "../../src/envs/index.js";
 import { createLlm, type CompletionRequest, type LlmClient } from "../../src/llm/index.js";
 import {
   compareFitness,

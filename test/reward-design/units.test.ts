@@ -238,7 +238,7 @@ describe("reproduce reward-design command", () => {
 
 describe("sandboxed reward seam", () => {
   it("evaluates each rollout in one sandbox round trip and keeps per-component statistics", async () => {
-    const { makeAsync } = await import("../../src/core/registry.js");
+    const { makeAsync } = await import("../../src/envs/index.js");
     const { PPO } = await import("../../src/algos/ppo.js");
     const { SandboxRewardGuide } = await import("../../src/experiments/reward-design/index.js");
     const sandbox = await Sandbox.start({ timeoutMs: 10_000 });

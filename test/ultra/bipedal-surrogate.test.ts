@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeAsync } from "../../src/core/registry.js";
-import "../../src/envs/index.js";
+import { makeAsync } from "../../src/envs/index.js";
 import type { Env } from "../../src/core/env.js";
 import { SurrogateProvider } from "../../src/llm/providers/surrogate.js";
 import { actionSpecOf, collectEpisodes, identifyCriticalStates, modulateCriticalStates, registerUltraSurrogate, stateToText } from "../../src/guides/ultra/index.js";

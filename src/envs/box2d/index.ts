@@ -1,11 +1,10 @@
 /**
  * Box2D environments on box2d-wasm: BipedalWalker-v3, BipedalWalkerHardcore-v3, LunarLander-v3 and
- * LunarLanderContinuous-v3 (registered on import). Load the wasm once before `make`:
+ * LunarLanderContinuous-v3 (registered in envs/register.ts). Load the wasm once before `make`:
  *
  *     await loadBox2D();                       // or: const env = await makeAsync("BipedalWalker-v3")
  *     const env = make("BipedalWalker-v3");
  */
-import "./register.js";
 
 export { loadBox2D, isBox2DLoaded, box2dBuildInfo, wasmSimdSupported, type Box2DBuildInfo } from "./loader.js";
 export { BipedalWalker, bipedalWalkerFromKwargs, type BipedalWalkerOptions } from "./bipedal-walker/bipedal-walker.js";

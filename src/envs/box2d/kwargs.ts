@@ -2,7 +2,7 @@
  * Reading environment keyword arguments given either in camelCase (this package's convention) or in
  * Gymnasium's snake_case (`enable_wind`), with clear errors for unknown names and wrong types.
  */
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 
 const snake = (camel: string) => camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

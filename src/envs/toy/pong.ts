@@ -13,13 +13,12 @@
  * The opponent tracks the ball while it approaches, aiming at the ball's height plus an error drawn per
  * rally; `opponentSkill` in [0, 1] sets its speed and how small that error is (1: fast and exact).
  *
- * Importing this module registers `Pong-v0` (episode limit 10 000 steps).
+ * Registered as `Pong-v0` (episode limit 10 000 steps) in envs/register.ts.
  */
 import type { EnvDescription, EnvSpec, Env, Info, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
 import type { Space } from "../../core/spaces.js";
 import { Box, Discrete } from "../../core/spaces.js";
 import { npRandom, type Generator } from "../../core/rng.js";
-import { register } from "../../core/registry.js";
 
 export interface PongOptions {
   /** Points needed to win the game (default 21). */
@@ -298,11 +297,3 @@ export function renderPongSvg(obs: ArrayLike<number>, opts: PongFrameOptions = {
   return parts.join("");
 }
 
-register({
-  id: "Pong-v0",
-  entryPoint: (kwargs) => new PongEnv(kwargs as PongOptions),
-  // A game to 21 lasts roughly 1 000 to 5 000 steps; the limit only stops endless rallies.
-  maxEpisodeSteps: 10_000,
-  rewardThreshold: 15,
-  describe: (kwargs) => describePong("Pong-v0", kwargs as PongOptions),
-});

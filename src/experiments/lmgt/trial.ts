@@ -2,8 +2,7 @@
  * One training run of the protocol: an algorithm on an environment, with or without the LMGT guide,
  * evaluated at fixed step budgets. Returns tidy numbers (no files): the caller decides what to save.
  */
-import { make } from "../../core/registry.js";
-import "../../envs/index.js";
+import { make } from "../../envs/index.js";
 import type { Env } from "../../core/env.js";
 import type { TrainingProgress } from "../../algos/callbacks.js";
 import { createLlm, type LlmProviderName } from "../../llm/create.js";

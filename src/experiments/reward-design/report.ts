@@ -1,7 +1,7 @@
 /** Tables, figures and the animation of a reward-design run. */
 import { join } from "node:path";
 import type { Env } from "../../core/env.js";
-import { makeAsync } from "../../core/registry.js";
+import { makeAsync } from "../../envs/index.js";
 import { PPO } from "../../algos/ppo.js";
 import { episodeAnimation } from "../../envs/box2d/render/svg.js";
 import { evaluateWalker } from "./evaluation.js";

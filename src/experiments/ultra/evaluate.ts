@@ -2,7 +2,7 @@
  * Evaluation of a policy over whole episodes, all episodes stepped together so the policy runs one
  * batched forward pass per step (SB3's evaluate_policy, deterministic by default, seeded resets).
  */
-import { make } from "../../core/registry.js";
+import { make } from "../../envs/index.js";
 
 /** Actions for `n` observation rows (row-major), as PPO's `predict` returns them. */
 export type BatchPolicy = (obs: Float32Array, n: number) => Float32Array;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { make } from "../../core/registry.js";
+import { make } from "../../envs/index.js";
 import type { Env } from "../../core/env.js";
 import { packagePath } from "../../core/paths.js";
 import type { PolicyJSON } from "../../algos/policy.js";

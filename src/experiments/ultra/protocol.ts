@@ -15,7 +15,7 @@
  */
 import type { LlmClient } from "../../llm/types.js";
 import type { EnvDescription } from "../../core/env.js";
-import { make } from "../../core/registry.js";
+import { make } from "../../envs/index.js";
 import type { PPO } from "../../algos/ppo.js";
 import {
   actionSpecOf, collectEpisodes, CriticalStateTable, fitNormalizer, identifyCriticalStates, modulateCriticalStates,

@@ -4,8 +4,7 @@
  * deterministic outputs with stable component names. The error text is what the designer gets back.
  */
 import type { Env } from "../../core/env.js";
-import { makeAsync } from "../../core/registry.js";
-import "../../envs/index.js";
+import { makeAsync } from "../../envs/index.js";
 import type { Sandbox, SandboxError, TransitionStep } from "../../sandbox/index.js";
 import { extractRewardCode, NoCodeError } from "./parse.js";
 

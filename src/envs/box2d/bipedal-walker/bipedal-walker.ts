@@ -15,7 +15,7 @@
 import { BaseEnv } from "../../../core/base-env.js";
 import { Box } from "../../../core/box.js";
 import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from "../../../core/env.js";
-import type { EnvKwargs } from "../../../core/registry.js";
+import type { EnvKwargs } from "../../registration.js";
 import type { Generator } from "../../../core/rng.js";
 import { boolOption, checkKwargs, renderModeOption } from "../kwargs.js";
 import { BodyOnLegsContacts } from "../contacts.js";

@@ -13,7 +13,7 @@ import { BaseEnv } from "../../../core/base-env.js";
 import { Box } from "../../../core/box.js";
 import { Discrete } from "../../../core/discrete.js";
 import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from "../../../core/env.js";
-import type { EnvKwargs } from "../../../core/registry.js";
+import type { EnvKwargs } from "../../registration.js";
 import { BodyOnLegsContacts } from "../contacts.js";
 import { boolOption, checkKwargs, numberOption, renderModeOption } from "../kwargs.js";
 import { box2d } from "../loader.js";

@@ -1,6 +1,6 @@
 /**
- * The environment registry: Gymnasium's `register` / `make` / `spec`, with the same ids, episode limits
- * and reward thresholds.
+ * The environment registry: Gymnasium's `register` / `make` / `spec` (its envs/registration.py). The
+ * built-in ids are registered in register.ts (imported by envs/index.ts).
  *
  *     register({ id: "CartPole-v1", entryPoint: (kw) => new CartPoleEnv(kw), maxEpisodeSteps: 500, rewardThreshold: 475 });
  *     const env = make("CartPole-v1");              // EnvChecker(TimeLimit(CartPoleEnv))
@@ -9,11 +9,11 @@
  * `make` is synchronous. Environments that need an asynchronously loaded engine (Box2D's wasm) register a
  * `prepare()`; `makeAsync` awaits it and then calls `make`.
  */
-import type { Env, EnvDescription, EnvSpec, FieldDescription } from "./env.js";
-import type { Space } from "./spaces.js";
-// make() applies the standard wrappers; they live with the other wrappers in envs/ (they depend only on core/).
-import { EnvChecker } from "../envs/wrappers/env-checker.js";
-import { TimeLimit } from "../envs/wrappers/time-limit.js";
+import type { Env, EnvDescription, EnvSpec, FieldDescription } from "../core/env.js";
+import type { Space } from "../core/spaces.js";
+// make() applies the standard wrappers.
+import { EnvChecker } from "./wrappers/env-checker.js";
+import { TimeLimit } from "./wrappers/time-limit.js";
 
 /** Keyword arguments an environment is constructed with (Gymnasium's `kwargs`), camelCase keys. */
 export type EnvKwargs = Record<string, unknown>;
