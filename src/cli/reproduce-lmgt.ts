@@ -10,7 +10,8 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { closeRenderer } from "../report/render.js";
-import { LMGT_ENV_NAMES, type LmgtAlgoName, type LmgtEnvName } from "../experiments/lmgt/presets.js";
+import { LMGT_ENV_NAMES, LMGT_METHODS, type LmgtAlgoName, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "../experiments/lmgt/presets.js";
+import { runLmgtModelSweep } from "../experiments/lmgt/models.js";
 import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
 import { lmgtRunId, lmgtRunList, type LmgtProtocolSettings } from "../experiments/lmgt/shards.js";
 import { readJsonl } from "../experiments/shards.js";
@@ -20,10 +21,21 @@ import type { LlmProviderName } from "../llm/create.js";
 import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
 import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
 
-export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--llm surrogate|anthropic|openai]
-                             [--budget smoke|full] [--seeds N] [--out DIR] [--experiments main,prompt-style,quality,cost]
-                             [--algos dqn,ppo,a2c,sac] [--model ID] [--no-png] [--resume]
+export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--preset efficient|paper|both]
+                             [--llm surrogate|anthropic|openai] [--budget smoke|full] [--seeds N] [--out DIR]
+                             [--experiments main,prompt-style,quality,cost] [--algos dqn,ppo,a2c,sac] [--model ID]
+                             [--shift-scale X --shift-reason TEXT] [--models M1,M2,... [--base-url URL]] [--no-png] [--resume]
                              ${SCALE_OUT_USAGE}
+
+  --preset paper      the paper's form: every transition's (state, action) pair asked (batched), no cache, lambda = 1
+  --preset efficient  ours (default): pairs in one bucket of the bucket cache asked once, lambda = 1
+  --preset both       both arms side by side (ablations use the paper's form)
+  --shift-scale X     a reward-shift scale other than the paper's 1; needs --shift-reason
+  --models M1,M2      the model ablation over real models (--llm anthropic, or --llm openai --base-url URL for a
+                      local server): one row per model with calls, tokens, cost and failed calls; a model that
+                      fails is marked failed and the others are kept. Alone it runs only this sweep; add
+                      --experiments to run those too. (Offline, the surrogate's quality knob is the "quality"
+                      experiment, labelled as the surrogate's.)
 
 Every finished run is appended to <out>/trials.jsonl; --resume reuses the runs found there.
 --shard i/n runs one share of the run list (guided-rl merge OUT DIR... joins the shards' folders).`;
@@ -37,6 +49,11 @@ export interface ReproduceLmgtArgs {
   out: string;
   experiments?: LmgtExperimentName[];
   algos?: LmgtAlgoName[];
+  methods: LmgtMethodName[];
+  shift?: LmgtShiftOption;
+  /** Model ids of the model sweep. */
+  models?: string[];
+  baseURL?: string;
   png: boolean;
   resume: boolean;
   scale: ScaleOutArgs;
@@ -44,7 +61,9 @@ export interface ReproduceLmgtArgs {
 
 /** Parses the command's arguments (after `reproduce lmgt`); throws with the usage on bad input. */
 export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtArgs {
-  const args: ReproduceLmgtArgs = { envs: ["cartpole"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "lmgt"), png: true, resume: false, scale: defaultScaleOutArgs() };
+  const args: ReproduceLmgtArgs = { envs: ["cartpole"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "lmgt"), methods: ["efficient"], png: true, resume: false, scale: defaultScaleOutArgs() };
+  let shiftScale: number | undefined;
+  let shiftReason: string | undefined;
   const fail = usageFailure(REPRODUCE_LMGT_USAGE);
   readOptions(argv, fail, (option) => {
     switch (option.name) {
@@ -73,6 +92,31 @@ export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtAr
         args.algos = list as LmgtAlgoName[];
         return true;
       }
+      case "--preset": {
+        const v = option.value();
+        if (v === "both") args.methods = ["paper", "efficient"];
+        else if (LMGT_METHODS.includes(v as LmgtMethodName)) args.methods = [v as LmgtMethodName];
+        else fail(`unknown --preset "${v}" (efficient, paper or both)`);
+        return true;
+      }
+      case "--shift-scale": {
+        const v = option.value();
+        shiftScale = Number(v);
+        if (v.trim() === "" || !Number.isFinite(shiftScale)) fail(`--shift-scale must be a number, got "${v}"`);
+        return true;
+      }
+      case "--shift-reason":
+        shiftReason = option.value();
+        return true;
+      case "--models": {
+        const list = option.value().split(",").map((m) => m.trim()).filter(Boolean);
+        if (list.length === 0) fail("--models needs at least one model id");
+        args.models = list;
+        return true;
+      }
+      case "--base-url":
+        args.baseURL = option.value();
+        return true;
       case "--resume":
         args.resume = true;
         return true;
@@ -83,6 +127,14 @@ export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtAr
         return readScaleOutOption(args.scale, option, fail) || readCommonOption(args, option, fail);
     }
   });
+  if (shiftScale !== undefined && shiftScale !== 1) {
+    if (!shiftReason?.trim()) fail("--shift-scale other than 1 (the paper's lambda) needs --shift-reason TEXT saying why");
+    args.shift = { scale: shiftScale, reason: shiftReason! };
+  } else if (shiftReason !== undefined) fail("--shift-reason without --shift-scale");
+  if (args.models && args.provider === "surrogate") {
+    fail("--models sweeps real models: add --llm anthropic or --llm openai --base-url URL (offline, the surrogate's quality knob is --experiments quality)");
+  }
+  if (args.baseURL && args.provider !== "openai-compatible") fail("--base-url is for --llm openai (an OpenAI-compatible server)");
   return args;
 }
 
@@ -91,10 +143,12 @@ export function lmgtSettingsOf(args: ReproduceLmgtArgs): LmgtProtocolSettings {
   return {
     envs: args.envs,
     budget: args.budget,
-    llm: { provider: args.provider, ...(args.model ? { model: args.model } : {}) },
+    llm: { provider: args.provider, ...(args.model ? { model: args.model } : {}), ...(args.baseURL ? { baseURL: args.baseURL } : {}) },
     ...(args.seeds ? { seeds: args.seeds } : {}),
     ...(args.experiments ? { experiments: args.experiments } : {}),
     ...(args.algos ? { algos: args.algos } : {}),
+    methods: args.methods,
+    ...(args.shift ? { shift: args.shift } : {}),
   };
 }
 
@@ -134,21 +188,36 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
   const previous = args.resume ? readJsonl<LmgtTrialResult>(trialsFile) : [];
   if (args.resume) console.error(`resuming: ${previous.length} finished runs in ${trialsFile}`);
   console.error(
-    `LMGT reproduction: env ${args.envs.join(", ")}, budget ${args.budget}, pairs scored by ${args.provider === "surrogate" ? "the offline surrogate (heuristics, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}`,
+    `LMGT reproduction: env ${args.envs.join(", ")}, budget ${args.budget}, preset ${args.methods.join(" + ")}${args.shift ? `, lambda=${args.shift.scale} (${args.shift.reason})` : ", lambda=1"}, pairs scored by ${args.provider === "surrogate" ? "the offline surrogate (heuristics, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}`,
   );
-  const results = await runLmgtProtocol({
-    ...settings,
-    llm,
-    previous,
-    select: (spec) => plan.assigned.has(lmgtRunId(spec)),
-    onTrial: (r, done, total) => {
-      if (!r.sharedWith && !previous.includes(r)) appendFileSync(trialsFile, `${JSON.stringify(r)}\n`);
-      const s = r.spec;
-      const ret = r.evalReturns.map((x) => x.toFixed(Math.abs(x) < 5 ? 2 : 0)).join("/");
-      const calls = r.stats ? `, ${r.stats.calls} requests` : "";
-      console.error(`[${done}/${total}] ${s.env} ${s.algo} ${s.experiment}/${s.variant} seed ${s.seed}: return ${ret}${calls}${r.sharedWith ? ` (same run as ${r.sharedWith})` : ` (${r.wallSeconds.toFixed(1)} s)`}`);
-    },
-  });
+  const onTrial = (r: LmgtTrialResult, done: number, total: number) => {
+    if (!r.sharedWith && !previous.includes(r)) appendFileSync(trialsFile, `${JSON.stringify(r)}\n`);
+    const s = r.spec;
+    const ret = r.failed ? `FAILED (${r.failed})` : `return ${r.evalReturns.map((x) => x.toFixed(Math.abs(x) < 5 ? 2 : 0)).join("/")}`;
+    const calls = r.stats ? `, ${r.stats.calls} requests${r.stats.callErrors ? ` (${r.stats.callErrors} failed)` : ""}` : "";
+    console.error(`[${done}/${total}] ${s.env} ${s.algo} ${s.experiment}/${s.variant} seed ${s.seed}: ${ret}${calls}${r.sharedWith ? ` (same run as ${r.sharedWith})` : ` (${r.wallSeconds.toFixed(1)} s)`}`);
+  };
+  // The model sweep is not part of the sharded run list: it runs whole, in the process that is asked for it.
+  const sweep =
+    args.models && !plan.partial
+      ? await runLmgtModelSweep({
+          envs: args.envs, budget: args.budget, models: args.models, provider: args.provider, method: args.methods[0],
+          ...(args.baseURL ? { baseURL: args.baseURL } : {}), ...(args.shift ? { shift: args.shift } : {}), ...(args.seeds ? { seeds: args.seeds } : {}),
+          runDir: join(args.out, "llm"), onTrial,
+        })
+      : [];
+  const runProtocol = !args.models || args.experiments !== undefined;
+  const results = !runProtocol
+    ? sweep
+    : sweep.concat(
+        await runLmgtProtocol({
+          ...settings,
+          llm,
+          previous,
+          select: (spec) => plan.assigned.has(lmgtRunId(spec)),
+          onTrial,
+        }),
+      );
   if (plan.partial) {
     console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${plan.assigned.size} runs in ${trialsFile}; join the folders with \`guided-rl merge OUT ${args.out} ...\``);
     return 0;

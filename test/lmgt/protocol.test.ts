@@ -13,7 +13,8 @@ test("the plan: baseline and LMGT per algorithm and seed, then the ablations on 
   assert.equal(main.length, 3 * 5 * 2); // DQN, PPO, A2C x 5 seeds x 2 arms
   assert.deepEqual([...new Set(main.map((t) => t.algo))], ["dqn", "ppo", "a2c"]);
   assert.ok(main.filter((t) => t.variant === "baseline").every((t) => t.guide === undefined));
-  assert.ok(main.filter((t) => t.variant === "lmgt").every((t) => t.guide && t.guide.quality.accuracy === 1 && t.guide.cache !== false));
+  assert.ok(main.filter((t) => t.variant === "lmgt-efficient").every((t) => t.guide && t.guide.quality.accuracy === 1 && t.guide.cache !== false));
+  assert.equal(main.filter((t) => t.variant === "lmgt-efficient").length, 15, "the default arm is the efficient preset");
   const cost = trials.filter((t) => t.experiment === "cost");
   const perStep = cost.find((t) => t.variant === "per-step")!;
   assert.equal(perStep.guide!.pairsPerCall, 1);
@@ -51,15 +52,18 @@ const results: LmgtTrialResult[] = [
   result("cost", "batched+cache", "ppo", 0, [60, 200], stats(10, 2000)),
 ];
 
-test("tables: mean ± std over seeds, gains, cost per 1k steps and the reduction factor", () => {
+test("tables: mean [95% bootstrap CI] and IQM over seeds, gains, cost per 1k steps and the reduction factor", () => {
   assert.deepEqual(meanStd([1, 3]), { mean: 2, std: 1, n: 2 });
   assert.equal(formatMeanStd([169.66]), "169.7", "one seed has no spread: no ± 0");
   assert.equal(formatMeanStd([1, 3]), "2.000 ± 1.000");
   const eff = sampleEfficiencyTable(results);
   assert.equal(eff.length, 2);
-  assert.equal(eff[0]!["return@1k"], "25.0 ± 5.0");
+  // two seeds {20, 30}: resampled means are 20, 25 or 30, so the 2.5th / 97.5th percentiles are the extremes
+  assert.equal(eff[0]!["return@1k"], "25.0 [20.0, 30.0]");
+  assert.equal(eff[0]!["IQM@1k"], "25.0");
   assert.equal(eff[1]!.arm, "LMGT (surrogate)");
-  assert.equal(eff[1]!["return@2k"], "250.0 ± 50.0");
+  assert.equal(eff[1]!["return@2k"], "250.0 [200.0, 300.0]");
+  assert.equal(eff[1]!["IQM@2k"], "250.0");
   const gain = lmgtGainTable(results);
   assert.equal(gain[0]!["gain@1k"], "+45.0");
   assert.equal(gain[0]!["gain@2k"], "+140.0");
@@ -91,4 +95,29 @@ test("CLI arguments", () => {
   assert.throws(() => parseReproduceLmgtArgs(["--llm", "gpt"]), /unknown --llm/);
   assert.throws(() => parseReproduceLmgtArgs(["--seeds", "0"]), /--seeds/);
   assert.throws(() => parseReproduceLmgtArgs(["--frobnicate"]), /unknown option/);
+});
+
+test("the paper's figures beside ours, arm labels, and the performance profile", async () => {
+  const { paperComparisonTable, armLabel, performanceProfileFigure } = await import("../../src/experiments/lmgt/summary.js");
+  assert.equal(armLabel("lmgt", "surrogate"), "LMGT (surrogate)");
+  assert.equal(armLabel("lmgt-efficient", "surrogate"), "LMGT-efficient: bucket cache, ours (surrogate)");
+  assert.equal(armLabel("lmgt, lambda=0.5", "m"), "LMGT, lambda=0.5 (m)");
+  const at1000 = (variant: string, seed: number, v: number): LmgtTrialResult => {
+    const r = result("main", variant, "ppo", seed, [v, v + 10]);
+    return { ...r, spec: { ...r.spec, algo: "a2c", checkpoints: [1000, 2048] } };
+  };
+  const rows = paperComparisonTable([at1000("baseline", 0, 30), at1000("baseline", 1, 50), at1000("lmgt", 0, 80)]);
+  const a2c = rows.find((r) => r.env === "CartPole-v1")!;
+  assert.equal(a2c["paper baseline"], "40.7");
+  assert.equal(a2c["paper LMGT"], "78.9");
+  assert.equal(a2c["ours: baseline"], "40.0 (2 seeds)");
+  assert.equal(a2c["ours: LMGT"], "80.0 (1 seeds)");
+  assert.equal(a2c["ours: LMGT-efficient"], "not run");
+  assert.equal(rows.find((r) => r.env === "Pendulum-v1")!["ours: baseline"], "not run");
+  const fig = performanceProfileFigure(results, "cartpole", "ppo");
+  const lines = fig.data.filter((d) => d.mode === "lines");
+  assert.equal(lines.length, 2);
+  // final returns: baseline {100, 120}, LMGT {200, 300}; at the lowest threshold (100) one baseline seed is above it
+  assert.equal((lines[0]!.y as number[])[0], 0.5);
+  assert.equal((lines[1]!.y as number[])[0], 1);
 });

@@ -2,6 +2,13 @@
  * The LMGT protocol's settings per environment: which algorithms (as the issue and the paper pair them),
  * their hyperparameters (rl-zoo's where rl-zoo has them, made smaller where noted so the runs fit a 2-core
  * machine), the step budgets at which returns are compared, and the guide's cost-control settings.
+ *
+ * Two method presets say how the guide asks:
+ *  - `paper`:     the paper's form. Every transition's (state, action) pair is asked (several pairs per
+ *                 request: batching does not change what is asked), no cache, shift lambda = 1.
+ *  - `efficient`: ours, cost-controlled (the default). Pairs in the same bucket of the env's bucket cache
+ *                 are asked once; shift lambda = 1.
+ * A shift other than 1 is a named option with a stated reason (`LmgtShiftOption`), never a silent default.
  */
 import type { Budget } from "../budget.js";
 import type { BucketSpec } from "../../guides/lmgt/cache.js";
@@ -10,6 +17,16 @@ export type LmgtEnvName = "cartpole" | "pendulum" | "blackjack";
 export type LmgtAlgoName = "dqn" | "ppo" | "a2c" | "sac";
 
 export const LMGT_ENV_NAMES: readonly LmgtEnvName[] = ["cartpole", "pendulum", "blackjack"];
+
+/** How the guide asks: the paper's form, or our cost-controlled one. */
+export type LmgtMethodName = "paper" | "efficient";
+export const LMGT_METHODS: readonly LmgtMethodName[] = ["paper", "efficient"];
+
+/** A reward-shift scale other than the paper's lambda = 1, with why it is used. */
+export interface LmgtShiftOption {
+  scale: number;
+  reason: string;
+}
 
 export interface LmgtBudgetSettings {
   /** Env steps per run. */
@@ -38,8 +55,13 @@ export interface LmgtEnvPreset {
   numEnvs: Partial<Record<LmgtAlgoName, number>>;
   hyperparams: Partial<Record<LmgtAlgoName, Record<string, unknown>>>;
   budgets: Record<Budget, LmgtBudgetSettings>;
-  /** The guide's defaults for this env. */
-  guide: { cache: BucketSpec; shiftScale: number; pairsPerCall: number };
+  /**
+   * The step counts at which the paper reports returns for this env (evaluated in addition to the budget's
+   * checkpoints when the run is that long). Empty where the paper's step count is not known here.
+   */
+  paperSteps: number[];
+  /** The guide's defaults for this env: the efficient preset's bucket cache, and pairs per request for both presets. */
+  guide: { cache: BucketSpec; pairsPerCall: number };
 }
 
 export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
@@ -61,10 +83,12 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
       },
     },
     budgets: {
-      smoke: { totalTimesteps: 3072, checkpoints: [1024, 2048, 3072], seeds: 2, ablationSeeds: 1, evalEpisodes: 3, algos: ["dqn", "ppo"], ablationAlgo: "ppo" },
+      smoke: { totalTimesteps: 3072, checkpoints: [1000, 2048, 3072], seeds: 2, ablationSeeds: 1, evalEpisodes: 3, algos: ["dqn", "ppo"], ablationAlgo: "ppo" },
       full: { totalTimesteps: 20_480, checkpoints: [2048, 5120, 10_240, 20_480], seeds: 5, ablationSeeds: 3, evalEpisodes: 5, ablationAlgo: "ppo" },
     },
-    guide: { cache: { obsWidths: [0.5, 0.5, 0.04, 0.25] }, shiftScale: 1, pairsPerCall: 64 },
+    // The paper reports CartPole returns after 1000 steps.
+    paperSteps: [1000],
+    guide: { cache: { obsWidths: [0.5, 0.5, 0.04, 0.25] }, pairsPerCall: 64 },
   },
   pendulum: {
     name: "pendulum",
@@ -82,7 +106,9 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
       full: { totalTimesteps: 5000, checkpoints: [1000, 2500, 5000], seeds: 3, ablationSeeds: 2, evalEpisodes: 5, ablationAlgo: "sac" },
     },
     // Torque buckets of 1 N m; angle features 0.5, angular velocity 1 rad/s.
-    guide: { cache: { obsWidths: [0.5, 0.5, 1], actionWidths: 1 }, shiftScale: 1, pairsPerCall: 64 },
+    // Reported beside CartPole's 1000-step figures (see paper-figures.ts for how far that is sourced).
+    paperSteps: [1000],
+    guide: { cache: { obsWidths: [0.5, 0.5, 1], actionWidths: 1 }, pairsPerCall: 64 },
   },
   blackjack: {
     name: "blackjack",
@@ -102,7 +128,9 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
       full: { totalTimesteps: 16_384, checkpoints: [2048, 8192, 16_384], seeds: 5, ablationSeeds: 3, evalEpisodes: 1000, ablationAlgo: "ppo" },
     },
     // Every (sum, dealer card, ace, action) is its own bucket: there are only 32 x 11 x 2 x 2 of them.
-    guide: { cache: { obsWidths: 1 }, shiftScale: 0.5, pairsPerCall: 64 },
+    paperSteps: [],
+    // lambda was 0.5 here without a recorded reason; measured against 1 (see notes/H.md) it is dropped: lambda = 1.
+    guide: { cache: { obsWidths: 1 }, pairsPerCall: 64 },
   },
 };
 

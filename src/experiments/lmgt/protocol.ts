@@ -2,7 +2,8 @@
  * The LMGT protocol (arXiv 2409.04744, reproduced; the paper has no public code):
  *
  *  - main:         baseline vs LMGT for each algorithm of each environment, several seeds, the return at
- *                  fixed step budgets (the sample-efficiency table);
+ *                  fixed step budgets (the sample-efficiency table); one LMGT arm per method preset run:
+ *                  "lmgt" (the paper's form: every pair asked) and/or "lmgt-efficient" (ours: bucket cache);
  *  - prompt-style: zero-shot vs chain-of-thought vs few-shot, one algorithm;
  *  - quality:      the model-quality ablation (surrogate knob: full / good / small / chance);
  *  - cost:         LLM calls per 1000 env steps for per-step querying, batching only, and batching + cache,
@@ -14,7 +15,7 @@ import type { Budget } from "../budget.js";
 import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
 import { LMGT_PROMPT_STYLES } from "../../guides/lmgt/template.js";
 import { LMGT_QUALITY_LEVELS, FULL_QUALITY } from "../../guides/lmgt/surrogate/handler.js";
-import { lmgtPreset, type LmgtAlgoName, type LmgtEnvName } from "./presets.js";
+import { lmgtPreset, type LmgtAlgoName, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "./presets.js";
 import { runLmgtTrial, type LmgtGuideSettings, type LmgtLlmSettings, type LmgtTrialResult, type LmgtTrialSpec } from "./trial.js";
 
 export type LmgtExperimentName = "main" | "prompt-style" | "quality" | "cost";
@@ -29,6 +30,13 @@ export interface LmgtProtocolOptions {
   seeds?: number;
   /** Algorithms of the main comparison (default: the budget's, else the env's). */
   algos?: LmgtAlgoName[];
+  /**
+   * Method presets of the LMGT arm (default ["efficient"]): "paper" asks every transition's pair, "efficient"
+   * asks once per bucket. The ablations use the first one listed.
+   */
+  methods?: LmgtMethodName[];
+  /** A shift scale other than the paper's 1, with its reason (labels every guided row "lambda=<scale>"). */
+  shift?: LmgtShiftOption;
   /** Default the offline surrogate. */
   llm?: LmgtLlmSettings;
   /** Quality levels of the quality ablation (names of LMGT_QUALITY_LEVELS). */
@@ -42,17 +50,39 @@ export interface LmgtProtocolOptions {
   onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
 }
 
-/** The guide settings of the main LMGT arm for an env: zero-shot, batching + cache, every step, full quality. */
-export function defaultGuideSettings(env: LmgtEnvName): LmgtGuideSettings {
+/**
+ * The guide settings of a method preset for an env: zero-shot, every step, full quality, lambda = 1, and
+ * "paper": every pair asked (batched, no cache) / "efficient": the env's bucket cache.
+ */
+export function defaultGuideSettings(env: LmgtEnvName, method: LmgtMethodName = "efficient", shift?: LmgtShiftOption): LmgtGuideSettings {
   const preset = lmgtPreset(env);
+  if (shift) checkShift(shift);
   return {
     promptStyle: "zero-shot",
     pairsPerCall: preset.guide.pairsPerCall,
-    cache: preset.guide.cache,
+    cache: method === "paper" ? false : preset.guide.cache,
     schedule: { kind: "every" },
-    shiftScale: preset.guide.shiftScale,
+    shiftScale: shift?.scale ?? 1,
     quality: FULL_QUALITY,
   };
+}
+
+function checkShift(shift: LmgtShiftOption): void {
+  if (!Number.isFinite(shift.scale)) throw new RangeError(`LMGT: shift scale must be a finite number, got ${shift.scale}`);
+  if (shift.scale !== 1 && !shift.reason?.trim()) throw new Error("LMGT: a shift scale other than the paper's 1 needs a reason (shift.reason / --shift-reason)");
+}
+
+/** The main comparison's row id of a method's LMGT arm: the paper's name only for the paper's form. */
+export function lmgtArmVariant(method: LmgtMethodName): string {
+  return method === "paper" ? "lmgt" : "lmgt-efficient";
+}
+
+/** The step budgets a run is evaluated at: the budget's checkpoints and the paper's step counts within the run. */
+export function lmgtCheckpoints(env: LmgtEnvName, budget: Budget): number[] {
+  const preset = lmgtPreset(env);
+  const b = preset.budgets[budget];
+  const steps = new Set([...b.checkpoints, ...preset.paperSteps.filter((s) => s <= b.totalTimesteps)]);
+  return [...steps].sort((x, y) => x - y);
 }
 
 /** Every trial the options ask for, in the order they run. */
@@ -63,8 +93,11 @@ export function planLmgtTrials(opts: LmgtProtocolOptions): LmgtTrialSpec[] {
   for (const env of opts.envs) {
     const preset = lmgtPreset(env);
     const b = preset.budgets[opts.budget];
-    const base = { env, totalTimesteps: b.totalTimesteps, checkpoints: b.checkpoints, evalEpisodes: b.evalEpisodes, ...(opts.llm ? { llm: opts.llm } : {}) };
-    const guide = defaultGuideSettings(env);
+    const base = { env, totalTimesteps: b.totalTimesteps, checkpoints: lmgtCheckpoints(env, opts.budget), evalEpisodes: b.evalEpisodes, ...(opts.llm ? { llm: opts.llm } : {}) };
+    const methods = opts.methods ?? ["efficient"];
+    if (methods.length === 0) throw new Error("LMGT: methods must name at least one preset (paper, efficient)");
+    const lambda = opts.shift && opts.shift.scale !== 1 ? `, lambda=${opts.shift.scale}` : "";
+    const guide = defaultGuideSettings(env, methods[0], opts.shift);
     const seeds = (n: number) => Array.from({ length: n }, (_, i) => i);
     if (experiments.includes("main")) {
       const algos = opts.algos ?? b.algos ?? preset.algos;
@@ -72,7 +105,9 @@ export function planLmgtTrials(opts: LmgtProtocolOptions): LmgtTrialSpec[] {
         if (!preset.algos.includes(algo)) continue;
         for (const seed of seeds(opts.seeds ?? b.seeds)) {
           trials.push({ ...base, algo, seed, experiment: "main", variant: "baseline" });
-          trials.push({ ...base, algo, seed, experiment: "main", variant: "lmgt", guide });
+          for (const method of methods) {
+            trials.push({ ...base, algo, seed, experiment: "main", variant: `${lmgtArmVariant(method)}${lambda}`, guide: defaultGuideSettings(env, method, opts.shift) });
+          }
         }
       }
     }
@@ -91,6 +126,7 @@ export function planLmgtTrials(opts: LmgtProtocolOptions): LmgtTrialSpec[] {
       }
     }
     if (experiments.includes("cost")) {
+      const efficient = defaultGuideSettings(env, "efficient", opts.shift);
       const arms: [string, Partial<LmgtGuideSettings>][] = [
         ["per-step", { pairsPerCall: 1, cache: false }],
         ["batched", { cache: false }],
@@ -99,7 +135,7 @@ export function planLmgtTrials(opts: LmgtProtocolOptions): LmgtTrialSpec[] {
         ["batched+cache, first 50%", { schedule: { kind: "first", steps: Math.floor(b.totalTimesteps / 2) } }],
       ];
       for (const [variant, change] of arms) {
-        for (const seed of seeds(b.ablationSeeds)) trials.push({ ...base, algo, seed, experiment: "cost", variant, guide: { ...guide, ...change } });
+        for (const seed of seeds(b.ablationSeeds)) trials.push({ ...base, algo, seed, experiment: "cost", variant, guide: { ...efficient, ...change } });
       }
     }
   }

@@ -11,6 +11,9 @@ import {
   costTable,
   learningCurveFigure,
   lmgtGainTable,
+  modelTable,
+  paperComparisonTable,
+  performanceProfileFigure,
   promptStyleTable,
   qualityTable,
   sampleEfficiencyTable,
@@ -29,8 +32,17 @@ export function lmgtTables(results: readonly LmgtTrialResult[]): LmgtReportTable
   const scorer = scorerLabel(results);
   const who = scorer === "surrogate" ? "scores by the offline surrogate (heuristics, not an LLM)" : `scores by ${scorer}`;
   const tables: LmgtReportTable[] = [
-    { name: "sample-efficiency", caption: `LMGT vs baseline: deterministic evaluation return at each step budget, mean ± std over seeds (${who})`, rows: sampleEfficiencyTable(results) },
+    {
+      name: "sample-efficiency",
+      caption: `LMGT vs baseline: deterministic evaluation return at each step budget, mean [95% bootstrap CI] over seeds, IQM at the early and final budgets; "(paper)" marks the paper's step counts. LMGT = the paper's form (every pair asked, lambda = 1); LMGT-efficient = ours (bucket cache) (${who})`,
+      rows: sampleEfficiencyTable(results),
+    },
     { name: "gain", caption: `LMGT minus baseline (mean return) at each budget (${who})`, rows: lmgtGainTable(results) },
+    {
+      name: "paper",
+      caption: "The paper's published figures beside ours at the same setting. The paper's PDF is not available here: its figures are as quoted by a third-party summary (see paper-figures.ts); any other cell of the paper's tables is not available here",
+      rows: results.some((r) => r.spec.experiment === "main" || r.spec.experiment === "prompt-style") ? paperComparisonTable(results) : [],
+    },
     {
       name: "prompt-style",
       caption:
@@ -39,6 +51,7 @@ export function lmgtTables(results: readonly LmgtTrialResult[]): LmgtReportTable
           : `Prompt-style ablation (${who})`,
       rows: promptStyleTable(results),
     },
+    { name: "models", caption: `Model ablation over real models: one row per model with its calls, tokens, cost and failed calls; a failed model is credited with no return`, rows: modelTable(results) },
     { name: "quality", caption: `Model-quality ablation: the surrogate's quality knob (full / good / small / chance), emulating weaker models`, rows: qualityTable(results) },
     { name: "cost", caption: `Cost: requests per 1000 env steps, per-step querying vs batching vs batching + cache vs schedules (${who})`, rows: costTable(results) },
   ];
@@ -52,6 +65,7 @@ export function lmgtFigures(results: readonly LmgtTrialResult[]): { name: string
   for (const key of pairs) {
     const [env, algo] = key.split("|") as [string, string];
     figures.push({ name: `${env}-${algo}-curves`, spec: learningCurveFigure(results, env, algo) });
+    figures.push({ name: `${env}-${algo}-profile`, spec: performanceProfileFigure(results, env, algo) });
   }
   for (const env of new Set(results.map((r) => r.spec.env))) {
     for (const experiment of ["main", "quality", "prompt-style"]) {
@@ -71,7 +85,8 @@ export function lmgtHeadlines(results: readonly LmgtTrialResult[]): string[] {
   for (const row of lmgtGainTable(results)) {
     const first = Object.keys(row).find((k) => k.startsWith("gain@"))!;
     const g = Number(row[first]);
-    lines.push(`${row.env} ${row.algorithm}: LMGT (${who}) ${g > 0 ? "beats" : "does not beat"} the baseline at the early budget (${first.slice(5)} steps): ${row[first]} over ${row.seeds} seeds`);
+    const arm = row.arm === "lmgt" ? "LMGT" : String(row.arm).replace(/^lmgt-efficient/, "LMGT-efficient");
+    lines.push(`${row.env} ${row.algorithm}: ${arm} (${who}) ${g > 0 ? "beats" : "does not beat"} the baseline at the early budget (${first.slice(5)} steps): ${row[first]} over ${row.seeds} seeds`);
   }
   for (const row of lmgtGainTable(results, "quality", "chance")) {
     const first = Object.keys(row).find((k) => k.startsWith("gain@"))!;

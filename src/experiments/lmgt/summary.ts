@@ -1,11 +1,14 @@
 /**
  * Tables and figures of the LMGT protocol, from trial results: the sample-efficiency table (return at
- * fixed step budgets, mean ± std over seeds), the ablations, and the cost table. Every table says who
- * scored the pairs: "surrogate" (offline heuristics) or the real model's id — never "LLM" for the surrogate.
+ * fixed step budgets: mean with its 95% bootstrap interval over seeds, IQM beside it at the early and final
+ * budgets), the ablations, and the cost table. Every table says who scored the pairs: "surrogate" (offline
+ * heuristics) or the real model's id — never "LLM" for the surrogate.
  */
 import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
 import type { Row } from "../../report/table.js";
+import { iqm, meanCi, performanceProfile } from "../../report/stats.js";
 import { lmgtPreset } from "./presets.js";
+import { LMGT_PAPER_FIGURES } from "./paper-figures.js";
 import type { LmgtTrialResult } from "./trial.js";
 
 /** Mean and standard deviation (numpy's default, ddof = 0). */
@@ -26,6 +29,29 @@ export function formatMeanStd(xs: readonly number[], digits?: number): string {
   digits ??= Math.max(...xs.map(Math.abs)) < 5 ? 3 : 1;
   if (n === 0) return "";
   return n === 1 ? mean.toFixed(digits) : `${mean.toFixed(digits)} ± ${std.toFixed(digits)}`;
+}
+
+/** Returns of small magnitude (Blackjack's are in [-1, 1]) get 3 decimals. */
+function digitsFor(xs: readonly number[]): number {
+  return Math.max(...xs.map(Math.abs)) < 5 ? 3 : 1;
+}
+
+/**
+ * `123.4 [118.0, 130.2]`: the mean over seeds with its 95% percentile-bootstrap interval (seeded, so tables
+ * are reproducible). One seed shows its value alone.
+ */
+export function formatMeanCi(xs: readonly number[], digits?: number): string {
+  if (xs.length === 0) return "";
+  digits ??= digitsFor(xs);
+  if (xs.length === 1) return xs[0]!.toFixed(digits);
+  const ci = meanCi(xs);
+  return `${ci.estimate.toFixed(digits)} [${ci.low.toFixed(digits)}, ${ci.high.toFixed(digits)}]`;
+}
+
+/** The interquartile mean over seeds (rliable's IQM), formatted like the mean. */
+export function formatIqm(xs: readonly number[], digits?: number): string {
+  if (xs.length === 0) return "";
+  return iqm(xs).toFixed(digits ?? digitsFor(xs));
 }
 
 function kLabel(step: number): string {
@@ -50,13 +76,32 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
   return out;
 }
 
+/** Column label of a budget: the paper's step counts exactly ("1000 (paper)"), ours as "2k". */
+function budgetLabel(env: string, step: number): string {
+  return lmgtPreset(env).paperSteps.includes(step) ? `${step} (paper)` : kLabel(step);
+}
+
+/**
+ * Return columns: `return@<budget>` is the mean with its 95% bootstrap interval over seeds at every budget;
+ * `IQM@<budget>` beside it at the early (first) and final budgets.
+ */
 function returnColumns(group: readonly LmgtTrialResult[]): Row {
   const row: Row = {};
-  const checkpoints = group[0]!.spec.checkpoints;
+  const { env, checkpoints } = group[0]!.spec;
   checkpoints.forEach((c, j) => {
-    row[`return@${kLabel(c)}`] = formatMeanStd(group.map((r) => r.evalReturns[j]!));
+    const xs = group.map((r) => r.evalReturns[j]!);
+    const label = budgetLabel(env, c);
+    row[`return@${label}`] = formatMeanCi(xs);
+    if (j === 0 || j === checkpoints.length - 1) row[`IQM@${label}`] = formatIqm(xs);
   });
   return row;
+}
+
+/** How a main-comparison arm is shown: the paper's name only for the paper's form. */
+export function armLabel(variant: string, scorer: string): string {
+  if (variant === "lmgt" || variant.startsWith("lmgt, ")) return `LMGT${variant.slice(4)} (${scorer})`;
+  if (variant.startsWith("lmgt-efficient")) return `LMGT-efficient: bucket cache, ours${variant.slice(14)} (${scorer})`;
+  return variant;
 }
 
 /** Rows of an experiment, one per (env, algorithm, variant), returns as `mean ± std` per budget. */
@@ -65,7 +110,7 @@ function experimentRows(results: readonly LmgtTrialResult[], experiment: string,
   const selected = results.filter((r) => r.spec.experiment === experiment);
   for (const group of groupBy(selected, (r) => `${r.spec.env}|${r.spec.algo}|${r.spec.variant}`).values()) {
     const s = group[0]!.spec;
-    const arm = s.variant === "lmgt" ? `LMGT (${group[0]!.llmProvider === "surrogate" ? "surrogate" : (group[0]!.llmModel ?? "?")})` : s.variant;
+    const arm = experiment === "main" ? armLabel(s.variant, scorerLabel(group)) : s.variant;
     rows.push({
       env: lmgtPreset(s.env).envId,
       algorithm: s.algo.toUpperCase(),
@@ -78,13 +123,20 @@ function experimentRows(results: readonly LmgtTrialResult[], experiment: string,
   return rows;
 }
 
-/** The sample-efficiency table: baseline vs LMGT, return at each step budget, mean ± std over seeds. */
+/** The sample-efficiency table: baseline vs LMGT, return at each step budget (mean [95% CI], IQM). */
 export function sampleEfficiencyTable(results: readonly LmgtTrialResult[]): Row[] {
   return experimentRows(results, "main");
 }
 
-/** An arm's mean return minus the baseline's at each budget, per (env, algorithm), on the seeds both arms ran. */
-export function lmgtGainTable(results: readonly LmgtTrialResult[], experiment = "main", arm = "lmgt"): Row[] {
+/**
+ * An arm's mean return minus the baseline's at each budget, per (env, algorithm), on the seeds both arms ran.
+ * Without `arm`: every LMGT arm of `experiment` (the main comparison's "lmgt" and "lmgt-efficient").
+ */
+export function lmgtGainTable(results: readonly LmgtTrialResult[], experiment = "main", arm?: string): Row[] {
+  if (arm === undefined) {
+    const arms = [...new Set(results.filter((r) => r.spec.experiment === experiment && r.spec.variant.startsWith("lmgt")).map((r) => r.spec.variant))];
+    return arms.flatMap((a) => lmgtGainTable(results, experiment, a));
+  }
   const rows: Row[] = [];
   const main = results.filter((r) => r.spec.experiment === "main" || r.spec.experiment === experiment);
   for (const [key, group] of groupBy(main, (r) => `${r.spec.env}|${r.spec.algo}`)) {
@@ -101,7 +153,7 @@ export function lmgtGainTable(results: readonly LmgtTrialResult[], experiment = 
       const b = meanStd(base.map((r) => r.evalReturns[j]!)).mean;
       const g = meanStd(guided.map((r) => r.evalReturns[j]!)).mean;
       const digits = Math.max(Math.abs(b), Math.abs(g)) < 5 ? 3 : 1;
-      row[`gain@${kLabel(c)}`] = `${g - b >= 0 ? "+" : ""}${(g - b).toFixed(digits)}`;
+      row[`gain@${budgetLabel(env!, c)}`] = `${g - b >= 0 ? "+" : ""}${(g - b).toFixed(digits)}`;
     });
     rows.push(row);
   }
@@ -274,4 +326,100 @@ export function costFigure(results: readonly LmgtTrialResult[]): PlotlySpec {
     })),
     layout: { title: { text: "LMGT cost: requests per 1000 environment steps" }, yaxis: { type: "log", title: { text: "requests / 1k env steps" } }, barmode: "group" },
   };
+}
+
+/** Mean of the main comparison's `variant` at the budget `step` (NaN when that run or budget is absent). */
+function meanAt(results: readonly LmgtTrialResult[], env: string, algo: string, experiment: string, variant: string, step?: number): { mean: number; n: number; step?: number } {
+  const g = results.filter((r) => r.spec.env === env && r.spec.algo === algo && r.spec.experiment === experiment && r.spec.variant === variant);
+  if (g.length === 0) return { mean: NaN, n: 0 };
+  const cps = g[0]!.spec.checkpoints;
+  const j = step === undefined ? cps.length - 1 : cps.indexOf(step);
+  if (j < 0) return { mean: NaN, n: 0 };
+  return { mean: meanStd(g.map((r) => r.evalReturns[j]!)).mean, n: g.length, step: cps[j] };
+}
+
+/**
+ * The paper's published figures (as far as they can be sourced here, see paper-figures.ts) beside ours at the
+ * same setting. Our columns say "not run" where this run did not include that env, algorithm or arm.
+ */
+export function paperComparisonTable(results: readonly LmgtTrialResult[]): Row[] {
+  const rows: Row[] = [];
+  const fmt = (m: { mean: number; n: number }, digits: number) => (m.n === 0 ? "not run" : `${m.mean.toFixed(digits)} (${m.n} seeds)`);
+  for (const f of LMGT_PAPER_FIGURES) {
+    const digits = Math.abs(f.baseline) < 5 ? 3 : 1;
+    const promptAblation = f.steps === undefined;
+    // Ours: the same algorithm where we run it, else the env's ablation algorithm (the paper's tabular TD is not ours).
+    const algo = lmgtPreset(f.env).algos.includes(f.algo as never) ? f.algo : lmgtPreset(f.env).budgets.full.ablationAlgo;
+    const base = meanAt(results, f.env, algo, "main", "baseline", f.steps);
+    const row: Row = {
+      env: lmgtPreset(f.env).envId,
+      setting: f.setting,
+      "paper baseline": f.baseline.toFixed(digits),
+      "paper LMGT": f.lmgt.toFixed(digits),
+      "ours: algorithm": algo.toUpperCase(),
+      "ours: step": f.steps ?? "final budget",
+      "ours: baseline": fmt(base, digits),
+    };
+    if (promptAblation) row["ours: LMGT chain-of-thought"] = fmt(meanAt(results, f.env, algo, "prompt-style", "chain-of-thought"), digits);
+    else {
+      row["ours: LMGT"] = fmt(meanAt(results, f.env, algo, "main", "lmgt", f.steps), digits);
+      row["ours: LMGT-efficient"] = fmt(meanAt(results, f.env, algo, "main", "lmgt-efficient", f.steps), digits);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * A performance profile of the final evaluation return (rliable's run-score distribution): for each
+ * threshold, the fraction of seeds of each main arm scoring above it, with a 95% bootstrap band.
+ */
+export function performanceProfileFigure(results: readonly LmgtTrialResult[], env: string, algo: string): PlotlySpec {
+  const selected = results.filter((r) => r.spec.env === env && r.spec.algo === algo && r.spec.experiment === "main");
+  const finals = selected.map((r) => r.evalReturns.at(-1)!);
+  const lo = Math.min(...finals);
+  const hi = Math.max(...finals);
+  const thresholds = Array.from({ length: 41 }, (_, i) => lo + ((hi - lo) * i) / 40);
+  const data: PlotlyTrace[] = [];
+  [...groupBy(selected, (r) => r.spec.variant)].forEach(([variant, group], k) => {
+    const color = PALETTE[k % PALETTE.length]!;
+    const p = performanceProfile(group.map((r) => r.evalReturns.at(-1)!), thresholds);
+    const name = armLabel(variant, scorerLabel(group));
+    data.push({ x: [...thresholds, ...thresholds.slice().reverse()], y: [...p.high, ...p.low.slice().reverse()], fill: "toself", fillcolor: rgba(color, 0.18), line: { width: 0 }, hoverinfo: "skip", showlegend: false, type: "scatter", name: `${name} 95% band` });
+    data.push({ x: thresholds, y: p.fraction, type: "scatter", mode: "lines", line: { color, width: 2, shape: "hv" }, name: `${name} (${group.length} seeds)` });
+  });
+  const steps = selected[0]?.spec.checkpoints.at(-1) ?? 0;
+  return {
+    data,
+    layout: {
+      title: { text: `${lmgtPreset(env).envId}, ${algo.toUpperCase()}: performance profile of the return at ${kLabel(steps)} steps (scores by ${scorerLabel(selected)})` },
+      xaxis: { title: { text: "evaluation return threshold tau" } },
+      yaxis: { title: { text: "fraction of seeds with return > tau" }, range: [0, 1.02] },
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}
+
+/**
+ * The model sweep: one row per (env, algorithm, model) with its returns, calls, tokens, cost and failed calls.
+ * A failed model's row says why and shows no return ("—"): a model that did not answer is credited with nothing.
+ */
+export function modelTable(results: readonly LmgtTrialResult[]): Row[] {
+  const rows: Row[] = [];
+  const selected = results.filter((r) => r.spec.experiment === "model");
+  for (const group of groupBy(selected, (r) => `${r.spec.env}|${r.spec.algo}|${r.spec.variant}`).values()) {
+    const s = group[0]!.spec;
+    const failed = group.find((r) => r.failed);
+    const row: Row = { env: lmgtPreset(s.env).envId, algorithm: s.algo.toUpperCase(), model: s.variant, provider: group[0]!.llmProvider ?? "", status: failed ? `failed: ${failed.failed}` : "ok", seeds: group.length };
+    if (failed) s.checkpoints.forEach((c) => (row[`return@${budgetLabel(s.env, c)}`] = "—"));
+    else Object.assign(row, returnColumns(group));
+    row.calls = sum(group, (r) => r.stats?.calls ?? 0);
+    row["failed calls"] = sum(group, (r) => r.stats?.callErrors ?? 0);
+    row["input tokens"] = sum(group, (r) => r.stats?.inputTokens ?? 0);
+    row["output tokens"] = sum(group, (r) => r.stats?.outputTokens ?? 0);
+    row["cost USD"] = round(sum(group, (r) => r.stats?.costUsd ?? 0), 4);
+    row["parse failures"] = sum(group, (r) => r.stats?.parseFailures ?? 0);
+    rows.push(row);
+  }
+  return rows;
 }

@@ -36,6 +36,8 @@ export interface LmgtLlmSettings {
   runDir?: string;
   /** A cassette shared by several processes (shards): read only, or read and append new answers. */
   cassette?: { path: string; mode: "read" | "append" };
+  /** OpenAI-compatible server root (default GUIDED_RL_OPENAI_BASE_URL, else Ollama's). */
+  baseURL?: string;
 }
 
 export interface LmgtTrialSpec {
@@ -58,6 +60,11 @@ export interface LmgtTrialResult {
   spec: LmgtTrialSpec;
   /** Mean deterministic evaluation return at each checkpoint (same order as spec.checkpoints). */
   evalReturns: number[];
+  /**
+   * The env steps actually taken when each evaluation ran: the first update boundary at or after the
+   * checkpoint (e.g. 1024 for a 1000-step checkpoint when PPO collects 256 steps per rollout).
+   */
+  evalSteps?: number[];
   /** Training curve: env steps and mean return of the last 100 training episodes (environment reward). */
   curve: { step: number; epRewMean: number }[];
   /** The guide's statistics (LMGT trials). */
@@ -68,6 +75,8 @@ export interface LmgtTrialResult {
   wallSeconds: number;
   /** Set when this result is an identical earlier run's, reused: "<experiment>/<variant>" of that run. */
   sharedWith?: string;
+  /** Set when the run's scorer failed (a model sweep's row): why. Its returns are not reported. */
+  failed?: string;
 }
 
 /** A factory of the trial's envs: non-Box observations (Blackjack's tuple) are flattened to one-hot Boxes. */
@@ -85,6 +94,7 @@ export function trialLlm(spec: LmgtTrialSpec): LlmClient {
   return createLlm({
     provider: llm.provider,
     model: llm.model,
+    ...(llm.baseURL ? { baseURL: llm.baseURL } : {}),
     runDir: llm.runDir,
     transcript: llm.runDir ? undefined : false,
     ...(llm.provider === "surrogate" && q ? { quality: { accuracy: q.accuracy, abstention: q.abstention, noise: q.noise, seed: spec.seed } } : {}),
@@ -96,8 +106,15 @@ export function trialLlm(spec: LmgtTrialSpec): LlmClient {
   });
 }
 
+export interface LmgtTrialHooks {
+  /** The LLM client to score with instead of the one `spec.llm` describes (a model sweep's, or a test's). */
+  llm?: LlmClient;
+  /** Checked at every progress report: a reason stops the run (it throws with that reason). */
+  abort?: () => string | undefined;
+}
+
 /** Trains and evaluates one trial. */
-export async function runLmgtTrial(spec: LmgtTrialSpec): Promise<LmgtTrialResult> {
+export async function runLmgtTrial(spec: LmgtTrialSpec, hooks: LmgtTrialHooks = {}): Promise<LmgtTrialResult> {
   const started = performance.now();
   const preset = lmgtPreset(spec.env);
   const newEnv = makeEnvFor(preset.envId, preset.makeKwargs);
@@ -106,7 +123,7 @@ export async function runLmgtTrial(spec: LmgtTrialSpec): Promise<LmgtTrialResult
   let guide: LmgtGuide | undefined;
   let llm: LlmClient | undefined;
   if (spec.guide) {
-    llm = trialLlm(spec);
+    llm = hooks.llm ?? trialLlm(spec);
     const description = envs[0]!.spec?.describe();
     if (!description) throw new Error(`LMGT: ${preset.envId} has no self-description (env.spec.describe())`);
     guide = new LmgtGuide({
@@ -125,18 +142,25 @@ export async function runLmgtTrial(spec: LmgtTrialSpec): Promise<LmgtTrialResult
   const model = await createLmgtModel(spec.algo, envs, { ...(preset.hyperparams[spec.algo] ?? {}), seed: spec.seed, ...(guide ? { guide } : {}) });
   const checkpoints = [...spec.checkpoints].sort((a, b) => a - b);
   const evalReturns: number[] = [];
+  const evalSteps: number[] = [];
   const curve: LmgtTrialResult["curve"] = [];
   const evalSeed = 1_000_000 + 1000 * spec.seed;
   const callback = (p: TrainingProgress) => {
+    const stop = hooks.abort?.();
+    if (stop) throw new Error(`LMGT run stopped: ${stop}`);
     if (Number.isFinite(p.epRewMean)) curve.push({ step: p.numTimesteps, epRewMean: p.epRewMean });
     while (evalReturns.length < checkpoints.length && p.numTimesteps >= checkpoints[evalReturns.length]!) {
       evalReturns.push(evaluatePolicy(model, newEnv, spec.evalEpisodes, evalSeed).mean);
+      evalSteps.push(p.numTimesteps);
     }
   };
   try {
     await model.learn({ totalTimesteps: spec.totalTimesteps, callback });
     // Checkpoints past the last phase (a budget that is not a multiple of the rollout size).
-    while (evalReturns.length < checkpoints.length) evalReturns.push(evaluatePolicy(model, newEnv, spec.evalEpisodes, evalSeed).mean);
+    while (evalReturns.length < checkpoints.length) {
+      evalReturns.push(evaluatePolicy(model, newEnv, spec.evalEpisodes, evalSeed).mean);
+      evalSteps.push(spec.totalTimesteps);
+    }
   } finally {
     model.dispose?.();
     model.close?.();
@@ -145,6 +169,7 @@ export async function runLmgtTrial(spec: LmgtTrialSpec): Promise<LmgtTrialResult
   return {
     spec,
     evalReturns,
+    evalSteps,
     curve,
     ...(guide ? { stats: guide.snapshot() } : {}),
     ...(llm ? { llmModel: llm.model, llmProvider: llm.provider } : {}),

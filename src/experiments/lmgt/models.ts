@@ -1,0 +1,139 @@
+/**
+ * The model ablation over real models in one call: for each model id, the ablation cells of each env
+ * (ablation algorithm, ablation seeds, the first method preset's guide) scored by that model. One row per
+ * model with its calls, tokens, cost and failed calls; a model that fails (its requests all throw, or the
+ * run aborts) gets a row marked failed — no return is credited to it — and the sweep goes on to the next.
+ */
+import type { Budget } from "../budget.js";
+import { createLlm, type LlmProviderName } from "../../llm/create.js";
+import type { Completion, CompletionRequest, LlmClient } from "../../llm/types.js";
+import { lmgtCheckpoints, defaultGuideSettings } from "./protocol.js";
+import { lmgtPreset, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "./presets.js";
+import { LmgtStats, type LmgtStatsSnapshot } from "../../guides/lmgt/stats.js";
+import { runLmgtTrial, type LmgtTrialResult, type LmgtTrialSpec } from "./trial.js";
+
+export interface LmgtModelSweepOptions {
+  envs: LmgtEnvName[];
+  budget: Budget;
+  /** Model ids, one row each. */
+  models: string[];
+  provider: LlmProviderName;
+  /** OpenAI-compatible server root (local servers of different sizes and quantisations). */
+  baseURL?: string;
+  /** The LLM layer's run folder root: each model writes its transcript and cassette under `<runDir>/<model>`. */
+  runDir?: string;
+  /** Method preset of the guide (default "efficient"). */
+  method?: LmgtMethodName;
+  shift?: LmgtShiftOption;
+  /** Seeds per model (default: the budget's ablation seeds). */
+  seeds?: number;
+  /** A model whose first `abortAfterFailures` requests all fail is abandoned (default 3). */
+  abortAfterFailures?: number;
+  /** The client of a model (default: `createLlm` with the options above). */
+  clientFor?: (model: string) => LlmClient;
+  onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
+}
+
+/** Counts a client's answered and failed requests, remembering the first error. */
+class FailureWatch implements LlmClient {
+  answered = 0;
+  failed = 0;
+  firstError: string | undefined;
+  constructor(private readonly inner: LlmClient) {}
+  get provider(): string {
+    return this.inner.provider;
+  }
+  get model(): string {
+    return this.inner.model;
+  }
+  async complete(request: CompletionRequest): Promise<Completion> {
+    try {
+      const c = await this.inner.complete(request);
+      this.answered++;
+      return c;
+    } catch (e) {
+      this.failed++;
+      this.firstError ??= e instanceof Error ? e.message : String(e);
+      throw e;
+    }
+  }
+}
+
+function safeDirName(model: string): string {
+  return model.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+/** Runs the sweep; the results carry experiment "model" and the model id as their variant. */
+export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<LmgtTrialResult[]> {
+  if (opts.models.length === 0) throw new Error("LMGT model sweep: --models lists no model");
+  const abortAfter = opts.abortAfterFailures ?? 3;
+  const specs: { spec: LmgtTrialSpec; model: string }[] = [];
+  for (const env of opts.envs) {
+    const b = lmgtPreset(env).budgets[opts.budget];
+    const guide = defaultGuideSettings(env, opts.method ?? "efficient", opts.shift);
+    for (const model of opts.models) {
+      for (let seed = 0; seed < (opts.seeds ?? b.ablationSeeds); seed++) {
+        const runDir = opts.runDir ? `${opts.runDir}/${safeDirName(model)}` : undefined;
+        specs.push({
+          model,
+          spec: {
+            env, algo: b.ablationAlgo, seed, experiment: "model", variant: model, guide,
+            totalTimesteps: b.totalTimesteps, checkpoints: lmgtCheckpoints(env, opts.budget), evalEpisodes: b.evalEpisodes,
+            llm: { provider: opts.provider, model, ...(runDir ? { runDir } : {}) },
+          },
+        });
+      }
+    }
+  }
+  const results: LmgtTrialResult[] = [];
+  const dead = new Map<string, string>();
+  for (const { spec, model } of specs) {
+    let result: LmgtTrialResult;
+    const known = dead.get(model);
+    if (known) result = failedResult(spec, known, 0);
+    else {
+      const started = performance.now();
+      let watch: FailureWatch | undefined;
+      try {
+        const client = opts.clientFor
+          ? opts.clientFor(model)
+          : createLlm({
+              provider: opts.provider, model, baseURL: opts.baseURL,
+              ...(spec.llm?.runDir ? { runDir: spec.llm.runDir, cache: "read-write" as const } : { transcript: false as const }),
+            });
+        watch = new FailureWatch(client);
+        const w = watch;
+        result = await runLmgtTrial(spec, {
+          llm: w,
+          abort: () => (w.answered === 0 && w.failed >= abortAfter ? `the first ${w.failed} requests failed: ${w.firstError}` : undefined),
+        });
+        if (w.answered === 0 && w.failed > 0) result = failedResult(spec, `no request answered (${w.failed} failed): ${w.firstError}`, result.wallSeconds, result);
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        result = failedResult(spec, reason, (performance.now() - started) / 1000);
+        // The guide's statistics went with the stopped run: its request counts come from the watch.
+        if (watch) result.stats = { ...emptyStats(), calls: watch.answered + watch.failed, callErrors: watch.failed };
+      }
+      if (result.failed) dead.set(model, result.failed);
+    }
+    results.push(result);
+    opts.onTrial?.(result, results.length, specs.length);
+  }
+  return results;
+}
+
+function emptyStats(): LmgtStatsSnapshot {
+  return new LmgtStats().snapshot();
+}
+
+function failedResult(spec: LmgtTrialSpec, reason: string, wallSeconds: number, partial?: LmgtTrialResult): LmgtTrialResult {
+  return {
+    spec,
+    evalReturns: [],
+    curve: [],
+    ...(partial?.stats ? { stats: partial.stats } : {}),
+    ...(spec.llm ? { llmProvider: spec.llm.provider, llmModel: spec.llm.model } : {}),
+    wallSeconds,
+    failed: reason,
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The model sweep against a fake OpenAI-compatible server on 127.0.0.1: the real fetch client of the
+ * openai-compatible provider talks to it. "big" scores every pair +1, "small" 0; "missing" gets 404s.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { runLmgtModelSweep } from "../../src/experiments/lmgt/models.js";
+import { modelTable } from "../../src/experiments/lmgt/summary.js";
+import { reproduceLmgt, parseReproduceLmgtArgs } from "../../src/cli/reproduce-lmgt.js";
+
+async function fakeModels() {
+  const seen: Record<string, number> = {};
+  const server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      const body = JSON.parse(raw) as { model: string; messages: { content: string }[] };
+      seen[body.model] = (seen[body.model] ?? 0) + 1;
+      res.setHeader("content-type", "application/json");
+      if (body.model === "missing") {
+        res.writeHead(404);
+        res.end(JSON.stringify({ error: { message: `model "missing" not found` } }));
+        return;
+      }
+      const text = body.messages.map((m) => m.content).join("\n");
+      const ks = [...text.matchAll(/^Pair (\d+):/gm)].map((m) => m[1]);
+      const score = body.model === "big" ? "+1" : "0";
+      res.end(JSON.stringify({
+        id: "x", object: "chat.completion", model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content: ks.map((k) => `${k}: ${score}`).join("\n") }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 1000, completion_tokens: 7 * ks.length, total_tokens: 1000 + 7 * ks.length },
+      }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+test("the sweep writes one row per model and survives one model failing (its row marked failed, the rest kept)", async () => {
+  const fake = await fakeModels();
+  try {
+    const results = await runLmgtModelSweep({ envs: ["blackjack"], budget: "smoke", models: ["big", "missing", "small"], provider: "openai-compatible", baseURL: fake.url, seeds: 1 });
+    assert.equal(results.length, 3);
+    const [big, missing, small] = results;
+    assert.equal(big!.failed, undefined);
+    assert.equal(small!.failed, undefined);
+    assert.match(missing!.failed!, /not found|404/);
+    assert.deepEqual(missing!.evalReturns, [], "a model that did not answer is credited with no return");
+    assert.ok(fake.seen.missing! <= 8, `the failing model was abandoned early (${fake.seen.missing} requests)`);
+    assert.ok(big!.stats!.calls > 0 && big!.stats!.calls === fake.seen.big);
+    assert.equal(big!.stats!.inputTokens, 1000 * big!.stats!.calls);
+    assert.equal(big!.stats!.shiftHistogram["+1"], big!.stats!.queried);
+    assert.equal(small!.stats!.shiftHistogram["0"], small!.stats!.queried);
+    assert.equal(big!.llmModel, "big");
+    const rows = modelTable(results);
+    assert.deepEqual(rows.map((r) => r.model), ["big", "missing", "small"]);
+    const missingRow = rows[1]!;
+    assert.match(String(missingRow.status), /^failed: /);
+    assert.ok(Object.keys(missingRow).filter((k) => k.startsWith("return@")).every((k) => missingRow[k] === "—"));
+    assert.equal(missingRow["failed calls"], fake.seen.missing, "the failed requests are counted on the failed row");
+    assert.equal(missingRow.calls, fake.seen.missing);
+    assert.equal(rows[0]!.status, "ok");
+    assert.equal(rows[0]!.calls, big!.stats!.calls);
+    assert.equal(rows[0]!["input tokens"], big!.stats!.inputTokens);
+    assert.equal(rows[0]!["failed calls"], 0);
+    assert.notEqual(rows[0]!["return@2k"], "—");
+  } finally {
+    await fake.close();
+  }
+});
+
+test("reproduce lmgt --models: one command, the models table on disk with the failed row", async () => {
+  const fake = await fakeModels();
+  const out = mkdtempSync(join(tmpdir(), "lmgt-models-"));
+  try {
+    const code = await reproduceLmgt(["--env", "blackjack", "--budget", "smoke", "--llm", "openai", "--base-url", fake.url, "--models", "small,missing", "--out", out, "--no-png"]);
+    assert.equal(code, 0);
+    const text = readFileSync(join(out, "models.txt"), "utf8");
+    assert.match(text, /small\s+openai-compatible\s+ok/);
+    assert.match(text, /missing\s+openai-compatible\s+failed: /);
+    assert.ok(!/sample-efficiency/.test(readFileSync(join(out, "results.json"), "utf8")));
+  } finally {
+    await fake.close();
+  }
+  assert.throws(() => parseReproduceLmgtArgs(["--models", "a,b"]), /--models sweeps real models/);
+  assert.throws(() => parseReproduceLmgtArgs(["--llm", "anthropic", "--base-url", "http://x"]), /--base-url is for --llm openai/);
+  assert.deepEqual(parseReproduceLmgtArgs(["--llm", "anthropic", "--models", "claude-a, claude-b"]).models, ["claude-a", "claude-b"]);
+});
