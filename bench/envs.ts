@@ -132,11 +132,13 @@ if ("vector".includes(filter) || filter === "") {
   for (const id of ["CartPole-v1", "Pendulum-v1"]) {
     const n = 8;
     const venv = makeVec(id, n, { seed: 0 });
-    const actionsPerStep = n * venv.actionSize;
-    venv.singleActionSpace.seed(0);
-    const pool = Float32Array.from({ length: 4096 * venv.actionSize }, (_, i) => {
-      const a = venv.singleActionSpace.sample();
-      return typeof a === "number" ? a : (a as Float32Array)[i % venv.actionSize]!;
+    const actionSize = venv.actLayout.dim;
+    const actionsPerStep = n * actionSize;
+    const space = venv.envs[0]!.actionSpace;
+    space.seed(0);
+    const pool = Float32Array.from({ length: 4096 * actionSize }, (_, i) => {
+      const a = space.sample();
+      return typeof a === "number" ? a : (a as Float32Array)[i % actionSize]!;
     });
     const run = (steps: number) => {
       venv.reset();

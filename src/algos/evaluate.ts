@@ -5,7 +5,7 @@
  * evaluates exactly as an uninterrupted one).
  */
 import type { Env } from "../core/env.js";
-import { envAction, spacesOf } from "./spaces-info.js";
+import { envAction, spacesOf } from "../core/space-layout.js";
 
 /** Anything that maps rows of raw observations to actions (every algorithm here). */
 export interface Predictor {

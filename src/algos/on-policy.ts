@@ -22,9 +22,9 @@ import { ActorCriticPolicy, type PolicyJSON, type PolicyKwargs } from "./policy.
 import { RolloutBuffer } from "./rollout-buffer.js";
 import { type Schedule, toSchedule } from "./schedules.js";
 import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "./seams.js";
-import { describeSpace } from "./spaces-info.js";
-import { SyncVecEnv, type VecEnvState } from "./vec-env.js";
-import { type NormalizeOptions, type NormalizerState, VecNormalize } from "./vec-normalize.js";
+import { describeSpace } from "../core/space-layout.js";
+import { SyncVecEnv, type VecEnvState } from "../envs/vector.js";
+import { type NormalizeOptions, type NormalizerState, VecNormalize } from "../envs/wrappers/vec-normalize.js";
 
 /** Hyperparameters common to PPO and A2C (SB3 names, camelCase). */
 export interface OnPolicyOptions {

@@ -9,7 +9,7 @@ import { Mlp, type Activation, type MlpJSON } from "../nn/mlp.js";
 import type { ParamGroup } from "../nn/optim.js";
 import type { Random } from "../nn/random.js";
 import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
-import type { ActionLayout } from "./spaces-info.js";
+import type { ActionLayout } from "../core/space-layout.js";
 
 export interface PolicyKwargs {
   /** Hidden layers: one list for both networks, or separate `pi` (actor) and `vf` (critic) lists. */

@@ -3,7 +3,7 @@
  * and the notebooks). PPO and A2C live here; DQN and SAC are loaded from dqn.ts / sac.ts on first use.
  */
 import type { Env } from "../core/env.js";
-import { describeSpace } from "./spaces-info.js";
+import { describeSpace } from "../core/space-layout.js";
 import type { LearnOptions } from "./callbacks.js";
 import type { Predictor } from "./evaluate.js";
 import type { AlgoName } from "./hyperparams.js";

@@ -18,8 +18,8 @@ import { join } from "node:path";
 import type { Env, Info } from "../core/env.js";
 import type { Random, RandomState } from "../nn/random.js";
 import type { Guide, TransitionBatch } from "./seams.js";
-import { type ActionLayout, type ObservationLayout, describeSpace, spacesOf } from "./spaces-info.js";
-import { SyncVecEnv, type VecEnvState } from "./vec-env.js";
+import { type ActionLayout, type ObservationLayout, describeSpace, spacesOf } from "../core/space-layout.js";
+import { SyncVecEnv, type VecEnvState } from "../envs/vector.js";
 import type { TrainingProgress } from "./callbacks.js";
 
 export interface ReplayBufferOptions {

@@ -15,3 +15,5 @@ export { BaseWrapper } from "./wrapper.js";
 export { packageRoot, packagePath, referencePath } from "./paths.js";
 export { checkEnv } from "./check-env.js";
 export type { CheckEnvOptions, CheckEnvReport } from "./check-env.js";
+export { observationLayout, actionLayout, describeSpace, envAction, spacesOf } from "./space-layout.js";
+export type { ObservationLayout, ActionLayout } from "./space-layout.js";

@@ -1,179 +1,200 @@
 /**
- * A synchronous vector environment with Stable-Baselines3's conventions (DummyVecEnv + make_vec_env):
+ * The vector environment: several copies of an environment stepped in lockstep, like SB3's DummyVecEnv.
+ * Observations come back as one flat Float32Array (numEnvs x obsDim, each observation flattened by the one
+ * rule of core/space-layout.ts: Box as is, Discrete one-hot, Tuple concatenated — SB3's preprocessing), and
+ * a finished episode is reset at once, its last observation kept in `finalObs` for bootstrapping at time
+ * limits. Every algorithm trains on it; `makeVec(id, n, {seed})` builds one from a registered id.
  *
- *  - observations are batched into ONE Float32Array of numEnvs * obsSize values (row i = env i), so a
- *    policy can run one forward pass per step; a fresh array is returned by every reset/step;
- *  - autoreset: when env i terminates or truncates, its final observation goes to
- *    `infos[i].final_observation` (and its final info stays in `infos[i]`, with `episode` statistics from
- *    RecordEpisodeStatistics), and row i of `obs` already holds the first observation of the next episode;
- *  - seeding as SB3's make_vec_env(seed): env i's action space is seeded with seed + i and its first
- *    reset uses seed + i; later resets continue each env's generator.
- *
- *     const venv = makeVec("CartPole-v1", 8, { seed: 0 });
- *     let { obs } = venv.reset();                   // Float32Array(8 * 4)
- *     const step = venv.step(Int32Array.from({ length: 8 }, () => 1));
+ * Every episode starts from an explicit seed (env i's first episode: seed + i, as SB3; later ones drawn
+ * from this object's generator), and the actions of each env's current episode are recorded. Together
+ * that makes the whole batch's state restorable: `restore()` resets each env with its episode seed and
+ * replays the recorded actions, which is how a checkpoint resumes mid-episode exactly (environments are
+ * deterministic given seed and actions).
  */
-import type { Env, Info } from "../core/env.js";
-import type { Space } from "../core/spaces.js";
+import type { Env } from "../core/env.js";
+import { type ActionLayout, type ObservationLayout, envAction, spacesOf } from "../core/space-layout.js";
+import { Random, type RandomState } from "../nn/random.js";
 import { make, prepareEnv, type MakeOptions } from "./registration.js";
-import { RecordEpisodeStatistics } from "./wrappers/record-episode-statistics.js";
 
-export interface VectorResetResult {
-  /** numEnvs * obsSize observations, row after row. */
+export interface VecStepResult {
+  /** Observations after the step (after an automatic reset for finished envs), numEnvs x obsDim. */
   obs: Float32Array;
-  infos: Info[];
-}
-
-export interface VectorStepResult {
-  obs: Float32Array;
-  rewards: Float64Array;
-  /** 1 where env i's episode terminated at this step. */
+  rewards: Float32Array;
   terminated: Uint8Array;
-  /** 1 where env i's episode was truncated at this step. */
   truncated: Uint8Array;
-  infos: Info[];
+  /** For each env that finished this step, its final observation (row); null otherwise. */
+  finalObs: (Float32Array | null)[];
+  infos: Record<string, unknown>[];
 }
 
-/** The interface algorithms train against; SyncVectorEnv and VectorNormalize implement it. */
-export interface VectorEnv {
+/** A finished episode. */
+export interface EpisodeRecord {
+  return: number;
+  length: number;
+}
+
+/** Restorable state (JSON-safe). */
+export interface VecEnvState {
+  rng: RandomState;
+  episodeSeeds: number[];
+  /** Per env: the flat actions applied in the current episode. */
+  episodeActions: number[][];
+  episodeReturns: number[];
+  episodeLengths: number[];
+}
+
+export class SyncVecEnv {
+  readonly envs: Env[];
   readonly numEnvs: number;
-  readonly singleObservationSpace: Space<any>;
-  readonly singleActionSpace: Space<any>;
-  /** Values per observation row (1 for Discrete observations). */
-  readonly obsSize: number;
-  /** Values per action row: 1 for Discrete, the Box size otherwise. */
-  readonly actionSize: number;
-  reset(opts?: { seed?: number }): VectorResetResult;
-  /** Actions for every env: numEnvs integers (Discrete) or numEnvs * actionSize values (Box), row after row. */
-  step(actions: ArrayLike<number>): VectorStepResult;
-  close(): void;
-}
+  readonly obsLayout: ObservationLayout;
+  readonly actLayout: ActionLayout;
+  private readonly rng: Random;
+  private episodeSeeds: number[];
+  private episodeActions: number[][];
+  private episodeReturns: Float64Array;
+  private episodeLengths: Int32Array;
+  private obsBuf: Float32Array;
+  /** Episodes finished since the last `drainEpisodes()`. */
+  private finished: EpisodeRecord[] = [];
 
-export interface MakeVecOptions extends MakeOptions {
-  /** Base seed: env i uses seed + i for its first reset and its action space. */
-  seed?: number;
-  /** Wrap each env in RecordEpisodeStatistics (SB3's Monitor) so infos carry `episode` at episode ends. Default true. */
-  recordEpisodeStatistics?: boolean;
-}
-
-/** Steps n environments in turn in this thread, with batched Float32Array observations and SB3 autoreset. */
-export class SyncVectorEnv implements VectorEnv {
-  readonly envs: readonly Env<any, any>[];
-  readonly numEnvs: number;
-  readonly singleObservationSpace: Space<any>;
-  readonly singleActionSpace: Space<any>;
-  readonly obsSize: number;
-  readonly actionSize: number;
-  private readonly discreteObs: boolean;
-  private readonly discreteAction: boolean;
-  private pendingSeeds: (number | undefined)[];
-  private hasReset = false;
-  private readonly actionRows: Float32Array[];
-
-  constructor(envs: readonly Env<any, any>[], opts: { seed?: number } = {}) {
-    if (envs.length === 0) throw new RangeError("SyncVectorEnv: needs at least one environment");
+  /** `envs`: copies of one task (fresh, or to be restored from a checkpoint). */
+  constructor(envs: Env[], readonly seed: number) {
+    if (!Array.isArray(envs) || envs.length < 1) throw new Error("SyncVecEnv: needs at least one environment");
     this.envs = envs;
-    this.numEnvs = envs.length;
-    this.singleObservationSpace = envs[0]!.observationSpace;
-    this.singleActionSpace = envs[0]!.actionSpace;
-    const obs = this.singleObservationSpace, act = this.singleActionSpace;
-    if (obs.kind === "tuple") throw new TypeError("SyncVectorEnv: Tuple observation spaces cannot be batched into a Float32Array; step the envs directly");
-    if (act.kind === "tuple") throw new TypeError("SyncVectorEnv: Tuple action spaces are not supported");
-    this.discreteObs = obs.kind === "discrete";
-    this.discreteAction = act.kind === "discrete";
-    this.obsSize = this.discreteObs ? 1 : obs.shape.reduce((a, b) => a * b, 1);
-    this.actionSize = this.discreteAction ? 1 : act.shape.reduce((a, b) => a * b, 1);
-    for (const e of envs) {
-      if (e.observationSpace.kind !== obs.kind || e.actionSpace.kind !== act.kind || String(e.observationSpace.shape) !== String(obs.shape)) {
-        throw new TypeError("SyncVectorEnv: all environments must have the same spaces");
-      }
-    }
-    this.actionRows = envs.map(() => new Float32Array(this.actionSize));
-    this.pendingSeeds = envs.map((_, i) => (opts.seed === undefined ? undefined : opts.seed + i));
-    if (opts.seed !== undefined) envs.forEach((e, i) => e.actionSpace.seed(opts.seed! + i));
+    const numEnvs = (this.numEnvs = envs.length);
+    const { obs, act } = spacesOf(this.envs[0]);
+    this.obsLayout = obs;
+    this.actLayout = act;
+    this.rng = new Random(seed ^ 0x5eed);
+    this.episodeSeeds = this.envs.map((_, i) => seed + i);
+    this.episodeActions = this.envs.map(() => []);
+    this.episodeReturns = new Float64Array(numEnvs);
+    this.episodeLengths = new Int32Array(numEnvs);
+    this.obsBuf = new Float32Array(numEnvs * obs.dim);
+    for (const e of this.envs) e.actionSpace.seed(seed);
   }
 
-  /** Sets the seeds the next reset uses (seed + i), as SB3's VecEnv.seed; returns them. */
-  seed(seed: number): number[] {
-    this.pendingSeeds = this.envs.map((_, i) => seed + i);
-    return this.pendingSeeds as number[];
+  get obsDim(): number {
+    return this.obsLayout.dim;
   }
 
-  reset(opts: { seed?: number } = {}): VectorResetResult {
-    if (opts.seed !== undefined) this.seed(opts.seed);
-    const obs = new Float32Array(this.numEnvs * this.obsSize);
-    const infos: Info[] = [];
-    this.envs.forEach((env, i) => {
-      const seed = this.pendingSeeds[i];
-      const r = env.reset(seed === undefined ? undefined : { seed });
-      this.write(obs, i, r.obs);
-      infos.push(r.info);
-    });
-    this.pendingSeeds = this.envs.map(() => undefined);
-    this.hasReset = true;
-    return { obs, infos };
+  /** Resets every env (env i with seed + i). */
+  reset(): Float32Array {
+    for (let i = 0; i < this.numEnvs; i++) this.resetOne(i, this.episodeSeeds[i]);
+    return this.obsBuf.slice();
   }
 
-  step(actions: ArrayLike<number>): VectorStepResult {
-    if (!this.hasReset) throw new Error("SyncVectorEnv: step() called before reset()");
+  /** Steps every env with its row of `actions` (numEnvs x actDim, already clipped to the action space). */
+  step(actions: Float32Array): VecStepResult {
     const n = this.numEnvs;
-    if (actions == null || typeof actions !== "object" || actions.length !== n * this.actionSize) {
-      throw new RangeError(`SyncVectorEnv: expected ${n * this.actionSize} action values (${n} envs x ${this.actionSize}), got ${actions == null ? String(actions) : actions.length}`);
-    }
-    const obs = new Float32Array(n * this.obsSize);
-    const rewards = new Float64Array(n);
+    const d = this.obsLayout.dim;
+    const actDim = this.actLayout.dim;
+    if (actions.length !== n * actDim) throw new RangeError(`SyncVecEnv: expected ${n * actDim} action values (${n} envs x ${actDim}), got ${actions.length}`);
+    const rewards = new Float32Array(n);
     const terminated = new Uint8Array(n);
     const truncated = new Uint8Array(n);
-    const infos: Info[] = new Array(n);
+    const finalObs: (Float32Array | null)[] = new Array(n).fill(null);
+    const infos: Record<string, unknown>[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const env = this.envs[i]!;
-      let action: number | Float32Array;
-      if (this.discreteAction) action = actions[i]!;
-      else {
-        const row = this.actionRows[i]!;
-        for (let j = 0; j < this.actionSize; j++) row[j] = actions[i * this.actionSize + j]!;
-        action = row;
-      }
-      const r = env.step(action);
+      const r = this.envs[i].step(envAction(this.actLayout, actions, i));
+      const rec = this.episodeActions[i];
+      for (let k = 0; k < actDim; k++) rec.push(actions[i * actDim + k]);
       rewards[i] = r.reward;
-      let info = r.info;
+      terminated[i] = r.terminated ? 1 : 0;
+      truncated[i] = r.truncated ? 1 : 0;
+      infos[i] = r.info;
+      this.episodeReturns[i] += r.reward;
+      this.episodeLengths[i]++;
       if (r.terminated || r.truncated) {
-        terminated[i] = r.terminated ? 1 : 0;
-        truncated[i] = r.truncated ? 1 : 0;
-        const next = env.reset();
-        info = { ...info, final_observation: r.obs, reset_info: next.info };
-        this.write(obs, i, next.obs);
-      } else this.write(obs, i, r.obs);
-      infos[i] = info;
+        const last = new Float32Array(d);
+        this.obsLayout.write(r.obs, last, 0);
+        finalObs[i] = last;
+        this.finished.push({ return: this.episodeReturns[i], length: this.episodeLengths[i] });
+        this.resetOne(i, this.rng.nextUint32());
+      } else {
+        this.obsLayout.write(r.obs, this.obsBuf, i * d);
+      }
     }
-    return { obs, rewards, terminated, truncated, infos };
+    return { obs: this.obsBuf.slice(), rewards, terminated, truncated, finalObs, infos };
+  }
+
+  /** Episodes completed since the previous call. */
+  drainEpisodes(): EpisodeRecord[] {
+    const out = this.finished;
+    this.finished = [];
+    return out;
+  }
+
+  getState(): VecEnvState {
+    return {
+      rng: this.rng.getState(),
+      episodeSeeds: this.episodeSeeds.slice(),
+      episodeActions: this.episodeActions.map((a) => a.slice()),
+      episodeReturns: Array.from(this.episodeReturns),
+      episodeLengths: Array.from(this.episodeLengths),
+    };
+  }
+
+  /**
+   * Puts every env back where `state` was taken: reset with the episode's seed, then replay its actions.
+   * Returns the current observations (numEnvs x obsDim).
+   */
+  restore(state: VecEnvState): Float32Array {
+    if (!state || state.episodeSeeds?.length !== this.numEnvs) {
+      throw new Error(`checkpoint holds ${state?.episodeSeeds?.length} environments, this run has ${this.numEnvs}`);
+    }
+    this.rng.setState(state.rng);
+    const actDim = this.actLayout.dim;
+    const d = this.obsLayout.dim;
+    for (let i = 0; i < this.numEnvs; i++) {
+      this.resetOne(i, state.episodeSeeds[i]);
+      const acts = state.episodeActions[i];
+      const row = new Float32Array(actDim);
+      for (let t = 0; t * actDim < acts.length; t++) {
+        for (let k = 0; k < actDim; k++) row[k] = acts[t * actDim + k];
+        const r = this.envs[i].step(envAction(this.actLayout, row, 0));
+        if (r.terminated || r.truncated) {
+          throw new Error(`restoring env ${i}: the episode ended during replay at step ${t + 1}; the environment is not deterministic`);
+        }
+        this.obsLayout.write(r.obs, this.obsBuf, i * d);
+      }
+      this.episodeActions[i] = acts.slice();
+      this.episodeReturns[i] = state.episodeReturns[i];
+      this.episodeLengths[i] = state.episodeLengths[i];
+    }
+    this.finished = [];
+    return this.obsBuf.slice();
   }
 
   close(): void {
     for (const e of this.envs) e.close();
   }
 
-  private write(out: Float32Array, i: number, o: unknown): void {
-    if (this.discreteObs) out[i] = o as number;
-    else out.set(o as Float32Array, i * this.obsSize);
+  private resetOne(i: number, seed: number): void {
+    const r = this.envs[i].reset({ seed });
+    this.episodeSeeds[i] = seed;
+    this.episodeActions[i] = [];
+    this.episodeReturns[i] = 0;
+    this.episodeLengths[i] = 0;
+    this.obsLayout.write(r.obs, this.obsBuf, i * this.obsLayout.dim);
   }
 }
 
-/** Makes `n` copies of a registered env (each wrapped as `make` does, plus RecordEpisodeStatistics) in a SyncVectorEnv. */
-export function makeVec(id: string, n: number, opts: MakeVecOptions = {}): SyncVectorEnv {
+export interface MakeVecOptions extends MakeOptions {
+  /** Env i's first episode resets with seed + i; later episodes with seeds drawn from this seed. Default 0. */
+  seed?: number;
+}
+
+/** Makes `n` copies of a registered env (each wrapped as `make` does) in a SyncVecEnv. */
+export function makeVec(id: string, n: number, opts: MakeVecOptions = {}): SyncVecEnv {
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`makeVec: n must be a positive integer, got ${n}`);
-  const { seed, recordEpisodeStatistics, ...makeOpts } = opts;
-  if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) throw new RangeError(`makeVec: seed must be a non-negative integer, got ${seed}`);
-  const envs = Array.from({ length: n }, () => {
-    const env = make(id, makeOpts);
-    return recordEpisodeStatistics === false ? env : new RecordEpisodeStatistics(env);
-  });
-  return new SyncVectorEnv(envs, seed === undefined ? {} : { seed });
+  const { seed = 0, ...makeOpts } = opts;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`makeVec: seed must be a non-negative integer, got ${seed}`);
+  return new SyncVecEnv(Array.from({ length: n }, () => make(id, makeOpts)), seed);
 }
 
 /** Awaits the id's `prepare()` (e.g. Box2D's wasm), then `makeVec`. */
-export async function makeVecAsync(id: string, n: number, opts: MakeVecOptions = {}): Promise<SyncVectorEnv> {
+export async function makeVecAsync(id: string, n: number, opts: MakeVecOptions = {}): Promise<SyncVecEnv> {
   await prepareEnv(id);
   return makeVec(id, n, opts);
 }
-

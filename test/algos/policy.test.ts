@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ActorCriticPolicy, RolloutBuffer, actionLayout } from "../../src/algos/index.js";
+import { ActorCriticPolicy, RolloutBuffer } from "../../src/algos/index.js";
+import { actionLayout } from "../../src/core/index.js";
 import { clippedSurrogate } from "../../src/algos/ppo.js";
 import { Random } from "../../src/nn/index.js";
 import { Box, Discrete } from "../../src/core/index.js";

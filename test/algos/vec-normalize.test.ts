@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RunningMeanStd, VecNormalize, toSchedule } from "../../src/algos/index.js";
+import { RunningMeanStd, VecNormalize } from "../../src/envs/index.js";
+import { toSchedule } from "../../src/algos/index.js";
 
 test("RunningMeanStd over several batches equals the statistics of all the data (plus SB3's 1e-4 prior)", () => {
   const rms = new RunningMeanStd(2);

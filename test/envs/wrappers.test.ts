@@ -3,12 +3,14 @@ import assert from "node:assert/strict";
 import { make } from "../../src/envs/index.js";
 import { RunningMeanStd } from "../../src/envs/wrappers/running-mean-std.js";
 import { NormalizeObservation, NormalizeReward } from "../../src/envs/wrappers/normalize.js";
-import { VectorNormalize } from "../../src/envs/wrappers/vector-normalize.js";
+import { VectorNormalize } from "../../src/envs/wrappers/vec-normalize.js";
 import { RecordEpisodeStatistics, type EpisodeStatistics } from "../../src/envs/wrappers/record-episode-statistics.js";
 import { ClipAction } from "../../src/envs/wrappers/clip-action.js";
+import { FlattenObservation } from "../../src/envs/wrappers/flatten-observation.js";
 import { TimeLimit } from "../../src/envs/wrappers/time-limit.js";
 import { PendulumEnv } from "../../src/envs/classic/pendulum.js";
-import { makeVec } from "../../src/envs/vector.js";
+import { SyncVecEnv, makeVec } from "../../src/envs/vector.js";
+import { BaseEnv, Box, Discrete, type ResetOptions, type ResetResult, type StepResult } from "../../src/core/index.js";
 
 const close = (a: number, b: number, tol = 1e-12) => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
@@ -28,44 +30,49 @@ test("RunningMeanStd matches SB3's update (values computed with SB3's formula in
   assert.throws(() => rms.update([1, 2, 3]), /rows of 2/);
 });
 
-test("VectorNormalize normalises rewards by the discounted-return std exactly as SB3 (numpy reference values)", () => {
-  // A scripted 2-env vector env: rewards and dones fixed, observations constant.
-  const rewards = [[1, 2], [0.5, -1], [3, 0]];
-  const dones = [[0, 0], [1, 0], [0, 0]];
-  let t = 0;
-  const fake = {
-    numEnvs: 2, obsSize: 1, actionSize: 1,
-    singleObservationSpace: make("CartPole-v1").observationSpace, singleActionSpace: make("CartPole-v1").actionSpace,
-    reset: () => ({ obs: new Float32Array(2), infos: [{}, {}] }),
-    step: () => {
-      const r = { obs: new Float32Array(2), rewards: Float64Array.from(rewards[t]!), terminated: Uint8Array.from(dones[t]!), truncated: new Uint8Array(2), infos: [{}, {}] };
-      t++;
-      return r;
-    },
-    close: () => {},
-  };
-  const vn = new VectorNormalize(fake, { normObs: false });
+/** A scripted env: rewards and terminations from a list, constant observations (for VecNormalize's reward arithmetic). */
+class ScriptedEnv extends BaseEnv<Float32Array, number> {
+  readonly observationSpace = new Box(-1, 1, [1]);
+  readonly actionSpace = new Discrete(2);
+  private t = 0;
+  constructor(private readonly rewards: number[], private readonly dones: number[]) {
+    super();
+  }
+  override reset(opts?: ResetOptions): ResetResult<Float32Array> {
+    this.seedFrom(opts);
+    return { obs: new Float32Array(1), info: {} };
+  }
+  step(): StepResult<Float32Array> {
+    const t = this.t++;
+    return { obs: new Float32Array(1), reward: this.rewards[t]!, terminated: this.dones[t] === 1, truncated: false, info: {} };
+  }
+}
+
+test("VectorNormalize normalises rewards by the discounted-return std exactly as SB3 (numpy reference values, to float32)", () => {
+  // Two envs: env 0 gets rewards 1, 0.5, 3 and ends after the second step; env 1 gets 2, -1, 0.
+  const venv = new SyncVecEnv([new ScriptedEnv([1, 0.5, 3], [0, 1, 0]), new ScriptedEnv([2, -1, 0], [0, 0, 0])], 0);
+  const vn = new VectorNormalize(venv, { normObs: false });
   vn.reset();
   const want = [[1.9994002823500832, 3.9988005647001663], [1.1947639984863057, -2.3895279969726113], [4.064219180346163, 0.0]];
   for (const w of want) {
-    const got = vn.step([0, 0]).rewards;
-    close(got[0]!, w[0]!, 1e-12);
-    close(got[1]!, w[1]!, 1e-12);
+    const got = vn.step(Float32Array.of(0, 0)).rewards;
+    assert.equal(got[0], Math.fround(w[0]!));
+    assert.equal(got[1], Math.fround(w[1]!));
   }
 });
 
-test("VectorNormalize over CartPole: obs normalised and clipped, final observations normalised, state restores", () => {
+test("VectorNormalize over CartPole: obs normalised and clipped, final observations normalised, state restores (and the old state format loads)", () => {
   const venv = new VectorNormalize(makeVec("CartPole-v1", 4, { seed: 0 }), { clipObs: 5 });
-  let { obs } = venv.reset();
+  let obs = venv.reset();
   assert.equal(obs.length, 16);
   let sawFinal = false;
   for (let t = 0; t < 200; t++) {
-    const r = venv.step([0, 1, 0, 1]);
+    const r = venv.step(Float32Array.of(0, 1, 0, 1));
     obs = r.obs;
     for (const v of obs) assert.ok(Math.abs(v) <= 5);
-    for (const info of r.infos) if (info.final_observation !== undefined) {
+    for (const f of r.finalObs) if (f !== null) {
       sawFinal = true;
-      assert.ok(info.final_observation instanceof Float32Array);
+      for (const v of f) assert.ok(Math.abs(v) <= 5);
     }
   }
   assert.ok(sawFinal);
@@ -73,9 +80,16 @@ test("VectorNormalize over CartPole: obs normalised and clipped, final observati
   // Evaluate with frozen statistics restored from JSON.
   const evalEnv = new VectorNormalize(makeVec("CartPole-v1", 4, { seed: 0 }), { training: false, clipObs: 5 });
   evalEnv.setState(JSON.parse(JSON.stringify(venv.getState())));
-  const raw = evalEnv.reset().obs;
-  assert.deepEqual(raw, venv.normalizeObs(evalEnv.originalObs!));
+  const normalised = evalEnv.reset();
+  assert.deepEqual(normalised, venv.normalizeObs(evalEnv.originalObs!));
   assert.deepEqual(evalEnv.obsRms.getState(), venv.obsRms.getState());
+  // The wrapper's earlier state format ({obsRms, retRms, clip..., normObs, normReward}) still loads.
+  const legacy = { obsRms: venv.obsRms.getState(), retRms: venv.retRms.getState(), clipObs: 5, clipReward: 10, gamma: 0.99, epsilon: 1e-8, normObs: true, normReward: true };
+  const old = new VectorNormalize(makeVec("CartPole-v1", 4, { seed: 0 }), { training: false, clipObs: 5 });
+  old.setState(legacy);
+  assert.deepEqual(old.getState().obs, venv.getState().obs);
+  assert.deepEqual(old.getState().ret, venv.getState().ret);
+  assert.throws(() => new VectorNormalize(makeVec("CartPole-v1", 4), { normReward: false }).setState(legacy), /same settings/);
 });
 
 test("NormalizeObservation: normalised observations with running statistics; frozen when not training", () => {
@@ -152,4 +166,18 @@ test("TimeLimit truncates at maxEpisodeSteps and make() respects overrides", () 
   const unlimited = make("Pendulum-v1", { maxEpisodeSteps: null });
   unlimited.reset({ seed: 0 });
   for (let t = 0; t < 300; t++) assert.equal(unlimited.step(Float32Array.of(0)).truncated, false);
+});
+
+test("FlattenObservation: Blackjack's Tuple of Discretes becomes one one-hot Box row (Gymnasium's flatten_space bounds)", () => {
+  const env = new FlattenObservation(make("Blackjack-v1"));
+  const space = env.observationSpace as Box;
+  assert.equal(space.kind, "box");
+  assert.deepEqual(space.shape, [45]);
+  assert.ok(space.low.every((v) => v === 0) && space.high.every((v) => v === 1));
+  const { obs } = env.reset({ seed: 4 });
+  const raw = make("Blackjack-v1").reset({ seed: 4 }).obs as [number, number, number];
+  const hot = [...obs.keys()].filter((i) => obs[i] === 1);
+  assert.deepEqual(hot, [raw[0], 32 + raw[1], 43 + raw[2]]);
+  const flatPendulum = new FlattenObservation(make("Pendulum-v1"));
+  assert.deepEqual(Array.from((flatPendulum.observationSpace as Box).high), [1, 1, 8], "a Box keeps its bounds");
 });

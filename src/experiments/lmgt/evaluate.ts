@@ -1,6 +1,6 @@
 /** Deterministic evaluation of a policy on fresh environments, all episodes stepped together. */
 import type { Env } from "../../core/env.js";
-import { observationLayout, actionLayout, envAction } from "../../algos/spaces-info.js";
+import { observationLayout, actionLayout, envAction } from "../../core/space-layout.js";
 import type { Space } from "../../core/spaces.js";
 import type { LmgtModel } from "./algos.js";
 

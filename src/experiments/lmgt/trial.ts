@@ -15,7 +15,7 @@ import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
 import type { LmgtSurrogateQuality } from "../../guides/lmgt/surrogate/handler.js";
 import { createLmgtModel } from "./algos.js";
 import { evaluatePolicy } from "./evaluate.js";
-import { FlattenObservation } from "./flatten.js";
+import { FlattenObservation } from "../../envs/wrappers/flatten-observation.js";
 import { lmgtPreset, type LmgtAlgoName, type LmgtEnvName } from "./presets.js";
 
 /** How the guide of a trial is set up. */

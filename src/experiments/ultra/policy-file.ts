@@ -9,7 +9,7 @@ import { make } from "../../envs/index.js";
 import type { Env } from "../../core/env.js";
 import { packagePath } from "../../core/paths.js";
 import type { PolicyJSON } from "../../algos/policy.js";
-import type { NormalizerState } from "../../algos/vec-normalize.js";
+import type { NormalizerState } from "../../envs/wrappers/vec-normalize.js";
 import { PPO, type PpoOptions } from "../../algos/ppo.js";
 import { evaluateBatched } from "./evaluate.js";
 

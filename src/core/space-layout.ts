@@ -1,10 +1,12 @@
 /**
- * What an algorithm needs to know about an environment's spaces, read structurally from Gymnasium-style
- * spaces (Box: low/high/size; Discrete: n/start; Tuple: spaces), and the flattening of observations into
- * the rows the networks read (SB3's preprocessing: Box as is, Discrete one-hot, Tuple of those concatenated).
+ * The one flattening rule (Gymnasium's spaces.utils.flatten, SB3's preprocessing): an observation becomes a
+ * row of numbers — Box as is, Discrete one-hot, Tuple of those concatenated. The vector env, the
+ * FlattenObservation wrapper, the evaluator and the algorithms all write rows through it. Also the action
+ * side (Discrete index or Box row), read structurally from Gymnasium-style spaces (Box: low/high/size;
+ * Discrete: n/start; Tuple: spaces).
  */
-import type { Env } from "../core/env.js";
-import type { Space } from "../core/spaces.js";
+import type { Env } from "./env.js";
+import type { Space } from "./spaces.js";
 
 export interface ObservationLayout {
   /** Width of one flattened observation row. */
