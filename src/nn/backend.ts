@@ -3,8 +3,10 @@
  * installed (danfojs-node installs plain tfjs under that name as an alias: the package.json name tells them
  * apart), else the wasm backend (SIMD when the runtime validates it), else cpu. The choice is logged once.
  *
- * The algorithms' hot paths use the Float32Array kernels in mlp.ts (faster than tfjs at rl-zoo batch sizes,
- * see bench/train.ts --kernel); tfjs serves cross-checks of those kernels and users' own models.
+ * Nothing in the package needs tfjs at run time: the algorithms use the Float32Array kernels in mlp.ts (faster
+ * than tfjs at rl-zoo batch sizes, see bench/train.ts --kernel). tfjs is a devDependency for the kernels'
+ * cross-check tests and the benchmark, and an optional peer for users' own models: it is loaded only here,
+ * only when `selectBackend()` is called.
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -71,7 +73,13 @@ export function selectBackend(prefer?: BackendName): Promise<BackendName> {
       log("tfjs backend: tensorflow (tfjs-node)");
       return "tensorflow";
     }
-    const tf = req("@tensorflow/tfjs") as { setBackend(n: string): Promise<boolean>; ready(): Promise<void> };
+    let tf: { setBackend(n: string): Promise<boolean>; ready(): Promise<void> };
+    try {
+      tf = req("@tensorflow/tfjs");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw err;
+      throw new Error("guided-rl: selectBackend() needs tfjs, which the package itself does not use: npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm");
+    }
     tfModule = tf;
     if (forced === undefined || forced === "wasm") {
       try {
