@@ -12,7 +12,7 @@ import type { CacheMode } from "./cassette.js";
 import { LlmError } from "./errors.js";
 import { Llm } from "./llm.js";
 import { UsageLedger, type LlmBudget } from "./ledger.js";
-import { noticeOnce } from "./notice.js";
+import { noticeOnce, warnOnce } from "./notice.js";
 import { anthropicPrice } from "./pricing.js";
 import { AnthropicProvider } from "./providers/anthropic.js";
 import type { ProviderConnectionOptions } from "./providers/connection-options.js";
@@ -92,7 +92,7 @@ export function createLlm(options: CreateLlmOptions = {}): Llm {
         : new SurrogateProvider({ quality: options.quality, name: surrogateName(options) });
 
   if (options.budget?.maxCostUsd !== undefined && name === "anthropic" && !options.price && !anthropicPrice(provider.model)) {
-    noticeOnce(
+    warnOnce(
       `budget-unpriced:${provider.model}`,
       `guided-rl: model "${provider.model}" has no known price, so the dollar budget cannot stop it; pass price: {inputPerMTok, outputPerMTok} or a token budget`,
     );

@@ -7,7 +7,7 @@
  * cache rates where given, otherwise the table's usual multipliers (5-minute write 1.25x input, read 0.1x).
  * Local models (openai-compatible provider) and the surrogate cost 0.
  */
-import { noticeOnce } from "./notice.js";
+import { warnOnce } from "./notice.js";
 import type { Usage } from "./types.js";
 
 export interface ModelPrice {
@@ -110,7 +110,7 @@ export function anthropicCost(model: string, usage: DetailedUsage): number {
 
 /** The one-time warning for a model with no price. */
 export function warnUnknownModel(model: string): void {
-  noticeOnce(
+  warnOnce(
     `price:${model}`,
     `guided-rl: no price known for model "${model}"; its calls are counted at $0 (pass price: {inputPerMTok, outputPerMTok} to createLlm to fix)`,
   );

@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { readFileSync } from "node:fs";
+import { info } from "../core/log.js";
 import { packageRoot } from "../core/paths.js";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -51,9 +52,7 @@ export function wasmSimdSupported(): boolean {
   }
 }
 
-function log(message: string): void {
-  if (process.env.GUIDED_RL_QUIET !== "1") console.error(`guided-rl: ${message}`);
-}
+const log = (message: string) => info(`tfjs:${message}`, `guided-rl: ${message}`);
 
 /**
  * Selects and initialises the tfjs backend (idempotent: later calls return the first choice).

@@ -21,6 +21,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { info } from "../core/log.js";
 import { packageRoot } from "../core/paths.js";
 
 /** The addon's functions (see native/blas.c); shapes are checked by the wrappers below. */
@@ -98,9 +99,7 @@ export type GemmBackend = "native" | "wasm" | "js";
 let loaded: NativeBlas | null | undefined;
 let reason = "";
 
-function log(message: string): void {
-  if (process.env.GUIDED_RL_QUIET !== "1") console.error(`guided-rl: ${message}`);
-}
+const log = (message: string) => info("gemm-backend", `guided-rl: ${message}`);
 
 /** Where the addon is expected: <package root>/native/build/blas.node. */
 export function nativeAddonPath(): string {
