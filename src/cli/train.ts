@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { ALGORITHMS, type AlgoName } from "../algos/hyperparams.js";
 import { type RunProgress, trainRun } from "../algos/run.js";
+import { progressLine } from "../report/live.js";
 
 export const TRAIN_USAGE = `usage: guided-rl train --env <id> --algo ppo|a2c|dqn|sac [--hyperparams zoo|default] [--steps N] [--seed S]
                       [--out DIR] [--resume] [--json] [--n-envs N] [--eval-freq N] [--eval-episodes N]
@@ -89,13 +90,11 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : "-");
 
-/** One progress-bar line (no newline). */
-export function progressBar(p: RunProgress, width = 30): string {
-  const frac = Math.min(1, p.numTimesteps / p.totalTimesteps);
-  const filled = Math.round(frac * width);
-  const bar = "#".repeat(filled) + ".".repeat(width - filled);
-  const evalText = p.lastEval ? ` | eval ${fmt(p.lastEval.meanReturn)}` : "";
-  return `[${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.numTimesteps}/${p.totalTimesteps} | ${fmt(p.stepsPerSecond, 0)} steps/s | ep return ${fmt(p.epRewMean)}${evalText}`;
+/** One progress-bar line (no newline): the same line a notebook's live curve shows (report/live.ts). */
+export function progressBar(p: RunProgress, width = 20): string {
+  const evalText = p.lastEval ? ` · eval ${fmt(p.lastEval.meanReturn)}` : "";
+  const elapsed = p.stepsPerSecond > 0 ? p.numTimesteps / p.stepsPerSecond : 0;
+  return progressLine(p.numTimesteps, p.totalTimesteps, elapsed, "steps", `ep return ${fmt(p.epRewMean)}${evalText}`, width);
 }
 
 export async function train(argv: readonly string[]): Promise<number> {

@@ -26,10 +26,26 @@ export function inNotebook(): boolean {
   return tslabWriter() !== undefined;
 }
 
-/** Displays a mime bundle in the current tslab cell; returns false (and sends nothing) outside a notebook. */
-export function displayBundle(bundle: MimeBundle, metadata: Record<string, unknown> = {}): boolean {
+/**
+ * Displays a mime bundle in the current tslab cell; returns false (and sends nothing) outside a notebook.
+ * With `transient.display_id`, a later call with the same id and `update` true replaces that output in place.
+ */
+export function displayBundle(bundle: MimeBundle, metadata: Record<string, unknown> = {}, transient: { display_id?: string } = {}, update = false): boolean {
   const write = tslabWriter();
   if (!write) return false;
-  write({ data: bundle, metadata, transient: {} }, false);
+  write({ data: bundle, metadata, transient }, update);
   return true;
+}
+
+/**
+ * An SVG picture or animation as a bundle every viewer draws: image/svg+xml, the same SVG inline as
+ * text/html (Debian's nbconvert 6.5 empties image/svg+xml outputs in its HTML export) and a text caption.
+ */
+export function svgBundle(svg: string, caption: string): MimeBundle {
+  return { "image/svg+xml": svg, "text/html": `<div class="guided-rl-svg">${svg}</div>`, "text/plain": caption };
+}
+
+/** Shows an SVG (a frame, an episode animation) in the current cell; see `svgBundle`. */
+export function showSvg(svg: string, caption: string): boolean {
+  return displayBundle(svgBundle(svg, caption));
 }

@@ -2,12 +2,13 @@
  * Showing and saving plotly figures.
  *
  * In a notebook, `await figure(spec)` sends one output with three representations: the plotly JSON
- * (JupyterLab renders it natively), HTML that draws it with plotly.js (the classic notebook, nbconvert's
- * HTML export; it shows the PNG where scripts don't run), and a PNG (static viewers such as GitHub).
+ * (JupyterLab with plotly's extension, VS Code), HTML that draws it with plotly.js (the classic notebook,
+ * nbconvert's HTML export) and a PNG (static viewers such as GitHub). plotly.js itself (4.8 MB) reaches the
+ * page once per kernel session, in its own output before the first figure.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { dirname, extname } from "node:path";
+import { dirname, extname, join } from "node:path";
 import { displayBundle, inNotebook, type MimeBundle } from "./display.js";
 import { figureSize, normalizeSpec, plotlyJs, scriptSafeJson, type PlotlySpec } from "./plotly.js";
 import { renderFigure } from "./render.js";
@@ -17,8 +18,6 @@ export interface FigureOptions {
   png?: boolean;
 }
 
-let plotlyEmbedded = false;
-
 function titleText(spec: PlotlySpec): string | undefined {
   const title = spec.layout?.title;
   if (typeof title === "string") return title;
@@ -27,27 +26,44 @@ function titleText(spec: PlotlySpec): string | undefined {
 }
 
 /**
- * HTML that draws the figure. The first figure of a kernel session carries plotly.js itself (the page
- * keeps it for later figures); later ones reuse `window.Plotly`. `fallbackPng` shows where scripts don't run.
+ * HTML that draws the figure with `window.Plotly`: a notebook loads plotly.js once (`plotlyLoaderBundle`), a
+ * saved page references or inlines it (`library`). Where scripts don't run the element says so; the PNG is
+ * not repeated here (static viewers show the bundle's image/png).
  */
-export function figureHtml(input: PlotlySpec, fallbackPng?: Uint8Array, embedPlotly = true): string {
+export function figureHtml(input: PlotlySpec, library = ""): string {
   const spec = normalizeSpec(input);
   const id = `grl-${randomBytes(6).toString("hex")}`;
   const { width, height } = figureSize(spec);
-  const img = fallbackPng ? `<img alt="figure" src="data:image/png;base64,${Buffer.from(fallbackPng).toString("base64")}">` : "";
-  const library = embedPlotly ? `<script type="text/javascript">${plotlyJs()}</script>` : "";
   const payload = scriptSafeJson({ data: spec.data, layout: spec.layout ?? {}, config: { responsive: true, ...(spec.config ?? {}) }, frames: spec.frames });
-  return `${library}<div id="${id}" style="width:${width}px;height:${height}px">${img}</div>
+  return `${library}<div id="${id}" class="guided-rl-figure" style="width:${width}px;height:${height}px">${NOT_DRAWN}</div>
 <script type="text/javascript">(function(){var el=document.getElementById("${id}");if(!window.Plotly||!el)return;var f=${payload};el.innerHTML="";window.Plotly.newPlot(el,f.data,f.layout,f.config).then(function(){if(f.frames)window.Plotly.addFrames(el,f.frames);});})();</script>`;
 }
 
+const NOT_DRAWN = `<span style="color:#888">(interactive figure: drawn by plotly.js where scripts run; a trusted notebook or the HTML export)</span>`;
+
+/** Metadata that marks the one output per notebook that loads plotly.js (publishing drops it with the figures' HTML). */
+export const PLOTLY_LOADER_METADATA = { "guided-rl": "plotly.js" };
+
+/** The output that loads plotly.js into the notebook page, once per kernel session, before the first figure. */
+export function plotlyLoaderBundle(): MimeBundle {
+  return { "text/html": `<script type="text/javascript">${plotlyJs()}</script>`, "text/plain": "" };
+}
+
+let plotlyLoaded = false;
+
+/** Sends plotly.js to the notebook page if this kernel has not yet (the page keeps it for every later figure). */
+export function ensurePlotlyLoaded(): void {
+  if (plotlyLoaded || !inNotebook()) return;
+  plotlyLoaded = displayBundle(plotlyLoaderBundle(), PLOTLY_LOADER_METADATA);
+}
+
 /** The mime bundle `figure()` sends: plotly JSON, HTML, plain text, and a PNG when Chromium is available. */
-export async function figureBundle(input: PlotlySpec, options: FigureOptions = {}, embedPlotly = true): Promise<MimeBundle> {
+export async function figureBundle(input: PlotlySpec, options: FigureOptions = {}): Promise<MimeBundle> {
   const spec = normalizeSpec(input);
   const png = options.png === false ? undefined : await renderFigure(spec, "png");
   const bundle: MimeBundle = {
     "application/vnd.plotly.v1+json": { data: spec.data, layout: spec.layout ?? {}, config: spec.config ?? {}, frames: spec.frames },
-    "text/html": figureHtml(spec, png, embedPlotly),
+    "text/html": figureHtml(spec),
     "text/plain": `<plotly figure: ${spec.data.length} trace(s)${titleText(spec) ? `, ${titleText(spec)}` : ""}>`,
   };
   if (png) bundle["image/png"] = Buffer.from(png).toString("base64");
@@ -60,21 +76,35 @@ export async function figureBundle(input: PlotlySpec, options: FigureOptions = {
  */
 export async function figure(spec: PlotlySpec, options: FigureOptions = {}): Promise<void> {
   if (!inNotebook()) return;
-  displayBundle(await figureBundle(spec, options, !plotlyEmbedded));
-  plotlyEmbedded = true;
+  ensurePlotlyLoaded();
+  displayBundle(await figureBundle(spec, options));
 }
 
+/** plotly.js beside the HTML figures of a folder: one copy, written when missing or different. */
+function sharedPlotlyFile(dir: string): string {
+  const path = join(dir, PLOTLY_FILE);
+  const source = plotlyJs();
+  if (!existsSync(path) || statSync(path).size !== Buffer.byteLength(source)) writeFileSync(path, source);
+  return PLOTLY_FILE;
+}
+
+const PLOTLY_FILE = "plotly.min.js";
+
 /**
- * Saves a figure by extension: `.html` (self-contained, plotly.js inlined), `.png`, `.svg`, `.json` (the spec).
+ * Saves a figure by extension: `.html` (loads plotly.min.js written once beside it, so a folder of figures
+ * carries one copy; `standalone: true` inlines it instead), `.png`, `.svg`, `.json` (the spec).
  * Returns false when a PNG/SVG could not be rendered (no Chromium: one warning was printed).
  */
-export async function saveFigure(spec: PlotlySpec, path: string): Promise<boolean> {
+export async function saveFigure(spec: PlotlySpec, path: string, options: { standalone?: boolean } = {}): Promise<boolean> {
   mkdirSync(dirname(path), { recursive: true });
   const ext = extname(path).toLowerCase();
   switch (ext) {
     case ".html": {
       const title = (titleText(spec) ?? "figure").replace(/</g, "&lt;");
-      writeFileSync(path, `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${figureHtml(spec)}</body></html>\n`);
+      const library = options.standalone
+        ? `<script type="text/javascript">${plotlyJs()}</script>`
+        : `<script type="text/javascript" src="${sharedPlotlyFile(dirname(path))}"></script>`;
+      writeFileSync(path, `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${figureHtml(spec, library)}</body></html>\n`);
       return true;
     }
     case ".json":

@@ -1,10 +1,13 @@
 /**
  * Rendering plotly figures to PNG and SVG with headless Chromium (Debian's `chromium`) driven by
- * playwright-core. The browser is launched on first use (~3 s), reused, and closed after a short idle
- * period so scripts can exit. Without Chromium, rendering returns undefined after one clear warning.
+ * playwright-core: one browser per process, launched on first use (~3 s) and reused. In a notebook kernel it
+ * starts launching as soon as the package is imported and stays up for the session (figures come minutes
+ * apart there); elsewhere it closes after a few idle seconds so scripts can exit (or call closeRenderer()).
+ * Without Chromium, rendering returns undefined after one clear warning.
  */
 import { existsSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
+import { inNotebookKernel, warn } from "../core/log.js";
 import { figureSize, normalizeSpec, plotlyJs, type PlotlySpec } from "./plotly.js";
 
 export type ImageFormat = "png" | "svg";
@@ -26,7 +29,6 @@ const IDLE_CLOSE_MS = 4000;
 let pagePromise: Promise<Page | undefined> | undefined;
 let browser: Browser | undefined;
 let idleTimer: NodeJS.Timeout | undefined;
-let warned = false;
 
 /** The Chromium executable: `GUIDED_RL_CHROMIUM` if set, else the first one installed. */
 export function findChromium(): string | undefined {
@@ -35,11 +37,7 @@ export function findChromium(): string | undefined {
   return CHROMIUM_CANDIDATES.find((p) => existsSync(p));
 }
 
-function warnOnce(message: string): void {
-  if (warned) return;
-  warned = true;
-  process.stderr.write(`guided-rl: ${message}\n`);
-}
+const warnOnce = (message: string) => warn("figure-renderer", `guided-rl: ${message}`);
 
 async function openPage(): Promise<Page | undefined> {
   const executablePath = findChromium();
@@ -64,14 +62,22 @@ async function openPage(): Promise<Page | undefined> {
 
 function scheduleIdleClose(): void {
   if (idleTimer) clearTimeout(idleTimer);
+  if (inNotebookKernel()) return;
   idleTimer = setTimeout(() => void closeRenderer(), IDLE_CLOSE_MS);
 }
+
+/** Starts the browser in the background (no-op when it is up or starting). */
+export function warmRenderer(): void {
+  pagePromise ??= openPage();
+}
+
+if (inNotebookKernel() && findChromium()) warmRenderer();
 
 /** Renders a figure to PNG bytes or an SVG string; undefined when no browser is available. */
 export async function renderFigure(spec: PlotlySpec, format: "png", scale?: number): Promise<Uint8Array | undefined>;
 export async function renderFigure(spec: PlotlySpec, format: "svg"): Promise<string | undefined>;
 export async function renderFigure(spec: PlotlySpec, format: ImageFormat, scale = 1): Promise<Uint8Array | string | undefined> {
-  pagePromise ??= openPage();
+  warmRenderer();
   const page = await pagePromise;
   if (!page) return undefined;
   if (idleTimer) clearTimeout(idleTimer);

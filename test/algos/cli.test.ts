@@ -21,7 +21,7 @@ test("train arguments: defaults, overrides, and clear errors", () => {
 test("progress bar shows progress, steps/s, episode return and the last evaluation", () => {
   const line = progressBar({ numTimesteps: 500, totalTimesteps: 1000, nUpdates: 1, episodes: 3, epRewMean: 21.5, epLenMean: 21.5, metrics: {},
     stepsPerSecond: 1234.4, lastEval: { type: "eval", step: 400, meanReturn: 99, stdReturn: 0, returns: [99], lengths: [99], deterministic: true } }, 10);
-  assert.equal(line, "[#####.....]  50% 500/1000 | 1234 steps/s | ep return 21.5 | eval 99.0");
+  assert.equal(line, "[#####.....]  50% 500/1,000 steps · 1,234 steps/s · ~0 s left · ep return 21.5 · eval 99.0");
 });
 
 test("CLI end to end: plain lines without a TTY, --json summary, bad combination exits 1 with the reason", () => {

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { formatTable, tableHtml, toRows, dataFrame, formatCell } from "../../src/report/table.js";
 import { figureBundle, figureHtml, saveFigure } from "../../src/report/figure.js";
 import { closeRenderer, findChromium } from "../../src/report/render.js";
-import { normalizeSpec } from "../../src/report/plotly.js";
+import { normalizeSpec, plotlyJs } from "../../src/report/plotly.js";
 import { budget } from "../../src/experiments/budget.js";
 
 const rows = [
@@ -49,18 +49,25 @@ test("a danfo DataFrame converts to the same rows", () => {
 });
 
 test("figure HTML guards against a closing script tag inside the data", () => {
-  const html = figureHtml({ data: [{ y: [1], name: "</script><script>alert(1)</script>" }] }, undefined, false);
+  const html = figureHtml({ data: [{ y: [1], name: "</script><script>alert(1)</script>" }] });
   assert.equal(html.match(/<\/script>/g)!.length, 1);
   assert.ok(html.includes("\\u003c/script>"));
 });
 
-test("saveFigure writes .html with plotly inlined and .json as the spec; rejects unknown extensions", async () => {
+test("saveFigure: the .html figures of a folder share one plotly.min.js (standalone inlines it); .json is the spec; unknown extensions rejected", async () => {
   const dir = mkdtempSync(join(tmpdir(), "grl-report-"));
   const spec = { data: [{ y: [1, 3, 2], type: "scatter" }], layout: { title: "t" } };
   assert.equal(await saveFigure(spec, join(dir, "f.html")), true);
+  assert.equal(await saveFigure(spec, join(dir, "g.html")), true);
   const html = readFileSync(join(dir, "f.html"), "utf8");
-  assert.ok(html.length > 1_000_000, "plotly.js is inlined so the file stands alone");
+  assert.ok(html.length < 10_000, `a figure page without plotly.js is small (${html.length} bytes)`);
+  assert.ok(html.includes('<script type="text/javascript" src="plotly.min.js"></script>'));
   assert.ok(html.includes("Plotly.newPlot"));
+  assert.equal(readFileSync(join(dir, "plotly.min.js"), "utf8"), plotlyJs());
+  assert.deepEqual(readdirSync(dir).sort(), ["f.html", "g.html", "plotly.min.js"]);
+  assert.equal(await saveFigure(spec, join(dir, "alone", "s.html"), { standalone: true }), true);
+  assert.ok(readFileSync(join(dir, "alone", "s.html"), "utf8").length > 1_000_000, "standalone: plotly.js inlined");
+  assert.deepEqual(readdirSync(join(dir, "alone")), ["s.html"]);
   await saveFigure(spec, join(dir, "sub", "f.json"));
   assert.deepEqual(JSON.parse(readFileSync(join(dir, "sub", "f.json"), "utf8")), spec);
   await assert.rejects(saveFigure(spec, join(dir, "f.gif")), /unsupported extension/);
@@ -79,6 +86,8 @@ test("PNG and SVG: rendered by Chromium when installed (CI installs it)", { time
   assert.match(readFileSync(join(dir, "f.svg"), "utf8"), /^<svg/);
   const bundle = await figureBundle(spec);
   assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "image/png", "text/html", "text/plain"]);
+  assert.ok(!(bundle["text/html"] as string).includes("base64"), "the PNG is stored once (image/png), not again inside the HTML");
+  assert.ok((bundle["text/html"] as string).length < 10_000, "the HTML carries no plotly.js (the notebook loads it once)");
   await closeRenderer();
 });
 
@@ -92,7 +101,7 @@ test("without Chromium a PNG is skipped with one warning, never a crash", () => 
     await closeRenderer();`;
   const dir = mkdtempSync(join(tmpdir(), "grl-report-"));
   const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-    env: { ...process.env, GUIDED_RL_CHROMIUM: "/nonexistent/chromium", OUT: dir },
+    env: { ...process.env, GUIDED_RL_CHROMIUM: "/nonexistent/chromium", OUT: dir, GUIDED_RL_QUIET: "" },
     encoding: "utf8",
   });
   assert.equal(res.status, 0, res.stderr);
@@ -104,7 +113,8 @@ test("without Chromium a PNG is skipped with one warning, never a crash", () => 
 test("budget() reads GUIDED_RL_BUDGET: full by default, smoke when asked, an error otherwise", () => {
   assert.equal(budget(undefined), "full");
   assert.equal(budget("smoke"), "smoke");
-  assert.throws(() => budget("tiny"), /must be "smoke" or "full"/);
+  assert.equal(budget("showcase"), "showcase");
+  assert.throws(() => budget("tiny"), /must be "smoke", "showcase" or "full"/);
 });
 
 test("string titles become {text} objects (plotly.js 3+ ignores plain strings), data untouched", () => {
@@ -113,5 +123,5 @@ test("string titles become {text} objects (plotly.js 3+ ignores plain strings), 
   assert.deepEqual(out.layout, { title: { text: "T" }, xaxis: { title: { text: "x" } }, yaxis2: { title: { text: "y2" } }, legend: { title: { text: "L" } }, width: 300 });
   assert.equal(out.data[0]!.title, "kept");
   assert.equal(spec.layout.title, "T", "the caller's spec is not mutated");
-  assert.ok(figureHtml(spec, undefined, false).includes('"title":{"text":"T"}'));
+  assert.ok(figureHtml(spec).includes('"title":{"text":"T"}'));
 });
