@@ -3,7 +3,7 @@
  * reproduction takes (--llm, --model, --budget, --out, --no-png), usage errors that carry the command's
  * usage text, and the tail that makes a command module runnable on its own.
  */
-import type { Budget } from "../experiments/budget.js";
+import { BUDGETS, type Budget } from "../experiments/budget.js";
 import type { LlmProviderName } from "../llm/create.js";
 
 /** Throws a usage error: the message, then the command's usage. */
@@ -70,7 +70,7 @@ export function readCommonOption(args: ReproduceCommonArgs, option: CliOption, f
       return true;
     case "--budget": {
       const v = option.value();
-      if (v !== "smoke" && v !== "full") fail(`--budget must be smoke or full, got "${v}"`);
+      if (!(BUDGETS as readonly string[]).includes(v)) fail(`--budget must be smoke or full, or showcase (the published notebooks' size), got "${v}"`);
       args.budget = v as Budget;
       return true;
     }

@@ -33,7 +33,8 @@ test("shared options: usage errors carry the message then the command's usage", 
   assert.throws(() => parseDemo(["--frobnicate=1"]), (err: Error) => err.message === `unknown option "--frobnicate=1"\n${USAGE}`);
   assert.throws(() => parseDemo(["--out"]), (err: Error) => err.message === `--out needs a value\n${USAGE}`);
   assert.throws(() => parseDemo(["--llm", "gpt"]), /unknown --llm "gpt" \(surrogate, anthropic or openai\)\nusage: demo/);
-  assert.throws(() => parseDemo(["--budget", "huge"]), /--budget must be smoke or full, got "huge"/);
+  assert.throws(() => parseDemo(["--budget", "huge"]), /--budget must be smoke or full, or showcase \(the published notebooks' size\), got "huge"/);
+  assert.equal(parseDemo(["--budget", "showcase"]).budget, "showcase");
   assert.throws(() => parseDemo(["--seeds", "1.5"]), /--seeds must be a positive integer/);
   assert.throws(() => parseDemo(["--seeds", "0"]), /--seeds must be a positive integer/);
 });

@@ -84,6 +84,8 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
     },
     budgets: {
       smoke: { totalTimesteps: 3072, checkpoints: [1000, 2048, 3072], seeds: 2, ablationSeeds: 1, evalEpisodes: 3, algos: ["dqn", "ppo"], ablationAlgo: "ppo" },
+      // showcase (the published notebook): full's steps on fewer seeds
+      showcase: { totalTimesteps: 20_480, checkpoints: [2048, 5120, 10_240, 20_480], seeds: 3, ablationSeeds: 2, evalEpisodes: 5, ablationAlgo: "ppo" },
       full: { totalTimesteps: 20_480, checkpoints: [2048, 5120, 10_240, 20_480], seeds: 5, ablationSeeds: 3, evalEpisodes: 5, ablationAlgo: "ppo" },
     },
     // The paper reports CartPole returns after 1000 steps.
@@ -103,6 +105,7 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
     },
     budgets: {
       smoke: { totalTimesteps: 800, checkpoints: [400, 800], seeds: 1, ablationSeeds: 1, evalEpisodes: 2, ablationAlgo: "sac" },
+      showcase: { totalTimesteps: 5000, checkpoints: [1000, 2500, 5000], seeds: 2, ablationSeeds: 1, evalEpisodes: 5, ablationAlgo: "sac" },
       full: { totalTimesteps: 5000, checkpoints: [1000, 2500, 5000], seeds: 3, ablationSeeds: 2, evalEpisodes: 5, ablationAlgo: "sac" },
     },
     // Torque buckets of 1 N m; angle features 0.5, angular velocity 1 rad/s.
@@ -125,6 +128,7 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
     },
     budgets: {
       smoke: { totalTimesteps: 2048, checkpoints: [1024, 2048], seeds: 1, ablationSeeds: 1, evalEpisodes: 200, ablationAlgo: "ppo" },
+      showcase: { totalTimesteps: 16_384, checkpoints: [2048, 8192, 16_384], seeds: 3, ablationSeeds: 2, evalEpisodes: 500, ablationAlgo: "ppo" },
       full: { totalTimesteps: 16_384, checkpoints: [2048, 8192, 16_384], seeds: 5, ablationSeeds: 3, evalEpisodes: 1000, ablationAlgo: "ppo" },
     },
     // Every (sum, dealer card, ace, action) is its own bucket: there are only 32 x 11 x 2 x 2 of them.
