@@ -39,6 +39,12 @@ export function findChromium(): string | undefined {
 
 const warnOnce = (message: string) => warn("figure-renderer", `guided-rl: ${message}`);
 
+/** How this package launches Chromium (also used by scripts/check-notebook-html.mjs); undefined without one. */
+export function chromiumLaunchOptions(): { executablePath: string; args: string[] } | undefined {
+  const executablePath = findChromium();
+  return executablePath ? { executablePath, args: [...CHROMIUM_ARGS] } : undefined;
+}
+
 async function openPage(): Promise<Page | undefined> {
   const executablePath = findChromium();
   if (!executablePath) {
@@ -47,7 +53,7 @@ async function openPage(): Promise<Page | undefined> {
   }
   try {
     const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    browser = await chromium.launch(chromiumLaunchOptions());
     const page = await browser.newPage();
     await page.setContent("<!doctype html><html><body></body></html>");
     await page.addScriptTag({ content: plotlyJs() });
