@@ -13,12 +13,15 @@
  * The opponent tracks the ball while it approaches, aiming at the ball's height plus an error drawn per
  * rally; `opponentSkill` in [0, 1] sets its speed and how small that error is (1: fast and exact).
  *
+ * `getState()` / `setState()` save and restore the whole game, the random generator included, so a
+ * restored game continues exactly as the saved one would have (restarts from recorded states).
+ *
  * Registered as `Pong-v0` (episode limit 10 000 steps) in envs/register.ts.
  */
 import type { EnvDescription, EnvSpec, Env, Info, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
 import type { Space } from "../../core/spaces.js";
 import { Box, Discrete } from "../../core/spaces.js";
-import { npRandom, type Generator } from "../../core/rng.js";
+import { npRandom, type Generator, type PCG64State } from "../../core/rng.js";
 
 export interface PongOptions {
   /** Points needed to win the game (default 21). */
@@ -72,6 +75,22 @@ export function describePong(id = "Pong-v0", opts: PongOptions = {}): EnvDescrip
       agent_hits: "times the agent's paddle returned the ball this game",
     },
   };
+}
+
+/** Everything that determines how a Pong game continues: ball, paddles, scores and the random generator. */
+export interface PongState {
+  ballX: number;
+  ballY: number;
+  ballVx: number;
+  ballVy: number;
+  agentY: number;
+  opponentY: number;
+  opponentAimError: number;
+  agentScore: number;
+  opponentScore: number;
+  agentHits: number;
+  done: boolean;
+  rng: PCG64State;
 }
 
 /** Feature-state Pong (see the module comment). Construct directly or with `make("Pong-v0", opts)`. */
@@ -149,6 +168,34 @@ export class PongEnv implements Env<Float32Array, number> {
     if (reward !== 0 && !terminated) this.serve(reward > 0 ? -1 : 1);
     this.done = terminated;
     return { obs: this.observation(), reward, terminated, truncated: false, info: this.info() };
+  }
+
+  /** A copy of the game's state (see `PongState`); valid after `reset()`. */
+  getState(): PongState {
+    if (!this.started) throw new Error("Pong: call reset() before getState()");
+    return {
+      ballX: this.ballX, ballY: this.ballY, ballVx: this.ballVx, ballVy: this.ballVy, agentY: this.agentY, opponentY: this.opponentY,
+      opponentAimError: this.opponentAimError, agentScore: this.agentScore, opponentScore: this.opponentScore, agentHits: this.agentHits,
+      done: this.done, rng: this.rng.bitGenerator.getState(),
+    };
+  }
+
+  /** Restores a state from `getState()` (of this env or another with the same options); returns its observation. */
+  setState(state: PongState): Float32Array {
+    if (!this.started) throw new Error("Pong: call reset() before setState()");
+    this.ballX = state.ballX;
+    this.ballY = state.ballY;
+    this.ballVx = state.ballVx;
+    this.ballVy = state.ballVy;
+    this.agentY = state.agentY;
+    this.opponentY = state.opponentY;
+    this.opponentAimError = state.opponentAimError;
+    this.agentScore = state.agentScore;
+    this.opponentScore = state.opponentScore;
+    this.agentHits = state.agentHits;
+    this.done = state.done;
+    this.rng.bitGenerator.setState(state.rng);
+    return this.observation();
   }
 
   /** Serves from the centre line toward the side `direction` (+1: the agent). */
