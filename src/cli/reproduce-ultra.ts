@@ -1,29 +1,29 @@
 /**
- * `guided-rl reproduce ultra [--env pong|bipedal|all] [--llm surrogate|anthropic|openai] [--model ID]
- *                            [--budget smoke|full] [--seeds N] [--variants none,ppo,...] [--out DIR]
- *                            [--action-modulation imitation|override] [--regenerate-policy] [--no-png]`
+ * `guided-rl reproduce ultra [--env pong|hopper|walker2d|halfcheetah|bipedal|all] [--llm surrogate|anthropic|openai]
+ *                            [--model ID] [--budget smoke|full] [--seeds N] [--variants none,ppo,...] [--out DIR]
+ *                            [--regenerate-policy] [--no-png]`
  *
- * Runs the ULTRA protocol (no refinement, continued PPO, random critical states, ULTRA-A/R/RA) from the
- * shipped sub-optimal starting policy, prints the results table and writes it with the curves, the
- * critical states and every LLM exchange to `--out` (default out/ultra/<env>).
+ * Runs the ULTRA protocol from the shipped sub-optimal starting policy: no refinement, continued PPO,
+ * random critical states, StateMask-R, RICE, ULTRA-A/-R/-RA in the paper's form and the imitation rows
+ * (our variant), every refined row at the same env steps. Prints the results table and writes it with the
+ * curves, the critical states and every LLM exchange to `--out` (default out/ultra/<env>).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { prepareEnv } from "../envs/index.js";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
-import { budgetConfig, envConfig, type UltraEnvName } from "../experiments/ultra/configs.js";
+import { ULTRA_ENV_NAMES, ultraBudget, ultraPreset, type UltraEnvName } from "../experiments/ultra/presets.js";
 import { readPolicyFile, shippedPolicyPath, trainStartingPolicy, writePolicyFile } from "../experiments/ultra/policy-file.js";
 import { runUltraExperiment, ULTRA_VARIANTS, type UltraVariant } from "../experiments/ultra/protocol.js";
 import { writeUltraReport } from "../experiments/ultra/report.js";
 import { registerUltraSurrogate } from "../guides/ultra/surrogate.js";
-import type { ActionModulation } from "../guides/ultra/guide.js";
 import { createLlm, type LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
 
-export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env pong|bipedal|all] [--llm surrogate|anthropic|openai] [--model ID]
-                              [--budget smoke|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
-                              [--out DIR] [--action-modulation imitation|override] [--regenerate-policy] [--no-png]`;
+export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env ${ULTRA_ENV_NAMES.join("|")}|all] [--llm surrogate|anthropic|openai]
+                              [--model ID] [--budget smoke|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
+                              [--out DIR] [--regenerate-policy] [--no-png]`;
 
 export interface ReproduceUltraArgs {
   envs: UltraEnvName[];
@@ -35,8 +35,6 @@ export interface ReproduceUltraArgs {
   out: string;
   regeneratePolicy: boolean;
   png: boolean;
-  /** How ULTRA-A/RA's suggested actions reach PPO (default: the environment config's, "imitation"). */
-  actionModulation?: ActionModulation;
 }
 
 /** Parses the arguments after `reproduce ultra`; throws with the usage on bad input. */
@@ -47,9 +45,9 @@ export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltra
     switch (option.name) {
       case "--env": {
         const v = option.value();
-        if (v === "all") args.envs = ["pong", "bipedal"];
-        else if (v === "pong" || v === "bipedal") args.envs = [v];
-        else fail(`unknown --env "${v}" (pong, bipedal or all)`);
+        if (v === "all") args.envs = [...ULTRA_ENV_NAMES];
+        else if ((ULTRA_ENV_NAMES as readonly string[]).includes(v)) args.envs = [v as UltraEnvName];
+        else fail(`unknown --env "${v}" (${ULTRA_ENV_NAMES.join(", ")} or all)`);
         return true;
       }
       case "--seeds":
@@ -59,12 +57,6 @@ export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltra
         const list = option.value().split(",");
         for (const v of list) if (!ULTRA_VARIANTS.includes(v as UltraVariant)) fail(`unknown variant "${v}" (${ULTRA_VARIANTS.join(", ")})`);
         args.variants = list as UltraVariant[];
-        return true;
-      }
-      case "--action-modulation": {
-        const v = option.value();
-        if (v !== "imitation" && v !== "override") fail(`--action-modulation must be imitation or override, got "${v}"`);
-        args.actionModulation = v as ActionModulation;
         return true;
       }
       case "--regenerate-policy":
@@ -86,11 +78,10 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
   const log = (m: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${m}`);
   try {
     for (const name of args.envs) {
-      const base = envConfig(name);
-      const cfg = args.actionModulation ? { ...base, guide: { ...base.guide, actionModulation: args.actionModulation } } : base;
+      const cfg = ultraPreset(name);
       await prepareEnv(cfg.envId);
       const out = join(args.out, name);
-      const b = budgetConfig(name, args.budget);
+      const b = ultraBudget(name, args.budget);
       if (args.seeds) b.seeds = Array.from({ length: args.seeds }, (_, i) => i);
       const policyPath = shippedPolicyPath(cfg.policyName);
       if (args.regeneratePolicy || !existsSync(policyPath)) {
@@ -103,7 +94,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
         log(`starting policy: ${file.evaluation.meanReturn.toFixed(2)} ± ${file.evaluation.stdReturn.toFixed(2)}`);
       }
       const llm = createLlm({ provider: args.provider, ...(args.model ? { model: args.model } : {}), runDir: join(out, "llm"), cache: "read-write" });
-      log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per variant; suggested actions by ${cfg.guide.actionModulation}; critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
+      log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per refined row (analysis included); critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
       const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(policyPath), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });
       console.log(await writeUltraReport(result, out, { png: args.png }));
       log(`results, curves and ${args.provider === "surrogate" ? "surrogate" : "LLM"} exchanges in ${out}/`);

@@ -2,10 +2,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseReproduceUltraArgs } from "../../src/cli/reproduce-ultra.js";
 
-test("reproduce ultra: --action-modulation picks how suggested actions reach PPO; bad values are usage errors", () => {
-  assert.equal(parseReproduceUltraArgs([]).actionModulation, undefined, "default: the environment config's");
-  assert.equal(parseReproduceUltraArgs(["--action-modulation", "override"]).actionModulation, "override");
-  assert.equal(parseReproduceUltraArgs(["--action-modulation=imitation", "--env", "pong"]).actionModulation, "imitation");
-  assert.throws(() => parseReproduceUltraArgs(["--action-modulation", "nudge"]), /--action-modulation must be imitation or override[\s\S]*usage:/);
-  assert.throws(() => parseReproduceUltraArgs(["--action-modulation"]), /needs a value/);
+test("reproduce ultra: --env takes every ULTRA environment or all; bad values are usage errors", () => {
+  assert.deepEqual(parseReproduceUltraArgs([]).envs, ["pong"]);
+  assert.deepEqual(parseReproduceUltraArgs(["--env", "hopper"]).envs, ["hopper"]);
+  assert.deepEqual(parseReproduceUltraArgs(["--env=all"]).envs, ["pong", "hopper", "walker2d", "halfcheetah", "bipedal"]);
+  assert.throws(() => parseReproduceUltraArgs(["--env", "ant"]), /unknown --env "ant"[\s\S]*usage:/);
+  assert.deepEqual(parseReproduceUltraArgs(["--variants", "ppo,rice,ultra-RA-imitation"]).variants, ["ppo", "rice", "ultra-RA-imitation"]);
+  assert.throws(() => parseReproduceUltraArgs(["--variants", "ppo,ultra-X"]), /unknown variant "ultra-X"/);
+  assert.throws(() => parseReproduceUltraArgs(["--action-modulation", "override"]), /usage:/, "both forms are rows of the table now, not an option");
 });

@@ -12,9 +12,9 @@ const critical: CriticalState = {
 const table = new CriticalStateTable([critical], norm, 0.2);
 const ctx = { numTimesteps: 0, totalTimesteps: 100 };
 
-/** The first (override) form of ULTRA-A unless `extra` says otherwise. */
+/** The paper's form (the defaults) unless `extra` says otherwise. */
 function guide(mode: UltraMode, extra: Partial<ConstructorParameters<typeof UltraGuide>[0]> = {}) {
-  return new UltraGuide({ table, mode, actionSpec: discrete, actionModulation: "override", overrideProbability: 1, rewardScale: 0.5, ...extra });
+  return new UltraGuide({ table, mode, actionSpec: discrete, rewardScale: 0.5, ...extra });
 }
 
 function batch(rows: [number, number, number][]): TransitionBatch {
@@ -27,6 +27,17 @@ function batch(rows: [number, number, number][]): TransitionBatch {
     nextObs: new Float32Array(2 * n), terminated: new Uint8Array(n), truncated: new Uint8Array(n),
   };
 }
+
+test("the paper's form is the default: executed overrides at probability 1, implicit reward at every matched state", () => {
+  const g = guide("A");
+  assert.equal(g.actionModulation, "override");
+  assert.equal(g.implicitReward, "state");
+  assert.equal(g.actionTargets, undefined, "no imitation term in the paper's form");
+  const obs = new Float32Array(2 * 1000).fill(1);
+  for (const numTimesteps of [0, 50, 100]) {
+    assert.equal(g.overrideActions(obs, new Float32Array(1000), 1000, { numTimesteps, totalTimesteps: 100 }).length, 1000, `every matched state overridden at ${numTimesteps}/100: no decay`);
+  }
+});
 
 test("action seam: matched states get the suggested action, others keep theirs", () => {
   const g = guide("A");
@@ -47,16 +58,27 @@ test("action seam: the override probability decays over the refinement", () => {
   assert.ok(half > 400 && half < 600, `${half} of 1000 overridden at half-way`);
 });
 
-test("reward seam: the implicit reward is added where state and action match the critical one", () => {
-  const out = guide("R").transformRewards(batch([[1, 1, 0], [1, 1, 2], [0, 0, 0], [1.1, 1, 1]]))!;
+test("reward seam (paper's form): the implicit reward is added at every state matched to a critical state, whatever the action, and nowhere else", () => {
+  const g = guide("R");
+  const out = g.transformRewards(batch([[1, 1, 0], [1, 1, 2], [0, 0, 0], [1.1, 1, 1], [-1, 1, 0]]))!;
+  // rows 0, 1, 3 match the critical state (any action); rows 2 and 4 are far from it
+  assert.deepEqual(Array.from(out), [Math.fround(1 - 0.4), -0.4, 0, -0.4, 0].map(Math.fround));
+  assert.equal(g.metrics()["ultra/rewarded_rate"], 3 / 5);
+  // ULTRA-RA in the paper's form: the overridden (suggested) action is what earns the LLM's reward
+  const ra = guide("RA").transformRewards(batch([[1.1, 1, 1]]))!;
+  assert.deepEqual(Array.from(ra), [Math.fround(1 - 0.4)]);
+});
+
+test("reward seam (judged-action variant): the implicit reward is added where state and action match the critical one", () => {
+  const out = guide("R", { implicitReward: "judged-action" }).transformRewards(batch([[1, 1, 0], [1, 1, 2], [0, 0, 0], [1.1, 1, 1]]))!;
   // row 0: matched, the policy's mistake again -> 1 + 0.5 * -0.8; row 1: other action; row 2: far; row 3: suggested action, but R alone gives no bonus
   assert.deepEqual(Array.from(out), [Math.fround(1 - 0.4), 0, 0, 0]);
 });
 
-test("ULTRA-RA uses both seams; only the judged action is rewarded; ULTRA-A leaves rewards alone", () => {
+test("ULTRA-RA uses both seams; in the judged-action variant only the judged action is rewarded; ULTRA-A leaves rewards alone", () => {
   const b = batch([[1, 1, 0], [1.1, 1, 1], [1, 1, 2]]);
   // the advised action (row 1) earns nothing: a bonus there would pay the agent for reaching bad states
-  assert.deepEqual(Array.from(guide("RA").transformRewards(b)!), [Math.fround(0.6), 0, 0]);
+  assert.deepEqual(Array.from(guide("RA", { implicitReward: "judged-action" }).transformRewards(b)!), [Math.fround(0.6), 0, 0]);
   const actions = Float32Array.from([0]);
   assert.deepEqual(guide("RA").overrideActions(Float32Array.from([1, 1]), actions, 1, ctx), [0]);
   assert.equal(actions[0], 1);
@@ -68,7 +90,7 @@ test("ULTRA-RA uses both seams; only the judged action is rewarded; ULTRA-A leav
 test("Box actions: matched within the action radius", () => {
   const box: ActionSpec = { kind: "box", dim: 2, names: ["hip", "knee"], low: [-1, -1], high: [1, 1] };
   const cs: CriticalState = { ...critical, takenAction: Float32Array.from([0.5, 0.5]), suggestedAction: Float32Array.from([-0.5, 0]) };
-  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "RA", actionSpec: box, rewardScale: 1, actionModulation: "override", overrideProbability: 1 });
+  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "RA", actionSpec: box, rewardScale: 1, implicitReward: "judged-action" });
   const b: TransitionBatch = {
     n: 3, obsDim: 2, actDim: 2, obs: Float32Array.from([1, 1, 1, 1, 1, 1]),
     actions: Float32Array.from([0.55, 0.45, -0.5, 0.1, 1, -1]), rewards: new Float32Array(3),
@@ -85,11 +107,12 @@ test("bad options: clear errors", () => {
   assert.throws(() => guide("A", { overrideProbability: 2 }), /overrideProbability/);
   assert.throws(() => guide("A", { actionModulation: "nudge" as "imitation" }), /actionModulation/);
   assert.throws(() => guide("A", { actionModulation: "imitation", imitationCoef: -1 }), /imitationCoef/);
+  assert.throws(() => guide("R", { implicitReward: "always" as "state" }), /implicitReward/);
   assert.throws(() => guide("R").transformRewards({ ...batch([[1, 1, 0]]), obsDim: 3 }), /3-dimensional/);
 });
 
-test("imitation (default): actions are left alone; matched rows become targets with the suggested action and an annealed weight", () => {
-  const g = new UltraGuide({ table, mode: "A", actionSpec: discrete, imitationCoef: [2, 0] });
+test("imitation (our variant): actions are left alone; matched rows become targets with the suggested action and an annealed weight", () => {
+  const g = new UltraGuide({ table, mode: "A", actionSpec: discrete, actionModulation: "imitation", imitationCoef: [2, 0] });
   assert.equal(g.actionModulation, "imitation");
   const actions = Float32Array.from([0]);
   assert.deepEqual(g.overrideActions(Float32Array.from([1, 1]), actions, 1, ctx), [], "no override");
@@ -109,13 +132,14 @@ test("imitation (default): actions are left alone; matched rows become targets w
 test("the action-target seam exists only where it acts: not for ULTRA-R, not in override mode", () => {
   assert.equal(new UltraGuide({ table, mode: "R", actionSpec: discrete }).actionTargets, undefined);
   assert.equal(guide("A", { actionModulation: "override" }).actionTargets, undefined);
-  assert.equal(typeof new UltraGuide({ table, mode: "RA", actionSpec: discrete }).actionTargets, "function");
+  assert.equal(new UltraGuide({ table, mode: "RA", actionSpec: discrete }).actionTargets, undefined, "the default (paper's) form overrides");
+  assert.equal(typeof new UltraGuide({ table, mode: "RA", actionSpec: discrete, actionModulation: "imitation" }).actionTargets, "function");
 });
 
 test("imitation targets for Box actions are the suggested vectors", () => {
   const box: ActionSpec = { kind: "box", dim: 2, names: ["hip", "knee"], low: [-1, -1], high: [1, 1] };
   const cs: CriticalState = { ...critical, takenAction: Float32Array.from([0.5, 0.5]), suggestedAction: Float32Array.from([-0.5, 0.25]) };
-  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "A", actionSpec: box, imitationCoef: 1 });
+  const g = new UltraGuide({ table: new CriticalStateTable([cs], norm, 0.2), mode: "A", actionSpec: box, actionModulation: "imitation", imitationCoef: 1 });
   const b: TransitionBatch = {
     n: 2, obsDim: 2, actDim: 2, obs: Float32Array.from([0, 0, 1, 1]), actions: Float32Array.from([0, 0, 0.5, 0.5]),
     rewards: new Float32Array(2), nextObs: new Float32Array(4), terminated: new Uint8Array(2), truncated: new Uint8Array(2),

@@ -52,7 +52,7 @@ test("PPO's action seam: ULTRA-A overrides reach the environment and the rollout
 });
 
 test("PPO's reward seam: ULTRA-R implicit rewards are what PPO learns from", async () => {
-  const guide = new UltraGuide({ table, mode: "R", actionSpec: spec, rewardScale: 0.5 });
+  const guide = new UltraGuide({ table, mode: "R", actionSpec: spec, rewardScale: 0.5, implicitReward: "judged-action" });
   const rec = new Recorder(guide);
   const model = ppo(rec);
   await model.learn({ totalTimesteps: 128 });
@@ -83,7 +83,7 @@ function meanProbability(model: PPO, obsRows: Float32Array, n: number, action: n
 test("PPO's action-target seam: ULTRA-A imitation reaches the update and moves the policy toward the suggested action at critical states", async () => {
   const pong = () => [new PongEnv({ pointsToWin: 3 }), new PongEnv({ pointsToWin: 3 })];
   const opts = { nSteps: 64, batchSize: 64, nEpochs: 10, learningRate: 3e-3, seed: 0 };
-  const guide = new UltraGuide({ table, mode: "A", actionSpec: spec, imitationCoef: 1 });
+  const guide = new UltraGuide({ table, mode: "A", actionSpec: spec, actionModulation: "imitation", imitationCoef: 1 });
   const guided = new PPO(pong(), { ...opts, guide });
   const plain = new PPO(pong(), opts);
   const before = new PPO(pong(), opts); // same seed, same initial weights
@@ -141,4 +141,37 @@ test("action targets: algorithms that cannot train on them refuse the guide; mal
   const m2 = new PPO([new PongEnv({ pointsToWin: 3 })], { nSteps: 16, batchSize: 16, guide: wide });
   await assert.rejects(m2.learn({ totalTimesteps: 16 }), /1 rows but 2 action values/);
   m2.close();
+});
+
+test("the paper's ULTRA-A through PPO: at every matched state the suggested action is executed (probability 1) and stored with its log-probability under the current policy; elsewhere the agent's own", async () => {
+  // One critical state in the middle of the court, a radius that covers part of the visited states.
+  const mid: CriticalState = { episode: 0, step: 0, obs: new Float32Array(6), takenAction: 0, rationale: "test", suggestedAction: 2, implicitReward: -1 };
+  const partial = new CriticalStateTable([mid], { mean: new Float32Array(6), scale: new Float32Array(6).fill(1) }, 0.35);
+  const guide = new UltraGuide({ table: partial, mode: "A", actionSpec: spec }); // defaults: the paper's form
+  const pong = () => [new PongEnv({ pointsToWin: 3 }), new PongEnv({ pointsToWin: 3 })];
+  const opts = { nSteps: 128, batchSize: 64, nEpochs: 2, seed: 5 };
+  const model = new PPO(pong(), { ...opts, guide });
+  const before = new PPO(pong(), opts); // same seed: the weights the rollout was collected with
+  await model.learn({ totalTimesteps: 256 });
+  const buf = model.rolloutBuffer;
+  const n = 256;
+  const lp = new Float32Array(n);
+  before.policy.logProbOf(buf.obs.subarray(0, n * 6), buf.actions.subarray(0, n), n, lp);
+  let matched = 0, ownDown = 0, unmatched = 0;
+  for (let row = 0; row < n; row++) {
+    const hit = partial.nearest(buf.obs, row * 6) !== undefined;
+    if (hit) {
+      matched++;
+      assert.equal(buf.actions[row], 2, `row ${row}: matched but not overridden`);
+    } else {
+      unmatched++;
+      if (buf.actions[row] === 2) ownDown++;
+    }
+    assert.ok(Math.abs(buf.logProbs[row]! - lp[row]!) < 1e-5, `row ${row}: stored log-prob ${buf.logProbs[row]} vs log pi(executed) ${lp[row]}`);
+  }
+  assert.ok(matched > 10 && unmatched > 10, `${matched} matched, ${unmatched} unmatched rows: the test needs both`);
+  assert.ok(ownDown < unmatched, "unmatched rows keep the agent's own (varied) actions");
+  assert.equal(guide.metrics()["ultra/override_rate"], matched / n);
+  model.close();
+  before.close();
 });

@@ -62,10 +62,11 @@ export function makeEnvs(envId: string, kwargs: Record<string, unknown>, n: numb
 /**
  * A PPO model on `numEnvs` fresh environments whose policy is the file's (the optimiser starts fresh:
  * refinement is a new training run from these weights). `options` override the file's, e.g. a lower
- * learning rate or a guide.
+ * learning rate or a guide. `wrap` wraps each fresh env (e.g. restarts from recorded states).
  */
-export function ppoFromPolicyFile(file: PolicyFile, options: PpoOptions = {}, numEnvs = file.numEnvs): PPO {
-  const model = new PPO(makeEnvs(file.envId, file.envKwargs, numEnvs), { ...file.options, ...options, policyKwargs: file.options.policyKwargs });
+export function ppoFromPolicyFile(file: PolicyFile, options: PpoOptions = {}, numEnvs = file.numEnvs, wrap?: (env: Env, index: number) => Env): PPO {
+  const envs = makeEnvs(file.envId, file.envKwargs, numEnvs);
+  const model = new PPO(wrap ? envs.map(wrap) : envs, { ...file.options, ...options, policyKwargs: file.options.policyKwargs });
   model.policy.load(file.policy);
   if (model.normalizer) {
     if (!file.normalizer) throw new Error(`policy file for ${file.envId} has no normalisation statistics, but its options normalise observations`);

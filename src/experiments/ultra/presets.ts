@@ -1,22 +1,23 @@
 /**
- * The settings of the ULTRA experiments per environment: how the sub-optimal starting policy is made,
- * how it is refined, how the LLM sees the trajectories, and the budget (smoke / full).
+ * The ULTRA protocol's settings per environment: how the sub-optimal starting policy is made, how it is
+ * refined, how the LLM sees the trajectories, the automated-refinement baselines (StateMask's mask
+ * network, RICE's restarts and exploration bonus) and the budgets (smoke / full).
  */
 import type { PpoOptions } from "../../algos/ppo.js";
 import type { Budget } from "../budget.js";
-import type { ActionModulation } from "../../guides/ultra/guide.js";
 
-export type UltraEnvName = "pong" | "bipedal";
+export type UltraEnvName = "pong" | "hopper" | "walker2d" | "halfcheetah" | "bipedal";
+export const ULTRA_ENV_NAMES: readonly UltraEnvName[] = ["pong", "hopper", "walker2d", "halfcheetah", "bipedal"];
 
-export interface UltraEnvConfig {
+export interface UltraEnvPreset {
   name: UltraEnvName;
   envId: string;
   envKwargs: Record<string, unknown>;
   /** Shipped starting policy: `data/policies/<policyName>.json`. */
   policyName: string;
-  /** The short PPO run that makes the starting policy. */
+  /** The short PPO run that makes the starting policy (sub-optimal on purpose). */
   pretrain: { steps: number; numEnvs: number; seed: number; options: PpoOptions };
-  /** PPO settings of every refinement (all variants share them; continued PPO is the guide-free run). */
+  /** PPO settings of every refinement (all rows share them; continued PPO is the guide-free run). */
   refine: { numEnvs: number; options: PpoOptions };
   /** How the trajectories are cut and shown to the LLM. */
   llm: { segmentLength: number; maxSegments: number; maxCriticalPerSegment: number; stride: number };
@@ -27,29 +28,41 @@ export interface UltraEnvConfig {
    */
   evalDeterministic: boolean;
   /**
-   * Matching radius (RMS of z-scores) and the seams' weights. `actionModulation` picks how ULTRA-A's
-   * suggestions reach PPO: "imitation" (a supervised term, weight `imitationCoef` annealed start -> end)
-   * or "override" (replaced actions, probability `overrideProbability` start -> end).
+   * The seams' settings: matching radius (RMS of z-scores), weight of the implicit reward, and for the
+   * imitation rows (our variant) the weight of the supervised term, annealed start -> end. The paper's
+   * rows always override at probability 1 and pay the implicit reward at every matched state.
    */
-  guide: {
-    radius: number; rewardScale: number; actionModulation: ActionModulation;
-    imitationCoef: [number, number]; overrideProbability: [number, number];
-  };
+  guide: { radius: number; rewardScale: number; imitationCoef: [number, number] };
+  /**
+   * StateMask-style mask network (Cheng et al., NeurIPS 2023, in RICE's simplified form): a PPO agent on
+   * the frozen starting policy's environment chooses per step "keep the agent's action" or "blind it"
+   * (a uniformly random action instead); it earns the environment's reward plus `blindBonus` per
+   * blinded step, so it learns to blind wherever that does not change the outcome.
+   */
+  mask: { numEnvs: number; blindBonus: number; options: PpoOptions };
+  /**
+   * RICE (Cheng et al., ICML 2024): at each reset, with probability `restartProbability` the episode
+   * starts from a critical state instead of the default initial distribution; a random network
+   * distillation bonus (`rndCoef` times the normalised prediction error) drives exploration from there.
+   */
+  rice: { restartProbability: number; rndCoef: number };
 }
 
-export interface UltraBudgetConfig {
+export interface UltraBudget {
   seeds: number[];
-  /** Env steps every variant gets, ULTRA's own rollouts included. */
+  /** Env steps every refined row uses in total: analysis (recorded rollouts, mask training) plus refinement. */
   envSteps: number;
-  /** Episodes of the starting policy recorded for the LLM, each cut after `rolloutMaxSteps`. */
-  rolloutEpisodes: number;
+  /** Steps of the starting policy recorded for the analysis (LLM and mask network), episodes cut at `rolloutMaxSteps`. */
+  rolloutSteps: number;
   rolloutMaxSteps: number;
+  /** Env steps the mask network trains on (the StateMask and RICE rows pay them). */
+  maskSteps: number;
   evalEpisodes: number;
   /** Evaluate every this many refinement steps (refinement curves). */
   evalEvery: number;
 }
 
-export const PONG_CONFIG: UltraEnvConfig = {
+const PONG: UltraEnvPreset = {
   name: "pong",
   envId: "Pong-v0",
   envKwargs: {},
@@ -66,11 +79,34 @@ export const PONG_CONFIG: UltraEnvConfig = {
     options: { nSteps: 256, batchSize: 256, nEpochs: 4, learningRate: 1e-4, entCoef: 0.01, gamma: 0.99, gaeLambda: 0.95 },
   },
   llm: { segmentLength: 40, maxSegments: 60, maxCriticalPerSegment: 5, stride: 1 },
-  guide: { radius: 0.15, rewardScale: 0.1, actionModulation: "imitation", imitationCoef: [1, 0], overrideProbability: [0.5, 0] },
+  guide: { radius: 0.15, rewardScale: 0.1, imitationCoef: [1, 0] },
+  mask: { numEnvs: 8, blindBonus: 0.01, options: { nSteps: 256, batchSize: 256, nEpochs: 4, learningRate: 3e-4, entCoef: 0.01, gamma: 0.99, gaeLambda: 0.95 } },
+  rice: { restartProbability: 0.5, rndCoef: 0.01 },
 };
 
+/**
+ * MuJoCo locomotion (the refinement literature's tasks): PPO with VecNormalize on 4 envs, 64x64 tanh
+ * networks (SB3's defaults otherwise), pretrained briefly so the policy moves but falls or stalls.
+ */
+function mujoco(name: "hopper" | "walker2d" | "halfcheetah", envId: string, pretrainSteps: number): UltraEnvPreset {
+  const ppo: PpoOptions = { nSteps: 512, batchSize: 64, nEpochs: 10, learningRate: 3e-4, gamma: 0.99, gaeLambda: 0.95, clipRange: 0.2, entCoef: 0, normalize: true };
+  return {
+    name,
+    envId,
+    envKwargs: {},
+    policyName: `${name}-ppo-suboptimal`,
+    evalDeterministic: true,
+    pretrain: { steps: pretrainSteps, numEnvs: 4, seed: 0, options: ppo },
+    refine: { numEnvs: 4, options: { ...ppo, learningRate: 1e-4 } },
+    llm: { segmentLength: 40, maxSegments: 24, maxCriticalPerSegment: 3, stride: 2 },
+    guide: { radius: 0.5, rewardScale: 0.5, imitationCoef: [1, 0] },
+    mask: { numEnvs: 4, blindBonus: 0.05, options: { nSteps: 512, batchSize: 64, nEpochs: 5, learningRate: 3e-4, gamma: 0.99, gaeLambda: 0.95, entCoef: 0.01, normalize: true } },
+    rice: { restartProbability: 0.5, rndCoef: 0.01 },
+  };
+}
+
 /** BipedalWalker-v3 with rl-zoo's PPO settings (VecNormalize), refined at a lower learning rate. */
-export const BIPEDAL_CONFIG: UltraEnvConfig = {
+const BIPEDAL: UltraEnvPreset = {
   name: "bipedal",
   envId: "BipedalWalker-v3",
   envKwargs: {},
@@ -87,22 +123,42 @@ export const BIPEDAL_CONFIG: UltraEnvConfig = {
     options: { nSteps: 2048, batchSize: 64, nEpochs: 10, learningRate: 1e-4, gamma: 0.999, gaeLambda: 0.95, clipRange: 0.18, entCoef: 0, normalize: true },
   },
   llm: { segmentLength: 30, maxSegments: 16, maxCriticalPerSegment: 3, stride: 2 },
-  guide: { radius: 0.5, rewardScale: 0.5, actionModulation: "imitation", imitationCoef: [1, 0], overrideProbability: [1, 0] },
+  guide: { radius: 0.5, rewardScale: 0.5, imitationCoef: [1, 0] },
+  mask: { numEnvs: 16, blindBonus: 0.05, options: { nSteps: 256, batchSize: 256, nEpochs: 4, learningRate: 3e-4, gamma: 0.999, gaeLambda: 0.95, entCoef: 0.01, normalize: true } },
+  rice: { restartProbability: 0.5, rndCoef: 0.01 },
 };
 
-export function envConfig(name: UltraEnvName): UltraEnvConfig {
-  if (name === "pong") return PONG_CONFIG;
-  if (name === "bipedal") return BIPEDAL_CONFIG;
-  throw new Error(`ULTRA: unknown environment "${String(name)}" (expected pong or bipedal)`);
+export const ULTRA_PRESETS: Readonly<Record<UltraEnvName, UltraEnvPreset>> = {
+  pong: PONG,
+  hopper: mujoco("hopper", "Hopper-v5", 100_000),
+  walker2d: mujoco("walker2d", "Walker2d-v5", 100_000),
+  halfcheetah: mujoco("halfcheetah", "HalfCheetah-v5", 100_000),
+  bipedal: BIPEDAL,
+};
+
+export function ultraPreset(name: UltraEnvName): UltraEnvPreset {
+  const preset = ULTRA_PRESETS[name];
+  if (!preset) throw new Error(`ULTRA: unknown environment "${String(name)}" (expected ${ULTRA_ENV_NAMES.join(", ")})`);
+  return preset;
 }
 
-export function budgetConfig(name: UltraEnvName, b: Budget): UltraBudgetConfig {
+/**
+ * Budgets. Every count is a whole number of refinement phases (nSteps x numEnvs) so that every refined
+ * row, whatever its analysis cost, ends at exactly `envSteps` env steps.
+ */
+export function ultraBudget(name: UltraEnvName, b: Budget): UltraBudget {
   if (name === "pong") {
     return b === "smoke"
-      ? { seeds: [0, 1], envSteps: 12_000, rolloutEpisodes: 1, rolloutMaxSteps: 1_500, evalEpisodes: 2, evalEvery: 6_000 }
-      : { seeds: [0, 1, 2, 3, 4], envSteps: 40_000, rolloutEpisodes: 1, rolloutMaxSteps: 3_000, evalEpisodes: 16, evalEvery: 8_000 };
+      ? { seeds: [0, 1], envSteps: 6_144, rolloutSteps: 2_048, rolloutMaxSteps: 2_048, maskSteps: 2_048, evalEpisodes: 2, evalEvery: 4_096 }
+      : { seeds: [0, 1, 2, 3, 4], envSteps: 40_960, rolloutSteps: 4_096, rolloutMaxSteps: 3_000, maskSteps: 8_192, evalEpisodes: 16, evalEvery: 8_192 };
   }
+  if (name === "bipedal") {
+    return b === "smoke"
+      ? { seeds: [0], envSteps: 98_304, rolloutSteps: 32_768, rolloutMaxSteps: 1_600, maskSteps: 32_768, evalEpisodes: 2, evalEvery: 65_536 }
+      : { seeds: [0, 1, 2, 3, 4], envSteps: 327_680, rolloutSteps: 32_768, rolloutMaxSteps: 1_600, maskSteps: 65_536, evalEpisodes: 5, evalEvery: 98_304 };
+  }
+  // MuJoCo: phase 512 x 4 = 2048 steps
   return b === "smoke"
-    ? { seeds: [0], envSteps: 70_000, rolloutEpisodes: 2, rolloutMaxSteps: 1_600, evalEpisodes: 2, evalEvery: 40_000 }
-    : { seeds: [0, 1, 2, 3, 4], envSteps: 300_000, rolloutEpisodes: 4, rolloutMaxSteps: 1_600, evalEpisodes: 5, evalEvery: 100_000 };
+    ? { seeds: [0], envSteps: 8_192, rolloutSteps: 2_048, rolloutMaxSteps: 1_000, maskSteps: 2_048, evalEpisodes: 2, evalEvery: 8_192 }
+    : { seeds: [0, 1, 2, 3, 4], envSteps: 81_920, rolloutSteps: 4_096, rolloutMaxSteps: 1_000, maskSteps: 16_384, evalEpisodes: 5, evalEvery: 16_384 };
 }

@@ -13,37 +13,39 @@ import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
 import { formatTable, type Row } from "../../report/table.js";
 import { saveFigure } from "../../report/figure.js";
 import { meanStd } from "./evaluate.js";
-import type { UltraResult, UltraVariant } from "./protocol.js";
+import { ULTRA_ROWS, type UltraResult, type UltraVariant } from "./protocol.js";
 
-const LABEL: Record<UltraVariant, string> = {
-  none: "no refinement (starting policy)",
-  ppo: "continued PPO (lower lr)",
-  random: "random critical states (RA)",
-  "ultra-A": "ULTRA-A (suggested actions)",
-  "ultra-R": "ULTRA-R (implicit rewards)",
-  "ultra-RA": "ULTRA-RA (both)",
-};
+const LABEL = (v: UltraVariant): string => ULTRA_ROWS[v].label;
 
 /** Who answered: "surrogate" output is never to be called an LLM's. */
 export function guideLabel(result: Pick<UltraResult, "llm">): string {
   return result.llm.provider === "surrogate" ? `surrogate (${result.llm.model}, hand-written heuristics, not an LLM)` : `${result.llm.provider} ${result.llm.model}`;
 }
 
-/** One row per variant: final return mean ± std over seeds, paired improvement over the start. */
+/**
+ * One row per variant: final return mean ± std over seeds, paired improvement over the start, the env steps
+ * (equal for every refined row, analysis included), failed LLM calls, and what the seams did.
+ */
 export function ultraResultsRows(result: UltraResult): Row[] {
+  const mean = (xs: number[]) => meanStd(xs).mean;
   return result.summary.map((s) => {
     const mine = result.rows.filter((r) => r.variant === s.variant);
+    const lpStart = mean(mine.map((r) => r.adviceLogProbStart));
+    const lpEnd = mean(mine.map((r) => r.adviceLogProbEnd));
     return {
-      variant: LABEL[s.variant],
+      variant: LABEL(s.variant),
       seeds: s.seeds,
       "final return": `${s.meanReturn.toFixed(2)} ± ${s.stdReturn.toFixed(2)}`,
       "vs start (paired)": s.variant === "none" ? "—" : `${s.meanImprovement >= 0 ? "+" : ""}${s.meanImprovement.toFixed(2)} ± ${s.stdImprovement.toFixed(2)}`,
-      "env steps": Math.round(meanStd(mine.map((r) => r.envSteps)).mean),
-      "critical states": Math.round(meanStd(mine.map((r) => r.criticalStates)).mean),
-      "override rate": Number(meanStd(mine.map((r) => r.overrideRate)).mean.toFixed(4)),
-      "rewarded rate": Number(meanStd(mine.map((r) => r.rewardedRate)).mean.toFixed(4)),
-      "imitation rate": Number(meanStd(mine.map((r) => r.imitationRate ?? 0)).mean.toFixed(4)),
-      "advice followed": Number(meanStd(mine.map((r) => r.suggestionFollowedRate ?? 0)).mean.toFixed(3)),
+      "env steps": Math.round(mean(mine.map((r) => r.envSteps))),
+      "of which analysis": Math.round(mean(mine.map((r) => r.analysisSteps))),
+      "critical states": Math.round(mean(mine.map((r) => r.criticalStates))),
+      "failed calls": mine.reduce((t, r) => t + r.failedCalls, 0),
+      "override rate": Number(mean(mine.map((r) => r.overrideRate)).toFixed(4)),
+      "rewarded rate": Number(mean(mine.map((r) => r.rewardedRate)).toFixed(4)),
+      "imitation rate": Number(mean(mine.map((r) => r.imitationRate)).toFixed(4)),
+      "restart rate": Number(mean(mine.map((r) => r.restartRate)).toFixed(3)),
+      "log π(advice) start → end": Number.isFinite(lpStart) ? `${lpStart.toFixed(2)} → ${lpEnd.toFixed(2)}` : "—",
     };
   });
 }
@@ -69,7 +71,7 @@ export function ultraCurvesFigure(result: UltraResult): PlotlySpec {
       lo.push(s.mean - s.std);
       hi.push(s.mean + s.std);
     }
-    data.push({ type: "scatter", mode: "lines+markers", name: LABEL[v], x, y, error_y: { type: "data", symmetric: false, array: hi.map((h, i) => h - y[i]!), arrayminus: y.map((m, i) => m - lo[i]!), visible: true, thickness: 1 } });
+    data.push({ type: "scatter", mode: "lines+markers", name: LABEL(v), x, y, error_y: { type: "data", symmetric: false, array: hi.map((h, i) => h - y[i]!), arrayminus: y.map((m, i) => m - lo[i]!), visible: true, thickness: 1 } });
   }
   return {
     data,

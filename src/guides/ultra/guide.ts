@@ -1,26 +1,29 @@
 /**
  * Step 5 of ULTRA: refinement through the seams. While the policy trains (PPO), every state it meets is
- * looked up among the critical states:
+ * looked up among the critical states. The defaults are the paper's form (arXiv 2505.20671, Fig. 1: "the
+ * agent follows its original policy at non-critical states, while at critical states it adopts the
+ * actions suggested by the LLM and receives the corresponding LLM-generated rewards"; the trajectories so
+ * produced are the refinement data):
  *
- *  - ULTRA-A, `actionModulation: "imitation"` (default; action-target seam): the agent acts on its own;
- *    every visited state that matches a critical state becomes a supervised example, and PPO's loss gets
- *    coef * -log pi(suggested | s) on those rows, coef annealed linearly over the refinement (default
- *    1 -> 0). The LLM labels the states the current policy actually visits (DAgger-style), the
- *    policy-gradient part stays on-policy, and the advice is not clipped away by PPO's trust region.
- *  - ULTRA-A, `actionModulation: "override"` (the first implementation, kept for comparison; action
- *    seam): at a matched state the suggested action replaces the policy's with a probability that
- *    decays linearly (default 1 -> 0); PPO learns from the overridden actions with their
- *    log-probabilities under the current policy. Measured on Pong it refines worse than continued PPO:
- *    a suggestion the policy gives little probability moves it by at most PPO's clip range per update,
- *    and the override hides the policy's own mistake at that state from the advantage estimate.
- *  - ULTRA-R (reward seam): a transition whose state matches a critical state and whose action matches
- *    the one the sub-optimal policy took there earns `rewardScale * implicitReward` on top of the
- *    environment's reward (the LLM's judgement of that action, in [-1, 1]).
+ *  - ULTRA-A, `actionModulation: "override"` (default; action seam): at a matched state the suggested
+ *    action replaces the policy's, every time (`overrideProbability` 1, constant). PPO learns from the
+ *    executed actions with their log-probabilities under the current policy (the action seam recomputes
+ *    them), so the ratio pi_new / pi_old of an overridden row is that of the suggested action.
+ *  - ULTRA-R, `implicitReward: "state"` (default; reward seam): a transition whose state matches a
+ *    critical state earns `rewardScale * implicitReward` on top of the environment's reward.
  *  - ULTRA-RA: both seams at once.
  *
- * The implicit reward is given only for repeating the judged action, never for the suggested one: a
- * bonus for acting well in a bad state pays the agent for getting into bad states (in our first Pong
- * runs that variant refined worse than continued PPO without a guide).
+ * Our variants, kept as separately labelled rows (measured on Pong; see notebooks/04-ultra.ipynb):
+ *
+ *  - `actionModulation: "imitation"` (action-target seam): the agent acts on its own; every visited state
+ *    that matches a critical state becomes a supervised example, and PPO's loss gets
+ *    coef * -log pi(suggested | s) on those rows, coef annealed linearly (default 1 -> 0). The
+ *    policy-gradient part stays on-policy and the advice is not clipped away by PPO's trust region: an
+ *    override of an action the policy gives little probability moves it by at most the clip range per
+ *    update, and it hides the policy's own mistake at that state from the advantage estimate.
+ *  - `implicitReward: "judged-action"`: the implicit reward is given only when the action repeats the one
+ *    the LLM judged (the reward rates that action); a reward for every visit of a critical state pays or
+ *    fines the agent for reaching the state, whatever it does there.
  */
 import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
 import { npRandom, type Generator } from "../../core/rng.js";
@@ -33,12 +36,14 @@ export interface UltraGuideOptions {
   table: CriticalStateTable<CriticalState>;
   mode: UltraMode;
   actionSpec: ActionSpec;
-  /** ULTRA-A: how the suggested action reaches the policy (see the module comment). Default "imitation". */
+  /** ULTRA-A: how the suggested action reaches the policy (see the module comment). Default "override" (the paper's). */
   actionModulation?: ActionModulation;
   /** ULTRA-A "imitation": weight of -log pi(suggested | s) at the start and end of the refinement (linear in between). Default [1, 0]. */
   imitationCoef?: number | [number, number];
-  /** ULTRA-A "override": override probability at the start and at the end of the refinement (linear in between). Default [1, 0]. */
+  /** ULTRA-A "override": override probability at the start and at the end of the refinement (linear in between). Default 1 (the paper's: every time). */
   overrideProbability?: number | [number, number];
+  /** ULTRA-R: where the implicit reward is paid (see the module comment). Default "state" (the paper's). */
+  implicitReward?: ImplicitRewardAt;
   /** ULTRA-R: weight of the implicit reward relative to the environment's (default 0.1). */
   rewardScale?: number;
   /** Box actions: how close (RMS, in units of the action range) an action must be to count as the same (default 0.25). */
@@ -52,12 +57,16 @@ export interface UltraGuideOptions {
 /** How ULTRA-A's suggested actions reach the policy: a supervised term at matched states, or overriding the actions taken. */
 export type ActionModulation = "imitation" | "override";
 
+/** Where ULTRA-R's implicit reward is paid: at every matched state, or only when the judged action is repeated there. */
+export type ImplicitRewardAt = "state" | "judged-action";
+
 /** The ULTRA guide: plugs a critical-state table into an algorithm's action and reward seams. */
 export class UltraGuide implements Guide {
   readonly name: string;
   readonly mode: UltraMode;
   readonly table: CriticalStateTable<CriticalState>;
   readonly actionModulation: ActionModulation;
+  readonly implicitReward: ImplicitRewardAt;
   private readonly spec: ActionSpec;
   private readonly pStart: number;
   private readonly pEnd: number;
@@ -74,16 +83,20 @@ export class UltraGuide implements Guide {
     this.name = opts.name ?? `ultra-${this.mode}`;
     this.table = opts.table;
     this.spec = opts.actionSpec;
-    const p = opts.overrideProbability ?? [1, 0];
+    const p = opts.overrideProbability ?? 1;
     [this.pStart, this.pEnd] = typeof p === "number" ? [p, p] : p;
     for (const v of [this.pStart, this.pEnd]) if (!(v >= 0 && v <= 1)) throw new RangeError(`UltraGuide: overrideProbability must be in [0, 1], got ${v}`);
-    this.actionModulation = opts.actionModulation ?? "imitation";
+    this.actionModulation = opts.actionModulation ?? "override";
     if (this.actionModulation !== "imitation" && this.actionModulation !== "override") {
       throw new RangeError(`UltraGuide: actionModulation must be "imitation" or "override", got ${String(opts.actionModulation)}`);
     }
     const c = opts.imitationCoef ?? [1, 0];
     [this.coefStart, this.coefEnd] = typeof c === "number" ? [c, c] : c;
     for (const v of [this.coefStart, this.coefEnd]) if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`UltraGuide: imitationCoef must be finite and >= 0, got ${v}`);
+    this.implicitReward = opts.implicitReward ?? "state";
+    if (this.implicitReward !== "state" && this.implicitReward !== "judged-action") {
+      throw new RangeError(`UltraGuide: implicitReward must be "state" or "judged-action", got ${String(opts.implicitReward)}`);
+    }
     if (this.mode !== "R" && this.actionModulation === "imitation") this.actionTargets = this.imitationTargets.bind(this);
     this.rewardScale = opts.rewardScale ?? 0.1;
     this.actionMatchRadius = opts.actionMatchRadius ?? 0.25;
@@ -160,9 +173,11 @@ export class UltraGuide implements Guide {
       this.counts.rewardLookups++;
       const match = this.table.nearest(batch.obs, t * dim);
       const r = match?.entry.implicitReward;
-      if (match === undefined || r === undefined) continue;
-      const action: Action = this.spec.kind === "discrete" ? batch.actions[t * batch.actDim]! : batch.actions.subarray(t * batch.actDim, (t + 1) * batch.actDim);
-      if (r === 0 || actionDistance(action, match.entry.takenAction, this.spec) > this.actionMatchRadius) continue;
+      if (match === undefined || r === undefined || r === 0) continue;
+      if (this.implicitReward === "judged-action") {
+        const action: Action = this.spec.kind === "discrete" ? batch.actions[t * batch.actDim]! : batch.actions.subarray(t * batch.actDim, (t + 1) * batch.actDim);
+        if (actionDistance(action, match.entry.takenAction, this.spec) > this.actionMatchRadius) continue;
+      }
       out[t] = out[t]! + this.rewardScale * r;
       this.counts.rewarded++;
       this.counts.implicitRewardSum += this.rewardScale * r;

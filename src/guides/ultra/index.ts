@@ -9,7 +9,7 @@ export { actionDistance, actionFromAnswer, actionSpecOf, type ActionSpec } from 
 export { extractAnswerArray, parseCriticalStates, parseModulation, UltraParseError, type Parsed, type ParsedCriticalState, type ParsedModulation } from "./parse.js";
 export { criticalStatesRequest, fillTemplate, loadUltraTemplate, modulationRequest, type CriticalStateForPrompt, type PromptOptions } from "./prompts.js";
 export { CriticalStateTable, fitNormalizer, type Match, type StateNormalizer } from "./lookup.js";
-export { UltraGuide, type ActionModulation, type UltraGuideOptions } from "./guide.js";
+export { UltraGuide, type ActionModulation, type ImplicitRewardAt, type UltraGuideOptions } from "./guide.js";
 export {
   identifyCriticalStates, modulateCriticalStates, randomCriticalStates, type IdentifyOptions, type ModulateOptions,
   type UltraExchange, type UltraLlmResult,

@@ -18,6 +18,8 @@ export interface Episode {
   actions: Action[];
   rewards: number[];
   infos?: Info[];
+  /** The environment's saved state before step t (`getState()`), when it was recorded (restarts from recorded states). */
+  states?: unknown[];
   /** The reset seed, when known. */
   seed?: number;
   /** Sum of rewards. */
