@@ -1,12 +1,14 @@
 /**
  * `guided-rl reproduce ultra [--env pong|hopper|walker2d|halfcheetah|bipedal|all] [--llm surrogate|anthropic|openai]
  *                            [--model ID] [--budget smoke|full] [--seeds N] [--variants none,ppo,...] [--out DIR]
- *                            [--regenerate-policy] [--no-png]`
+ *                            [--regenerate-policy] [--policy-only] [--no-png]`
  *
  * Runs the ULTRA protocol from the shipped sub-optimal starting policy: no refinement, continued PPO,
  * random critical states, StateMask-R, RICE, ULTRA-A/-R/-RA in the paper's form and the imitation rows
  * (our variant), every refined row at the same env steps. Prints the results table and writes it with the
  * curves, the critical states and every LLM exchange to `--out` (default out/ultra/<env>).
+ * `--regenerate-policy` trains the starting policy again (it is trained anyway when none is shipped);
+ * `--policy-only` stops after that (the command that regenerates the shipped MuJoCo policies).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +25,7 @@ import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, u
 
 export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env ${ULTRA_ENV_NAMES.join("|")}|all] [--llm surrogate|anthropic|openai]
                               [--model ID] [--budget smoke|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
-                              [--out DIR] [--regenerate-policy] [--no-png]`;
+                              [--out DIR] [--regenerate-policy] [--policy-only] [--no-png]`;
 
 export interface ReproduceUltraArgs {
   envs: UltraEnvName[];
@@ -34,12 +36,14 @@ export interface ReproduceUltraArgs {
   variants?: UltraVariant[];
   out: string;
   regeneratePolicy: boolean;
+  /** Only make (or check) the starting policy; no experiment. */
+  policyOnly: boolean;
   png: boolean;
 }
 
 /** Parses the arguments after `reproduce ultra`; throws with the usage on bad input. */
 export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltraArgs {
-  const args: ReproduceUltraArgs = { envs: ["pong"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "ultra"), regeneratePolicy: false, png: true };
+  const args: ReproduceUltraArgs = { envs: ["pong"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "ultra"), regeneratePolicy: false, policyOnly: false, png: true };
   const fail = usageFailure(REPRODUCE_ULTRA_USAGE);
   readOptions(argv, fail, (option) => {
     switch (option.name) {
@@ -61,6 +65,9 @@ export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltra
       }
       case "--regenerate-policy":
         args.regeneratePolicy = true;
+        return true;
+      case "--policy-only":
+        args.policyOnly = true;
         return true;
       default:
         return readCommonOption(args, option, fail);
@@ -88,11 +95,14 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
         log(`${cfg.envId}: training the sub-optimal starting policy (${cfg.pretrain.steps} PPO steps) -> ${policyPath}`);
         const file = await trainStartingPolicy({
           envId: cfg.envId, envKwargs: cfg.envKwargs, steps: cfg.pretrain.steps, numEnvs: cfg.pretrain.numEnvs, seed: cfg.pretrain.seed,
-          options: cfg.pretrain.options, evalDeterministic: cfg.evalDeterministic, evalEpisodes: 16, howToRegenerate: `guided-rl reproduce ultra --env ${name} --regenerate-policy`,
+          options: cfg.pretrain.options, evalDeterministic: cfg.evalDeterministic, evalEpisodes: 16,
+          howToRegenerate: `guided-rl reproduce ultra --env ${name} --regenerate-policy --policy-only`,
+          onProgress: (steps, ret) => { if (steps % (10 * cfg.pretrain.numEnvs * (cfg.pretrain.options.nSteps ?? 2048)) === 0) log(`  ${steps} steps, mean episode return ${ret.toFixed(1)}`); },
         });
         writePolicyFile(policyPath, file);
         log(`starting policy: ${file.evaluation.meanReturn.toFixed(2)} ± ${file.evaluation.stdReturn.toFixed(2)}`);
       }
+      if (args.policyOnly) continue;
       const llm = createLlm({ provider: args.provider, ...(args.model ? { model: args.model } : {}), runDir: join(out, "llm"), cache: "read-write" });
       log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per refined row (analysis included); critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
       const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(policyPath), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });

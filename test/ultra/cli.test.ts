@@ -11,3 +11,10 @@ test("reproduce ultra: --env takes every ULTRA environment or all; bad values ar
   assert.throws(() => parseReproduceUltraArgs(["--variants", "ppo,ultra-X"]), /unknown variant "ultra-X"/);
   assert.throws(() => parseReproduceUltraArgs(["--action-modulation", "override"]), /usage:/, "both forms are rows of the table now, not an option");
 });
+
+test("reproduce ultra: --regenerate-policy --policy-only is the command that remakes a shipped starting policy", () => {
+  const a = parseReproduceUltraArgs(["--env", "walker2d", "--regenerate-policy", "--policy-only"]);
+  assert.equal(a.regeneratePolicy, true);
+  assert.equal(a.policyOnly, true);
+  assert.equal(parseReproduceUltraArgs([]).policyOnly, false);
+});

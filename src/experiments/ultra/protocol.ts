@@ -34,6 +34,7 @@ import {
 } from "../../guides/ultra/index.js";
 import type { UltraBudget, UltraEnvPreset } from "./presets.js";
 import { evaluateBatched, meanStd } from "./evaluate.js";
+import { meanCi, type Interval } from "../../report/stats.js";
 import { ppoFromPolicyFile, type PolicyFile } from "./policy-file.js";
 import { RestartWrapper, restorableOf, type StartState } from "./restart.js";
 import { RndBonus } from "./rnd.js";
@@ -134,9 +135,12 @@ export interface UltraSummaryRow {
   seeds: number;
   meanReturn: number;
   stdReturn: number;
-  /** Paired with the starting policy on each seed's evaluation episodes. */
+  /** Mean final return over seeds with its 95% percentile-bootstrap interval. */
+  returnCi: Interval;
+  /** Paired with the starting policy on each seed's evaluation episodes (mean, std, 95% bootstrap interval). */
   meanImprovement: number;
   stdImprovement: number;
+  improvementCi: Interval;
 }
 
 export interface UltraResult {
@@ -384,7 +388,7 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
   };
 }
 
-/** Mean ± std over seeds per variant, and the paired improvement over the starting policy. */
+/** Per variant over seeds: mean ± std and the 95% bootstrap interval of the final return and of the paired improvement over the start. */
 export function summarize(rows: UltraRunRow[], variants: readonly UltraVariant[] = ULTRA_VARIANTS): UltraSummaryRow[] {
   const out: UltraSummaryRow[] = [];
   for (const variant of variants) {
@@ -394,7 +398,10 @@ export function summarize(rows: UltraRunRow[], variants: readonly UltraVariant[]
     const improvements = mine.filter((r) => base.has(r.seed)).map((r) => r.finalReturn - base.get(r.seed)!);
     const ret = meanStd(mine.map((r) => r.finalReturn));
     const imp = meanStd(improvements);
-    out.push({ variant, seeds: mine.length, meanReturn: ret.mean, stdReturn: ret.std, meanImprovement: imp.mean, stdImprovement: imp.std });
+    out.push({
+      variant, seeds: mine.length, meanReturn: ret.mean, stdReturn: ret.std, returnCi: meanCi(mine.map((r) => r.finalReturn)),
+      meanImprovement: imp.mean, stdImprovement: imp.std, improvementCi: meanCi(improvements),
+    });
   }
   return out;
 }

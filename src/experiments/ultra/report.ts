@@ -11,6 +11,7 @@ import type { CriticalState, Episode } from "../../guides/ultra/index.js";
 import { actionToText } from "../../guides/ultra/index.js";
 import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
 import { formatTable, type Row } from "../../report/table.js";
+import { formatInterval } from "../../report/stats.js";
 import { saveFigure } from "../../report/figure.js";
 import { meanStd } from "./evaluate.js";
 import { ULTRA_ROWS, type UltraResult, type UltraVariant } from "./protocol.js";
@@ -23,7 +24,8 @@ export function guideLabel(result: Pick<UltraResult, "llm">): string {
 }
 
 /**
- * One row per variant: final return mean ± std over seeds, paired improvement over the start, the env steps
+ * One row per variant: final return over seeds (mean and 95% bootstrap interval), the paired improvement over
+ * the start, the env steps
  * (equal for every refined row, analysis included), failed LLM calls, and what the seams did.
  */
 export function ultraResultsRows(result: UltraResult): Row[] {
@@ -35,8 +37,8 @@ export function ultraResultsRows(result: UltraResult): Row[] {
     return {
       variant: LABEL(s.variant),
       seeds: s.seeds,
-      "final return": `${s.meanReturn.toFixed(2)} ± ${s.stdReturn.toFixed(2)}`,
-      "vs start (paired)": s.variant === "none" ? "—" : `${s.meanImprovement >= 0 ? "+" : ""}${s.meanImprovement.toFixed(2)} ± ${s.stdImprovement.toFixed(2)}`,
+      "final return [95% CI]": formatInterval(s.returnCi, 2),
+      "vs start, paired [95% CI]": s.variant === "none" ? "—" : formatInterval(s.improvementCi, 2),
       "env steps": Math.round(mean(mine.map((r) => r.envSteps))),
       "of which analysis": Math.round(mean(mine.map((r) => r.analysisSteps))),
       "critical states": Math.round(mean(mine.map((r) => r.criticalStates))),
@@ -143,10 +145,16 @@ export function pongCriticalFrames(states: CriticalState[], opts: { width?: numb
   );
 }
 
+/** What the table is: env, who answered (surrogate is never called an LLM), seeds, evaluation, equal env steps. */
+export function ultraCaption(result: UltraResult): string {
+  return `ULTRA on ${result.envId} — critical states and advice by: ${guideLabel(result)}; final return over ${result.budget.evalEpisodes} ` +
+    `evaluation episodes per seed, mean over ${result.budget.seeds.length} seeds [95% bootstrap CI]; every refined row ${result.budget.envSteps} env steps, analysis included`;
+}
+
 /** Writes results.json, results.txt and the figures (HTML, and PNG when Chromium is available); returns the table text. */
 export async function writeUltraReport(result: UltraResult, outDir: string, opts: { png?: boolean } = {}): Promise<string> {
   mkdirSync(outDir, { recursive: true });
-  const text = formatTable(ultraResultsRows(result), { caption: `ULTRA on ${result.envId} — guide: ${guideLabel(result)}; final return over ${result.budget.evalEpisodes} evaluation episodes per seed` });
+  const text = formatTable(ultraResultsRows(result), { caption: ultraCaption(result) });
   writeFileSync(join(outDir, "results.txt"), text + "\n");
   const { artifacts, ...rest } = result;
   const critical = artifacts.map((a) => ({ seed: a.seed, criticalStates: a.criticalStates.map((s) => ({ ...s, obs: Array.from(s.obs), takenAction: typeof s.takenAction === "number" ? s.takenAction : Array.from(s.takenAction), suggestedAction: s.suggestedAction === undefined || typeof s.suggestedAction === "number" ? s.suggestedAction : Array.from(s.suggestedAction) })) }));
