@@ -10,6 +10,7 @@ import { keepProbabilities, maskCriticalStates, trainMaskNetwork } from "../../s
 import { RestartWrapper } from "../../src/experiments/ultra/restart.js";
 import { RndBonus } from "../../src/experiments/ultra/rnd.js";
 import { recordSteps } from "../../src/experiments/ultra/protocol.js";
+import { restoredCriticalFrames } from "../../src/experiments/ultra/report.js";
 import type { TransitionBatch } from "../../src/algos/seams.js";
 
 const LENGTH = 8;
@@ -128,4 +129,25 @@ test("RND bonus: larger on a state never seen than on states it trained on; the 
   const familiar = out.subarray(0, n - 1).reduce((s, v) => s + v, 0) / (n - 1);
   assert.ok(out[n - 1]! - 1 > 10 * (familiar - 1), `bonus on the novel state ${out[n - 1]! - 1} vs on familiar ones ${familiar - 1}`);
   assert.ok(out.every((r) => r >= 1), "the bonus is never negative");
+});
+
+test("critical-state frames are drawn by the env from the restored recorded state, captioned with the rationale", () => {
+  const env = make("Pong-v0", { pointsToWin: 5 }) as Env<Float32Array, unknown>;
+  const rng = npRandom(5)[0];
+  // render the live game at steps 40 and 90 while recording
+  const live: string[] = [];
+  const recorder = make("Pong-v0", { pointsToWin: 5 }) as Env<Float32Array, unknown>;
+  let t = 0;
+  const policy = () => Math.floor(rng.random() * 3);
+  const episodes = recordSteps({ ...recorder, observationSpace: recorder.observationSpace, actionSpace: recorder.actionSpace, spec: recorder.spec, unwrapped: recorder.unwrapped,
+    reset: (o) => recorder.reset(o), close: () => recorder.close(),
+    step: (a) => { if (t === 40 || t === 90) live.push(recorder.render!()); t++; return recorder.step(a); } }, policy, { steps: 120, maxEpisodeSteps: 120, seed: 1 });
+  const states = [40, 90].map((step) => ({ episode: 0, step, obs: episodes[0]!.obs[step]!, takenAction: 0, rationale: `why ${step} <matters>` }));
+  const frames = restoredCriticalFrames(env, episodes, states, { width: 320 });
+  assert.equal(frames.length, 2);
+  for (let k = 0; k < 2; k++) {
+    assert.ok(frames[k]!.includes(live[k]!.slice(live[k]!.indexOf(">") + 1)), `frame ${k} is the live picture of that step`);
+    assert.match(frames[k]!, new RegExp(`step ${states[k]!.step}: why ${states[k]!.step} &lt;matters&gt;`));
+  }
+  assert.throws(() => restoredCriticalFrames(env, [{ ...episodes[0]!, states: undefined }], states), /no recorded state/);
 });

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { EnvDescription } from "../../core/env.js";
+import type { Env, EnvDescription } from "../../core/env.js";
 import { renderPongSvg } from "../../envs/toy/pong.js";
 import type { CriticalState, Episode } from "../../guides/ultra/index.js";
 import { actionToText } from "../../guides/ultra/index.js";
@@ -15,6 +15,7 @@ import { formatInterval } from "../../report/stats.js";
 import { saveFigure } from "../../report/figure.js";
 import { meanStd } from "./evaluate.js";
 import { ULTRA_ROWS, type UltraResult, type UltraVariant } from "./protocol.js";
+import { requireRestorable } from "./restart.js";
 
 const LABEL = (v: UltraVariant): string => ULTRA_ROWS[v].label;
 
@@ -149,6 +150,30 @@ export function pongCriticalFrames(states: CriticalState[], opts: { width?: numb
 export function ultraCaption(result: UltraResult): string {
   return `ULTRA on ${result.envId} — critical states and advice by: ${guideLabel(result)}; final return over ${result.budget.evalEpisodes} ` +
     `evaluation episodes per seed, mean over ${result.budget.seeds.length} seeds [95% bootstrap CI]; every refined row ${result.budget.envSteps} env steps, analysis included`;
+}
+
+/**
+ * Frames of critical states drawn by the environment itself: each state's recorded env state is restored
+ * (`setState`) and rendered (`render()`, SVG), with the rationale as a caption under the picture. Needs
+ * episodes recorded with states (`recordSteps` on an env that can restore them, e.g. the MuJoCo envs).
+ */
+export function restoredCriticalFrames(env: Env, episodes: readonly Episode[], states: readonly CriticalState[], opts: { limit?: number; width?: number } = {}): string[] {
+  const target = requireRestorable(env, "restoredCriticalFrames");
+  if (!env.render) throw new Error(`restoredCriticalFrames: ${env.spec?.id ?? "this environment"} cannot render`);
+  const width = opts.width ?? 320;
+  return states.slice(0, opts.limit ?? 4).map((s) => {
+    const saved = episodes[s.episode]?.states?.[s.step];
+    if (saved === undefined) throw new Error(`restoredCriticalFrames: episode ${s.episode} has no recorded state at step ${s.step} (record it with recordSteps)`);
+    env.reset();
+    target.setState(structuredClone(saved));
+    const svg = env.render!().replace(/<svg([^>]*?)width="[\d.]+"([^>]*?)height="[\d.]+"/, `<svg$1width="${width}"$2height="${Math.round(width * 0.75)}"`);
+    const caption = escapeHtml(`step ${s.step}: ${s.rationale}`);
+    return `<figure style="margin:0;width:${width}px">${svg}<figcaption style="font:12px sans-serif;white-space:normal;overflow-wrap:anywhere">${caption}</figcaption></figure>`;
+  });
+}
+
+function escapeHtml(t: string): string {
+  return t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Writes results.json, results.txt and the figures (HTML, and PNG when Chromium is available); returns the table text. */
