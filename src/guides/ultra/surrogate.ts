@@ -11,6 +11,12 @@
  *    rotating the same way, or when the hull drops fast with a bent stance knee (leg collapse); the
  *    advice is a corrective torque: hips turning the hull back to level (the sign Gymnasium's own
  *    heuristic uses), stance knee straightened.
+ *  - MuJoCo locomotion (Hopper-v5, Walker2d-v5, HalfCheetah-v5; fields read by name from the prompt):
+ *    critical when the torso pitch heads out of the healthy range (beyond ~60% of the limit and still
+ *    rotating outward), the torso height heads below the healthy minimum with a knee bent (a leg about
+ *    to collapse), or forward velocity has stalled; the advice is corrective torques: hips against the
+ *    pitch, knees straightened while the torso drops, ankles back toward neutral, and for a stall a push
+ *    that follows the joints' current motion.
  */
 import { promptText, registerSurrogateHandler, type SurrogateQuality } from "../../llm/providers/surrogate.js";
 import type { SurrogateRng } from "../../llm/surrogate-rng.js";
@@ -293,6 +299,98 @@ function walkerModulation(prompt: string, rng: SurrogateRng, q: SurrogateQuality
   return lines.join("\n");
 }
 
+// ---------------------------------------------------------------- MuJoCo locomotion
+
+/** What the surrogate knows of each robot: the healthy ranges (Gymnasium's defaults) and its joint names. */
+interface Robot { pitchLimit: number; zMin: number; hips: string[]; knees: string[]; ankles: string[]; stall: number }
+
+function robotOf(id: string): Robot | undefined {
+  if (/^Hopper/.test(id)) return { pitchLimit: 0.2, zMin: 0.7, hips: ["thigh_joint"], knees: ["leg_joint"], ankles: ["foot_joint"], stall: 0.2 };
+  if (/^Walker2d/.test(id)) return { pitchLimit: 1.0, zMin: 0.8, hips: ["thigh_joint", "thigh_left_joint"], knees: ["leg_joint", "leg_left_joint"], ankles: ["foot_joint", "foot_left_joint"], stall: 0.2 };
+  // HalfCheetah cannot fall; flipping onto its back (pitch past ~1 rad) is its classic dead end.
+  if (/^HalfCheetah/.test(id)) return { pitchLimit: 1.0, zMin: -Infinity, hips: ["bthigh", "fthigh"], knees: ["bshin", "fshin"], ankles: ["bfoot", "ffoot"], stall: 0.5 };
+  return undefined;
+}
+
+interface LocoReading { critical: boolean; urgency: number; why: string; torques: Map<string, number> }
+
+/** Reads one state; `motors` are the action names in order (joint name + "_motor", or the joint name itself). */
+function readLocomotion(s: ReadState, robot: Robot): LocoReading {
+  const v = (name: string) => value(s, name);
+  const pitch = v("rooty"), pitchVel = v("rooty_vel"), z = v("rootz"), zVel = v("rootz_vel"), vx = v("rootx_vel");
+  const heading = pitch + 0.1 * pitchVel; // where the pitch will be in ~0.1 s
+  const tipping = Math.abs(heading) > 0.6 * robot.pitchLimit && pitch * pitchVel > 0;
+  const bent = robot.knees.some((k) => v(k) < -0.5);
+  const sinking = Number.isFinite(robot.zMin) && z + 0.1 * zVel < robot.zMin + 0.25 && zVel < 0 && bent;
+  const stalled = !tipping && !sinking && vx < robot.stall;
+  const torques = new Map<string, number>();
+  // Hip torque with the sign of the pitch: its reaction turns the torso back toward level.
+  const correction = clip(4 * heading / robot.pitchLimit * 0.25 + 0.5 * pitchVel);
+  for (const h of robot.hips) torques.set(h, stalled ? clip(0.5 * Math.sign(v(`${h}_vel`) || 1)) : correction);
+  // Knees straighten (toward 0) the harder the torso drops; ankles back toward neutral.
+  for (const k of robot.knees) torques.set(k, stalled ? clip(0.5 * Math.sign(v(`${k}_vel`) || 1)) : clip(-1.5 * v(k) - 2 * Math.min(0, zVel)));
+  for (const a of robot.ankles) torques.set(a, stalled ? clip(0.5 * Math.sign(v(`${a}_vel`) || 1)) : clip(-1.0 * v(a)));
+  const why = tipping
+    ? `torso pitch ${pitch.toFixed(2)} rad heading out of the healthy range (limit ${robot.pitchLimit}) and still rotating that way (${pitchVel.toFixed(2)} rad/s)`
+    : sinking
+      ? `torso height ${z.toFixed(2)} m dropping (${zVel.toFixed(2)} m/s) toward the healthy minimum ${robot.zMin} on a bent knee: the leg is about to collapse`
+      : stalled
+        ? `forward velocity ${vx.toFixed(2)} m/s: the gait has stalled`
+        : "posture and speed fine";
+  const urgency = tipping ? 2 + Math.abs(heading) / robot.pitchLimit : sinking ? 2 + (robot.zMin + 0.25 - z) : stalled ? robot.stall - vx : 0;
+  return { critical: tipping || sinking || stalled, urgency, why, torques };
+}
+
+/** The torques in the order of the action's field names (a motor named `<joint>_motor` or after the joint itself). */
+function torquesFor(names: string[], r: LocoReading): number[] {
+  return names.map((n) => r.torques.get(n.replace(/_motor$/, "").replace(/^(thigh|leg|foot)(_left)?$/, "$1$2_joint")) ?? 0);
+}
+
+function locomotionCritical(prompt: string, robot: Robot, maxCritical: number, rng: SurrogateRng, q: SurrogateQuality): string {
+  const states = readTrajectory(prompt);
+  const lines = [
+    `(surrogate answer: hand-written ${envId(prompt)} locomotion heuristics, not an LLM)`,
+    "1. Goal. Move forward as fast as possible; for a robot that can fall, stay healthy (torso height and pitch within range).",
+    "2. Case analysis.",
+  ];
+  const candidates: CriticalCandidate[] = [];
+  for (const s of states) {
+    const r = readLocomotion(s, robot);
+    if (!r.critical) continue;
+    lines.push(`   - step ${s.step}: ${r.why}.`);
+    candidates.push({ step: s.step, urgency: r.urgency, rationale: `${r.why[0]!.toUpperCase()}${r.why.slice(1)}.` });
+  }
+  if (candidates.length === 0) lines.push("   - no step heads out of the healthy range or stalls.");
+  const chosen = degrade(mostUrgentApart(candidates, maxCritical), states.map((s) => s.step), rng, q, (step) => ({ step, urgency: 0, rationale: "This state looks decisive." }));
+  lines.push("3. Selection. Keeping the states closest to a fall (then the slowest), at least 3 steps apart.", "ANSWER");
+  lines.push(JSON.stringify(chosen.map((c) => ({ step: c.step, rationale: c.rationale }))));
+  return lines.join("\n");
+}
+
+function locomotionModulation(prompt: string, robot: Robot, rng: SurrogateRng, q: SurrogateQuality): string {
+  const want = wants(prompt);
+  const names = actionNames(prompt);
+  const lines = [`(surrogate answer: hand-written ${envId(prompt)} locomotion heuristics, not an LLM)`];
+  const answers: Record<string, unknown>[] = [];
+  for (const s of readCriticalStates(prompt)) {
+    const r = readLocomotion(s, robot);
+    let torques = torquesFor(names, r);
+    const taken = readTorques(s.action);
+    const dist = taken.length === torques.length ? Math.sqrt(taken.reduce((acc, t, i) => acc + ((t - torques[i]!) / 2) ** 2, 0) / torques.length) : 1;
+    let reward = r.critical ? clip(1 - 4 * dist) : 0;
+    if (q.noise > 0) reward = clip(reward + rng.normal(0, q.noise));
+    if (q.accuracy < 1 && rng.random() >= q.accuracy) torques = torques.map(() => rng.random() * 2 - 1);
+    lines.push(`State at step ${s.step}: ${r.why}. Cases: hip torque with the pitch turns the torso back; straighter knees hold it up; following the joints' motion restarts a stalled gait.`);
+    const a: Record<string, unknown> = { step: s.step };
+    if (want.action) a.suggested_action = Object.fromEntries(names.map((n, i) => [n, Number(torques[i]!.toFixed(2))]));
+    if (want.reward) a.implicit_reward = Number(reward.toFixed(2));
+    a.reason = "Corrective torques: hips against the pitch, knees straightened, ankles to neutral (or a push along the gait when stalled).";
+    answers.push(a);
+  }
+  lines.push("ANSWER", JSON.stringify(answers));
+  return lines.join("\n");
+}
+
 // ---------------------------------------------------------------- registration
 
 function maxCriticalOf(prompt: string): number {
@@ -304,6 +402,8 @@ function criticalStatesHandler(request: CompletionRequest, rng: SurrogateRng, q:
   const id = envId(prompt);
   if (/^Pong/.test(id)) return pongCritical(prompt, maxCriticalOf(prompt), rng, q);
   if (/^BipedalWalker/.test(id)) return walkerCritical(prompt, maxCriticalOf(prompt), rng, q);
+  const robot = robotOf(id);
+  if (robot) return locomotionCritical(prompt, robot, maxCriticalOf(prompt), rng, q);
   return `(surrogate answer: no heuristics for ${id || "this environment"}, not an LLM)\nI cannot judge this environment.\nANSWER\n[]`;
 }
 
@@ -312,6 +412,8 @@ function modulationHandler(request: CompletionRequest, rng: SurrogateRng, q: Sur
   const id = envId(prompt);
   if (/^Pong/.test(id)) return pongModulation(prompt, rng, q);
   if (/^BipedalWalker/.test(id)) return walkerModulation(prompt, rng, q);
+  const robot = robotOf(id);
+  if (robot) return locomotionModulation(prompt, robot, rng, q);
   return `(surrogate answer: no heuristics for ${id || "this environment"}, not an LLM)\nANSWER\n[]`;
 }
 
