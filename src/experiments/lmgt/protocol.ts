@@ -133,6 +133,8 @@ export function planLmgtTrials(opts: LmgtProtocolOptions): LmgtTrialSpec[] {
         ["batched+cache", {}],
         ["batched+cache, p=0.25", { schedule: { kind: "probability", p: 0.25 } }],
         ["batched+cache, first 50%", { schedule: { kind: "first", steps: Math.floor(b.totalTimesteps / 2) } }],
+        // Beyond the paper: a classifier trained on a sample of the LLM's labels scores the rest.
+        ["distilled", { cache: false, distill: {} }],
       ];
       for (const [variant, change] of arms) {
         for (const seed of seeds(b.ablationSeeds)) trials.push({ ...base, algo, seed, experiment: "cost", variant, guide: { ...efficient, ...change } });

@@ -205,15 +205,27 @@ export function costTable(results: readonly LmgtTrialResult[]): Row[] {
     "input tokens/1k steps": round(per1k(g, (r) => r.stats?.inputTokens ?? 0), 0),
     "output tokens/1k steps": round(per1k(g, (r) => r.stats?.outputTokens ?? 0), 0),
     "cost USD/1k steps": round(per1k(g, (r) => r.stats?.costUsd ?? 0), 4),
+    "LLM labels": g.some((r) => r.stats?.distill) ? sum(g, (r) => r.stats?.distill?.labels ?? 0) : "",
+    "agreement with the LLM (held out)": heldOutAgreement(g),
   }));
   for (const group of groupBy(rows, (r) => `${r.env}|${r.algorithm}`).values()) {
     const perStep = group.find((r) => r.cost === "per-step")?.["calls/1k steps"];
+    const cached = group.find((r) => r.cost === "batched+cache")?.["calls/1k steps"];
     for (const r of group) {
       const calls = r["calls/1k steps"] as number;
       r["fewer calls than per-step"] = typeof perStep === "number" && calls > 0 ? `${round(perStep / calls, 1)}x` : "";
+      r["fewer calls than bucket cache"] = typeof cached === "number" && calls > 0 ? `${round(cached / calls, 1)}x` : "";
     }
   }
   return rows;
+}
+
+/** The distilled scorer's agreement with the LLM on its held-out labels, pooled over seeds ("" for other arms). */
+function heldOutAgreement(g: readonly LmgtTrialResult[]): number | string {
+  const d = g.map((r) => r.stats?.distill).filter((x) => x?.agreement !== undefined);
+  if (d.length === 0) return "";
+  const held = d.reduce((a, x) => a + x!.heldOut, 0);
+  return round(d.reduce((a, x) => a + x!.agreement! * x!.heldOut, 0) / Math.max(held, 1), 3);
 }
 
 /** The calls-per-1k reduction of batching + cache against per-step querying, per (env, algorithm). */

@@ -9,6 +9,7 @@ import { createLlm, type LlmProviderName } from "../../llm/create.js";
 import type { LlmClient } from "../../llm/types.js";
 import { LmgtGuide } from "../../guides/lmgt/guide.js";
 import type { BucketSpec } from "../../guides/lmgt/cache.js";
+import type { DistillOptions } from "../../guides/lmgt/distill.js";
 import type { QuerySchedule } from "../../guides/lmgt/schedule.js";
 import type { LmgtStatsSnapshot } from "../../guides/lmgt/stats.js";
 import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
@@ -23,6 +24,8 @@ export interface LmgtGuideSettings {
   promptStyle: LmgtPromptStyle;
   pairsPerCall: number;
   cache: BucketSpec | false;
+  /** The distilled scorer (beyond the paper; replaces the cache). Absent: none. */
+  distill?: DistillOptions;
   schedule: QuerySchedule;
   shiftScale: number;
   /** Surrogate only. */
@@ -134,6 +137,7 @@ export async function runLmgtTrial(spec: LmgtTrialSpec, hooks: LmgtTrialHooks = 
       promptStyle: spec.guide.promptStyle,
       pairsPerCall: spec.guide.pairsPerCall,
       cache: spec.guide.cache,
+      ...(spec.guide.distill ? { distill: spec.guide.distill } : {}),
       schedule: spec.guide.schedule,
       shiftScale: spec.guide.shiftScale,
       seed: spec.seed,

@@ -6,7 +6,8 @@
  *
  * Cost control (each switchable): many pairs per request (`pairsPerCall`), a cache keyed by a discretised
  * (state, action) bucket (`cache`), and a query schedule (`schedule`). `pairsPerCall: 1, cache: false,
- * schedule: every` is the paper's per-step querying.
+ * schedule: every` is the paper's per-step querying. Beyond the paper, `distill` trains a small classifier on
+ * a sample of the LLM's labels and lets it score the other pairs (distill.ts).
  */
 import type { EnvDescription } from "../../core/env.js";
 import type { Space } from "../../core/spaces.js";
@@ -14,6 +15,7 @@ import { observationDecoder, type ObservationDecoder } from "./decode.js";
 import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
 import type { LlmClient } from "../../llm/types.js";
 import { ScoreCache, type BucketSpec } from "./cache.js";
+import { DistilledScorer, type DistillOptions } from "./distill.js";
 import { parseScores, type Score } from "./parse.js";
 import { buildScoringRequest, type FewShotExample } from "./prompt.js";
 import { seededUniform } from "./rng.js";
@@ -38,6 +40,8 @@ export interface LmgtGuideOptions {
   pairsPerCall?: number;
   /** Bucket cache, or false for none. Default false. */
   cache?: BucketSpec | false;
+  /** The distilled scorer (beyond the paper), or false for none. Default false. Not combined with `cache`. */
+  distill?: DistillOptions | false;
   /** Default every step. */
   schedule?: QuerySchedule;
   /** The reward shift is `shiftScale * score`. Default 1. */
@@ -60,13 +64,21 @@ interface Pending {
   key: string | undefined;
   /** Transition indices waiting for this pair's score. */
   rows: number[];
+  /** Set once the LLM answered this pair readably (its score is a label the distilled scorer can learn). */
+  answered?: boolean;
 }
 
 export class LmgtGuide implements Guide {
   readonly name = "lmgt";
   readonly stats = new LmgtStats();
   readonly cache: ScoreCache | undefined;
-  readonly options: Readonly<Required<Omit<LmgtGuideOptions, "cache" | "examples" | "observationSpace">>> & Pick<LmgtGuideOptions, "examples">;
+  /** The distilled scorer, created at the first batch (it needs the rows' widths). */
+  distiller: DistilledScorer | undefined;
+  private readonly distillOptions: DistillOptions | undefined;
+  /** Env step of the next relabelling round, and the interval after it. */
+  private nextRelabel = Infinity;
+  private relabelInterval = 0;
+  readonly options: Readonly<Required<Omit<LmgtGuideOptions, "cache" | "distill" | "examples" | "observationSpace">>> & Pick<LmgtGuideOptions, "examples">;
   private readonly decoder: ObservationDecoder | undefined;
   private readonly uniform: () => number;
 
@@ -95,6 +107,8 @@ export class LmgtGuide implements Guide {
       temperature: opts.temperature ?? 0,
     };
     this.cache = opts.cache ? new ScoreCache(opts.cache) : undefined;
+    if (opts.distill && opts.cache) throw new Error("LmgtGuide: use either `cache` or `distill`, not both (the distilled scorer replaces the bucket cache)");
+    this.distillOptions = opts.distill ? { seed: opts.seed ?? 0, ...opts.distill } : undefined;
     this.decoder = opts.observationSpace && opts.observationSpace.kind !== "box" ? observationDecoder(opts.observationSpace) : undefined;
     // So the offline surrogate provider can answer this guide's requests.
     registerLmgtSurrogate();
@@ -141,7 +155,8 @@ export class LmgtGuide implements Guide {
       }
     }
 
-    await this.scorePending(pending, scores);
+    if (this.distillOptions) await this.scoreDistilled(pending, scores, ctx.numTimesteps, actDim);
+    else await this.scorePending(pending, scores);
 
     const out = new Float32Array(n);
     const scale = this.options.shiftScale;
@@ -169,16 +184,72 @@ export class LmgtGuide implements Guide {
     return scores;
   }
 
-  private async scorePending(pending: Pending[], scores: Int8Array): Promise<void> {
+  /**
+   * The distilled scorer's path: LLM labels until it has its initial sample, then the classifier scores;
+   * every `relabelEvery` steps the pairs it is least sure about (below `confidence`) go to the LLM, whose
+   * answers are used for them and added to the labels before retraining.
+   */
+  private async scoreDistilled(pending: Pending[], scores: Int8Array, step: number, actDim: number): Promise<void> {
+    if (pending.length === 0) return;
+    const obsDim = pending[0]!.obs.length;
+    const meanings = this.options.description.actionMeanings;
+    this.distiller ??= new DistilledScorer(obsDim, meanings && actDim === 1 ? { kind: "discrete", n: meanings.length } : { kind: "box", dim: actDim }, this.distillOptions);
+    const d = this.distiller;
+    const label = async (entries: Pending[]) => {
+      await this.scorePending(entries, scores, d.options.pairsPerCall);
+      for (const e of entries) if (e.answered) d.addLabel(e.obs, e.action, scores[e.rows[0]!]! as Score);
+    };
+    let rest = pending;
+    if (!d.ready) {
+      const ask = rest.slice(0, Math.max(0, d.options.initialLabels - d.labels));
+      rest = rest.slice(ask.length);
+      await label(ask);
+      if (d.labels >= d.options.initialLabels) {
+        d.train();
+        this.relabelInterval = d.options.relabelEvery;
+        this.nextRelabel = step + this.relabelInterval;
+      }
+    }
+    if (!d.ready || rest.length === 0) return;
+    const obs = new Float32Array(rest.length * obsDim);
+    const act = new Float32Array(rest.length * actDim);
+    rest.forEach((e, i) => {
+      obs.set(e.obs, i * obsDim);
+      act.set(e.action, i * actDim);
+    });
+    const { scores: predicted, confidence } = d.predict(obs, act, rest.length, actDim);
+    rest.forEach((e, i) => {
+      for (const row of e.rows) scores[row] = predicted[i]!;
+    });
+    this.stats.distilledScored += rest.length;
+    if (step >= this.nextRelabel && d.options.relabelPairs > 0) {
+      this.relabelInterval *= d.options.relabelGrowth;
+      this.nextRelabel = step + this.relabelInterval;
+      const unsure = rest
+        .map((e, i) => ({ e, c: confidence[i]! }))
+        .filter((u) => u.c < d.options.confidence)
+        .sort((a, b) => a.c - b.c)
+        .slice(0, d.options.relabelPairs)
+        .map((u) => u.e);
+      if (unsure.length > 0) {
+        this.stats.distilledScored -= unsure.length;
+        await label(unsure);
+        d.train();
+      }
+    }
+  }
+
+  private async scorePending(pending: Pending[], scores: Int8Array, pairsPerCall = this.options.pairsPerCall): Promise<void> {
     const chunks: Pending[][] = [];
-    for (let i = 0; i < pending.length; i += this.options.pairsPerCall) chunks.push(pending.slice(i, i + this.options.pairsPerCall));
+    for (let i = 0; i < pending.length; i += pairsPerCall) chunks.push(pending.slice(i, i + pairsPerCall));
     let next = 0;
     const worker = async () => {
       while (next < chunks.length) {
         const chunk = chunks[next++]!;
-        const chunkScores = await this.scoreChunk(chunk);
+        const { scores: chunkScores, answered } = await this.scoreChunk(chunk);
         chunk.forEach((entry, j) => {
           const s = chunkScores[j]! as Score;
+          entry.answered = answered;
           for (const row of entry.rows) scores[row] = s;
           if (entry.key !== undefined) this.cache!.set(entry.key, s);
         });
@@ -187,7 +258,8 @@ export class LmgtGuide implements Guide {
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, chunks.length) }, worker));
   }
 
-  private async scoreChunk(chunk: Pending[]): Promise<Int8Array> {
+  /** The chunk's scores; `answered` when the request succeeded and every pair's score was read. */
+  private async scoreChunk(chunk: Pending[]): Promise<{ scores: Int8Array; answered: boolean }> {
     const request = buildScoringRequest(this.options.description, chunk, {
       style: this.options.promptStyle,
       decimals: this.options.decimals,
@@ -207,21 +279,31 @@ export class LmgtGuide implements Guide {
     } catch {
       // Providers retry on their own; a request that still fails leaves its rewards unshifted, counted.
       this.stats.callErrors++;
-      return new Int8Array(chunk.length);
+      return { scores: new Int8Array(chunk.length), answered: false };
     }
     const parsed = parseScores(text, chunk.length);
     this.stats.parseFailures += parsed.failures;
-    return parsed.scores;
+    return { scores: parsed.scores, answered: parsed.failures === 0 };
   }
 
   metrics(): Record<string, number> {
     const m = this.stats.metrics();
     if (this.cache) m["lmgt/cache_size"] = this.cache.size;
+    if (this.distiller) {
+      m["lmgt/distill_labels"] = this.distiller.labels;
+      const agreement = this.distiller.agreement();
+      if (Number.isFinite(agreement)) m["lmgt/distill_agreement"] = agreement;
+    }
     return m;
   }
 
   snapshot(): LmgtStatsSnapshot {
-    return this.stats.snapshot();
+    const s = this.stats.snapshot();
+    if (this.distiller) {
+      const agreement = this.distiller.agreement();
+      s.distill = { labels: this.distiller.labels, heldOut: this.distiller.heldOut, trainings: this.distiller.trainings, ...(Number.isFinite(agreement) ? { agreement } : {}) };
+    }
+    return s;
   }
 }
 

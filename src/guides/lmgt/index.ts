@@ -26,3 +26,4 @@ export {
   type Expert as LmgtExpert,
 } from "./surrogate/experts.js";
 export { registerLmgtSurrogate } from "./surrogate/register.js";
+export { DistilledScorer as LmgtDistilledScorer, type DistillOptions as LmgtDistillOptions, type DistillActionEncoding as LmgtDistillActionEncoding } from "./distill.js";

@@ -17,6 +17,10 @@ export interface LmgtStatsSnapshot {
   cacheHits: number;
   /** Pairs whose score could not be read (scored 0). */
   parseFailures: number;
+  /** Queried pairs scored by the distilled classifier instead of the LLM (distilled scorer only). */
+  distilledScored?: number;
+  /** The distilled scorer's labels and its agreement with the LLM on held-out labels (distilled scorer only). */
+  distill?: { labels: number; heldOut: number; trainings: number; agreement?: number };
   /** Applied scores over queried transitions. */
   shiftHistogram: { "-1": number; "0": number; "+1": number };
   inputTokens: number;
@@ -33,6 +37,7 @@ export class LmgtStats implements LmgtStatsSnapshot {
   pairsScored = 0;
   cacheHits = 0;
   parseFailures = 0;
+  distilledScored = 0;
   shiftHistogram = { "-1": 0, "0": 0, "+1": 0 };
   inputTokens = 0;
   outputTokens = 0;
@@ -59,6 +64,7 @@ export class LmgtStats implements LmgtStatsSnapshot {
       pairsScored: this.pairsScored,
       cacheHits: this.cacheHits,
       parseFailures: this.parseFailures,
+      distilledScored: this.distilledScored,
       shiftHistogram: { ...this.shiftHistogram },
       inputTokens: this.inputTokens,
       outputTokens: this.outputTokens,
@@ -76,6 +82,7 @@ export class LmgtStats implements LmgtStatsSnapshot {
       "lmgt/pairs_scored": this.pairsScored,
       "lmgt/cache_hits": this.cacheHits,
       "lmgt/parse_failures": this.parseFailures,
+      "lmgt/distilled_scored": this.distilledScored,
       "lmgt/call_errors": this.callErrors,
       "lmgt/shift_neg": this.shiftHistogram["-1"],
       "lmgt/shift_zero": this.shiftHistogram["0"],
