@@ -36,7 +36,7 @@ import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
 import { Adam, type OptimizerState } from "../nn/optim.js";
 import { SquashedDiagGaussian } from "../nn/distributions.js";
-import { nativeBlas, nativeUnavailableReason, type GemmBackend } from "../nn/native.js";
+import type { GemmBackend } from "../nn/native.js";
 import { Random, type RandomState } from "../nn/random.js";
 import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
 import {
@@ -51,6 +51,8 @@ import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./
 import { toSchedule, type Schedule } from "./schedules.js";
 import { OffPolicyCollector, ReplayBuffer, offPolicyLearn, offPolicySpaces, type CollectorState, type ReplaySample } from "./replay-buffer.js";
 import type { Guide } from "./seams.js";
+import { scaleActions, unscaleActions } from "../core/space-layout.js";
+import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
 import { join } from "node:path";
 
 // ---------------------------------------------------------------------------------------------------
@@ -103,7 +105,7 @@ const SAC_DEFAULTS = {
   targetEntropy: "auto" as number | "auto",
   netArch: [256, 256],
   seed: 0,
-  gemmBackend: "auto" as "auto" | "native" | "wasm",
+  gemmBackend: "auto" as GemmChoice,
 };
 
 export type SacConfig = Omit<typeof SAC_DEFAULTS, "learningRate"> & { learningRate: Schedule };
@@ -112,31 +114,7 @@ export type SacConfig = Omit<typeof SAC_DEFAULTS, "learningRate"> & { learningRa
 // 2. Networks
 // ---------------------------------------------------------------------------------------------------
 
-/** The Mlp kernel choice for `gemmBackend` (throws when "native" is asked for and unavailable). */
-function mlpBackend(choice: SacConfig["gemmBackend"]): "default" | "native" {
-  if (choice === "wasm") return "default";
-  if (choice === "native") {
-    if (!nativeBlas()) throw new Error(`SAC: gemmBackend "native" but ${nativeUnavailableReason()}`);
-    return "native";
-  }
-  if (choice === "auto") return "native";
-  throw new Error(`SAC: gemmBackend must be "auto", "native" or "wasm", got "${choice as string}"`);
-}
-
-/** A ReLU MLP with PyTorch's default nn.Linear init (U(+-1/sqrt(fanIn)) for weights and biases), as SB3's SAC. */
-function reluMlp(sizes: number[], rng: Random, backend: "default" | "native"): Mlp {
-  return Mlp.create({ sizes, activation: "relu", backend }, { rng, init: "torch" });
-}
-
-/** out[b] = [a[b] | c[b]]: rows of `a` (width wa) beside rows of `c` (width wc), e.g. Q's (state, action) input. */
-function concatRows(a: Float32Array, wa: number, c: Float32Array, wc: number, batch: number, out: Float32Array): Float32Array {
-  const w = wa + wc;
-  for (let b = 0; b < batch; b++) {
-    out.set(a.subarray(b * wa, (b + 1) * wa), b * w);
-    out.set(c.subarray(b * wc, (b + 1) * wc), b * w + wa);
-  }
-  return out;
-}
+// The kernel choice, the ReLU MLPs and the twin critics' loss are continuous-critic.ts's (shared with TD3).
 
 // ---------------------------------------------------------------------------------------------------
 // 3. Squashed Gaussian policy head
@@ -273,7 +251,7 @@ export class SAC {
     if (!Array.isArray(config.netArch) || config.netArch.some((w) => !Number.isInteger(w) || w < 1)) {
       throw new Error(`SAC: netArch must be a list of positive integers, got ${JSON.stringify(config.netArch)}`);
     }
-    const backend = mlpBackend(config.gemmBackend);
+    const backend = mlpBackend(config.gemmBackend, "SAC");
     this.config = config;
     this.guide = guide;
     this.envs = Array.isArray(env) ? env : [env];
@@ -288,10 +266,8 @@ export class SAC {
     this.actor = reluMlp([obsDim, ...hidden, 2 * k], this.rng, backend);
     this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
     this.critic2 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
-    this.critic1Target = new Mlp({ sizes: this.critic1.sizes.slice(), activation: "relu", backend });
-    this.critic2Target = new Mlp({ sizes: this.critic2.sizes.slice(), activation: "relu", backend });
-    this.critic1Target.copyFrom(this.critic1);
-    this.critic2Target.copyFrom(this.critic2);
+    this.critic1Target = targetOf(this.critic1, backend);
+    this.critic2Target = targetOf(this.critic2, backend);
     this.learningRate = toSchedule(config.learningRate, "SAC learningRate");
     const lr = this.learningRate(1);
     const kernels = backend === "native" ? "native" : "default";
@@ -349,27 +325,12 @@ export class SAC {
 
   /** Env-space actions -> [-1, 1] (SB3's scale_action), clipped: what the buffer and the critics see. */
   scaleActions(envActions: Float32Array, n: number): Float32Array {
-    const { low, high } = this;
-    const k = this.actDim;
-    const out = new Float32Array(n * k);
-    for (let i = 0; i < n * k; i++) {
-      const d = i % k;
-      const v = (2 * (envActions[i]! - low![d]!)) / (high![d]! - low![d]!) - 1;
-      out[i] = v < -1 ? -1 : v > 1 ? 1 : v;
-    }
-    return out;
+    return scaleActions(this.low, this.high, envActions, n);
   }
 
   /** [-1, 1] -> env-space actions (SB3's unscale_action). */
   unscaleActions(scaled: Float32Array): Float32Array {
-    const { low, high } = this;
-    const k = this.actDim;
-    const out = new Float32Array(scaled.length);
-    for (let i = 0; i < scaled.length; i++) {
-      const d = i % k;
-      out[i] = low![d]! + 0.5 * (scaled[i]! + 1) * (high![d]! - low![d]!);
-    }
-    return out;
+    return unscaleActions(this.low, this.high, scaled);
   }
 
   /** Env-space actions for `obs` rows (batch x obsDim): tanh(mean) when deterministic, else a policy sample. */
@@ -489,19 +450,7 @@ export class SAC {
     const B = s.n;
     const buf = this.stepBuffers(B, "current");
     const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
-    const [q1, q2] = Mlp.forwardPair(this.critic1, stateAction, this.critic2, stateAction, B);
-    let loss = 0;
-    for (const [q, dQ] of [[q1, buf.dQ1], [q2, buf.dQ2]] as const) {
-      let sq = 0;
-      for (let b = 0; b < B; b++) {
-        const err = q[b]! - target[b]!;
-        sq += err * err;
-        dQ[b] = err / B; // d/dq of 0.5 * mean(err^2)
-      }
-      loss += (0.5 * sq) / B;
-    }
-    Mlp.backwardPair(this.critic1, buf.dQ1, this.critic2, buf.dQ2, false);
-    return loss;
+    return twinCriticLoss(this.critic1, this.critic2, stateAction, target, B, buf.dQ1, buf.dQ2, true);
   }
 
   /**

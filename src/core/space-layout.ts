@@ -106,6 +106,29 @@ export function envAction(layout: ActionLayout, actions: Float32Array, row: numb
   return actions.slice(row * layout.dim, (row + 1) * layout.dim);
 }
 
+/** Env-space Box actions (`n` rows) -> [-1, 1], clipped (SB3's `scale_action`): what SAC's and TD3's buffers store. */
+export function scaleActions(low: Float32Array, high: Float32Array, envActions: Float32Array, n: number): Float32Array {
+  const k = low.length;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n * k; i++) {
+    const d = i % k;
+    const v = (2 * (envActions[i]! - low[d]!)) / (high[d]! - low[d]!) - 1;
+    out[i] = v < -1 ? -1 : v > 1 ? 1 : v;
+  }
+  return out;
+}
+
+/** [-1, 1] -> env-space Box actions (SB3's `unscale_action`). */
+export function unscaleActions(low: Float32Array, high: Float32Array, scaled: Float32Array): Float32Array {
+  const k = low.length;
+  const out = new Float32Array(scaled.length);
+  for (let i = 0; i < scaled.length; i++) {
+    const d = i % k;
+    out[i] = low[d]! + 0.5 * (scaled[i]! + 1) * (high[d]! - low[d]!);
+  }
+  return out;
+}
+
 export function spacesOf(env: Env): { obs: ObservationLayout; act: ActionLayout } {
   return { obs: observationLayout(env.observationSpace as Space<unknown>), act: actionLayout(env.actionSpace as Space<unknown>) };
 }

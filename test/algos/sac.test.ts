@@ -8,7 +8,7 @@ import { Random, SquashedDiagGaussian, type Mlp } from "../../src/nn/index.js";
 import { SAC, type SacOptions } from "../../src/algos/sac.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
-import { assertRunFolderResumes, assertSeededDeterminism } from "./helpers.js";
+import { assertRunFolderResumes, assertSeededDeterminism, checkAgainstFiniteDifferences } from "./helpers.js";
 import type { RunOptions } from "../../src/algos/run.js";
 import { nativeOrSkip } from "../nn/native-available.js";
 
@@ -157,41 +157,6 @@ async function modelAndBatch(gemmBackend: "wasm" | "native", seed = 2) {
   const s = model.replayBuffer.sample(8, new Random(1));
   const batch = { n: s.n, obs: s.obs.slice(), actions: s.actions.slice(), rewards: s.rewards.slice(), nextObs: s.nextObs.slice(), dones: s.dones.slice() };
   return { model, batch };
-}
-
-/**
- * Every parameter's analytic gradient against finite differences of the float32 forward pass (the actual
- * float32 step is the divisor). The losses are piecewise smooth (ReLU): a step can cross a kink of some
- * unit on some row, on one side of the current point. So a parameter passes when the central difference
- * with step 1e-3 agrees, or else the forward or the backward difference with step 1e-4 (the side without
- * the kink), within float32 round-off over the step plus 2% of the gradient.
- */
-function checkAgainstFiniteDifferences(net: Mlp, analytic: Float32Array, loss: () => number, what: string): void {
-  const at = (i: number, delta: number): [number, number] => {
-    const p = net.params[i]!;
-    net.params[i] = p + delta;
-    const moved = net.params[i]! - p;
-    const value = loss();
-    net.params[i] = p;
-    return [value, moved];
-  };
-  let oneSided = 0;
-  for (let i = 0; i < net.params.length; i++) {
-    const g = analytic[i]!;
-    const [up, hUp] = at(i, 1e-3);
-    const [down, hDown] = at(i, -1e-3);
-    const central = (up - down) / (hUp - hDown);
-    if (Math.abs(central - g) <= 1e-3 + 0.02 * Math.abs(central)) continue;
-    const base = loss();
-    const [up4, hUp4] = at(i, 1e-4);
-    const [down4, hDown4] = at(i, -1e-4);
-    const forward = (up4 - base) / hUp4;
-    const backward = (down4 - base) / hDown4;
-    const ok = (fd: number) => Math.abs(fd - g) <= 3e-3 + 0.02 * Math.abs(fd);
-    assert.ok(ok(forward) || ok(backward), `${what} parameter ${i}: analytic ${g} vs central ${central} (step 1e-3), forward ${forward}, backward ${backward} (step 1e-4)`);
-    oneSided++;
-  }
-  assert.ok(oneSided <= net.params.length / 10, `${what}: ${oneSided} of ${net.params.length} parameters needed a one-sided difference`);
 }
 
 for (const gemmBackend of ["wasm", "native"] as const) {
