@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { packagePath } from "../core/paths.js";
 
-export type AlgoName = "ppo" | "a2c" | "dqn" | "sac";
-export const ALGORITHMS: readonly AlgoName[] = ["ppo", "a2c", "dqn", "sac"];
+export type AlgoName = "ppo" | "a2c" | "dqn" | "sac" | "td3";
+export const ALGORITHMS: readonly AlgoName[] = ["ppo", "a2c", "dqn", "sac", "td3"];
 
 export interface ResolvedHyperparams {
   nEnvs: number;
@@ -45,5 +45,17 @@ export function resolveHyperparams(algo: AlgoName, envId: string, source: "zoo" 
   if (policy !== undefined && policy !== "MlpPolicy") throw new Error(`${algo}/${envId}: policy ${policy} is not supported (MlpPolicy only)`);
   const dropped = UNSUPPORTED.filter((k) => k in rest);
   for (const k of dropped) delete rest[k];
-  return { nEnvs: nEnvs ?? 1, nTimesteps, options: rest, dropped, source };
+  return { nEnvs: nEnvs ?? 1, nTimesteps, options: actionNoiseOption(rest, `${algo}/${envId}`), dropped, source };
+}
+
+/**
+ * rl-zoo's `noise_type` / `noise_std` (what its ExperimentManager turns into SB3's action_noise) as the
+ * algorithms' `actionNoise` option: `{ type: "normal" | "ornstein-uhlenbeck", sigma: noiseStd }`.
+ */
+function actionNoiseOption(options: Record<string, unknown>, where: string): Record<string, unknown> {
+  const { noiseType, noiseStd, ...rest } = options;
+  if (noiseType === undefined) return options;
+  if (noiseType !== "normal" && noiseType !== "ornstein-uhlenbeck") throw new Error(`${where}: noiseType must be "normal" or "ornstein-uhlenbeck", got ${JSON.stringify(noiseType)}`);
+  if (typeof noiseStd !== "number") throw new Error(`${where}: noiseType ${noiseType} needs a numeric noiseStd, got ${JSON.stringify(noiseStd)}`);
+  return { ...rest, actionNoise: { type: noiseType, sigma: noiseStd } };
 }

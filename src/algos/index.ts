@@ -26,3 +26,6 @@ export { DQN } from "./dqn.js";
 export type { DqnOptions } from "./dqn.js";
 export { SAC } from "./sac.js";
 export type { SacOptions } from "./sac.js";
+export { TD3 } from "./td3.js";
+export type { Td3Options } from "./td3.js";
+export type { ActionNoiseSpec } from "./noise.js";

@@ -1,6 +1,6 @@
 /**
- * One way to create, load and train any of the four algorithms by name (used by the run folder, the CLI
- * and the notebooks). PPO and A2C live here; DQN and SAC are loaded from dqn.ts / sac.ts on first use.
+ * One way to create, load and train any of the algorithms by name (used by the run folder, the CLI and the
+ * notebooks). PPO and A2C live here; DQN, SAC and TD3 are loaded from dqn.ts / sac.ts / td3.ts on first use.
  */
 import type { Env } from "../core/env.js";
 import { describeSpace } from "../core/space-layout.js";
@@ -32,12 +32,13 @@ export const ACTION_KINDS: Record<AlgoName, readonly ("discrete" | "box")[]> = {
   a2c: ["discrete", "box"],
   dqn: ["discrete"],
   sac: ["box"],
+  td3: ["box"],
 };
 
 /** Throws a clear error for combinations such as DQN on a Box action space. */
 export function checkCombination(algo: AlgoName, envId: string, env: Env): void {
   const kinds = ACTION_KINDS[algo];
-  if (!kinds) throw new Error(`unknown algorithm "${algo}" (ppo, a2c, dqn, sac)`);
+  if (!kinds) throw new Error(`unknown algorithm "${algo}" (${Object.keys(ACTION_KINDS).join(", ")})`);
   const kind = env.actionSpace.kind;
   if (!kinds.includes(kind as "discrete" | "box")) {
     const need = kinds.map((k) => (k === "box" ? "Box" : "Discrete")).join(" or ");
@@ -45,13 +46,13 @@ export function checkCombination(algo: AlgoName, envId: string, env: Env): void 
   }
 }
 
-/** DQN and SAC take the network widths at the top level (`netArch`) rather than in policyKwargs. */
+/** DQN, SAC and TD3 take the network widths at the top level (`netArch`) rather than in policyKwargs. */
 function offPolicyOptions(options: Record<string, unknown>): Record<string, unknown> {
   const { policyKwargs, ...rest } = options as { policyKwargs?: Record<string, unknown> } & Record<string, unknown>;
   return { ...(policyKwargs ?? {}), ...rest };
 }
 
-async function offPolicyModule(algo: "dqn" | "sac"): Promise<AlgorithmModule> {
+async function offPolicyModule(algo: "dqn" | "sac" | "td3"): Promise<AlgorithmModule> {
   const specifier = `./${algo}.js`;
   let mod: Record<string, unknown>;
   try {
@@ -59,7 +60,7 @@ async function offPolicyModule(algo: "dqn" | "sac"): Promise<AlgorithmModule> {
   } catch (err) {
     throw new Error(`${algo.toUpperCase()} is not available in this build: ${(err as Error).message}`);
   }
-  const cls = (mod[algo.toUpperCase()] ?? mod[algo === "dqn" ? "Dqn" : "Sac"]) as
+  const cls = mod[algo.toUpperCase()] as
     | { new (envs: Env[], o: Record<string, unknown>): TrainableModel; create?: (e: Env[], o: Record<string, unknown>) => Promise<TrainableModel>; load: (d: string, e: Env[], o: Record<string, unknown>) => Promise<TrainableModel> | TrainableModel }
     | undefined;
   if (!cls) throw new Error(`${algo}.js does not export ${algo.toUpperCase()}`);
@@ -77,8 +78,9 @@ export async function algorithmModule(algo: AlgoName): Promise<AlgorithmModule> 
       return { create: async (envs, o) => new A2C(envs, o), load: async (dir, envs, o) => A2C.load(dir, envs, o) };
     case "dqn":
     case "sac":
+    case "td3":
       return offPolicyModule(algo);
     default:
-      throw new Error(`unknown algorithm "${algo as string}" (ppo, a2c, dqn, sac)`);
+      throw new Error(`unknown algorithm "${algo as string}" (${Object.keys(ACTION_KINDS).join(", ")})`);
   }
 }

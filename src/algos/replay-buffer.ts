@@ -334,6 +334,8 @@ export class OffPolicyCollector {
   numTimesteps = 0;
   /** Current observation of every env (nEnvs x obsDim). */
   lastObs: Float32Array;
+  /** 1 for every env whose episode ended (terminated or truncated) at the last step, else 0. */
+  readonly lastDones: Uint8Array;
   readonly stats: EpisodeStats = { recentReturns: [], recentLengths: [], episodes: 0 };
   private readonly guide: Guide | undefined;
   private readonly toBufferActions: ((a: Float32Array, n: number) => Float32Array) | undefined;
@@ -348,6 +350,7 @@ export class OffPolicyCollector {
     this.toBufferActions = opts.toBufferActions;
     this.rng = rng;
     this.lastObs = this.vecEnv.reset();
+    this.lastDones = new Uint8Array(this.nEnvs);
   }
 
   /** Uniformly random env-space actions for every env (the warm-up before `learningStarts`). */
@@ -403,6 +406,7 @@ export class OffPolicyCollector {
       batch.truncated.set(res.truncated, row);
       for (let e = 0; e < nEnvs; e++) {
         batch.envIndex![row + e] = e;
+        this.lastDones[e] = res.terminated[e]! | res.truncated[e]!;
         const final = res.finalObs[e];
         if (final) batch.nextObs.set(final, (row + e) * obsDim);
       }
@@ -509,21 +513,24 @@ export interface OffPolicyLoopSettings {
 /**
  * Until `totalTimesteps`: collect `trainFreq` steps per env (random actions before `learningStarts`), then
  * train once more than `learningStarts` steps were taken; checkpoint and report after every phase.
- * `metrics()` adds the algorithm's own per-phase values; `onStep` runs after every vector step.
+ * `metrics()` adds the algorithm's own per-phase values; `onStep` runs after every vector step; `explore`
+ * adds exploration noise to the chosen env-space actions (TD3's action noise, on warm-up actions too, as SB3).
  */
 export async function offPolicyLearn(
   model: OffPolicyLearner,
   cfg: OffPolicyLoopSettings,
   opts: { totalTimesteps: number; checkpointDir?: string; checkpointInterval?: number; callback?: (p: TrainingProgress) => boolean | void | Promise<boolean | void> },
   progress: (metrics: Record<string, number>) => TrainingProgress,
-  extra: { metrics?: () => Record<string, number>; onStep?: () => void } = {},
+  extra: { metrics?: () => Record<string, number>; onStep?: () => void; explore?: (envActions: Float32Array) => Float32Array } = {},
 ): Promise<void> {
   const total = opts.totalTimesteps;
   const collector = model.collector;
   const every = opts.checkpointInterval;
   let nextCheckpoint = every ? (Math.floor(collector.numTimesteps / every) + 1) * every : Infinity;
-  const chooseActions = (obs: Float32Array) =>
-    collector.numTimesteps < cfg.learningStarts ? collector.randomActions() : model.predict(obs, false);
+  const chooseActions = (obs: Float32Array) => {
+    const actions = collector.numTimesteps < cfg.learningStarts ? collector.randomActions() : model.predict(obs, false);
+    return extra.explore ? extra.explore(actions) : actions;
+  };
   while (collector.numTimesteps < total) {
     const t0 = performance.now();
     const rollout = await collector.collect(cfg.trainFreq, chooseActions, model.replayBuffer, { totalTimesteps: total }, extra.onStep);

@@ -1,5 +1,5 @@
 /**
- * `guided-rl train --env <id> --algo ppo|a2c|dqn|sac [--hyperparams zoo|default] [--steps N] [--seed S]
+ * `guided-rl train --env <id> --algo ppo|a2c|dqn|sac|td3 [--hyperparams zoo|default] [--steps N] [--seed S]
  *                  [--out runs/x] [--resume] [--json] [--n-envs N] [--eval-freq N] [--eval-episodes N]
  *                  [--set key=value ...]`
  *
@@ -12,7 +12,7 @@ import { ALGORITHMS, type AlgoName } from "../algos/hyperparams.js";
 import { type RunProgress, trainRun } from "../algos/run.js";
 import { progressLine } from "../report/live.js";
 
-export const TRAIN_USAGE = `usage: guided-rl train --env <id> --algo ppo|a2c|dqn|sac [--hyperparams zoo|default] [--steps N] [--seed S]
+export const TRAIN_USAGE = `usage: guided-rl train --env <id> --algo ppo|a2c|dqn|sac|td3 [--hyperparams zoo|default] [--steps N] [--seed S]
                       [--out DIR] [--resume] [--json] [--n-envs N] [--eval-freq N] [--eval-episodes N]
                       [--set key=value ...]
 

@@ -1,0 +1,471 @@
+/**
+ * Twin Delayed DDPG (Fujimoto et al. 2018) with Stable-Baselines3's semantics, names and defaults, reading
+ * top to bottom:
+ *
+ *   1. options and their SB3 defaults
+ *   2. networks: a deterministic actor a = tanh(mu(s)) and twin critics, ReLU MLPs with PyTorch's default
+ *      init on src/nn's kernels (native BLAS when built, else WebAssembly SIMD), each with a target copy;
+ *      torch's Adam for the actor and one for both critics
+ *   3. the TD3 class: collect `trainFreq` steps (uniform random actions before `learningStarts`), the
+ *      exploration noise added in [-1, 1] (`actionNoise`, on warm-up actions too, as SB3) -> guide seams ->
+ *      replay buffer; then `gradientSteps` updates of
+ *        critic:  twin Q regression to r + gamma (1 - done) min_i Q_i'(s', a'),
+ *                 a' = clip(mu'(s') + clip(N(0, targetPolicyNoise), +-targetNoiseClip), -1, 1)
+ *                 (target policy smoothing), loss = sum_i mse(Q_i, target)
+ *        every `policyDelay`-th update: actor minimises -mean Q_1(s, mu(s)); then Polyak averaging with
+ *                 `tau` of the critics' and the actor's targets
+ *   4. checkpoints (weights, two optimisers, replay buffer, generators, noise, counters: resume is exact).
+ *
+ * The actor's gradient flows back through critic 1 to the action only (`Mlp.inputGradient`: the critics'
+ * weight gradients are not computed in the actor update), then through tanh into the actor.
+ */
+import type { Env } from "../core/env.js";
+import { Mlp } from "../nn/mlp.js";
+import { Adam, type OptimizerState } from "../nn/optim.js";
+import type { GemmBackend } from "../nn/native.js";
+import { Random, type RandomState } from "../nn/random.js";
+import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
+import { knownOptions, progressOf, readCheckpoint, stripUndefined, validatePositive, writeCheckpoint } from "./dqn.js";
+import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
+import { toSchedule, type Schedule } from "./schedules.js";
+import { OffPolicyCollector, ReplayBuffer, offPolicyLearn, offPolicySpaces, type CollectorState, type ReplaySample } from "./replay-buffer.js";
+import type { Guide } from "./seams.js";
+import { scaleActions, unscaleActions } from "../core/space-layout.js";
+import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
+import { VectorizedActionNoise, type ActionNoiseSpec, type ActionNoiseState } from "./noise.js";
+import { join } from "node:path";
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Options
+// ---------------------------------------------------------------------------------------------------
+
+/** TD3 hyperparameters: Stable-Baselines3's names (camelCase) and defaults. */
+export interface Td3Options {
+  /** One rate for actor and critics, as SB3. */
+  learningRate?: Schedule; // 1e-3
+  bufferSize?: number; // 1_000_000
+  learningStarts?: number; // 100
+  batchSize?: number; // 256
+  tau?: number; // 0.005
+  gamma?: number; // 0.99
+  /** Env steps (per env) between training phases. Only step units are supported. */
+  trainFreq?: number; // 1
+  /** Gradient steps per training phase; -1 = as many as env steps collected. */
+  gradientSteps?: number; // 1
+  /**
+   * Exploration noise added to the actor's actions in [-1, 1] (SB3's action_noise; rl-zoo's
+   * noise_type / noise_std): `{ type: "normal" | "ornstein-uhlenbeck", sigma }`, or null for none.
+   */
+  actionNoise?: ActionNoiseSpec | null; // null
+  /** The actor and the target networks are updated once every `policyDelay` critic updates. */
+  policyDelay?: number; // 2
+  /** Standard deviation of the Gaussian noise added to the target policy's actions (smoothing). */
+  targetPolicyNoise?: number; // 0.2
+  /** Limit of the absolute value of that noise. */
+  targetNoiseClip?: number; // 0.5
+  /** Hidden layer widths of actor and critics (SB3 policy_kwargs.net_arch). */
+  netArch?: number[]; // [400, 300]
+  seed?: number; // 0
+  /**
+   * Kernels for the networks' products (not an SB3 option; not saved in checkpoints): "auto" = the native
+   * BLAS addon when built and enabled (GUIDED_RL_NATIVE), else WebAssembly; "native" = the addon or an
+   * error; "wasm" = WebAssembly SIMD kernels.
+   */
+  gemmBackend?: GemmChoice; // "auto"
+  /** The guide whose seams training goes through (reward, action override, extra data). */
+  guide?: Guide;
+}
+
+const TD3_DEFAULTS = {
+  learningRate: 1e-3 as Schedule,
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  batchSize: 256,
+  tau: 0.005,
+  gamma: 0.99,
+  trainFreq: 1,
+  gradientSteps: 1,
+  actionNoise: null as ActionNoiseSpec | null,
+  policyDelay: 2,
+  targetPolicyNoise: 0.2,
+  targetNoiseClip: 0.5,
+  netArch: [400, 300],
+  seed: 0,
+  gemmBackend: "auto" as GemmChoice,
+};
+
+export type Td3Config = Omit<typeof TD3_DEFAULTS, "learningRate"> & { learningRate: Schedule };
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Scratch arrays of one gradient step
+// ---------------------------------------------------------------------------------------------------
+
+class StepBuffers {
+  readonly action: Float32Array;
+  readonly stateAction: Float32Array;
+  readonly target: Float32Array;
+  readonly dQ1: Float32Array;
+  readonly dQ2: Float32Array;
+  readonly dHead: Float32Array;
+
+  constructor(readonly batch: number, obsDim: number, k: number) {
+    this.action = new Float32Array(batch * k);
+    this.stateAction = new Float32Array(batch * (obsDim + k));
+    this.target = new Float32Array(batch);
+    this.dQ1 = new Float32Array(batch);
+    this.dQ2 = new Float32Array(batch);
+    this.dHead = new Float32Array(batch * k);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. TD3
+// ---------------------------------------------------------------------------------------------------
+
+export const TD3_CHECKPOINT_FORMAT = 1;
+
+export interface Td3Checkpoint {
+  algo: "td3";
+  format: number;
+  config: Omit<Td3Config, "learningRate" | "gemmBackend"> & { learningRate: number | string };
+  /** base64 float32 parameters of each network in src/nn's Mlp layout. */
+  actor: string;
+  actorTarget: string;
+  critic1: string;
+  critic2: string;
+  critic1Target: string;
+  critic2Target: string;
+  actorOptimizer: OptimizerState;
+  criticOptimizer: OptimizerState;
+  rng: RandomState;
+  actionNoise: ActionNoiseState | null;
+  collector: CollectorState;
+  totalTimesteps: number;
+  nUpdates: number;
+}
+
+export class TD3 {
+  readonly config: Td3Config;
+  readonly envs: Env<unknown, unknown>[];
+  readonly obsDim: number;
+  readonly actDim: number;
+  /** mu(s) before the tanh: the action in [-1, 1] is tanh of its output. */
+  readonly actor: Mlp;
+  readonly actorTarget: Mlp;
+  readonly critic1: Mlp;
+  readonly critic2: Mlp;
+  readonly critic1Target: Mlp;
+  readonly critic2Target: Mlp;
+  readonly actorOptimizer: Adam;
+  /** One optimiser over both critics, as SB3's critic (its q_networks share one Adam). */
+  readonly criticOptimizer: Adam;
+  readonly replayBuffer: ReplayBuffer;
+  readonly collector: OffPolicyCollector;
+  /** Initialisation, replay sampling and the target policy's smoothing noise. */
+  readonly rng: Random;
+  /** The exploration noise (its own generator), or null without `actionNoise`. */
+  readonly actionNoise: VectorizedActionNoise | null;
+  nUpdates = 0;
+  /** Seconds spent collecting experience and in gradient updates (for throughput reports). */
+  collectSeconds = 0;
+  updateSeconds = 0;
+  private totalTimesteps = 0;
+  private readonly learningRate: (progressRemaining: number) => number;
+  private lastFiniteMetrics: Record<string, number> = {};
+  private readonly low: Float32Array;
+  private readonly high: Float32Array;
+  private readonly guide: Guide | undefined;
+  private buffers: StepBuffers | undefined;
+  private nextBuffers: StepBuffers | undefined;
+
+  /** `env` is one environment or several (a vector of the same task). */
+  constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: Td3Options = {}) {
+    const { guide, ...rest } = options;
+    const config: Td3Config = { ...TD3_DEFAULTS, ...knownOptions("TD3", stripUndefined(rest), TD3_DEFAULTS) };
+    validatePositive("TD3", config, ["bufferSize", "batchSize", "trainFreq", "policyDelay"]);
+    if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`TD3: gamma must be in [0, 1], got ${config.gamma}`);
+    if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`TD3: tau must be in (0, 1], got ${config.tau}`);
+    if (!(config.targetPolicyNoise >= 0)) throw new Error(`TD3: targetPolicyNoise must be >= 0, got ${config.targetPolicyNoise}`);
+    if (!(config.targetNoiseClip >= 0)) throw new Error(`TD3: targetNoiseClip must be >= 0, got ${config.targetNoiseClip}`);
+    if (!Array.isArray(config.netArch) || config.netArch.some((w) => !Number.isInteger(w) || w < 1)) {
+      throw new Error(`TD3: netArch must be a list of positive integers, got ${JSON.stringify(config.netArch)}`);
+    }
+    const backend = mlpBackend(config.gemmBackend, "TD3");
+    this.config = config;
+    this.guide = guide;
+    this.envs = Array.isArray(env) ? env : [env];
+    const { obs, act } = offPolicySpaces(this.envs[0]!, "TD3", "box");
+    if (act.kind !== "box") throw new Error("TD3: needs a Box action space");
+    const obsDim = (this.obsDim = obs.dim);
+    const k = (this.actDim = act.dim);
+    this.low = act.low;
+    this.high = act.high;
+    this.rng = new Random(config.seed);
+    const hidden = config.netArch;
+    this.actor = reluMlp([obsDim, ...hidden, k], this.rng, backend);
+    this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
+    this.critic2 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
+    this.actorTarget = targetOf(this.actor, backend);
+    this.critic1Target = targetOf(this.critic1, backend);
+    this.critic2Target = targetOf(this.critic2, backend);
+    this.learningRate = toSchedule(config.learningRate, "TD3 learningRate");
+    const lr = this.learningRate(1);
+    const kernels = backend === "native" ? "native" : "default";
+    this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr, kernels });
+    this.criticOptimizer = new Adam(
+      [{ params: this.critic1.params, grads: this.critic1.grads }, { params: this.critic2.params, grads: this.critic2.grads }],
+      { learningRate: lr, kernels },
+    );
+    this.actionNoise = config.actionNoise ? new VectorizedActionNoise(config.actionNoise, this.envs.length, k, new Random(config.seed + 0x5bd1e995)) : null;
+    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: k });
+    this.collector = new OffPolicyCollector(
+      { envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}), toBufferActions: (a, n) => this.scaleActions(a, n) },
+      new Random(config.seed + 0x9e3779b9),
+    );
+  }
+
+  /** Builds the model (async for symmetry with the other algorithms' factories). */
+  static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: Td3Options = {}): Promise<TD3> {
+    return new TD3(env, options);
+  }
+
+  get numTimesteps(): number {
+    return this.collector.numTimesteps;
+  }
+
+  /** Which kernels run the networks' products: "native" (BLAS addon), "wasm" or "js". */
+  get gemmBackend(): GemmBackend {
+    return this.actor.gemmBackend;
+  }
+
+  /** Env-space actions -> [-1, 1] (SB3's scale_action), clipped: what the buffer and the critics see. */
+  scaleActions(envActions: Float32Array, n: number): Float32Array {
+    return scaleActions(this.low, this.high, envActions, n);
+  }
+
+  /** [-1, 1] -> env-space actions (SB3's unscale_action). */
+  unscaleActions(scaled: Float32Array): Float32Array {
+    return unscaleActions(this.low, this.high, scaled);
+  }
+
+  /** Env-space actions tanh(mu(s)) for `obs` rows (batch x obsDim); always deterministic, as SB3's TD3. */
+  predict(obs: Float32Array, _deterministic = true): Float32Array {
+    const batch = obs.length / this.obsDim;
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`TD3.predict: expected rows of ${this.obsDim} observation values, got ${obs.length} values`);
+    const head = this.actor.predict(obs, batch);
+    const scaled = new Float32Array(batch * this.actDim);
+    for (let i = 0; i < scaled.length; i++) scaled[i] = Math.tanh(head[i]!);
+    return this.unscaleActions(scaled);
+  }
+
+  /** SB3's _sample_action: the action scaled to [-1, 1], plus the exploration noise, clipped, back in env space. */
+  private explore(envActions: Float32Array): Float32Array {
+    if (!this.actionNoise) return envActions;
+    const n = envActions.length / this.actDim;
+    const scaled = this.scaleActions(envActions, n);
+    const noise = this.actionNoise.sample();
+    for (let i = 0; i < scaled.length; i++) {
+      const v = scaled[i]! + noise[i]!;
+      scaled[i] = v < -1 ? -1 : v > 1 ? 1 : v;
+    }
+    return this.unscaleActions(scaled);
+  }
+
+  /** Trains for `totalTimesteps` env steps in all (a resumed model continues from its step count). */
+  async learn(opts: LearnOptions): Promise<this> {
+    this.totalTimesteps = opts.totalTimesteps;
+    const noise = this.actionNoise;
+    const dones = this.collector.lastDones;
+    // SB3 resets a finished env's noise process after the step that ended its episode.
+    const onStep = noise ? () => dones.forEach((d, e) => void (d && noise.reset(e))) : undefined;
+    await offPolicyLearn(this, this.config, opts, (m) => this.progress(m), { explore: (a) => this.explore(a), ...(onStep ? { onStep } : {}) });
+    return this;
+  }
+
+  /**
+   * `gradientSteps` updates on minibatches of `batchSize` (SB3's TD3.train). A non-finite loss stops
+   * training before its update is applied (NonFiniteLossError, with the last finite metrics).
+   */
+  train(gradientSteps: number, batchSize: number): Record<string, number> {
+    const lr = this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+    this.actorOptimizer.learningRate = lr;
+    this.criticOptimizer.learningRate = lr;
+    const f32 = Math.fround;
+    let criticLoss = 0, actorLoss = 0, actorUpdates = 0;
+    for (let step = 0; step < gradientSteps; step++) {
+      const s = this.replayBuffer.sample(batchSize, this.rng);
+      const target = this.criticTargets(s, this.rng);
+      // Losses are summed in float64 here, float32 in torch: beyond float32's range counts as non-finite.
+      const c = f32(this.criticLossAndGradients(s, target));
+      if (!Number.isFinite(c)) throw new NonFiniteLossError("td3", this.numTimesteps, "criticLoss", this.lastFiniteMetrics);
+      this.criticOptimizer.step();
+      this.nUpdates++;
+      criticLoss += c;
+      if (this.nUpdates % this.config.policyDelay === 0) {
+        const a = f32(this.actorLossAndGradients(s.obs, s.n));
+        if (!Number.isFinite(a)) throw new NonFiniteLossError("td3", this.numTimesteps, "actorLoss", this.lastFiniteMetrics);
+        this.actorOptimizer.step();
+        actorLoss += a;
+        actorUpdates++;
+        const tau = this.config.tau;
+        this.critic1Target.polyakUpdate(this.critic1, tau);
+        this.critic2Target.polyakUpdate(this.critic2, tau);
+        this.actorTarget.polyakUpdate(this.actor, tau);
+      }
+    }
+    const metrics: Record<string, number> = { criticLoss: criticLoss / gradientSteps, nUpdates: this.nUpdates, learningRate: lr };
+    if (actorUpdates > 0) metrics.actorLoss = actorLoss / actorUpdates;
+    this.lastFiniteMetrics = metrics;
+    return metrics;
+  }
+
+  private stepBuffers(batch: number, which: "current" | "next"): StepBuffers {
+    const held = which === "current" ? this.buffers : this.nextBuffers;
+    if (held?.batch === batch) return held;
+    const fresh = new StepBuffers(batch, this.obsDim, this.actDim);
+    if (which === "current") this.buffers = fresh;
+    else this.nextBuffers = fresh;
+    return fresh;
+  }
+
+  /**
+   * The critics' regression targets (batch values): r + gamma (1 - done) min_i Q_i'(s', a') with the
+   * smoothed target action a' = clip(tanh(mu'(s')) + clip(targetPolicyNoise N(0, 1), +-targetNoiseClip), -1, 1),
+   * the noise drawn from `rng`. Scratch space, valid until the next call.
+   */
+  criticTargets(s: ReplaySample, rng: Random): Float32Array {
+    const B = s.n, k = this.actDim, obsDim = this.obsDim;
+    const { targetPolicyNoise: sigma, targetNoiseClip: clip, gamma } = this.config;
+    const buf = this.stepBuffers(B, "next");
+    const head = this.actorTarget.predict(s.nextObs, B);
+    for (let i = 0; i < B * k; i++) {
+      const e = sigma * rng.normal();
+      const noise = e < -clip ? -clip : e > clip ? clip : e;
+      const a = Math.tanh(head[i]!) + noise;
+      buf.action[i] = a < -1 ? -1 : a > 1 ? 1 : a;
+    }
+    const nextIn = concatRows(s.nextObs, obsDim, buf.action, k, B, buf.stateAction);
+    const [q1, q2] = Mlp.predictPair(this.critic1Target, nextIn, this.critic2Target, nextIn, B);
+    for (let b = 0; b < B; b++) buf.target[b] = s.rewards[b]! + (1 - s.dones[b]!) * gamma * Math.min(q1[b]!, q2[b]!);
+    return buf.target;
+  }
+
+  /**
+   * Critic loss sum_i mean_b (Q_i(s, a) - target)^2 (SB3's TD3: the sum of the critics' F.mse_loss); its
+   * gradients replace `critic1.grads` and `critic2.grads`. Returns the loss (the gradients are left unapplied).
+   */
+  criticLossAndGradients(s: ReplaySample, target: Float32Array): number {
+    const B = s.n;
+    const buf = this.stepBuffers(B, "current");
+    const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
+    return twinCriticLoss(this.critic1, this.critic2, stateAction, target, B, buf.dQ1, buf.dQ2, false);
+  }
+
+  /**
+   * Actor loss -mean_b Q_1(s, tanh(mu(s))); its gradient replaces `actor.grads` (through critic 1 to the
+   * action only: the critics' `grads` are not touched). Returns the loss (the gradient is left unapplied).
+   */
+  actorLossAndGradients(obs: Float32Array, B: number): number {
+    const k = this.actDim, obsDim = this.obsDim;
+    const buf = this.stepBuffers(B, "current");
+    const head = this.actor.forward(obs, B);
+    for (let i = 0; i < B * k; i++) buf.action[i] = Math.tanh(head[i]!);
+    const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);
+    const q1 = this.critic1.forward(piIn, B);
+    let loss = 0;
+    for (let b = 0; b < B; b++) {
+      loss -= q1[b]!;
+      buf.dQ1[b] = -1 / B;
+    }
+    const g = this.critic1.inputGradient(buf.dQ1);
+    const w = obsDim + k;
+    for (let b = 0; b < B; b++) {
+      for (let i = 0; i < k; i++) {
+        const a = buf.action[b * k + i]!;
+        buf.dHead[b * k + i] = g[b * w + obsDim + i]!  * (1 - a * a); // through tanh
+      }
+    }
+    this.actor.backward(buf.dHead, false, false);
+    return loss / B;
+  }
+
+  private progress(metrics: Record<string, number>): TrainingProgress {
+    return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // 4. Checkpoints
+  // -------------------------------------------------------------------------------------------------
+
+  /** Writes everything needed to continue training exactly: `dir/td3.json` and `dir/replay/`. */
+  save(dir: string): void {
+    const { learningRate, gemmBackend: _kernels, ...rest } = this.config;
+    const ckpt: Td3Checkpoint = {
+      algo: "td3",
+      format: TD3_CHECKPOINT_FORMAT,
+      config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
+      actor: encodeFloat32(this.actor.params),
+      actorTarget: encodeFloat32(this.actorTarget.params),
+      critic1: encodeFloat32(this.critic1.params),
+      critic2: encodeFloat32(this.critic2.params),
+      critic1Target: encodeFloat32(this.critic1Target.params),
+      critic2Target: encodeFloat32(this.critic2Target.params),
+      actorOptimizer: this.actorOptimizer.stateDict(),
+      criticOptimizer: this.criticOptimizer.stateDict(),
+      rng: this.rng.getState(),
+      actionNoise: this.actionNoise?.getState() ?? null,
+      collector: this.collector.getState(),
+      totalTimesteps: this.totalTimesteps,
+      nUpdates: this.nUpdates,
+    };
+    writeCheckpoint(dir, "td3.json", ckpt, this.replayBuffer);
+  }
+
+  /**
+   * Rebuilds a model from `dir` on fresh environments (same task and count). Options given here override
+   * the saved hyperparameters (needed for a learning-rate schedule, which is a function and not saved).
+   */
+  static async load(dir: string, env: Env<unknown, unknown> | Env<unknown, unknown>[], options: Td3Options = {}): Promise<TD3> {
+    const file = join(dir, "td3.json");
+    const ckpt = readCheckpoint<Td3Checkpoint>(dir, "td3.json", "td3");
+    if (ckpt.format !== TD3_CHECKPOINT_FORMAT) throw new Error(`${file} is a TD3 checkpoint of format ${ckpt.format}; this version reads format ${TD3_CHECKPOINT_FORMAT}`);
+    const { learningRate, ...saved } = ckpt.config;
+    if (learningRate === "schedule" && options.learningRate === undefined) {
+      throw new Error("TD3.load: the run used a learning-rate schedule; pass it again as options.learningRate");
+    }
+    const model = new TD3(env, { ...saved, ...(learningRate === "schedule" ? {} : { learningRate }), ...stripUndefined(options) });
+    const nets: [Mlp, string, string][] = [
+      [model.actor, ckpt.actor, "actor"],
+      [model.actorTarget, ckpt.actorTarget, "actorTarget"],
+      [model.critic1, ckpt.critic1, "critic1"],
+      [model.critic2, ckpt.critic2, "critic2"],
+      [model.critic1Target, ckpt.critic1Target, "critic1Target"],
+      [model.critic2Target, ckpt.critic2Target, "critic2Target"],
+    ];
+    for (const [net, text, name] of nets) {
+      try {
+        net.loadParams(decodeFloat32(text));
+      } catch (err) {
+        throw new Error(`TD3.load: ${name} in ${file}: ${(err as Error).message}`);
+      }
+    }
+    model.actorOptimizer.loadStateDict(ckpt.actorOptimizer);
+    model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
+    model.rng.setState(ckpt.rng);
+    if ((ckpt.actionNoise === null) !== (model.actionNoise === null)) throw new Error(`TD3.load: actionNoise (on vs off) differs from the checkpoint ${file}`);
+    if (ckpt.actionNoise) model.actionNoise!.setState(ckpt.actionNoise);
+    model.replayBuffer.load(join(dir, "replay"));
+    model.collector.setState(ckpt.collector);
+    model.totalTimesteps = ckpt.totalTimesteps;
+    model.nUpdates = ckpt.nUpdates;
+    return model;
+  }
+
+  /** Closes the training environments. */
+  close(): void {
+    this.collector.close();
+  }
+
+  /** Nothing to free: the networks are plain typed arrays. */
+  dispose(): void {}
+}
