@@ -11,7 +11,9 @@
 import type { Env } from "../core/env.js";
 import { Adam, RmsProp, clipGradNorm, type Optimizer } from "../nn/optim.js";
 import { NonFiniteLossError } from "./callbacks.js";
-import { OnPolicyAlgorithm, type OnPolicyOptions, readOnPolicyCheckpoint, stripUndefined } from "./on-policy.js";
+import { OnPolicyAlgorithm, type OnPolicyOptions } from "./on-policy.js";
+import { readOnPolicyCheckpoint } from "./checkpoint.js";
+import { stripUndefined } from "./options.js";
 import { explainedVariance } from "./ppo.js";
 import type { Schedule } from "./schedules.js";
 

@@ -11,13 +11,15 @@
  * update costs 2.2-2.7 ms of CPU there against 6.5 ms with tfjs on wasm, whose per-kernel overhead dominates
  * at this batch size (measured in one process on this machine).
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Env } from "../core/env.js";
 import { Mlp, type MlpJSON } from "../nn/mlp.js";
 import { Adam, clipGradNorm, type OptimizerState } from "../nn/optim.js";
 import { Random, type RandomState } from "../nn/random.js";
-import { OffPolicyCollector, ReplayBuffer, offPolicyLearn, offPolicySpaces, type CollectorState, type EpisodeStats } from "./replay-buffer.js";
+import { ReplayBuffer } from "./replay-buffer.js";
+import { OffPolicyCollector, offPolicyLearn, offPolicySpaces, progressOf, type CollectorState } from "./off-policy.js";
+import { loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
+import { knownOptions, stripUndefined, validatePositive } from "./options.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
 import type { Guide } from "./seams.js";
@@ -257,10 +259,9 @@ export class DQN {
 
   /** Writes everything needed to continue training exactly: `dir/dqn.json` and `dir/replay/`. */
   save(dir: string): void {
-    const { learningRate, ...rest } = this.config;
     const ckpt: DqnCheckpoint = {
       algo: "dqn",
-      config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
+      config: savedConfig(this.config),
       qNet: this.qNet.toJSON(),
       qNetTarget: this.qNetTarget.toJSON(),
       optimizer: this.optimizer.stateDict(),
@@ -280,11 +281,7 @@ export class DQN {
    */
   static async load(dir: string, env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}): Promise<DQN> {
     const ckpt = readCheckpoint<DqnCheckpoint>(dir, "dqn.json", "dqn");
-    const { learningRate, ...saved } = ckpt.config;
-    if (learningRate === "schedule" && options.learningRate === undefined) {
-      throw new Error("DQN.load: the run used a learning-rate schedule; pass it again as options.learningRate");
-    }
-    const model = new DQN(env, { ...saved, ...(learningRate === "schedule" ? {} : { learningRate }), ...stripUndefined(options) });
+    const model = new DQN(env, loadOptions("DQN", ckpt.config, options));
     model.qNet.loadParams(Mlp.fromJSON(ckpt.qNet).params);
     model.qNetTarget.loadParams(Mlp.fromJSON(ckpt.qNetTarget).params);
     model.optimizer.loadStateDict(ckpt.optimizer);
@@ -312,78 +309,4 @@ function argMax(values: Float32Array, offset: number, n: number): number {
   let best = 0;
   for (let i = 1; i < n; i++) if (values[offset + i]! > values[offset + best]!) best = i;
   return best;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Helpers shared with SAC
-// ---------------------------------------------------------------------------------------------------
-
-export function progressOf(
-  stats: EpisodeStats,
-  numTimesteps: number,
-  totalTimesteps: number,
-  nUpdates: number,
-  metrics: Record<string, number>,
-  guide: Guide | undefined,
-): TrainingProgress {
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-  return {
-    numTimesteps,
-    totalTimesteps,
-    nUpdates,
-    episodes: stats.episodes,
-    epRewMean: mean(stats.recentReturns),
-    epLenMean: mean(stats.recentLengths),
-    metrics,
-    ...(guide?.metrics ? { guideMetrics: guide.metrics() } : {}),
-  };
-}
-
-export function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Options that rl-zoo files carry for gSDE, which this package does not implement: accepted and ignored. */
-const IGNORED_OPTIONS = ["useSde", "sdeSampleFreq", "useSdeAtWarmup", "logStdInit"];
-
-/** Rejects misspelt or unsupported hyperparameters (SB3 raises on unknown keyword arguments too). */
-export function knownOptions<T extends object>(algo: string, options: Partial<T>, defaults: T): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (IGNORED_OPTIONS.includes(k)) continue;
-    if (!(k in defaults)) throw new Error(`${algo}: unknown option "${k}" (known: ${Object.keys(defaults).join(", ")}, guide)`);
-    out[k] = v;
-  }
-  return out as Partial<T>;
-}
-
-export function validatePositive(algo: string, config: object, keys: string[]): void {
-  for (const k of keys) {
-    const v = (config as Record<string, unknown>)[k];
-    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new Error(`${algo}: ${k} must be a positive integer, got ${String(v)}`);
-  }
-}
-
-/** Writes the JSON and the replay buffer into a temporary folder, then swaps it in (a kill mid-write keeps the old checkpoint). */
-export function writeCheckpoint(dir: string, file: string, json: object, buffer: ReplayBuffer): void {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  buffer.save(join(tmp, "replay"));
-  writeFileSync(join(tmp, file), JSON.stringify(json) + "\n");
-  const old = `${dir}.old-${process.pid}`;
-  if (existsSync(dir)) renameSync(dir, old);
-  renameSync(tmp, dir);
-  rmSync(old, { recursive: true, force: true });
-}
-
-export function readCheckpoint<T extends { algo: string }>(dir: string, file: string, algo: string): T {
-  let ckpt: T;
-  try {
-    ckpt = JSON.parse(readFileSync(join(dir, file), "utf8"));
-  } catch (err) {
-    throw new Error(`cannot read the ${algo.toUpperCase()} checkpoint ${join(dir, file)}: ${(err as Error).message}`);
-  }
-  if (ckpt?.algo !== algo) throw new Error(`${join(dir, file)} is not a ${algo.toUpperCase()} checkpoint`);
-  return ckpt;
 }

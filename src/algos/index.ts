@@ -3,7 +3,8 @@ export { PPO, PPO_DEFAULTS, explainedVariance, clippedSurrogate } from "./ppo.js
 export type { PpoOptions } from "./ppo.js";
 export { A2C, A2C_DEFAULTS } from "./a2c.js";
 export type { A2cOptions } from "./a2c.js";
-export { OnPolicyAlgorithm, readOnPolicyCheckpoint } from "./on-policy.js";
+export { OnPolicyAlgorithm } from "./on-policy.js";
+export { readOnPolicyCheckpoint } from "./checkpoint.js";
 export type { OnPolicyOptions, OnPolicyCheckpoint } from "./on-policy.js";
 export { ActorCriticPolicy } from "./policy.js";
 export type { PolicyKwargs, PolicyJSON } from "./policy.js";

@@ -12,8 +12,6 @@
  *      beside the buffer for `train()`); data seam: extra transitions get one-step advantages;
  *   5. `train()`; callbacks; checkpoint.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Env, Info } from "../core/env.js";
 import type { Optimizer, OptimizerState } from "../nn/optim.js";
 import { Random, type RandomState } from "../nn/random.js";
@@ -25,6 +23,8 @@ import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "./seams
 import { describeSpace } from "../core/space-layout.js";
 import { SyncVecEnv, type VecEnvState } from "../envs/vector.js";
 import { type NormalizeOptions, type NormalizerState, VecNormalize } from "../envs/wrappers/vec-normalize.js";
+import { writeJsonAtomic } from "./checkpoint.js";
+import { finite, inRange, jsonSafe, positiveInt, stripUndefined, type StoredOptions } from "./options.js";
 
 /** Hyperparameters common to PPO and A2C (SB3 names, camelCase). */
 export interface OnPolicyOptions {
@@ -43,9 +43,6 @@ export interface OnPolicyOptions {
   /** The guide whose seams training goes through (reward, action override, extra data). */
   guide?: Guide;
 }
-
-/** The JSON-safe part of the options (stored in checkpoints and run configs). */
-export type StoredOptions = Record<string, unknown>;
 
 export interface OnPolicyCheckpoint {
   algo: string;
@@ -452,11 +449,7 @@ export abstract class OnPolicyAlgorithm {
 
   /** Writes `dir/<algo>.json` atomically (a kill mid-write keeps the previous checkpoint). */
   save(dir: string): void {
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${this.algo}.json`);
-    const tmp = `${file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.checkpoint()) + "\n");
-    renameSync(tmp, file);
+    writeJsonAtomic(dir, `${this.algo}.json`, this.checkpoint());
   }
 
   /** Restores everything from a checkpoint made with the same task, number of envs and options. */
@@ -489,49 +482,4 @@ export abstract class OnPolicyAlgorithm {
   close(): void {
     this.vecEnv.close();
   }
-}
-
-/** Reads `dir/<algo>.json` with a clear error when it is missing or unreadable. */
-export function readOnPolicyCheckpoint(dir: string, algo: string): OnPolicyCheckpoint {
-  const file = join(dir, `${algo}.json`);
-  if (!existsSync(file)) throw new Error(`no ${algo.toUpperCase()} checkpoint at ${file}`);
-  let ckpt: OnPolicyCheckpoint;
-  try {
-    ckpt = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new Error(`cannot read the ${algo.toUpperCase()} checkpoint ${file}: ${(err as Error).message}`);
-  }
-  if (ckpt?.algo !== algo || ckpt.version !== 1) throw new Error(`${file} is not a version-1 ${algo.toUpperCase()} checkpoint`);
-  return ckpt;
-}
-
-/** Removes a checkpoint file (tests). */
-export function removeCheckpoint(dir: string, algo: string): void {
-  rmSync(join(dir, `${algo}.json`), { force: true });
-}
-
-export function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function jsonSafe(o: Record<string, unknown>): StoredOptions {
-  const out: StoredOptions = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (k === "guide") continue;
-    out[k] = typeof v === "function" ? "function" : v;
-  }
-  return out;
-}
-
-export function positiveInt(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
-  return v;
-}
-export function finite(name: string, v: number): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${name} must be a finite number, got ${v}`);
-  return v;
-}
-export function inRange(name: string, v: number, lo: number, hi: number): number {
-  if (typeof v !== "number" || !(v >= lo && v <= hi)) throw new Error(`${name} must be in [${lo}, ${hi}], got ${v}`);
-  return v;
 }

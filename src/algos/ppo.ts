@@ -18,7 +18,9 @@
 import type { Env } from "../core/env.js";
 import { Adam } from "../nn/optim.js";
 import { NonFiniteLossError } from "./callbacks.js";
-import { OnPolicyAlgorithm, type OnPolicyOptions, positiveInt, readOnPolicyCheckpoint, stripUndefined } from "./on-policy.js";
+import { OnPolicyAlgorithm, type OnPolicyOptions } from "./on-policy.js";
+import { readOnPolicyCheckpoint } from "./checkpoint.js";
+import { positiveInt, stripUndefined } from "./options.js";
 import { type Schedule, toSchedule } from "./schedules.js";
 
 export interface PpoOptions extends OnPolicyOptions {

@@ -38,18 +38,13 @@ import { Adam, type OptimizerState } from "../nn/optim.js";
 import { SquashedDiagGaussian } from "../nn/distributions.js";
 import type { GemmBackend } from "../nn/native.js";
 import { Random, type RandomState } from "../nn/random.js";
-import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
-import {
-  knownOptions,
-  progressOf,
-  readCheckpoint,
-  stripUndefined,
-  validatePositive,
-  writeCheckpoint,
-} from "./dqn.js";
+import { encodeFloat32 } from "../nn/serialize.js";
+import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
+import { knownOptions, stripUndefined, validatePositive } from "./options.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
-import { OffPolicyCollector, ReplayBuffer, offPolicyLearn, offPolicySpaces, type CollectorState, type ReplaySample } from "./replay-buffer.js";
+import { ReplayBuffer, type ReplaySample } from "./replay-buffer.js";
+import { OffPolicyCollector, offPolicyLearn, offPolicySpaces, progressOf, type CollectorState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
 import { scaleActions, unscaleActions } from "../core/space-layout.js";
 import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
@@ -496,11 +491,10 @@ export class SAC {
 
   /** Writes everything needed to continue training exactly: `dir/sac.json` and `dir/replay/`. */
   save(dir: string): void {
-    const { learningRate, gemmBackend: _kernels, ...rest } = this.config;
     const ckpt: SacCheckpoint = {
       algo: "sac",
       format: SAC_CHECKPOINT_FORMAT,
-      config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
+      config: savedConfig(this.config, ["gemmBackend"]),
       actor: encodeFloat32(this.actor.params),
       critic1: encodeFloat32(this.critic1.params),
       critic2: encodeFloat32(this.critic2.params),
@@ -530,25 +524,14 @@ export class SAC {
           `this version reads format ${SAC_CHECKPOINT_FORMAT} only: start the run again`,
       );
     }
-    const { learningRate, ...saved } = ckpt.config;
-    if (learningRate === "schedule" && options.learningRate === undefined) {
-      throw new Error("SAC.load: the run used a learning-rate schedule; pass it again as options.learningRate");
-    }
-    const model = new SAC(env, { ...saved, ...(learningRate === "schedule" ? {} : { learningRate }), ...stripUndefined(options) });
-    const nets: [Mlp, string, string][] = [
+    const model = new SAC(env, loadOptions("SAC", ckpt.config, options));
+    loadNetworks("SAC", join(dir, "sac.json"), [
       [model.actor, ckpt.actor, "actor"],
       [model.critic1, ckpt.critic1, "critic1"],
       [model.critic2, ckpt.critic2, "critic2"],
       [model.critic1Target, ckpt.critic1Target, "critic1Target"],
       [model.critic2Target, ckpt.critic2Target, "critic2Target"],
-    ];
-    for (const [net, text, name] of nets) {
-      try {
-        net.loadParams(decodeFloat32(text));
-      } catch (err) {
-        throw new Error(`SAC.load: ${name} in ${join(dir, "sac.json")}: ${(err as Error).message}`);
-      }
-    }
+    ]);
     model.actorOptimizer.loadStateDict(ckpt.actorOptimizer);
     model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
     if ((ckpt.logEntCoef === null) !== (model.logEntCoef === null)) throw new Error("SAC.load: entCoef mode (auto vs fixed) differs from the checkpoint");

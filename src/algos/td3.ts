@@ -24,11 +24,13 @@ import { Mlp } from "../nn/mlp.js";
 import { Adam, type OptimizerState } from "../nn/optim.js";
 import type { GemmBackend } from "../nn/native.js";
 import { Random, type RandomState } from "../nn/random.js";
-import { decodeFloat32, encodeFloat32 } from "../nn/serialize.js";
-import { knownOptions, progressOf, readCheckpoint, stripUndefined, validatePositive, writeCheckpoint } from "./dqn.js";
+import { encodeFloat32 } from "../nn/serialize.js";
+import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
+import { knownOptions, stripUndefined, validatePositive } from "./options.js";
 import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
 import { toSchedule, type Schedule } from "./schedules.js";
-import { OffPolicyCollector, ReplayBuffer, offPolicyLearn, offPolicySpaces, type CollectorState, type ReplaySample } from "./replay-buffer.js";
+import { ReplayBuffer, type ReplaySample } from "./replay-buffer.js";
+import { OffPolicyCollector, offPolicyLearn, offPolicySpaces, progressOf, type CollectorState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
 import { scaleActions, unscaleActions } from "../core/space-layout.js";
 import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
@@ -399,11 +401,10 @@ export class TD3 {
 
   /** Writes everything needed to continue training exactly: `dir/td3.json` and `dir/replay/`. */
   save(dir: string): void {
-    const { learningRate, gemmBackend: _kernels, ...rest } = this.config;
     const ckpt: Td3Checkpoint = {
       algo: "td3",
       format: TD3_CHECKPOINT_FORMAT,
-      config: { ...rest, learningRate: typeof learningRate === "function" ? "schedule" : learningRate },
+      config: savedConfig(this.config, ["gemmBackend"]),
       actor: encodeFloat32(this.actor.params),
       actorTarget: encodeFloat32(this.actorTarget.params),
       critic1: encodeFloat32(this.critic1.params),
@@ -429,26 +430,15 @@ export class TD3 {
     const file = join(dir, "td3.json");
     const ckpt = readCheckpoint<Td3Checkpoint>(dir, "td3.json", "td3");
     if (ckpt.format !== TD3_CHECKPOINT_FORMAT) throw new Error(`${file} is a TD3 checkpoint of format ${ckpt.format}; this version reads format ${TD3_CHECKPOINT_FORMAT}`);
-    const { learningRate, ...saved } = ckpt.config;
-    if (learningRate === "schedule" && options.learningRate === undefined) {
-      throw new Error("TD3.load: the run used a learning-rate schedule; pass it again as options.learningRate");
-    }
-    const model = new TD3(env, { ...saved, ...(learningRate === "schedule" ? {} : { learningRate }), ...stripUndefined(options) });
-    const nets: [Mlp, string, string][] = [
+    const model = new TD3(env, loadOptions("TD3", ckpt.config, options));
+    loadNetworks("TD3", file, [
       [model.actor, ckpt.actor, "actor"],
       [model.actorTarget, ckpt.actorTarget, "actorTarget"],
       [model.critic1, ckpt.critic1, "critic1"],
       [model.critic2, ckpt.critic2, "critic2"],
       [model.critic1Target, ckpt.critic1Target, "critic1Target"],
       [model.critic2Target, ckpt.critic2Target, "critic2Target"],
-    ];
-    for (const [net, text, name] of nets) {
-      try {
-        net.loadParams(decodeFloat32(text));
-      } catch (err) {
-        throw new Error(`TD3.load: ${name} in ${file}: ${(err as Error).message}`);
-      }
-    }
+    ]);
     model.actorOptimizer.loadStateDict(ckpt.actorOptimizer);
     model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
     model.rng.setState(ckpt.rng);
