@@ -14,6 +14,8 @@ export type { Schedule } from "./schedules.js";
 export { chainCallbacks, stopOnRewardThreshold, NonFiniteLossError } from "./callbacks.js";
 export type { TrainingProgress, TrainingCallback, LearnOptions } from "./callbacks.js";
 export { evaluatePolicy } from "./evaluate.js";
+export { readSavedPolicy } from "./policy-file.js";
+export type { SavedPolicy } from "./policy-file.js";
 export type { Predictor, EvaluateOptions, EvaluationResult } from "./evaluate.js";
 export { ALGORITHMS, resolveHyperparams, zooTable } from "./hyperparams.js";
 export type { AlgoName, ResolvedHyperparams } from "./hyperparams.js";

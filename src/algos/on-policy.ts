@@ -17,6 +17,7 @@ import type { Optimizer, OptimizerState } from "../nn/optim.js";
 import { Random, type RandomState } from "../nn/random.js";
 import type { LearnOptions, TrainingProgress } from "./callbacks.js";
 import { ActorCriticPolicy, type PolicyJSON, type PolicyKwargs } from "./policy.js";
+import type { SavedPolicy } from "./policy-file.js";
 import { RolloutBuffer } from "./rollout-buffer.js";
 import { type Schedule, toSchedule } from "./schedules.js";
 import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "./seams.js";
@@ -477,6 +478,19 @@ export abstract class OnPolicyAlgorithm {
     this.episodes = ckpt.episodes;
     this.collectSeconds = ckpt.collectSeconds;
     this.updateSeconds = ckpt.updateSeconds;
+  }
+
+  /**
+   * Takes the weights and normaliser statistics of a saved policy or a checkpoint; the optimiser,
+   * generators and environments stay fresh (a new run from that policy), and the per-env discounted
+   * returns of the reward statistics start at zero (the env count may differ).
+   */
+  loadPolicy(saved: SavedPolicy): void {
+    this.policy.load(saved.policy);
+    if (this.normalizer) {
+      if (!saved.normalizer) throw new Error(`the saved ${saved.algo.toUpperCase()} policy has no normalisation statistics, but this model normalises observations (normalize option)`);
+      this.normalizer.setState({ ...saved.normalizer, returns: new Array<number>(this.numEnvs).fill(0) });
+    }
   }
 
   close(): void {

@@ -21,6 +21,7 @@ import { NonFiniteLossError } from "./callbacks.js";
 import { OnPolicyAlgorithm, type OnPolicyOptions } from "./on-policy.js";
 import { readOnPolicyCheckpoint } from "./checkpoint.js";
 import { positiveInt, stripUndefined } from "./options.js";
+import { checkSavedPolicy, readSavedPolicy, type SavedPolicy } from "./policy-file.js";
 import { type Schedule, toSchedule } from "./schedules.js";
 
 export interface PpoOptions extends OnPolicyOptions {
@@ -81,6 +82,20 @@ export class PPO extends OnPolicyAlgorithm {
     const saved = Object.fromEntries(Object.entries(ckpt.options).filter(([, v]) => v !== "function")) as PpoOptions;
     const model = new PPO(env, { ...saved, ...stripUndefined(options) });
     model.restore(ckpt);
+    return model;
+  }
+
+  /**
+   * A PPO model on fresh environments whose policy (weights and normaliser statistics) is the saved one:
+   * `source` is a policy file, a checkpoint file or folder, or their parsed JSON. The optimiser starts fresh
+   * (a new training run from that policy); `options` override the saved options, e.g. a lower learning rate
+   * or a guide. SB3's `PPO.load(path, env)` without the training state; `PPO.load` resumes a run exactly.
+   */
+  static fromPolicyFile(source: string | SavedPolicy, env: Env | Env[], options: PpoOptions = {}): PPO {
+    const saved = typeof source === "string" ? readSavedPolicy(source, "ppo") : source;
+    checkSavedPolicy(saved, "ppo");
+    const model = new PPO(env, { ...(saved.options as PpoOptions), ...options, policyKwargs: (saved.options as PpoOptions).policyKwargs });
+    model.loadPolicy(saved);
     return model;
   }
 

@@ -44,6 +44,14 @@ function options(o: BootstrapOptions, what: string): Required<BootstrapOptions> 
   return { seed, resamples, confidence };
 }
 
+/** Mean and population std (numpy's default ddof=0), NaN for no values. */
+export function meanStd(xs: readonly number[]): { mean: number; std: number } {
+  if (xs.length === 0) return { mean: NaN, std: NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+  return { mean, std };
+}
+
 /** Arithmetic mean (NaN for no runs). */
 export function sampleMean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;

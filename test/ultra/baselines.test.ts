@@ -45,7 +45,7 @@ class Corridor implements Env<Float32Array, number> {
 test("StateMask-style mask network: it keeps the agent's action at the planted critical step and blinds elsewhere", async () => {
   // The agent always takes action 1: right at the critical step, irrelevant elsewhere.
   const mask = await trainMaskNetwork({
-    makeEnv: () => new Corridor(), agent: () => 1, steps: 8192, numEnvs: 4, blindBonus: 0.05, seed: 0,
+    makeEnv: () => new Corridor(), agent: { predict: () => Float32Array.of(1) }, steps: 8192, numEnvs: 4, blindBonus: 0.05, seed: 0,
     options: { nSteps: 64, batchSize: 64, nEpochs: 4, learningRate: 3e-3, gamma: 0.99, gaeLambda: 0.95, entCoef: 0.01 },
   });
   assert.equal(mask.numTimesteps, 8192, "the mask network trains for exactly the steps it is charged");
@@ -86,7 +86,7 @@ test("Pong getState/setState: a restored game continues exactly as the saved one
 test("RICE restarts land exactly in the restored recorded state, and the mix follows the restart probability", () => {
   const env = make("Pong-v0", { pointsToWin: 5 }) as Env<Float32Array, unknown>;
   const rng = npRandom(2)[0];
-  const episodes = recordSteps(env, () => Math.floor(rng.random() * 3), { steps: 600, maxEpisodeSteps: 400, seed: 10 });
+  const episodes = recordSteps(env, { predict: () => Float32Array.of(Math.floor(rng.random() * 3)) }, { steps: 600, maxEpisodeSteps: 400, seed: 10 });
   assert.equal(episodes.reduce((s, e) => s + e.obs.length, 0), 600, "exactly the recorded steps");
   assert.equal(episodes.length, 2);
   const ep = episodes[1]!;
@@ -138,7 +138,7 @@ test("critical-state frames are drawn by the env from the restored recorded stat
   const live: string[] = [];
   const recorder = make("Pong-v0", { pointsToWin: 5 }) as Env<Float32Array, unknown>;
   let t = 0;
-  const policy = () => Math.floor(rng.random() * 3);
+  const policy = { predict: () => Float32Array.of(Math.floor(rng.random() * 3)) };
   const episodes = recordSteps({ ...recorder, observationSpace: recorder.observationSpace, actionSpace: recorder.actionSpace, spec: recorder.spec, unwrapped: recorder.unwrapped,
     reset: (o) => recorder.reset(o), close: () => recorder.close(),
     step: (a) => { if (t === 40 || t === 90) live.push(recorder.render!()); t++; return recorder.step(a); } }, policy, { steps: 120, maxEpisodeSteps: 120, seed: 1 });

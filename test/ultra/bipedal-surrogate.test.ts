@@ -11,7 +11,7 @@ test("BipedalWalker: the surrogate marks falls as critical and suggests level-ke
   const env = (await makeAsync("BipedalWalker-v3")) as Env<Float32Array, Float32Array>;
   const desc = env.spec!.describe();
   // Every motor driven full backwards: the walker collapses within about 70 steps.
-  const clumsy = () => Float32Array.of(-1, -1, -1, -1);
+  const clumsy = { predict: () => Float32Array.of(-1, -1, -1, -1) };
   const episodes = collectEpisodes(env, clumsy, { episodes: 1, maxSteps: 400, seed: 0 });
   env.close();
   const ep = episodes[0]!;

@@ -26,7 +26,7 @@ function intercept(o: Float32Array): number {
 }
 
 const env = new PongEnv({ pointsToWin: 5 });
-const episodes = collectEpisodes(env, latePolicy, { episodes: 2, seed: 10 });
+const episodes = collectEpisodes(env, { predict: (obs) => Float32Array.of(latePolicy(obs)) }, { episodes: 2, seed: 10 });
 
 test("rollouts record every step; returns add up", () => {
   for (const ep of episodes) {

@@ -4,8 +4,7 @@ export {
   type LmgtEnvName, type LmgtAlgoName, type LmgtEnvPreset, type LmgtBudgetSettings, type LmgtMethodName, type LmgtShiftOption,
 } from "./presets.js";
 export { LMGT_PAPER_FIGURES, LMGT_PAPER_SOURCE, LMGT_PAPER_MODEL_ABLATION, type LmgtPaperFigure } from "./paper-figures.js";
-export { createLmgtModel, type LmgtModel } from "./algos.js";
-export { evaluatePolicy as evaluateLmgtPolicy } from "./evaluate.js";
+export { createLmgtModel } from "./algos.js";
 export { runLmgtTrial, trialLlm, type LmgtTrialHooks, type LmgtTrialSpec, type LmgtTrialResult, type LmgtGuideSettings, type LmgtLlmSettings } from "./trial.js";
 export { planLmgtTrials, runLmgtProtocol, defaultGuideSettings as defaultLmgtGuideSettings, lmgtArmVariant, lmgtCheckpoints, LMGT_EXPERIMENTS, type LmgtExperimentName, type LmgtProtocolOptions } from "./protocol.js";
 export {

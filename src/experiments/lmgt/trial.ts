@@ -15,7 +15,7 @@ import type { LmgtStatsSnapshot } from "../../guides/lmgt/stats.js";
 import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
 import type { LmgtSurrogateQuality } from "../../guides/lmgt/surrogate/handler.js";
 import { createLmgtModel } from "./algos.js";
-import { evaluatePolicy } from "./evaluate.js";
+import { evaluatePolicy } from "../../algos/evaluate.js";
 import { FlattenObservation } from "../../envs/wrappers/flatten-observation.js";
 import { lmgtPreset, type LmgtAlgoName, type LmgtEnvName } from "./presets.js";
 
@@ -149,12 +149,14 @@ export async function runLmgtTrial(spec: LmgtTrialSpec, hooks: LmgtTrialHooks = 
   const evalSteps: number[] = [];
   const curve: LmgtTrialResult["curve"] = [];
   const evalSeed = 1_000_000 + 1000 * spec.seed;
+  const evalEnvs = Array.from({ length: spec.evalEpisodes }, newEnv);
+  const evaluate = () => evaluatePolicy(model, evalEnvs, { nEvalEpisodes: spec.evalEpisodes, seed: evalSeed }).meanReturn;
   const callback = (p: TrainingProgress) => {
     const stop = hooks.abort?.();
     if (stop) throw new Error(`LMGT run stopped: ${stop}`);
     if (Number.isFinite(p.epRewMean)) curve.push({ step: p.numTimesteps, epRewMean: p.epRewMean });
     while (evalReturns.length < checkpoints.length && p.numTimesteps >= checkpoints[evalReturns.length]!) {
-      evalReturns.push(evaluatePolicy(model, newEnv, spec.evalEpisodes, evalSeed).mean);
+      evalReturns.push(evaluate());
       evalSteps.push(p.numTimesteps);
     }
   };
@@ -162,13 +164,13 @@ export async function runLmgtTrial(spec: LmgtTrialSpec, hooks: LmgtTrialHooks = 
     await model.learn({ totalTimesteps: spec.totalTimesteps, callback });
     // Checkpoints past the last phase (a budget that is not a multiple of the rollout size).
     while (evalReturns.length < checkpoints.length) {
-      evalReturns.push(evaluatePolicy(model, newEnv, spec.evalEpisodes, evalSeed).mean);
+      evalReturns.push(evaluate());
       evalSteps.push(spec.totalTimesteps);
     }
   } finally {
     model.dispose?.();
     model.close?.();
-    for (const env of envs) env.close();
+    for (const env of [...envs, ...evalEnvs]) env.close();
   }
   return {
     spec,

@@ -4,13 +4,10 @@
  * walked as tie-breaker, plus the behaviour metrics of those same episodes.
  */
 import type { Env, Info } from "../../core/env.js";
+import type { Predictor } from "../../algos/evaluate.js";
 import type { Scene } from "../../envs/box2d/render/scene.js";
 import { behaviourMetrics, type BehaviourMetrics, type EpisodeTrace, type StepRecord } from "../../guides/reward-design/metrics.js";
 
-/** Anything that maps a row of raw observations to an action (PPO, a scripted policy...). */
-export interface WalkerPolicy {
-  predict(obs: Float32Array, deterministic?: boolean): Float32Array;
-}
 
 export interface WalkerEvaluationOptions {
   /** Episodes; episode i resets with seed + i. Default 3. */
@@ -46,7 +43,7 @@ const vec = (info: Info, key: string): number[] => {
 };
 
 /** Runs deterministic episodes and measures return, distance and behaviour. */
-export function evaluateWalker(policy: WalkerPolicy, env: Env, options: WalkerEvaluationOptions = {}): WalkerEvaluation {
+export function evaluateWalker(policy: Predictor, env: Env, options: WalkerEvaluationOptions = {}): WalkerEvaluation {
   const nEpisodes = options.nEpisodes ?? 3;
   const seed = options.seed ?? 0;
   const maxSteps = options.maxSteps ?? Infinity;

@@ -13,7 +13,7 @@ export {
   type CandidateStatus,
   type IterationSummary,
 } from "./loop.js";
-export { evaluateWalker, compareFitness, type WalkerPolicy, type WalkerEvaluation, type WalkerEvaluationOptions } from "./evaluation.js";
+export { evaluateWalker, compareFitness, type WalkerEvaluation, type WalkerEvaluationOptions } from "./evaluation.js";
 export {
   runTrainingJob,
   readResult,

@@ -1,6 +1,5 @@
 /** The ULTRA experiments: configs per environment, the protocol, shipped starting policies, reports. */
 export { ULTRA_ENV_NAMES, ULTRA_PRESETS, ultraBudget, ultraPreset, type UltraBudget, type UltraEnvName, type UltraEnvPreset } from "./presets.js";
-export { evaluateBatched, meanStd, type BatchPolicy, type BatchedEvaluation } from "./evaluate.js";
 export {
   ppoFromPolicyFile, readPolicyFile, shippedPolicyPath, trainStartingPolicy, writePolicyFile,
   type PolicyFile, type TrainStartingPolicyOptions,

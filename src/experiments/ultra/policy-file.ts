@@ -8,13 +8,15 @@ import { dirname } from "node:path";
 import { make } from "../../envs/index.js";
 import type { Env } from "../../core/env.js";
 import { packagePath } from "../../core/paths.js";
-import type { PolicyJSON } from "../../algos/policy.js";
-import type { NormalizerState } from "../../envs/wrappers/vec-normalize.js";
 import { PPO, type PpoOptions } from "../../algos/ppo.js";
-import { evaluateBatched } from "./evaluate.js";
+import { evaluatePolicy } from "../../algos/evaluate.js";
+import type { SavedPolicy } from "../../algos/policy-file.js";
 
-/** A policy file: `data/policies/<name>.json`. */
-export interface PolicyFile {
+/**
+ * A policy file, `data/policies/<name>.json`: a saved PPO policy (the fields a checkpoint has: algo,
+ * options, policy, normalizer) with a description of how it was made. Loads with `PPO.fromPolicyFile`.
+ */
+export interface PolicyFile extends SavedPolicy {
   format: "guided-rl/policy@1";
   envId: string;
   envKwargs: Record<string, unknown>;
@@ -28,9 +30,6 @@ export interface PolicyFile {
   evaluation: { episodes: number; meanReturn: number; stdReturn: number; deterministic: boolean };
   /** How to make it again. */
   howToRegenerate: string;
-  policy: PolicyJSON;
-  /** VecNormalize statistics, for policies trained with `normalize` (the policy sees normalised observations). */
-  normalizer?: NormalizerState | null;
 }
 
 /** Path of a shipped policy by name, e.g. `shippedPolicyPath("pong-ppo-suboptimal")`. */
@@ -66,14 +65,7 @@ export function makeEnvs(envId: string, kwargs: Record<string, unknown>, n: numb
  */
 export function ppoFromPolicyFile(file: PolicyFile, options: PpoOptions = {}, numEnvs = file.numEnvs, wrap?: (env: Env, index: number) => Env): PPO {
   const envs = makeEnvs(file.envId, file.envKwargs, numEnvs);
-  const model = new PPO(wrap ? envs.map(wrap) : envs, { ...file.options, ...options, policyKwargs: file.options.policyKwargs });
-  model.policy.load(file.policy);
-  if (model.normalizer) {
-    if (!file.normalizer) throw new Error(`policy file for ${file.envId} has no normalisation statistics, but its options normalise observations`);
-    // The episode-return accumulators are per env and would not fit another env count: start them at zero.
-    model.normalizer.setState({ ...file.normalizer, returns: new Array<number>(numEnvs).fill(0) });
-  }
-  return model;
+  return PPO.fromPolicyFile(file, wrap ? envs.map(wrap) : envs, options);
 }
 
 export interface TrainStartingPolicyOptions {
@@ -100,7 +92,9 @@ export async function trainStartingPolicy(opts: TrainStartingPolicyOptions): Pro
   const model = new PPO(makeEnvs(opts.envId, opts.envKwargs ?? {}, numEnvs), options);
   await model.learn({ totalTimesteps: opts.steps, callback: (p) => void opts.onProgress?.(p.numTimesteps, p.epRewMean) });
   const deterministic = opts.evalDeterministic ?? true;
-  const evaluation = evaluateBatched((obs) => model.predict(obs, deterministic), opts.envId, opts.envKwargs ?? {}, { episodes: opts.evalEpisodes ?? 8, seed: 10_000 });
+  const evalEnvs = Array.from({ length: opts.evalEpisodes ?? 8 }, () => make(opts.envId, { ...opts.envKwargs, disableEnvChecker: true }));
+  const evaluation = evaluatePolicy(model, evalEnvs, { nEvalEpisodes: evalEnvs.length, deterministic, seed: 10_000 });
+  for (const e of evalEnvs) e.close();
   model.close();
   return {
     format: "guided-rl/policy@1",
@@ -111,7 +105,7 @@ export async function trainStartingPolicy(opts: TrainStartingPolicyOptions): Pro
     numEnvs,
     trainedSteps: model.numTimesteps,
     seed,
-    evaluation: { episodes: evaluation.returns.length, meanReturn: evaluation.mean, stdReturn: evaluation.std, deterministic },
+    evaluation: { episodes: evaluation.returns.length, meanReturn: evaluation.meanReturn, stdReturn: evaluation.stdReturn, deterministic },
     howToRegenerate: opts.howToRegenerate ?? "",
     policy: model.policy.toJSON(),
     normalizer: model.normalizer ? model.normalizer.getState() : null,

@@ -30,11 +30,11 @@ import type { PPO } from "../../algos/ppo.js";
 import type { Guide } from "../../algos/seams.js";
 import {
   actionSpecOf, collectEpisodes, CriticalStateTable, fitNormalizer, identifyCriticalStates, modulateCriticalStates,
-  randomCriticalStates, UltraGuide, type CriticalState, type Episode, type PolicyFn, type UltraExchange, type UltraMode,
+  randomCriticalStates, UltraGuide, type CriticalState, type Episode, type UltraExchange, type UltraMode,
 } from "../../guides/ultra/index.js";
 import type { UltraBudget, UltraEnvPreset } from "./presets.js";
-import { evaluateBatched, meanStd } from "./evaluate.js";
-import { meanCi, type Interval } from "../../report/stats.js";
+import { evaluatePolicy, type Predictor } from "../../algos/evaluate.js";
+import { meanCi, meanStd, type Interval } from "../../report/stats.js";
 import { ppoFromPolicyFile, type PolicyFile } from "./policy-file.js";
 import { RestartWrapper, restorableOf, type StartState } from "./restart.js";
 import { RndBonus } from "./rnd.js";
@@ -186,14 +186,14 @@ class StateRecorder implements Env<Float32Array, unknown> {
  * Exactly `steps` env steps of `policy`: episodes reset with seeds `seed`, `seed + 1`, ..., each cut at
  * `maxEpisodeSteps`, the last one cut where the budget ends. Keeps the env's states when it can restore them.
  */
-export function recordSteps(env: Env<Float32Array, unknown>, policy: PolicyFn, opts: { steps: number; maxEpisodeSteps: number; seed: number }): Episode[] {
+export function recordSteps(env: Env<Float32Array, unknown>, policy: Predictor, opts: { steps: number; maxEpisodeSteps: number; seed: number; deterministic?: boolean }): Episode[] {
   const target = restorableOf(env);
   const recorder = target ? new StateRecorder(env, target) : undefined;
   const episodes: Episode[] = [];
   let total = 0;
   for (let e = 0; total < opts.steps; e++) {
     const maxSteps = Math.min(opts.maxEpisodeSteps, opts.steps - total);
-    const [ep] = collectEpisodes(recorder ?? env, policy, { episodes: 1, maxSteps, seed: opts.seed + e });
+    const [ep] = collectEpisodes(recorder ?? env, policy, { episodes: 1, maxSteps, seed: opts.seed + e, deterministic: opts.deterministic ?? true });
     if (recorder) ep!.states = recorder.states.slice(0, ep!.obs.length);
     total += ep!.obs.length;
     episodes.push(ep!);
@@ -249,17 +249,18 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
 
   for (const seed of b.seeds) {
     const evalSeed = 100_000 + 1000 * seed;
-    const evaluate = (model: PPO) => evaluateBatched((o) => model.predict(o, cfg.evalDeterministic), cfg.envId, cfg.envKwargs, { episodes: b.evalEpisodes, seed: evalSeed });
+    const evalEnvs = Array.from({ length: b.evalEpisodes }, () => make(cfg.envId, { ...cfg.envKwargs, disableEnvChecker: true }));
+    const evaluate = (model: PPO) => {
+      const r = evaluatePolicy(model, evalEnvs, { nEvalEpisodes: b.evalEpisodes, deterministic: cfg.evalDeterministic, seed: evalSeed });
+      return { mean: r.meanReturn, std: r.stdReturn };
+    };
 
     // 1-2. the starting policy: evaluation and the recorded analysis steps
     const start = ppoFromPolicyFile(startPolicy, { ...cfg.refine.options, seed }, 1);
     const startEval = evaluate(start);
-    const startAct: PolicyFn = (o) => {
-      const a = start.predict(o, cfg.evalDeterministic); // the policy as it is evaluated
-      return spec.kind === "discrete" ? a[0]! : a;
-    };
     const env = make(cfg.envId, { ...cfg.envKwargs }) as Env<Float32Array, unknown>;
-    const episodes = recordSteps(env, startAct, { steps: b.rolloutSteps, maxEpisodeSteps: b.rolloutMaxSteps, seed: 50_000 + 1000 * seed });
+    // The policy as it is evaluated.
+    const episodes = recordSteps(env, start, { deterministic: cfg.evalDeterministic, steps: b.rolloutSteps, maxEpisodeSteps: b.rolloutMaxSteps, seed: 50_000 + 1000 * seed });
     env.close();
     say(`seed ${seed}: starting policy ${startEval.mean.toFixed(2)} ± ${startEval.std.toFixed(2)}; recorded ${episodes.length} episodes (${b.rolloutSteps} steps)`);
     if (variants.includes("none")) {
@@ -302,7 +303,7 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
     if (needs("mask")) {
       const count = llmStages ? Math.max(1, llmCount) : cfg.llm.maxSegments * cfg.llm.maxCriticalPerSegment;
       const mask = await trainMaskNetwork({
-        makeEnv: () => make(cfg.envId, { ...cfg.envKwargs }) as Env<Float32Array, unknown>, agent: startAct, steps: b.maskSteps,
+        makeEnv: () => make(cfg.envId, { ...cfg.envKwargs }) as Env<Float32Array, unknown>, agent: { predict: (o) => start.predict(o, cfg.evalDeterministic) }, steps: b.maskSteps,
         numEnvs: cfg.mask.numEnvs, blindBonus: cfg.mask.blindBonus, options: cfg.mask.options, seed,
       });
       maskStates = maskCriticalStates(episodes, mask, count);
@@ -381,6 +382,7 @@ export async function runUltraExperiment(opts: UltraRunOptions): Promise<UltraRe
       say(`seed ${seed}: ${variant} -> ${final.mean.toFixed(2)} ± ${final.std.toFixed(2)} after ${used} env steps`);
     }
     start.close();
+    for (const e of evalEnvs) e.close();
   }
   return {
     env: cfg.name, envId: cfg.envId, llm: { provider: llm.provider, model: llm.model }, budget: b, guide: cfg.guide,

@@ -13,7 +13,7 @@ import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
 import { formatTable, type Row } from "../../report/table.js";
 import { formatInterval } from "../../report/stats.js";
 import { saveFigure } from "../../report/figure.js";
-import { meanStd } from "./evaluate.js";
+import { meanStd } from "../../report/stats.js";
 import { ULTRA_ROWS, type UltraResult, type UltraVariant } from "./protocol.js";
 import { requireRestorable } from "./restart.js";
 

@@ -13,7 +13,9 @@ import type { Env, EnvSpec, ResetOptions, ResetResult, StepResult } from "../../
 import { Discrete, type Space } from "../../core/spaces.js";
 import { npRandom, type Generator } from "../../core/rng.js";
 import { PPO, type PpoOptions } from "../../algos/ppo.js";
-import type { Action, CriticalState, Episode, PolicyFn } from "../../guides/ultra/types.js";
+import type { Action, CriticalState, Episode } from "../../guides/ultra/types.js";
+import type { Predictor } from "../../algos/evaluate.js";
+import { actionLayout, envAction } from "../../core/space-layout.js";
 
 export const MASK_KEEP = 0;
 export const MASK_BLIND = 1;
@@ -35,7 +37,7 @@ export function randomAction(space: Space<unknown>, rng: Generator): Action {
 
 export interface MaskEnvOptions {
   /** The frozen agent whose actions are kept or blinded. */
-  agent: PolicyFn;
+  agent: Predictor;
   /** Reward per blinded step, on top of the environment's. */
   blindBonus: number;
   /** Seeds the random actions (default 0). */
@@ -69,7 +71,7 @@ export class MaskEnv implements Env<Float32Array, number> {
   step(mask: number): StepResult<Float32Array> {
     if (!this.obs) throw new Error("MaskEnv: call reset() before step()");
     const blind = mask === MASK_BLIND;
-    const action = blind ? randomAction(this.env.actionSpace as Space<unknown>, this.rng) : this.opts.agent(this.obs);
+    const action = blind ? randomAction(this.env.actionSpace as Space<unknown>, this.rng) : envAction(actionLayout(this.env.actionSpace as Space<unknown>), this.opts.agent.predict(this.obs, true), 0);
     const res = this.env.step(action);
     this.obs = res.obs;
     return { ...res, reward: res.reward + (blind ? this.opts.blindBonus : 0), info: { ...res.info, env_reward: res.reward, blinded: blind } };
@@ -83,7 +85,7 @@ export class MaskEnv implements Env<Float32Array, number> {
 export interface TrainMaskOptions {
   /** Makes one copy of the environment (called `numEnvs` times). */
   makeEnv: () => Env<Float32Array, unknown>;
-  agent: PolicyFn;
+  agent: Predictor;
   /** Env steps of mask training (a whole number of PPO phases, nSteps x numEnvs). */
   steps: number;
   numEnvs: number;

@@ -1,5 +1,5 @@
 /** ULTRA (arXiv 2505.20671): critical states from sub-optimal trajectories, LLM action suggestions and implicit rewards. */
-export type { Action, CriticalState, Episode, PolicyFn, Segment, UltraMode } from "./types.js";
+export type { Action, CriticalState, Episode, Segment, UltraMode } from "./types.js";
 export { collectEpisodes, type RolloutOptions } from "./rollout.js";
 export {
   actionLegend, actionToText, componentNames, episodeToText, observationLegend, segmentToText, selectSegments,

@@ -2,7 +2,10 @@
  * Step 1 of ULTRA: record episodes of the (sub-optimal) policy to be refined.
  */
 import type { Env, Info } from "../../core/env.js";
-import type { Action, Episode, PolicyFn } from "./types.js";
+import { actionLayout, envAction } from "../../core/space-layout.js";
+import type { Space } from "../../core/spaces.js";
+import type { Predictor } from "../../algos/evaluate.js";
+import type { Action, Episode } from "./types.js";
 
 export interface RolloutOptions {
   /** Number of episodes (default 4). */
@@ -13,18 +16,18 @@ export interface RolloutOptions {
   maxSteps?: number;
   /** Keep the per-step info dicts (default false). */
   keepInfos?: boolean;
-}
-
-function copyAction(a: Action): Action {
-  return typeof a === "number" ? a : Float32Array.from(a);
+  /** The policy's mode (default) or sampled actions. */
+  deterministic?: boolean;
 }
 
 /** Plays `episodes` episodes of `policy` in `env` and records every observation, action and reward. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any action type: the policy produces what the env takes
-export function collectEpisodes(env: Env<Float32Array, any>, policy: PolicyFn, opts: RolloutOptions = {}): Episode[] {
+export function collectEpisodes(env: Env<Float32Array, any>, policy: Predictor, opts: RolloutOptions = {}): Episode[] {
   const count = opts.episodes ?? 4;
   const seed = opts.seed ?? 0;
   const maxSteps = opts.maxSteps ?? env.spec?.maxEpisodeSteps ?? 10_000;
+  const deterministic = opts.deterministic ?? true;
+  const act = actionLayout(env.actionSpace as Space<unknown>);
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`collectEpisodes: episodes must be a positive integer, got ${count}`);
   const episodes: Episode[] = [];
   for (let e = 0; e < count; e++) {
@@ -32,10 +35,10 @@ export function collectEpisodes(env: Env<Float32Array, any>, policy: PolicyFn, o
     const ep: Episode = { obs: [], actions: [], rewards: [], seed: seed + e, return: 0, terminated: false, truncated: false };
     if (opts.keepInfos) ep.infos = [] as Info[];
     for (let t = 0; t < maxSteps; t++) {
-      const action = policy(obs);
+      const action: Action = envAction(act, policy.predict(obs, deterministic), 0);
       const res = env.step(action);
       ep.obs.push(obs);
-      ep.actions.push(copyAction(action));
+      ep.actions.push(action);
       ep.rewards.push(res.reward);
       ep.infos?.push(res.info);
       ep.return += res.reward;

@@ -9,9 +9,6 @@ export type Action = number | Float32Array;
 /** Which modulation the LLM provides at critical states (ULTRA-A, ULTRA-R or both). */
 export type UltraMode = "A" | "R" | "RA";
 
-/** A policy as a plain function: observation in, action out. */
-export type PolicyFn = (obs: Float32Array) => Action;
-
 /** One recorded episode. `obs[t]` is the observation the agent acted on at step t. */
 export interface Episode {
   obs: Float32Array[];
