@@ -5,8 +5,9 @@
  * that runs only those (`--only-missing OUT`). OUT may be one of the inputs (to fold the missing runs in).
  */
 import { writeManifest, missingRunsMessage, packageVersion, type ShardManifest } from "../experiments/shards.js";
-import { mergeLlmFiles, readShardManifests, unionResults, writeJsonl } from "../experiments/merge.js";
+import { mergeLlmFiles, readShardManifests, sumUsage, unionResults, writeJsonl } from "../experiments/merge.js";
 import { join } from "node:path";
+import type { UsageSummary } from "../llm/ledger.js";
 import { mkdirSync } from "node:fs";
 import { parseOrReport, readOptions, runWhenMain, usageFailure } from "./options.js";
 import { TRIALS_FILE } from "./scale-out.js";
@@ -20,6 +21,8 @@ tables and figures of the whole reproduction there.`;
 interface Merger {
   /** The id of a finished result (its run's id). */
   resultId(result: unknown): string;
+  /** Where the shards keep their LLM files (cassette, transcript, usage), relative to the folder. */
+  llmSubdirs(settings: Record<string, unknown>): string[];
   /** The full result list from the finished runs (all present), then its tables and figures in `out`. */
   report(settings: Record<string, unknown>, found: unknown[], out: string, png: boolean): Promise<void>;
 }
@@ -31,9 +34,33 @@ const MERGERS: Record<string, () => Promise<Merger>> = {
     type R = import("../experiments/lmgt/trial.js").LmgtTrialResult;
     return {
       resultId: (r) => lmgtRunId((r as R).spec),
+      llmSubdirs: () => ["llm"],
       report: async (settings, found, out, png) => {
         const results = await mergeLmgtResults(settings as unknown as import("../experiments/lmgt/shards.js").LmgtProtocolSettings, found as R[]);
         await writeLmgtOutputs(results, out, png);
+      },
+    };
+  },
+  "reproduce ultra": async () => {
+    const { joinSeeds, ultraSeeds } = await import("../experiments/ultra/shards.js");
+    const { writeUltraReport } = await import("../experiments/ultra/report.js");
+    const { closeRenderer } = await import("../report/render.js");
+    type S = import("../experiments/ultra/shards.js").UltraSettings;
+    type R = import("../experiments/ultra/shards.js").UltraSeedRecord;
+    return {
+      resultId: (r) => (r as R).id,
+      llmSubdirs: (settings) => (settings as unknown as S).envs.map((env) => join(env, "llm")),
+      report: async (raw, found, out, png) => {
+        const settings = raw as unknown as S;
+        try {
+          for (const env of settings.envs) {
+            const parts = (found as R[]).filter((r) => r.env === env).map((r) => r.result);
+            const result = joinSeeds(parts, ultraSeeds(settings, env), settings.variants);
+            console.log(await writeUltraReport(result, join(out, env), { png }));
+          }
+        } finally {
+          await closeRenderer();
+        }
       },
     };
   },
@@ -73,7 +100,10 @@ export async function merge(argv: readonly string[]): Promise<number> {
   const have = new Set(found.map(merger.resultId));
   const missing = first.runs.filter((r) => !have.has(r.id));
   // Everything read: now OUT (possibly one of the inputs) is written.
-  const llm = mergeLlmFiles(args.dirs, args.out);
+  const llm = merger.llmSubdirs(first.settings).map((sub) => mergeLlmFiles(args.dirs, args.out, sub)).reduce(
+    (a, b) => ({ cassetteEntries: a.cassetteEntries + b.cassetteEntries, duplicates: a.duplicates + b.duplicates, ...(a.usage || b.usage ? { usage: sumUsage([a.usage, b.usage].filter((u): u is UsageSummary => u !== undefined)) } : {}) }),
+    { cassetteEntries: 0, duplicates: 0 } as ReturnType<typeof mergeLlmFiles>,
+  );
   mkdirSync(args.out, { recursive: true });
   writeJsonl(join(args.out, TRIALS_FILE), found);
   const { shard: _shard, ...whole } = first;

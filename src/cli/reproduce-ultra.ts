@@ -10,7 +10,7 @@
  * `--regenerate-policy` trains the starting policy again (it is trained anyway when none is shipped);
  * `--policy-only` stops after that (the command that regenerates the shipped MuJoCo policies).
  */
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { prepareEnv } from "../envs/index.js";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
@@ -21,11 +21,18 @@ import { writeUltraReport } from "../experiments/ultra/report.js";
 import { registerUltraSurrogate } from "../guides/ultra/surrogate.js";
 import { createLlm, type LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
+import { encodeRecord } from "../experiments/shards.js";
+import { seedRecord, splitBySeed, ultraRunIdOf, ultraRunList, ultraSeeds, type UltraSeedRecord, type UltraSettings } from "../experiments/ultra/shards.js";
 import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
+import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
 
 export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env ${ULTRA_ENV_NAMES.join("|")}|all] [--llm surrogate|anthropic|openai]
                               [--model ID] [--budget smoke|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
-                              [--out DIR] [--regenerate-policy] [--policy-only] [--no-png]`;
+                              [--out DIR] [--regenerate-policy] [--policy-only] [--no-png]
+                              ${SCALE_OUT_USAGE}
+
+A run is one (env, seed); --shard i/n runs a share of them (guided-rl merge OUT DIR... joins the folders).
+Make missing starting policies once (--policy-only) before sharding.`;
 
 export interface ReproduceUltraArgs {
   envs: UltraEnvName[];
@@ -39,11 +46,12 @@ export interface ReproduceUltraArgs {
   /** Only make (or check) the starting policy; no experiment. */
   policyOnly: boolean;
   png: boolean;
+  scale: ScaleOutArgs;
 }
 
 /** Parses the arguments after `reproduce ultra`; throws with the usage on bad input. */
 export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltraArgs {
-  const args: ReproduceUltraArgs = { envs: ["pong"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "ultra"), regeneratePolicy: false, policyOnly: false, png: true };
+  const args: ReproduceUltraArgs = { envs: ["pong"], provider: "surrogate", budget: budgetFromEnv(), out: join("out", "ultra"), regeneratePolicy: false, policyOnly: false, png: true, scale: defaultScaleOutArgs() };
   const fail = usageFailure(REPRODUCE_ULTRA_USAGE);
   readOptions(argv, fail, (option) => {
     switch (option.name) {
@@ -70,10 +78,21 @@ export function parseReproduceUltraArgs(argv: readonly string[]): ReproduceUltra
         args.policyOnly = true;
         return true;
       default:
-        return readCommonOption(args, option, fail);
+        return readScaleOutOption(args.scale, option, fail) || readCommonOption(args, option, fail);
     }
   });
   return args;
+}
+
+/** What determines the runs (no output paths). */
+export function ultraSettingsOf(args: ReproduceUltraArgs): UltraSettings {
+  return {
+    envs: args.envs,
+    budget: args.budget,
+    ...(args.seeds ? { seeds: args.seeds } : {}),
+    ...(args.variants ? { variants: args.variants } : {}),
+    llm: { provider: args.provider, ...(args.model ? { model: args.model } : {}) },
+  };
 }
 
 /** Runs `reproduce ultra`; returns the exit code. */
@@ -87,11 +106,9 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
     for (const name of args.envs) {
       const cfg = ultraPreset(name);
       await prepareEnv(cfg.envId);
-      const out = join(args.out, name);
-      const b = ultraBudget(name, args.budget);
-      if (args.seeds) b.seeds = Array.from({ length: args.seeds }, (_, i) => i);
       const policyPath = shippedPolicyPath(cfg.policyName);
-      if (args.regeneratePolicy || !existsSync(policyPath)) {
+      const placing = args.scale.list || args.scale.shard !== undefined || args.scale.onlyMissing !== undefined;
+      if (args.regeneratePolicy || (!existsSync(policyPath) && !placing)) {
         log(`${cfg.envId}: training the sub-optimal starting policy (${cfg.pretrain.steps} PPO steps) -> ${policyPath}`);
         const file = await trainStartingPolicy({
           envId: cfg.envId, envKwargs: cfg.envKwargs, steps: cfg.pretrain.steps, numEnvs: cfg.pretrain.numEnvs, seed: cfg.pretrain.seed,
@@ -102,10 +119,37 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
         writePolicyFile(policyPath, file);
         log(`starting policy: ${file.evaluation.meanReturn.toFixed(2)} ± ${file.evaluation.stdReturn.toFixed(2)}`);
       }
-      if (args.policyOnly) continue;
-      const llm = createLlm({ provider: args.provider, ...(args.model ? { model: args.model } : {}), runDir: join(out, "llm"), cache: "read-write" });
+    }
+    if (args.policyOnly) return 0;
+    const settings = ultraSettingsOf(args);
+    const plan = planInvocation({
+      command: "reproduce ultra",
+      argv,
+      settings: settings as unknown as Record<string, unknown>,
+      runs: ultraRunList(settings),
+      out: args.out,
+      scale: args.scale,
+      resultId: (r) => (r as UltraSeedRecord).id,
+    });
+    if (!plan) return 0;
+    mkdirSync(args.out, { recursive: true });
+    for (const name of args.envs) {
+      const cfg = ultraPreset(name);
+      const out = join(args.out, name);
+      const b = ultraBudget(name, args.budget);
+      b.seeds = ultraSeeds(settings, name).filter((seed) => plan.assigned.has(ultraRunIdOf(settings, name, seed)));
+      if (b.seeds.length === 0) continue;
+      const llm = createLlm({
+        provider: args.provider, ...(args.model ? { model: args.model } : {}), runDir: join(out, "llm"),
+        cache: args.scale.cassette ? { mode: args.scale.cassette.mode === "append" ? "read-write" : "read", path: args.scale.cassette.path } : "read-write",
+      });
       log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per refined row (analysis included); critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
-      const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(policyPath), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });
+      const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(shippedPolicyPath(cfg.policyName)), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });
+      for (const part of splitBySeed(result)) appendFileSync(join(args.out, TRIALS_FILE), `${encodeRecord(seedRecord(settings, name, part))}\n`);
+      if (plan.partial) {
+        log(`${name}: seeds ${b.seeds.join(", ")} in ${join(args.out, TRIALS_FILE)}; join the folders with \`guided-rl merge OUT ${args.out} ...\``);
+        continue;
+      }
       console.log(await writeUltraReport(result, out, { png: args.png }));
       log(`results, curves and ${args.provider === "surrogate" ? "surrogate" : "LLM"} exchanges in ${out}/`);
     }

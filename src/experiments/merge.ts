@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from "node:path";
 import { CASSETTE_FILE, TRANSCRIPT_FILE, USAGE_FILE } from "../llm/create.js";
 import type { UsageSummary, UsageTotals } from "../llm/ledger.js";
-import { checkSameReproduction, readJsonl, readManifest, type ShardManifest } from "./shards.js";
+import { checkSameReproduction, encodeRecord, readJsonl, readManifest, type ShardManifest } from "./shards.js";
 
 /** The shard folders' manifests, checked to be of one reproduction. */
 export function readShardManifests(dirs: readonly string[]): ShardManifest[] {
@@ -31,9 +31,9 @@ export function unionResults<T>(dirs: readonly string[], file: string, idOf: (re
   return out;
 }
 
-/** Writes results as JSONL (one per line). */
+/** Writes results as JSONL (one per line, `encodeRecord`). */
 export function writeJsonl(path: string, records: readonly unknown[]): void {
-  writeFileSync(path, records.map((r) => `${JSON.stringify(r)}\n`).join(""));
+  writeFileSync(path, records.map((r) => `${encodeRecord(r)}\n`).join(""));
 }
 
 const TOTAL_KEYS: readonly (keyof UsageTotals)[] = ["calls", "cachedCalls", "failedCalls", "refusedCalls", "inputTokens", "outputTokens", "costUsd"];

@@ -180,7 +180,7 @@ export function readJsonl<T>(path: string, warn: (message: string) => void = (m)
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     try {
-      out.push(JSON.parse(line) as T);
+      out.push(decodeRecord<T>(line));
     } catch {
       const last = lines.slice(i + 1).every((l) => l.trim() === "");
       if (!last) throw new Error(`${path}, line ${i + 1}: not valid JSON`);
@@ -188,6 +188,27 @@ export function readJsonl<T>(path: string, warn: (message: string) => void = (m)
     }
   });
   return out;
+}
+
+/**
+ * A result record as one JSON line that reads back equal: non-finite numbers (NaN, ±Infinity, which JSON
+ * would turn into null) are kept as {"$number": "NaN"}; typed arrays become plain arrays.
+ */
+export function encodeRecord(record: unknown): string {
+  return JSON.stringify(record, (_key, v: unknown) =>
+    typeof v === "number" && !Number.isFinite(v) ? { $number: String(v) } : ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v,
+  );
+}
+
+/** The inverse of encodeRecord (plain JSON lines read as they are). */
+export function decodeRecord<T>(line: string): T {
+  return JSON.parse(line, (_key, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === "$number" && typeof (v as { $number: unknown }).$number === "string") return Number((v as { $number: string }).$number);
+    }
+    return v;
+  }) as T;
 }
 
 /** The missing runs of a merge, as a message that says how to run only those. */

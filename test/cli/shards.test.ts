@@ -136,3 +136,14 @@ function writeBad(root: string): string {
   writeFileSync(p, '{"nohash":1}\n');
   return p;
 }
+
+test("encodeRecord/decodeRecord: NaN and ±Infinity survive the JSON line; typed arrays become arrays", async () => {
+  const { encodeRecord, decodeRecord } = await import("../../src/experiments/shards.js");
+  const rec = { a: NaN, b: [Infinity, -Infinity, 1.5], c: new Float32Array([0.1, 2]), d: { e: null, f: "NaN" } };
+  const back = decodeRecord<typeof rec>(encodeRecord(rec));
+  assert.ok(Number.isNaN(back.a));
+  assert.deepEqual(back.b, [Infinity, -Infinity, 1.5]);
+  assert.deepEqual(back.c, [Math.fround(0.1), 2]);
+  assert.deepEqual(back.d, { e: null, f: "NaN" });
+  assert.deepEqual(decodeRecord('{"x":{"$number":"NaN","other":1}}'), { x: { $number: "NaN", other: 1 } });
+});
