@@ -21,7 +21,7 @@ import { writeUltraReport } from "../experiments/ultra/report.js";
 import { registerUltraSurrogate } from "../guides/ultra/surrogate.js";
 import { createLlm, type LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
-import { encodeRecord } from "../experiments/shards.js";
+import { encodeRecord, sharedCassetteCache } from "../experiments/shards.js";
 import { seedRecord, splitBySeed, ultraRunIdOf, ultraRunList, ultraSeeds, type UltraSeedRecord, type UltraSettings } from "../experiments/ultra/shards.js";
 import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
 import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
@@ -141,7 +141,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
       if (b.seeds.length === 0) continue;
       const llm = createLlm({
         provider: args.provider, ...(args.model ? { model: args.model } : {}), runDir: join(out, "llm"),
-        cache: args.scale.cassette ? { mode: args.scale.cassette.mode === "append" ? "read-write" : "read", path: args.scale.cassette.path } : "read-write",
+        cache: args.scale.cassette ? sharedCassetteCache(args.scale.cassette) : "read-write",
       });
       log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per refined row (analysis included); critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
       const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(shippedPolicyPath(cfg.policyName)), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });

@@ -16,6 +16,7 @@ import {
   runsOfShard,
   writeManifest,
   type PlannedRun,
+  type SharedCassette,
   type ShardSpec,
 } from "../experiments/shards.js";
 import type { CliOption, UsageFailure } from "./options.js";
@@ -24,11 +25,6 @@ export const SCALE_OUT_USAGE = "[--list] [--shard i/n] [--only-missing DIR] [--c
 
 /** The file of finished runs in a result folder, one JSON result per line. */
 export const TRIALS_FILE = "trials.jsonl";
-
-export interface SharedCassette {
-  path: string;
-  mode: "read" | "append";
-}
 
 export interface ScaleOutArgs {
   list: boolean;

@@ -50,6 +50,17 @@ export interface ShardManifest {
   argv?: string[];
 }
 
+/** A cassette shared by several processes (shards): read only, or read and append new answers. */
+export interface SharedCassette {
+  path: string;
+  mode: "read" | "append";
+}
+
+/** The LLM layer's cache setting for a shared cassette. */
+export function sharedCassetteCache(cassette: SharedCassette): { mode: "read" | "read-write"; path: string } {
+  return { mode: cassette.mode === "append" ? "read-write" : "read", path: cassette.path };
+}
+
 /** JSON with object keys sorted at every depth, so equal values hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {

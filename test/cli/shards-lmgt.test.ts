@@ -3,25 +3,12 @@
 // names the missing runs and the command that runs only those; `--only-missing` then completes the set.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { runCli as run } from "./run-cli.js";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const CLI = join(import.meta.dirname, "..", "..", "bin", "guided-rl.js");
 const SETTINGS = ["reproduce", "lmgt", "--env", "cartpole", "--budget", "smoke", "--no-png"];
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, GUIDED_RL_PROVIDER: "surrogate" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** results.json without wall-clock times (the only field that differs run to run). */
 function results(dir: string): unknown[] {

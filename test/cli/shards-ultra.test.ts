@@ -2,25 +2,12 @@
 // against the unsharded run: the same table, results.json, LLM exchanges and curve data.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { runCli as run } from "./run-cli.js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const CLI = join(import.meta.dirname, "..", "..", "bin", "guided-rl.js");
 const SETTINGS = ["reproduce", "ultra", "--env", "pong", "--budget", "smoke", "--no-png"];
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, GUIDED_RL_PROVIDER: "surrogate" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** A figure's HTML with its random element id made neutral. */
 const neutral = (html: string) => html.replace(/grl-[0-9a-f]+/g, "grl-ID");

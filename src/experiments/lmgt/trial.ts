@@ -14,6 +14,7 @@ import type { QuerySchedule } from "../../guides/lmgt/schedule.js";
 import type { LmgtStatsSnapshot } from "../../guides/lmgt/stats.js";
 import type { LmgtPromptStyle } from "../../guides/lmgt/template.js";
 import type { LmgtSurrogateQuality } from "../../guides/lmgt/surrogate/handler.js";
+import { sharedCassetteCache, type SharedCassette } from "../shards.js";
 import { createLmgtModel } from "./algos.js";
 import { evaluatePolicy } from "../../algos/evaluate.js";
 import { FlattenObservation } from "../../envs/wrappers/flatten-observation.js";
@@ -37,8 +38,8 @@ export interface LmgtLlmSettings {
   model?: string;
   /** A run folder for the LLM transcript and cassette (real providers). */
   runDir?: string;
-  /** A cassette shared by several processes (shards): read only, or read and append new answers. */
-  cassette?: { path: string; mode: "read" | "append" };
+  /** A cassette shared by several processes (shards). */
+  cassette?: SharedCassette;
   /** OpenAI-compatible server root (default GUIDED_RL_OPENAI_BASE_URL, else Ollama's). */
   baseURL?: string;
 }
@@ -102,7 +103,7 @@ export function trialLlm(spec: LmgtTrialSpec): LlmClient {
     transcript: llm.runDir ? undefined : false,
     ...(llm.provider === "surrogate" && q ? { quality: { accuracy: q.accuracy, abstention: q.abstention, noise: q.noise, seed: spec.seed } } : {}),
     ...(llm.cassette
-      ? { cache: { mode: llm.cassette.mode === "append" ? ("read-write" as const) : ("read" as const), path: llm.cassette.path } }
+      ? { cache: sharedCassetteCache(llm.cassette) }
       : llm.provider !== "surrogate" && llm.runDir
         ? { cache: "read-write" as const }
         : {}),
