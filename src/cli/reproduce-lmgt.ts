@@ -23,7 +23,7 @@ import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAG
 
 export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--preset efficient|paper|both]
                              [--llm surrogate|anthropic|openai] [--budget smoke|full] [--seeds N] [--out DIR]
-                             [--experiments main,prompt-style,quality,cost] [--algos dqn,ppo,a2c,sac] [--model ID]
+                             [--experiments main,prompt-style,quality,cost] [--algos dqn,ppo,a2c,sac,td3] [--model ID]
                              [--shift-scale X --shift-reason TEXT] [--models M1,M2,... [--base-url URL]] [--no-png] [--resume]
                              ${SCALE_OUT_USAGE}
 
@@ -88,7 +88,7 @@ export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtAr
       }
       case "--algos": {
         const list = option.value().split(",");
-        for (const a of list) if (!["dqn", "ppo", "a2c", "sac"].includes(a)) fail(`unknown algorithm "${a}"`);
+        for (const a of list) if (!["dqn", "ppo", "a2c", "sac", "td3"].includes(a)) fail(`unknown algorithm "${a}"`);
         args.algos = list as LmgtAlgoName[];
         return true;
       }

@@ -14,7 +14,7 @@ import type { Budget } from "../budget.js";
 import type { BucketSpec } from "../../guides/lmgt/cache.js";
 
 export type LmgtEnvName = "cartpole" | "pendulum" | "blackjack";
-export type LmgtAlgoName = "dqn" | "ppo" | "a2c" | "sac";
+export type LmgtAlgoName = "dqn" | "ppo" | "a2c" | "sac" | "td3";
 
 export const LMGT_ENV_NAMES: readonly LmgtEnvName[] = ["cartpole", "pendulum", "blackjack"];
 
@@ -95,16 +95,24 @@ export const LMGT_PRESETS: Readonly<Record<LmgtEnvName, LmgtEnvPreset>> = {
   pendulum: {
     name: "pendulum",
     envId: "Pendulum-v1",
-    algos: ["sac"],
-    numEnvs: { sac: 1 },
+    // The paper runs Pendulum with SAC and TD3.
+    algos: ["sac", "td3"],
+    numEnvs: { sac: 1, td3: 1 },
     hyperparams: {
       // rl-zoo's SAC Pendulum-v1 (learning rate 1e-3), with a [64, 64] network instead of [256, 256] for the 2-core
       // budget, and 32 gradient steps every 32 env steps instead of 1 every step (the same number of updates), so
       // the reward seam sees 32 transitions at a time and can batch them into one request.
       sac: { learningRate: 1e-3, netArch: [64, 64], trainFreq: 32, gradientSteps: 32 },
+      // rl-zoo's TD3 Pendulum-v1 (gamma 0.98, lr 1e-3, normal action noise 0.1, buffer 200k) with the same [64, 64]
+      // network and 32-step phases as SAC, and 1000 warm-up steps instead of rl-zoo's 10,000 (twice the full budget).
+      td3: {
+        learningRate: 1e-3, gamma: 0.98, bufferSize: 200_000, learningStarts: 1000, actionNoise: { type: "normal", sigma: 0.1 },
+        netArch: [64, 64], trainFreq: 32, gradientSteps: 32,
+      },
     },
     budgets: {
-      smoke: { totalTimesteps: 800, checkpoints: [400, 800], seeds: 1, ablationSeeds: 1, evalEpisodes: 2, ablationAlgo: "sac" },
+      // TD3 only at the full budget: its 1000 warm-up steps outlast the smoke run.
+      smoke: { totalTimesteps: 800, checkpoints: [400, 800], seeds: 1, ablationSeeds: 1, evalEpisodes: 2, algos: ["sac"], ablationAlgo: "sac" },
       showcase: { totalTimesteps: 5000, checkpoints: [1000, 2500, 5000], seeds: 2, ablationSeeds: 1, evalEpisodes: 5, ablationAlgo: "sac" },
       full: { totalTimesteps: 5000, checkpoints: [1000, 2500, 5000], seeds: 3, ablationSeeds: 2, evalEpisodes: 5, ablationAlgo: "sac" },
     },
