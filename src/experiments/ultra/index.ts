@@ -5,7 +5,7 @@ export {
   type PolicyFile, type TrainStartingPolicyOptions,
 } from "./policy-file.js";
 export {
-  adviceLogProb, recordSteps, runUltraExperiment, summarize as summarizeUltra, ULTRA_ROWS, ULTRA_VARIANTS, type UltraCurvePoint, type UltraResult,
+  adviceLogProb, recordSteps, runUltraExperiment, summarize, ULTRA_ROWS, ULTRA_VARIANTS, type UltraCurvePoint, type UltraResult,
   type UltraRowSpec, type UltraRunOptions, type UltraRunRow, type UltraSeedArtifacts, type UltraSummaryRow, type UltraVariant,
 } from "./protocol.js";
 export { RestartWrapper, requireRestorable, restorableOf, type RestartOptions, type RestorableEnv, type StartState } from "./restart.js";
