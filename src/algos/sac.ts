@@ -34,7 +34,7 @@
  */
 import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
-import { Adam, type OptimizerState } from "../nn/optim.js";
+import { Adam, ScalarAdam, type OptimizerState, type ScalarAdamState } from "../nn/optim.js";
 import { SquashedDiagGaussian } from "../nn/distributions.js";
 import type { GemmBackend } from "../nn/native.js";
 import { Random, type RandomState } from "../nn/random.js";
@@ -503,7 +503,7 @@ export class SAC {
       actorOptimizer: this.actorOptimizer.stateDict(),
       criticOptimizer: this.criticOptimizer.stateDict(),
       logEntCoef: this.logEntCoef,
-      entCoefAdam: this.entCoefAdam?.save() ?? null,
+      entCoefAdam: this.entCoefAdam?.stateDict() ?? null,
       rng: this.rng.getState(),
       collector: this.collector.getState(),
       totalTimesteps: this.totalTimesteps,
@@ -536,7 +536,7 @@ export class SAC {
     model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
     if ((ckpt.logEntCoef === null) !== (model.logEntCoef === null)) throw new Error("SAC.load: entCoef mode (auto vs fixed) differs from the checkpoint");
     model.logEntCoef = ckpt.logEntCoef;
-    if (ckpt.entCoefAdam) model.entCoefAdam!.load(ckpt.entCoefAdam);
+    if (ckpt.entCoefAdam) model.entCoefAdam!.loadStateDict(ckpt.entCoefAdam);
     model.rng.setState(ckpt.rng);
     model.replayBuffer.load(join(dir, "replay"));
     model.collector.setState(ckpt.collector);
@@ -552,40 +552,4 @@ export class SAC {
 
   /** Nothing to free: the networks are plain typed arrays (kept for callers written for the tfjs version). */
   dispose(): void {}
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Adam on the single parameter log alpha (float32 arithmetic, as torch's)
-// ---------------------------------------------------------------------------------------------------
-
-interface ScalarAdamState {
-  t: number;
-  m: number;
-  v: number;
-}
-
-class ScalarAdam {
-  private t = 0;
-  private m = 0;
-  private v = 0;
-
-  /** Returns the updated parameter. */
-  step(param: number, grad: number, lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): number {
-    const f = Math.fround;
-    this.t++;
-    this.m = f(f(beta1 * this.m) + f((1 - beta1) * grad));
-    this.v = f(f(beta2 * this.v) + f((1 - beta2) * grad * grad));
-    const bc1 = 1 - Math.pow(beta1, this.t);
-    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, this.t));
-    return f(param - (lr / bc1) * (this.m / (f(Math.sqrt(this.v)) / bc2Sqrt + eps)));
-  }
-
-  save(): ScalarAdamState {
-    return { t: this.t, m: this.m, v: this.v };
-  }
-
-  load(state: ScalarAdamState): void {
-    if (!state || !Number.isInteger(state.t)) throw new Error("SAC: bad entropy-coefficient optimiser state");
-    ({ t: this.t, m: this.m, v: this.v } = state);
-  }
 }

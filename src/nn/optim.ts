@@ -1,7 +1,8 @@
 /**
  * Optimisers over flat Float32Array parameter groups, with PyTorch's update rules (so SB3 settings carry
  * over): Adam (torch.optim.Adam) and RMSprop (torch.optim.RMSprop, SB3's A2C default), plus global
- * gradient-norm clipping (torch.nn.utils.clip_grad_norm_).
+ * gradient-norm clipping (torch.nn.utils.clip_grad_norm_); and Adam on a single scalar parameter (SAC's
+ * entropy coefficient).
  */
 import { wasmKernels } from "./gemm-wasm.js";
 import { nativeBlas, type NativeBlas } from "./native.js";
@@ -229,4 +230,45 @@ function gradNorm(groups: readonly ParamGroup[]): number {
   let sq = 0;
   for (const { grads } of groups) for (let i = 0; i < grads.length; i++) sq += grads[i] * grads[i];
   return Math.sqrt(sq);
+}
+
+/** State of a `ScalarAdam`: the step count and both moments. */
+export interface ScalarAdamState {
+  t: number;
+  m: number;
+  v: number;
+}
+
+/**
+ * torch.optim.Adam on one float32 parameter held as a number (SAC's log entropy coefficient), every
+ * operation rounded to float32 as torch's float32 tensors are, and the gradient taken at full precision.
+ * (`Adam` over a one-element group would round differently: float64 arithmetic, float32 storage of the
+ * gradient and moments, which changes SAC's seeded runs in the last bits.)
+ */
+export class ScalarAdam {
+  private t = 0;
+  private m = 0;
+  private v = 0;
+
+  /** Returns the updated parameter. */
+  step(param: number, grad: number, lr: number, beta1 = 0.9, beta2 = 0.999, eps = 1e-8): number {
+    const f = Math.fround;
+    this.t++;
+    this.m = f(f(beta1 * this.m) + f((1 - beta1) * grad));
+    this.v = f(f(beta2 * this.v) + f((1 - beta2) * grad * grad));
+    const bc1 = 1 - Math.pow(beta1, this.t);
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, this.t));
+    return f(param - (lr / bc1) * (this.m / (f(Math.sqrt(this.v)) / bc2Sqrt + eps)));
+  }
+
+  stateDict(): ScalarAdamState {
+    return { t: this.t, m: this.m, v: this.v };
+  }
+
+  loadStateDict(state: ScalarAdamState): void {
+    if (!state || !Number.isInteger(state.t) || typeof state.m !== "number" || typeof state.v !== "number") {
+      throw new Error(`ScalarAdam: expected a state {t, m, v}, got ${JSON.stringify(state)}`);
+    }
+    ({ t: this.t, m: this.m, v: this.v } = state);
+  }
 }

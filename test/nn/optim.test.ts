@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Adam, Random, RmsProp, clipGradNorm } from "../../src/nn/index.js";
+import { Adam, Random, RmsProp, ScalarAdam, clipGradNorm } from "../../src/nn/index.js";
 
 test("Adam follows torch.optim.Adam's update (bias-corrected, eps outside the sqrt)", () => {
   const params = new Float32Array([1, -2]);
@@ -121,4 +121,22 @@ test("Adam: clipAndStep and step are bit for bit clipGradNorm + the float32-stor
       }
     }
   }
+});
+
+test("ScalarAdam: torch's Adam on one float32 parameter (first step moves by the learning rate), state round-trips", () => {
+  const a = new ScalarAdam();
+  // Adam's first step is lr * g / (|g| + eps') = lr * sign(g) up to eps.
+  const p1 = a.step(0.5, -3, 0.01);
+  assert.ok(Math.abs(p1 - 0.51) < 1e-6, String(p1));
+  assert.equal(p1, Math.fround(p1), "the parameter stays a float32 value");
+  const b = new ScalarAdam();
+  b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
+  let pa = p1, pb = p1;
+  for (const g of [0.2, -1e-3, 4, 0.7]) {
+    pa = a.step(pa, g, 0.01);
+    pb = b.step(pb, g, 0.01);
+  }
+  assert.equal(pa, pb);
+  assert.deepEqual(a.stateDict(), b.stateDict());
+  assert.throws(() => b.loadStateDict({ t: 1.5, m: 0, v: 0 }), /ScalarAdam: expected a state \{t, m, v\}/);
 });
