@@ -11,17 +11,13 @@
  * update costs 2.2-2.7 ms of CPU there against 6.5 ms with tfjs on wasm, whose per-kernel overhead dominates
  * at this batch size (measured in one process on this machine).
  */
-import { join } from "node:path";
 import type { Env } from "../core/env.js";
 import { Mlp, type MlpJSON } from "../nn/mlp.js";
 import { Adam, clipGradNorm, type OptimizerState } from "../nn/optim.js";
-import { Random, type RandomState } from "../nn/random.js";
-import { ReplayBuffer } from "./replay-buffer.js";
-import { OffPolicyCollector, offPolicyLearn, offPolicySpaces, progressOf, type CollectorState } from "./off-policy.js";
+import { OffPolicyAlgorithm, type OffPolicyState } from "./off-policy.js";
 import { loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
-import { knownOptions, stripUndefined, validatePositive } from "./options.js";
-import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
-import { toSchedule, type Schedule } from "./schedules.js";
+import { NonFiniteLossError } from "./callbacks.js";
+import type { Schedule } from "./schedules.js";
 import type { Guide } from "./seams.js";
 
 // ---------------------------------------------------------------------------------------------------
@@ -83,77 +79,48 @@ export type DqnConfig = Omit<typeof DQN_DEFAULTS, "learningRate"> & { learningRa
 // 2. DQN
 // ---------------------------------------------------------------------------------------------------
 
-export interface DqnCheckpoint {
+export interface DqnCheckpoint extends OffPolicyState {
   algo: "dqn";
   config: Omit<DqnConfig, "learningRate"> & { learningRate: number | string };
   qNet: MlpJSON;
   qNetTarget: MlpJSON;
   optimizer: OptimizerState;
-  rng: RandomState;
-  collector: CollectorState;
-  totalTimesteps: number;
   nCalls: number;
-  nUpdates: number;
   explorationRate: number;
 }
 
-export class DQN {
-  readonly config: DqnConfig;
-  readonly envs: Env<unknown, unknown>[];
-  readonly obsDim: number;
+export class DQN extends OffPolicyAlgorithm<DqnConfig> {
   readonly nActions: number;
   readonly qNet: Mlp;
   readonly qNetTarget: Mlp;
   readonly optimizer: Adam;
-  readonly replayBuffer: ReplayBuffer;
-  readonly collector: OffPolicyCollector;
-  /** Replay sampling and epsilon-greedy draws. */
-  readonly rng: Random;
   explorationRate = 0;
-  /** Seconds spent collecting experience and in gradient updates (for throughput reports). */
-  collectSeconds = 0;
-  updateSeconds = 0;
-  private readonly learningRate: (progressRemaining: number) => number;
   private nCalls = 0;
-  nUpdates = 0;
-  private totalTimesteps = 0;
-  private readonly guide: Guide | undefined;
+  private dOut: Float32Array;
+  private target = new Float64Array(0);
 
-  /**
-   * `env` is one environment or several (a vector of the same task).
-   */
+  /** `env` is one environment or several (a vector of the same task). */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}) {
-    const { guide, ...rest } = options;
-    const config: DqnConfig = { ...DQN_DEFAULTS, ...knownOptions("DQN", stripUndefined(rest), DQN_DEFAULTS) };
-    validatePositive("DQN", config, ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"]);
-    if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`DQN: gamma must be in [0, 1], got ${config.gamma}`);
-    if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`DQN: tau must be in (0, 1], got ${config.tau}`);
-    if (!(config.explorationFraction > 0 && config.explorationFraction <= 1)) throw new Error(`DQN: explorationFraction must be in (0, 1]`);
-    this.config = config;
-    this.envs = Array.isArray(env) ? env : [env];
-    const { obs, act } = offPolicySpaces(this.envs[0]!, "DQN", "discrete");
-    const obsDim = (this.obsDim = obs.dim);
-    const nActions = (this.nActions = act.kind === "discrete" ? act.n : 0);
-    this.rng = new Random(config.seed);
-    const spec = { sizes: [obsDim, ...config.netArch, nActions], activation: "relu" as const };
+    super("DQN", env, options, DQN_DEFAULTS, {
+      positive: ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"],
+      actions: "discrete",
+      validate: (config) => {
+        if (!(config.explorationFraction > 0 && config.explorationFraction <= 1)) throw new Error(`DQN: explorationFraction must be in (0, 1]`);
+      },
+    });
+    const config = this.config;
+    const nActions = (this.nActions = this.act.kind === "discrete" ? this.act.n : 0);
+    const spec = { sizes: [this.obsDim, ...config.netArch, nActions], activation: "relu" as const };
     this.qNet = Mlp.create(spec, { rng: this.rng, init: "torch" });
     this.qNetTarget = new Mlp(spec);
     this.qNetTarget.copyFrom(this.qNet);
-    this.learningRate = toSchedule(config.learningRate, "DQN learningRate");
     this.optimizer = new Adam([{ params: this.qNet.params, grads: this.qNet.grads }], { learningRate: this.learningRate(1), eps: 1e-8 });
     this.dOut = new Float32Array(config.batchSize * nActions);
-    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: 1 });
-    this.collector = new OffPolicyCollector({ envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}) }, new Random(config.seed + 0x9e3779b9));
-    this.guide = guide;
   }
 
-  /** Builds the model (async for symmetry with SAC.create, which must load a tfjs backend first). */
+  /** Builds the model (async for symmetry with the other algorithms' factories). */
   static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: DqnOptions = {}): Promise<DQN> {
     return new DQN(env, options);
-  }
-
-  get numTimesteps(): number {
-    return this.collector.numTimesteps;
   }
 
   /** SB3's LinearSchedule for epsilon over the first `explorationFraction` of training. */
@@ -178,19 +145,15 @@ export class DQN {
     return out;
   }
 
-  /** Trains for `totalTimesteps` env steps in all (a resumed model continues from its step count). */
-  async learn(opts: LearnOptions): Promise<this> {
-    const cfg = this.config;
-    const total = (this.totalTimesteps = opts.totalTimesteps);
-    const nEnvs = this.envs.length;
-    const onStep = () => {
-      // SB3's DQN._on_step: target update counted in vector steps, then the exploration rate.
-      this.nCalls++;
-      if (this.nCalls % Math.max(Math.floor(cfg.targetUpdateInterval / nEnvs), 1) === 0) this.updateTarget();
-      this.explorationRate = this.epsilon(1 - this.numTimesteps / total);
-    };
-    await offPolicyLearn(this, cfg, opts, (m) => this.progress(m), { onStep, metrics: () => ({ explorationRate: this.explorationRate }) });
-    return this;
+  /** SB3's DQN._on_step: the target update counted in vector steps, then the exploration rate. */
+  protected override onStep(): void {
+    this.nCalls++;
+    if (this.nCalls % Math.max(Math.floor(this.config.targetUpdateInterval / this.envs.length), 1) === 0) this.updateTarget();
+    this.explorationRate = this.epsilon(1 - this.numTimesteps / this.totalTimesteps);
+  }
+
+  protected override phaseMetrics(): Record<string, number> {
+    return { explorationRate: this.explorationRate };
   }
 
   /**
@@ -199,7 +162,7 @@ export class DQN {
    */
   train(gradientSteps: number, batchSize: number): Record<string, number> {
     const cfg = this.config;
-    this.optimizer.learningRate = this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+    this.optimizer.learningRate = this.currentLearningRate();
     const { obsDim, nActions } = this;
     const qNetGroups = [{ params: this.qNet.params, grads: this.qNet.grads }];
     let lossSum = 0;
@@ -239,18 +202,10 @@ export class DQN {
     return this.lastFiniteMetrics;
   }
 
-  private lastFiniteMetrics: Record<string, number> = {};
-  private dOut: Float32Array;
-  private target = new Float64Array(0);
-
   /** SB3's polyak_update of the target network (tau = 1 copies). */
   private updateTarget(): void {
     if (this.config.tau === 1) this.qNetTarget.copyFrom(this.qNet);
     else this.qNetTarget.polyakUpdate(this.qNet, this.config.tau);
-  }
-
-  private progress(metrics: Record<string, number>): TrainingProgress {
-    return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -265,6 +220,7 @@ export class DQN {
       qNet: this.qNet.toJSON(),
       qNetTarget: this.qNetTarget.toJSON(),
       optimizer: this.optimizer.stateDict(),
+      // Listed one by one (not baseState()) to keep the saved key order, which the pinned checkpoint hashes see.
       rng: this.rng.getState(),
       collector: this.collector.getState(),
       totalTimesteps: this.totalTimesteps,
@@ -285,23 +241,12 @@ export class DQN {
     model.qNet.loadParams(Mlp.fromJSON(ckpt.qNet).params);
     model.qNetTarget.loadParams(Mlp.fromJSON(ckpt.qNetTarget).params);
     model.optimizer.loadStateDict(ckpt.optimizer);
-    model.rng.setState(ckpt.rng);
-    model.replayBuffer.load(join(dir, "replay"));
-    model.collector.setState(ckpt.collector);
-    model.totalTimesteps = ckpt.totalTimesteps;
+    model.restoreBaseState(dir, ckpt);
     model.nCalls = ckpt.nCalls;
-    model.nUpdates = ckpt.nUpdates;
     model.explorationRate = ckpt.explorationRate;
     return model;
   }
 
-  /** Closes the training environments. */
-  close(): void {
-    this.collector.close();
-  }
-
-  /** Nothing to free: the networks are plain typed arrays (kept for symmetry with SAC). */
-  dispose(): void {}
 }
 
 /** Index of the largest of `n` values starting at `offset` (first one on ties, as torch.argmax). */

@@ -11,13 +11,16 @@
  * `dones` in the buffer hold `terminated` only: a time-limit truncation keeps bootstrapping from the next
  * observation (SB3's `handle_timeout_termination=True`).
  */
+import { join } from "node:path";
 import type { Env, Info } from "../core/env.js";
-import type { Random, RandomState } from "../nn/random.js";
+import { Random, type RandomState } from "../nn/random.js";
 import type { Guide, TransitionBatch } from "./seams.js";
 import { type ActionLayout, type ObservationLayout, describeSpace, spacesOf } from "../core/space-layout.js";
 import { SyncVecEnv, type VecEnvState } from "../envs/vector.js";
-import type { TrainingProgress } from "./callbacks.js";
-import type { ReplayBuffer } from "./replay-buffer.js";
+import type { LearnOptions, TrainingProgress } from "./callbacks.js";
+import { ReplayBuffer } from "./replay-buffer.js";
+import { toSchedule, type Schedule } from "./schedules.js";
+import { knownOptions, stripUndefined, validatePositive } from "./options.js";
 
 // ---------------------------------------------------------------------------------------------------
 // Filling the buffer: stepping the environments, the guide seams, resumable state
@@ -272,64 +275,186 @@ function checkRewards(rewards: ArrayLike<number>, n: number, guide: string): Flo
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The off-policy training loop (SB3's OffPolicyAlgorithm.learn)
+// The off-policy algorithm: what DQN, SAC and TD3 share (SB3's OffPolicyAlgorithm)
 // ---------------------------------------------------------------------------------------------------
 
-/** What the loop needs from an off-policy algorithm. */
-export interface OffPolicyLearner {
-  readonly collector: OffPolicyCollector;
-  readonly replayBuffer: ReplayBuffer;
-  collectSeconds: number;
-  updateSeconds: number;
-  /** Uniform random actions before learning starts, the exploring policy afterwards. */
-  predict(obs: Float32Array, deterministic?: boolean): Float32Array;
-  train(gradientSteps: number, batchSize: number): Record<string, number>;
-  save(dir: string): void;
+/** The settings every off-policy algorithm has (SB3's OffPolicyAlgorithm arguments, camelCase). */
+export interface OffPolicyConfig {
+  learningRate: Schedule;
+  bufferSize: number;
+  learningStarts: number;
+  batchSize: number;
+  tau: number;
+  gamma: number;
+  /** Env steps (per env) between training phases. Only step units are supported. */
+  trainFreq: number;
+  /** Gradient steps per training phase; -1 = as many as env steps collected. */
+  gradientSteps: number;
+  netArch: number[];
+  seed: number;
 }
 
-export interface OffPolicyLoopSettings {
-  trainFreq: number;
-  learningStarts: number;
-  gradientSteps: number;
-  batchSize: number;
+/** The part of a checkpoint the base class writes and restores. */
+export interface OffPolicyState {
+  rng: RandomState;
+  collector: CollectorState;
+  totalTimesteps: number;
+  nUpdates: number;
 }
 
 /**
- * Until `totalTimesteps`: collect `trainFreq` steps per env (random actions before `learningStarts`), then
- * train once more than `learningStarts` steps were taken; checkpoint and report after every phase.
- * `metrics()` adds the algorithm's own per-phase values; `onStep` runs after every vector step; `explore`
- * adds exploration noise to the chosen env-space actions (TD3's action noise, on warm-up actions too, as SB3).
+ * The base of DQN, SAC and TD3: options checked against the algorithm's defaults, the environments, the
+ * replay buffer and its collector, the generator, the counters, and the training loop `learn`. A subclass
+ * builds its networks (from `rng`, after this constructor), and implements `predict` and `train`.
  */
-export async function offPolicyLearn(
-  model: OffPolicyLearner,
-  cfg: OffPolicyLoopSettings,
-  opts: { totalTimesteps: number; checkpointDir?: string; checkpointInterval?: number; callback?: (p: TrainingProgress) => boolean | void | Promise<boolean | void> },
-  progress: (metrics: Record<string, number>) => TrainingProgress,
-  extra: { metrics?: () => Record<string, number>; onStep?: () => void; explore?: (envActions: Float32Array) => Float32Array } = {},
-): Promise<void> {
-  const total = opts.totalTimesteps;
-  const collector = model.collector;
-  const every = opts.checkpointInterval;
-  let nextCheckpoint = every ? (Math.floor(collector.numTimesteps / every) + 1) * every : Infinity;
-  const chooseActions = (obs: Float32Array) => {
-    const actions = collector.numTimesteps < cfg.learningStarts ? collector.randomActions() : model.predict(obs, false);
-    return extra.explore ? extra.explore(actions) : actions;
-  };
-  while (collector.numTimesteps < total) {
-    const t0 = performance.now();
-    const rollout = await collector.collect(cfg.trainFreq, chooseActions, model.replayBuffer, { totalTimesteps: total }, extra.onStep);
-    const t1 = performance.now();
-    model.collectSeconds += (t1 - t0) / 1000;
-    let metrics: Record<string, number> = { ...extra.metrics?.(), meanStoredReward: rollout.meanStoredReward };
-    if (collector.numTimesteps > cfg.learningStarts) {
-      const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
-      if (gradientSteps > 0) metrics = { ...metrics, ...model.train(gradientSteps, cfg.batchSize) };
-      model.updateSeconds += (performance.now() - t1) / 1000;
+export abstract class OffPolicyAlgorithm<C extends OffPolicyConfig> {
+  readonly config: C;
+  readonly envs: Env<unknown, unknown>[];
+  readonly obsDim: number;
+  readonly replayBuffer: ReplayBuffer;
+  readonly collector: OffPolicyCollector;
+  /** Network initialisation and replay sampling (and the algorithm's own draws: epsilon, policy noise). */
+  readonly rng: Random;
+  nUpdates = 0;
+  /** Seconds spent collecting experience and in gradient updates (for throughput reports). */
+  collectSeconds = 0;
+  updateSeconds = 0;
+  protected totalTimesteps = 0;
+  protected readonly learningRate: (progressRemaining: number) => number;
+  protected readonly act: ActionLayout;
+  protected readonly guide: Guide | undefined;
+  /** The metrics of the last phase whose losses were all finite (reported with a NaN stop). */
+  protected lastFiniteMetrics: Record<string, number> = {};
+
+  /**
+   * `env` is one environment or several (a vector of the same task). `positive` names the options that must
+   * be positive integers; `validate` checks the algorithm's own options before anything is built.
+   */
+  constructor(
+    readonly algo: "DQN" | "SAC" | "TD3",
+    env: Env<unknown, unknown> | Env<unknown, unknown>[],
+    options: Partial<C> & { guide?: Guide },
+    defaults: C,
+    settings: { positive: (keyof C & string)[]; actions: "discrete" | "box"; validate?: (config: C) => void },
+  ) {
+    const { guide, ...rest } = options;
+    const config: C = { ...defaults, ...knownOptions(algo, stripUndefined(rest) as Partial<C>, defaults) };
+    validatePositive(algo, config, settings.positive);
+    if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`${algo}: gamma must be in [0, 1], got ${config.gamma}`);
+    if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`${algo}: tau must be in (0, 1], got ${config.tau}`);
+    if (!Array.isArray(config.netArch) || config.netArch.some((w) => !Number.isInteger(w) || w < 1)) {
+      throw new Error(`${algo}: netArch must be a list of positive integers, got ${JSON.stringify(config.netArch)}`);
     }
-    if (collector.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
-      model.save(opts.checkpointDir);
-      nextCheckpoint += every!;
-    }
-    if ((await opts.callback?.(progress(metrics))) === false) break;
+    settings.validate?.(config);
+    this.config = config;
+    this.guide = guide;
+    this.envs = Array.isArray(env) ? env : [env];
+    const { obs, act } = offPolicySpaces(this.envs[0]!, algo, settings.actions);
+    this.obsDim = obs.dim;
+    this.act = act;
+    this.rng = new Random(config.seed);
+    this.learningRate = toSchedule(config.learningRate, `${algo} learningRate`);
+    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim: obs.dim, actDim: act.dim });
+    this.collector = new OffPolicyCollector(
+      { envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}), toBufferActions: (a, n) => this.toBufferActions(a, n) },
+      new Random(config.seed + 0x9e3779b9),
+    );
   }
+
+  get numTimesteps(): number {
+    return this.collector.numTimesteps;
+  }
+
+  /** Actions for rows of observations: the policy's own (deterministic), or the exploring policy's. */
+  abstract predict(obs: Float32Array, deterministic?: boolean): Float32Array;
+
+  /** `gradientSteps` updates on minibatches of `batchSize`; returns the phase's metrics. */
+  abstract train(gradientSteps: number, batchSize: number): Record<string, number>;
+
+  /** Writes everything needed to continue training exactly into `dir`. */
+  abstract save(dir: string): void;
+
+  /** Env-space actions as the buffer stores them (SAC, TD3: rescaled to [-1, 1]). */
+  protected toBufferActions(envActions: Float32Array, _n: number): Float32Array {
+    return envActions;
+  }
+
+  /** Runs after every vector step (DQN: target update and exploration rate; TD3: noise resets). */
+  protected onStep(): void {}
+
+  /** Exploration noise on the chosen env-space actions (TD3's action noise). */
+  protected explore(envActions: Float32Array): Float32Array {
+    return envActions;
+  }
+
+  /** The algorithm's own values reported with every phase (DQN: the exploration rate). */
+  protected phaseMetrics(): Record<string, number> {
+    return {};
+  }
+
+  /** The learning rate for the current progress (SB3's _update_learning_rate). */
+  protected currentLearningRate(): number {
+    return this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+  }
+
+  /**
+   * Trains for `totalTimesteps` env steps in all (a resumed model continues from its step count), as SB3's
+   * OffPolicyAlgorithm.learn: collect `trainFreq` steps per env (uniform random actions before
+   * `learningStarts`), then train once more than `learningStarts` steps were taken; checkpoint and report
+   * after every phase.
+   */
+  async learn(opts: LearnOptions): Promise<this> {
+    const total = (this.totalTimesteps = opts.totalTimesteps);
+    const cfg = this.config;
+    const collector = this.collector;
+    const every = opts.checkpointInterval;
+    let nextCheckpoint = every ? (Math.floor(collector.numTimesteps / every) + 1) * every : Infinity;
+    const chooseActions = (obs: Float32Array) =>
+      this.explore(collector.numTimesteps < cfg.learningStarts ? collector.randomActions() : this.predict(obs, false));
+    const onStep = () => this.onStep();
+    while (collector.numTimesteps < total) {
+      const t0 = performance.now();
+      const rollout = await collector.collect(cfg.trainFreq, chooseActions, this.replayBuffer, { totalTimesteps: total }, onStep);
+      const t1 = performance.now();
+      this.collectSeconds += (t1 - t0) / 1000;
+      let metrics: Record<string, number> = { ...this.phaseMetrics(), meanStoredReward: rollout.meanStoredReward };
+      if (collector.numTimesteps > cfg.learningStarts) {
+        const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : rollout.steps;
+        if (gradientSteps > 0) metrics = { ...metrics, ...this.train(gradientSteps, cfg.batchSize) };
+        this.updateSeconds += (performance.now() - t1) / 1000;
+      }
+      if (collector.numTimesteps >= nextCheckpoint && opts.checkpointDir) {
+        this.save(opts.checkpointDir);
+        nextCheckpoint += every!;
+      }
+      if ((await opts.callback?.(this.progress(metrics))) === false) break;
+    }
+    return this;
+  }
+
+  protected progress(metrics: Record<string, number>): TrainingProgress {
+    return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
+  }
+
+  /** The base class's part of a checkpoint. */
+  protected baseState(): OffPolicyState {
+    return { rng: this.rng.getState(), collector: this.collector.getState(), totalTimesteps: this.totalTimesteps, nUpdates: this.nUpdates };
+  }
+
+  /** Restores the base class's part of a checkpoint and the replay buffer saved beside it in `dir`. */
+  protected restoreBaseState(dir: string, state: OffPolicyState): void {
+    this.rng.setState(state.rng);
+    this.replayBuffer.load(join(dir, "replay"));
+    this.collector.setState(state.collector);
+    this.totalTimesteps = state.totalTimesteps;
+    this.nUpdates = state.nUpdates;
+  }
+
+  /** Closes the training environments. */
+  close(): void {
+    this.collector.close();
+  }
+
+  /** Nothing to free: the networks are plain typed arrays (kept for callers written for the tfjs version). */
+  dispose(): void {}
 }

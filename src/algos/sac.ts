@@ -37,14 +37,13 @@ import { Mlp } from "../nn/mlp.js";
 import { Adam, ScalarAdam, type OptimizerState, type ScalarAdamState } from "../nn/optim.js";
 import { SquashedDiagGaussian } from "../nn/distributions.js";
 import type { GemmBackend } from "../nn/native.js";
-import { Random, type RandomState } from "../nn/random.js";
+import type { Random } from "../nn/random.js";
 import { encodeFloat32 } from "../nn/serialize.js";
 import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
-import { knownOptions, stripUndefined, validatePositive } from "./options.js";
-import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
-import { toSchedule, type Schedule } from "./schedules.js";
-import { ReplayBuffer, type ReplaySample } from "./replay-buffer.js";
-import { OffPolicyCollector, offPolicyLearn, offPolicySpaces, progressOf, type CollectorState } from "./off-policy.js";
+import { NonFiniteLossError } from "./callbacks.js";
+import type { Schedule } from "./schedules.js";
+import type { ReplaySample } from "./replay-buffer.js";
+import { OffPolicyAlgorithm, type OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
 import { scaleActions, unscaleActions } from "../core/space-layout.js";
 import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
@@ -176,7 +175,7 @@ class StepBuffers {
 /** Version of the checkpoint layout; 1 was the tfjs implementation ([in, out] weights per variable). */
 export const SAC_CHECKPOINT_FORMAT = 2;
 
-export interface SacCheckpoint {
+export interface SacCheckpoint extends OffPolicyState {
   algo: "sac";
   format: number;
   config: Omit<SacConfig, "learningRate" | "gemmBackend"> & { learningRate: number | string };
@@ -190,16 +189,9 @@ export interface SacCheckpoint {
   criticOptimizer: OptimizerState;
   logEntCoef: number | null;
   entCoefAdam: ScalarAdamState | null;
-  rng: RandomState;
-  collector: CollectorState;
-  totalTimesteps: number;
-  nUpdates: number;
 }
 
-export class SAC {
-  readonly config: SacConfig;
-  readonly envs: Env<unknown, unknown>[];
-  readonly obsDim: number;
+export class SAC extends OffPolicyAlgorithm<SacConfig> {
   readonly actDim: number;
   /** Outputs [mean | log std] of the pre-tanh Gaussian. */
   readonly actor: Mlp;
@@ -210,25 +202,13 @@ export class SAC {
   readonly actorOptimizer: Adam;
   /** One optimiser over both critics, as SB3's critic (its q_networks share one Adam). */
   readonly criticOptimizer: Adam;
-  readonly replayBuffer: ReplayBuffer;
-  readonly collector: OffPolicyCollector;
-  /** Replay sampling and the policy's Gaussian noise. */
-  readonly rng: Random;
   readonly targetEntropy: number;
   /** log alpha when tuned automatically (a float32 value, as torch's parameter), else null. */
   logEntCoef: number | null;
   private readonly entCoefAdam: ScalarAdam | null;
   private readonly fixedEntCoef: number;
-  nUpdates = 0;
-  /** Seconds spent collecting experience and in gradient updates (for throughput reports). */
-  collectSeconds = 0;
-  updateSeconds = 0;
-  private totalTimesteps = 0;
-  private readonly learningRate: (progressRemaining: number) => number;
-  private lastFiniteMetrics: Record<string, number> = {};
   private readonly low: Float32Array;
   private readonly high: Float32Array;
-  private readonly guide: Guide | undefined;
   // One distribution object per use: each keeps its last sample for its backward pass.
   private readonly nextPolicy: SquashedDiagGaussian;
   private readonly currentPolicy: SquashedDiagGaussian;
@@ -238,32 +218,24 @@ export class SAC {
 
   /** `env` is one environment or several (a vector of the same task). */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}) {
-    const { guide, ...rest } = options;
-    const config: SacConfig = { ...SAC_DEFAULTS, ...knownOptions("SAC", stripUndefined(rest), SAC_DEFAULTS) };
-    validatePositive("SAC", config, ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"]);
-    if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`SAC: gamma must be in [0, 1], got ${config.gamma}`);
-    if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`SAC: tau must be in (0, 1], got ${config.tau}`);
-    if (!Array.isArray(config.netArch) || config.netArch.some((w) => !Number.isInteger(w) || w < 1)) {
-      throw new Error(`SAC: netArch must be a list of positive integers, got ${JSON.stringify(config.netArch)}`);
-    }
+    super("SAC", env, options, SAC_DEFAULTS, {
+      positive: ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"],
+      actions: "box",
+      validate: (config) => void mlpBackend(config.gemmBackend, "SAC"),
+    });
+    const config = this.config;
     const backend = mlpBackend(config.gemmBackend, "SAC");
-    this.config = config;
-    this.guide = guide;
-    this.envs = Array.isArray(env) ? env : [env];
-    const { obs, act } = offPolicySpaces(this.envs[0]!, "SAC", "box");
-    if (act.kind !== "box") throw new Error("SAC: needs a Box action space");
-    const obsDim = (this.obsDim = obs.dim);
-    const k = (this.actDim = act.dim);
-    this.low = act.low;
-    this.high = act.high;
-    this.rng = new Random(config.seed);
+    if (this.act.kind !== "box") throw new Error("SAC: needs a Box action space");
+    const obsDim = this.obsDim;
+    const k = (this.actDim = this.act.dim);
+    this.low = this.act.low;
+    this.high = this.act.high;
     const hidden = config.netArch;
     this.actor = reluMlp([obsDim, ...hidden, 2 * k], this.rng, backend);
     this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
     this.critic2 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
     this.critic1Target = targetOf(this.critic1, backend);
     this.critic2Target = targetOf(this.critic2, backend);
-    this.learningRate = toSchedule(config.learningRate, "SAC learningRate");
     const lr = this.learningRate(1);
     const kernels = backend === "native" ? "native" : "default";
     this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr, kernels });
@@ -291,21 +263,11 @@ export class SAC {
       this.entCoefAdam = null;
       this.fixedEntCoef = ent;
     }
-
-    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: k });
-    this.collector = new OffPolicyCollector(
-      { envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}), toBufferActions: (a, n) => this.scaleActions(a, n) },
-      new Random(config.seed + 0x9e3779b9),
-    );
   }
 
   /** Builds the model (async for symmetry with the other algorithms' factories). */
   static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}): Promise<SAC> {
     return new SAC(env, options);
-  }
-
-  get numTimesteps(): number {
-    return this.collector.numTimesteps;
   }
 
   /** Which kernels run the networks' products: "native" (BLAS addon), "wasm" or "js". */
@@ -343,11 +305,8 @@ export class SAC {
     return this.unscaleActions(scaled);
   }
 
-  /** Trains for `totalTimesteps` env steps in all (a resumed model continues from its step count). */
-  async learn(opts: LearnOptions): Promise<this> {
-    this.totalTimesteps = opts.totalTimesteps;
-    await offPolicyLearn(this, this.config, opts, (m) => this.progress(m));
-    return this;
+  protected override toBufferActions(envActions: Float32Array, n: number): Float32Array {
+    return this.scaleActions(envActions, n);
   }
 
   /**
@@ -355,7 +314,7 @@ export class SAC {
    * training before its update is applied (NonFiniteLossError, with the last finite metrics).
    */
   train(gradientSteps: number, batchSize: number): Record<string, number> {
-    const lr = this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+    const lr = this.currentLearningRate();
     this.actorOptimizer.learningRate = lr;
     this.criticOptimizer.learningRate = lr;
     let criticLoss = 0, actorLoss = 0, entCoefSum = 0, entCoefLoss = 0;
@@ -481,10 +440,6 @@ export class SAC {
     return [loss / B, logProbSum / B];
   }
 
-  private progress(metrics: Record<string, number>): TrainingProgress {
-    return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
-  }
-
   // -------------------------------------------------------------------------------------------------
   // 5. Checkpoints
   // -------------------------------------------------------------------------------------------------
@@ -504,10 +459,7 @@ export class SAC {
       criticOptimizer: this.criticOptimizer.stateDict(),
       logEntCoef: this.logEntCoef,
       entCoefAdam: this.entCoefAdam?.stateDict() ?? null,
-      rng: this.rng.getState(),
-      collector: this.collector.getState(),
-      totalTimesteps: this.totalTimesteps,
-      nUpdates: this.nUpdates,
+      ...this.baseState(),
     };
     writeCheckpoint(dir, "sac.json", ckpt, this.replayBuffer);
   }
@@ -537,19 +489,7 @@ export class SAC {
     if ((ckpt.logEntCoef === null) !== (model.logEntCoef === null)) throw new Error("SAC.load: entCoef mode (auto vs fixed) differs from the checkpoint");
     model.logEntCoef = ckpt.logEntCoef;
     if (ckpt.entCoefAdam) model.entCoefAdam!.loadStateDict(ckpt.entCoefAdam);
-    model.rng.setState(ckpt.rng);
-    model.replayBuffer.load(join(dir, "replay"));
-    model.collector.setState(ckpt.collector);
-    model.totalTimesteps = ckpt.totalTimesteps;
-    model.nUpdates = ckpt.nUpdates;
+    model.restoreBaseState(dir, ckpt);
     return model;
   }
-
-  /** Closes the training environments. */
-  close(): void {
-    this.collector.close();
-  }
-
-  /** Nothing to free: the networks are plain typed arrays (kept for callers written for the tfjs version). */
-  dispose(): void {}
 }

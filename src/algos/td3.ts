@@ -23,14 +23,13 @@ import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
 import { Adam, type OptimizerState } from "../nn/optim.js";
 import type { GemmBackend } from "../nn/native.js";
-import { Random, type RandomState } from "../nn/random.js";
+import { Random } from "../nn/random.js";
 import { encodeFloat32 } from "../nn/serialize.js";
 import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
-import { knownOptions, stripUndefined, validatePositive } from "./options.js";
-import { NonFiniteLossError, type LearnOptions, type TrainingProgress } from "./callbacks.js";
-import { toSchedule, type Schedule } from "./schedules.js";
-import { ReplayBuffer, type ReplaySample } from "./replay-buffer.js";
-import { OffPolicyCollector, offPolicyLearn, offPolicySpaces, progressOf, type CollectorState } from "./off-policy.js";
+import { NonFiniteLossError } from "./callbacks.js";
+import type { Schedule } from "./schedules.js";
+import type { ReplaySample } from "./replay-buffer.js";
+import { OffPolicyAlgorithm, type OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
 import { scaleActions, unscaleActions } from "../core/space-layout.js";
 import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
@@ -126,7 +125,7 @@ class StepBuffers {
 
 export const TD3_CHECKPOINT_FORMAT = 1;
 
-export interface Td3Checkpoint {
+export interface Td3Checkpoint extends OffPolicyState {
   algo: "td3";
   format: number;
   config: Omit<Td3Config, "learningRate" | "gemmBackend"> & { learningRate: number | string };
@@ -139,17 +138,10 @@ export interface Td3Checkpoint {
   critic2Target: string;
   actorOptimizer: OptimizerState;
   criticOptimizer: OptimizerState;
-  rng: RandomState;
   actionNoise: ActionNoiseState | null;
-  collector: CollectorState;
-  totalTimesteps: number;
-  nUpdates: number;
 }
 
-export class TD3 {
-  readonly config: Td3Config;
-  readonly envs: Env<unknown, unknown>[];
-  readonly obsDim: number;
+export class TD3 extends OffPolicyAlgorithm<Td3Config> {
   readonly actDim: number;
   /** mu(s) before the tanh: the action in [-1, 1] is tanh of its output. */
   readonly actor: Mlp;
@@ -161,48 +153,31 @@ export class TD3 {
   readonly actorOptimizer: Adam;
   /** One optimiser over both critics, as SB3's critic (its q_networks share one Adam). */
   readonly criticOptimizer: Adam;
-  readonly replayBuffer: ReplayBuffer;
-  readonly collector: OffPolicyCollector;
-  /** Initialisation, replay sampling and the target policy's smoothing noise. */
-  readonly rng: Random;
   /** The exploration noise (its own generator), or null without `actionNoise`. */
   readonly actionNoise: VectorizedActionNoise | null;
-  nUpdates = 0;
-  /** Seconds spent collecting experience and in gradient updates (for throughput reports). */
-  collectSeconds = 0;
-  updateSeconds = 0;
-  private totalTimesteps = 0;
-  private readonly learningRate: (progressRemaining: number) => number;
-  private lastFiniteMetrics: Record<string, number> = {};
   private readonly low: Float32Array;
   private readonly high: Float32Array;
-  private readonly guide: Guide | undefined;
   private buffers: StepBuffers | undefined;
   private nextBuffers: StepBuffers | undefined;
 
   /** `env` is one environment or several (a vector of the same task). */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: Td3Options = {}) {
-    const { guide, ...rest } = options;
-    const config: Td3Config = { ...TD3_DEFAULTS, ...knownOptions("TD3", stripUndefined(rest), TD3_DEFAULTS) };
-    validatePositive("TD3", config, ["bufferSize", "batchSize", "trainFreq", "policyDelay"]);
-    if (!(config.gamma >= 0 && config.gamma <= 1)) throw new Error(`TD3: gamma must be in [0, 1], got ${config.gamma}`);
-    if (!(config.tau > 0 && config.tau <= 1)) throw new Error(`TD3: tau must be in (0, 1], got ${config.tau}`);
-    if (!(config.targetPolicyNoise >= 0)) throw new Error(`TD3: targetPolicyNoise must be >= 0, got ${config.targetPolicyNoise}`);
-    if (!(config.targetNoiseClip >= 0)) throw new Error(`TD3: targetNoiseClip must be >= 0, got ${config.targetNoiseClip}`);
-    if (!Array.isArray(config.netArch) || config.netArch.some((w) => !Number.isInteger(w) || w < 1)) {
-      throw new Error(`TD3: netArch must be a list of positive integers, got ${JSON.stringify(config.netArch)}`);
-    }
+    super("TD3", env, options, TD3_DEFAULTS, {
+      positive: ["bufferSize", "batchSize", "trainFreq", "policyDelay"],
+      actions: "box",
+      validate: (config) => {
+        if (!(config.targetPolicyNoise >= 0)) throw new Error(`TD3: targetPolicyNoise must be >= 0, got ${config.targetPolicyNoise}`);
+        if (!(config.targetNoiseClip >= 0)) throw new Error(`TD3: targetNoiseClip must be >= 0, got ${config.targetNoiseClip}`);
+        mlpBackend(config.gemmBackend, "TD3");
+      },
+    });
+    const config = this.config;
     const backend = mlpBackend(config.gemmBackend, "TD3");
-    this.config = config;
-    this.guide = guide;
-    this.envs = Array.isArray(env) ? env : [env];
-    const { obs, act } = offPolicySpaces(this.envs[0]!, "TD3", "box");
-    if (act.kind !== "box") throw new Error("TD3: needs a Box action space");
-    const obsDim = (this.obsDim = obs.dim);
-    const k = (this.actDim = act.dim);
-    this.low = act.low;
-    this.high = act.high;
-    this.rng = new Random(config.seed);
+    if (this.act.kind !== "box") throw new Error("TD3: needs a Box action space");
+    const obsDim = this.obsDim;
+    const k = (this.actDim = this.act.dim);
+    this.low = this.act.low;
+    this.high = this.act.high;
     const hidden = config.netArch;
     this.actor = reluMlp([obsDim, ...hidden, k], this.rng, backend);
     this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
@@ -210,7 +185,6 @@ export class TD3 {
     this.actorTarget = targetOf(this.actor, backend);
     this.critic1Target = targetOf(this.critic1, backend);
     this.critic2Target = targetOf(this.critic2, backend);
-    this.learningRate = toSchedule(config.learningRate, "TD3 learningRate");
     const lr = this.learningRate(1);
     const kernels = backend === "native" ? "native" : "default";
     this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr, kernels });
@@ -219,20 +193,11 @@ export class TD3 {
       { learningRate: lr, kernels },
     );
     this.actionNoise = config.actionNoise ? new VectorizedActionNoise(config.actionNoise, this.envs.length, k, new Random(config.seed + 0x5bd1e995)) : null;
-    this.replayBuffer = new ReplayBuffer({ bufferSize: config.bufferSize, obsDim, actDim: k });
-    this.collector = new OffPolicyCollector(
-      { envs: this.envs, seed: config.seed, ...(guide ? { guide } : {}), toBufferActions: (a, n) => this.scaleActions(a, n) },
-      new Random(config.seed + 0x9e3779b9),
-    );
   }
 
   /** Builds the model (async for symmetry with the other algorithms' factories). */
   static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: Td3Options = {}): Promise<TD3> {
     return new TD3(env, options);
-  }
-
-  get numTimesteps(): number {
-    return this.collector.numTimesteps;
   }
 
   /** Which kernels run the networks' products: "native" (BLAS addon), "wasm" or "js". */
@@ -260,8 +225,12 @@ export class TD3 {
     return this.unscaleActions(scaled);
   }
 
+  protected override toBufferActions(envActions: Float32Array, n: number): Float32Array {
+    return this.scaleActions(envActions, n);
+  }
+
   /** SB3's _sample_action: the action scaled to [-1, 1], plus the exploration noise, clipped, back in env space. */
-  private explore(envActions: Float32Array): Float32Array {
+  protected override explore(envActions: Float32Array): Float32Array {
     if (!this.actionNoise) return envActions;
     const n = envActions.length / this.actDim;
     const scaled = this.scaleActions(envActions, n);
@@ -273,15 +242,10 @@ export class TD3 {
     return this.unscaleActions(scaled);
   }
 
-  /** Trains for `totalTimesteps` env steps in all (a resumed model continues from its step count). */
-  async learn(opts: LearnOptions): Promise<this> {
-    this.totalTimesteps = opts.totalTimesteps;
+  /** SB3 resets a finished env's noise process after the step that ended its episode. */
+  protected override onStep(): void {
     const noise = this.actionNoise;
-    const dones = this.collector.lastDones;
-    // SB3 resets a finished env's noise process after the step that ended its episode.
-    const onStep = noise ? () => dones.forEach((d, e) => void (d && noise.reset(e))) : undefined;
-    await offPolicyLearn(this, this.config, opts, (m) => this.progress(m), { explore: (a) => this.explore(a), ...(onStep ? { onStep } : {}) });
-    return this;
+    if (noise) this.collector.lastDones.forEach((done, e) => void (done && noise.reset(e)));
   }
 
   /**
@@ -289,7 +253,7 @@ export class TD3 {
    * training before its update is applied (NonFiniteLossError, with the last finite metrics).
    */
   train(gradientSteps: number, batchSize: number): Record<string, number> {
-    const lr = this.learningRate(1 - this.numTimesteps / Math.max(this.totalTimesteps, 1));
+    const lr = this.currentLearningRate();
     this.actorOptimizer.learningRate = lr;
     this.criticOptimizer.learningRate = lr;
     const f32 = Math.fround;
@@ -384,15 +348,11 @@ export class TD3 {
     for (let b = 0; b < B; b++) {
       for (let i = 0; i < k; i++) {
         const a = buf.action[b * k + i]!;
-        buf.dHead[b * k + i] = g[b * w + obsDim + i]!  * (1 - a * a); // through tanh
+        buf.dHead[b * k + i] = g[b * w + obsDim + i]! * (1 - a * a); // through tanh
       }
     }
     this.actor.backward(buf.dHead, false, false);
     return loss / B;
-  }
-
-  private progress(metrics: Record<string, number>): TrainingProgress {
-    return progressOf(this.collector.stats, this.numTimesteps, this.totalTimesteps, this.nUpdates, metrics, this.guide);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -413,11 +373,8 @@ export class TD3 {
       critic2Target: encodeFloat32(this.critic2Target.params),
       actorOptimizer: this.actorOptimizer.stateDict(),
       criticOptimizer: this.criticOptimizer.stateDict(),
-      rng: this.rng.getState(),
       actionNoise: this.actionNoise?.getState() ?? null,
-      collector: this.collector.getState(),
-      totalTimesteps: this.totalTimesteps,
-      nUpdates: this.nUpdates,
+      ...this.baseState(),
     };
     writeCheckpoint(dir, "td3.json", ckpt, this.replayBuffer);
   }
@@ -441,21 +398,9 @@ export class TD3 {
     ]);
     model.actorOptimizer.loadStateDict(ckpt.actorOptimizer);
     model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
-    model.rng.setState(ckpt.rng);
     if ((ckpt.actionNoise === null) !== (model.actionNoise === null)) throw new Error(`TD3.load: actionNoise (on vs off) differs from the checkpoint ${file}`);
     if (ckpt.actionNoise) model.actionNoise!.setState(ckpt.actionNoise);
-    model.replayBuffer.load(join(dir, "replay"));
-    model.collector.setState(ckpt.collector);
-    model.totalTimesteps = ckpt.totalTimesteps;
-    model.nUpdates = ckpt.nUpdates;
+    model.restoreBaseState(dir, ckpt);
     return model;
   }
-
-  /** Closes the training environments. */
-  close(): void {
-    this.collector.close();
-  }
-
-  /** Nothing to free: the networks are plain typed arrays. */
-  dispose(): void {}
 }
