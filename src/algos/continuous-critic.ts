@@ -1,11 +1,16 @@
 /**
- * What SAC and TD3 share around their networks (Stable-Baselines3's ContinuousCritic and the MLP builders
- * of its off-policy policies): the kernel choice, ReLU MLPs with torch's default init, the twin Q-networks'
- * (state, action) input and their regression loss.
+ * What SAC and TD3 share (Stable-Baselines3's ContinuousCritic and the MLP builders of its off-policy
+ * policies): the kernel choice, ReLU MLPs with torch's default init, the twin Q-networks' (state, action)
+ * input and their regression loss, and `OffPolicyActorCritic`, the base class that builds the networks.
  */
+import type { Env } from "../core/env.js";
+import { scaleActions, unscaleActions } from "../core/space-layout.js";
 import { Mlp } from "../nn/mlp.js";
-import { nativeBlas, nativeUnavailableReason } from "../nn/native.js";
+import { Adam } from "../nn/optim.js";
+import { nativeBlas, nativeUnavailableReason, type GemmBackend } from "../nn/native.js";
 import type { Random } from "../nn/random.js";
+import { OffPolicyAlgorithm, type OffPolicyConfig } from "./off-policy.js";
+import type { Guide } from "./seams.js";
 
 export type GemmChoice = "auto" | "native" | "wasm";
 
@@ -71,4 +76,99 @@ export function twinCriticLoss(
   }
   Mlp.backwardPair(critic1, dQ1, critic2, dQ2, false);
   return loss;
+}
+
+/** The settings of an off-policy actor-critic for Box actions (SAC, TD3). */
+export interface ActorCriticConfig extends OffPolicyConfig {
+  /**
+   * Kernels for the networks' products (not an SB3 option; not saved in checkpoints): "auto" = the native
+   * BLAS addon when built and enabled (GUIDED_RL_NATIVE), else WebAssembly; "native" = the addon or an
+   * error; "wasm" = WebAssembly SIMD kernels.
+   */
+  gemmBackend: GemmChoice;
+}
+
+/**
+ * What SAC and TD3 share: Box actions rescaled to [-1, 1] for the buffer and the networks, an actor and twin
+ * critics (ReLU MLPs with torch's init, built in this order from `rng`) with target copies of the critics,
+ * one Adam for the actor and one over both critics (SB3's critic optimiser), and per-batch-size scratch.
+ */
+export abstract class OffPolicyActorCritic<C extends ActorCriticConfig, Scratch extends { readonly batch: number }> extends OffPolicyAlgorithm<C> {
+  readonly actDim: number;
+  readonly actor: Mlp;
+  readonly critic1: Mlp;
+  readonly critic2: Mlp;
+  readonly critic1Target: Mlp;
+  readonly critic2Target: Mlp;
+  readonly actorOptimizer: Adam;
+  /** One optimiser over both critics, as SB3's critic (its q_networks share one Adam). */
+  readonly criticOptimizer: Adam;
+  protected readonly backend: "default" | "native";
+  private readonly low: Float32Array;
+  private readonly high: Float32Array;
+  private readonly scratch: { current?: Scratch; next?: Scratch } = {};
+
+  /** `actorOutputs(k)`: the actor's output width for k action dimensions (SAC: mean and log std, 2k). */
+  constructor(
+    algo: "SAC" | "TD3",
+    env: Env<unknown, unknown> | Env<unknown, unknown>[],
+    options: Partial<C> & { guide?: Guide },
+    defaults: C,
+    settings: { positive: (keyof C & string)[]; validate?: (config: C) => void },
+    actorOutputs: (k: number) => number,
+  ) {
+    super(algo, env, options, defaults, {
+      positive: settings.positive,
+      actions: "box",
+      validate: (config) => {
+        settings.validate?.(config);
+        mlpBackend(config.gemmBackend, algo);
+      },
+    });
+    const backend = (this.backend = mlpBackend(this.config.gemmBackend, algo));
+    if (this.act.kind !== "box") throw new Error(`${algo}: needs a Box action space`);
+    const obsDim = this.obsDim;
+    const k = (this.actDim = this.act.dim);
+    this.low = this.act.low;
+    this.high = this.act.high;
+    const hidden = this.config.netArch;
+    this.actor = reluMlp([obsDim, ...hidden, actorOutputs(k)], this.rng, backend);
+    this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
+    this.critic2 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
+    this.critic1Target = targetOf(this.critic1, backend);
+    this.critic2Target = targetOf(this.critic2, backend);
+    const lr = this.learningRate(1);
+    const kernels = backend === "native" ? "native" : "default";
+    this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr, kernels });
+    this.criticOptimizer = new Adam(
+      [{ params: this.critic1.params, grads: this.critic1.grads }, { params: this.critic2.params, grads: this.critic2.grads }],
+      { learningRate: lr, kernels },
+    );
+  }
+
+  /** Which kernels run the networks' products: "native" (BLAS addon), "wasm" or "js". */
+  get gemmBackend(): GemmBackend {
+    return this.actor.gemmBackend;
+  }
+
+  /** Env-space actions -> [-1, 1] (SB3's scale_action), clipped: what the buffer and the critics see. */
+  scaleActions(envActions: Float32Array, n: number): Float32Array {
+    return scaleActions(this.low, this.high, envActions, n);
+  }
+
+  /** [-1, 1] -> env-space actions (SB3's unscale_action). */
+  unscaleActions(scaled: Float32Array): Float32Array {
+    return unscaleActions(this.low, this.high, scaled);
+  }
+
+  protected override toBufferActions(envActions: Float32Array, n: number): Float32Array {
+    return this.scaleActions(envActions, n);
+  }
+
+  /** Scratch arrays for a gradient step on `batch` rows ("next": the target computation's own set). */
+  protected stepBuffers(batch: number, which: "current" | "next", make: (batch: number) => Scratch): Scratch {
+    const held = this.scratch[which];
+    if (held?.batch === batch) return held;
+    return (this.scratch[which] = make(batch));
+  }
 }

@@ -34,19 +34,17 @@
  */
 import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
-import { Adam, ScalarAdam, type OptimizerState, type ScalarAdamState } from "../nn/optim.js";
+import { ScalarAdam, type OptimizerState, type ScalarAdamState } from "../nn/optim.js";
 import { SquashedDiagGaussian } from "../nn/distributions.js";
-import type { GemmBackend } from "../nn/native.js";
 import type { Random } from "../nn/random.js";
 import { encodeFloat32 } from "../nn/serialize.js";
 import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
 import { NonFiniteLossError } from "./callbacks.js";
 import type { Schedule } from "./schedules.js";
 import type { ReplaySample } from "./replay-buffer.js";
-import { OffPolicyAlgorithm, type OffPolicyState } from "./off-policy.js";
+import type { OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
-import { scaleActions, unscaleActions } from "../core/space-layout.js";
-import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
+import { OffPolicyActorCritic, concatRows, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
 import { join } from "node:path";
 
 // ---------------------------------------------------------------------------------------------------
@@ -191,58 +189,23 @@ export interface SacCheckpoint extends OffPolicyState {
   entCoefAdam: ScalarAdamState | null;
 }
 
-export class SAC extends OffPolicyAlgorithm<SacConfig> {
-  readonly actDim: number;
-  /** Outputs [mean | log std] of the pre-tanh Gaussian. */
-  readonly actor: Mlp;
-  readonly critic1: Mlp;
-  readonly critic2: Mlp;
-  readonly critic1Target: Mlp;
-  readonly critic2Target: Mlp;
-  readonly actorOptimizer: Adam;
-  /** One optimiser over both critics, as SB3's critic (its q_networks share one Adam). */
-  readonly criticOptimizer: Adam;
+/** The actor outputs [mean | log std] of the pre-tanh Gaussian (2k values). */
+export class SAC extends OffPolicyActorCritic<SacConfig, StepBuffers> {
   readonly targetEntropy: number;
   /** log alpha when tuned automatically (a float32 value, as torch's parameter), else null. */
   logEntCoef: number | null;
   private readonly entCoefAdam: ScalarAdam | null;
   private readonly fixedEntCoef: number;
-  private readonly low: Float32Array;
-  private readonly high: Float32Array;
   // One distribution object per use: each keeps its last sample for its backward pass.
   private readonly nextPolicy: SquashedDiagGaussian;
   private readonly currentPolicy: SquashedDiagGaussian;
   private readonly behaviourPolicy: SquashedDiagGaussian;
-  private buffers: StepBuffers | undefined;
-  private nextBuffers: StepBuffers | undefined;
 
   /** `env` is one environment or several (a vector of the same task). */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: SacOptions = {}) {
-    super("SAC", env, options, SAC_DEFAULTS, {
-      positive: ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"],
-      actions: "box",
-      validate: (config) => void mlpBackend(config.gemmBackend, "SAC"),
-    });
+    super("SAC", env, options, SAC_DEFAULTS, { positive: ["bufferSize", "batchSize", "trainFreq", "targetUpdateInterval"] }, (k) => 2 * k);
     const config = this.config;
-    const backend = mlpBackend(config.gemmBackend, "SAC");
-    if (this.act.kind !== "box") throw new Error("SAC: needs a Box action space");
-    const obsDim = this.obsDim;
-    const k = (this.actDim = this.act.dim);
-    this.low = this.act.low;
-    this.high = this.act.high;
-    const hidden = config.netArch;
-    this.actor = reluMlp([obsDim, ...hidden, 2 * k], this.rng, backend);
-    this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
-    this.critic2 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
-    this.critic1Target = targetOf(this.critic1, backend);
-    this.critic2Target = targetOf(this.critic2, backend);
-    const lr = this.learningRate(1);
-    const kernels = backend === "native" ? "native" : "default";
-    this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr, kernels });
-    this.criticOptimizer = new Adam(
-      [{ params: this.critic1.params, grads: this.critic1.grads }, { params: this.critic2.params, grads: this.critic2.grads }],
-      { learningRate: lr, kernels },
-    );
+    const k = this.actDim;
     this.nextPolicy = new SquashedDiagGaussian(k);
     this.currentPolicy = new SquashedDiagGaussian(k);
     this.behaviourPolicy = new SquashedDiagGaussian(k);
@@ -270,24 +233,9 @@ export class SAC extends OffPolicyAlgorithm<SacConfig> {
     return new SAC(env, options);
   }
 
-  /** Which kernels run the networks' products: "native" (BLAS addon), "wasm" or "js". */
-  get gemmBackend(): GemmBackend {
-    return this.actor.gemmBackend;
-  }
-
   /** The current entropy coefficient alpha. */
   get entCoef(): number {
     return this.logEntCoef === null ? this.fixedEntCoef : Math.fround(Math.exp(this.logEntCoef));
-  }
-
-  /** Env-space actions -> [-1, 1] (SB3's scale_action), clipped: what the buffer and the critics see. */
-  scaleActions(envActions: Float32Array, n: number): Float32Array {
-    return scaleActions(this.low, this.high, envActions, n);
-  }
-
-  /** [-1, 1] -> env-space actions (SB3's unscale_action). */
-  unscaleActions(scaled: Float32Array): Float32Array {
-    return unscaleActions(this.low, this.high, scaled);
   }
 
   /** Env-space actions for `obs` rows (batch x obsDim): tanh(mean) when deterministic, else a policy sample. */
@@ -303,10 +251,6 @@ export class SAC extends OffPolicyAlgorithm<SacConfig> {
     if (deterministic) for (let i = 0; i < scaled.length; i++) scaled[i] = Math.tanh(mean[i]!);
     else this.behaviourPolicy.rsample(mean, logStd, batch, this.rng, scaled);
     return this.unscaleActions(scaled);
-  }
-
-  protected override toBufferActions(envActions: Float32Array, n: number): Float32Array {
-    return this.scaleActions(envActions, n);
   }
 
   /**
@@ -368,22 +312,13 @@ export class SAC extends OffPolicyAlgorithm<SacConfig> {
     return [criticLoss, f32(actorLoss), meanLogProb];
   }
 
-  private stepBuffers(batch: number, which: "current" | "next"): StepBuffers {
-    const held = which === "current" ? this.buffers : this.nextBuffers;
-    if (held?.batch === batch) return held;
-    const fresh = new StepBuffers(batch, this.obsDim, this.actDim);
-    if (which === "current") this.buffers = fresh;
-    else this.nextBuffers = fresh;
-    return fresh;
-  }
-
   /**
    * The critics' regression targets (batch values): r + gamma (1 - done) (min_i Q_i'(s', a') - alpha log pi(a'|s')),
    * a' ~ pi(.|s') drawn with `rng`. Scratch space, valid until the next call.
    */
   criticTargets(s: ReplaySample, entCoef: number, rng: Random): Float32Array {
     const B = s.n, k = this.actDim, obsDim = this.obsDim;
-    const buf = this.stepBuffers(B, "next");
+    const buf = this.stepBuffers(B, "next", (b) => new StepBuffers(b, this.obsDim, this.actDim));
     splitHead(this.actor.predict(s.nextObs, B), B, k, buf.mean, buf.logStd);
     this.nextPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
     const nextIn = concatRows(s.nextObs, obsDim, buf.action, k, B, buf.stateAction);
@@ -402,7 +337,7 @@ export class SAC extends OffPolicyAlgorithm<SacConfig> {
    */
   criticLossAndGradients(s: ReplaySample, target: Float32Array): number {
     const B = s.n;
-    const buf = this.stepBuffers(B, "current");
+    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
     const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
     return twinCriticLoss(this.critic1, this.critic2, stateAction, target, B, buf.dQ1, buf.dQ2, true);
   }
@@ -414,7 +349,7 @@ export class SAC extends OffPolicyAlgorithm<SacConfig> {
    */
   actorLossAndGradients(obs: Float32Array, B: number, entCoef: number, rng: Random): [number, number] {
     const k = this.actDim, obsDim = this.obsDim;
-    const buf = this.stepBuffers(B, "current");
+    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
     splitHead(this.actor.forward(obs, B), B, k, buf.mean, buf.logStd);
     this.currentPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
     const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);

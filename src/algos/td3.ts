@@ -21,18 +21,16 @@
  */
 import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
-import { Adam, type OptimizerState } from "../nn/optim.js";
-import type { GemmBackend } from "../nn/native.js";
+import type { OptimizerState } from "../nn/optim.js";
 import { Random } from "../nn/random.js";
 import { encodeFloat32 } from "../nn/serialize.js";
 import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
 import { NonFiniteLossError } from "./callbacks.js";
 import type { Schedule } from "./schedules.js";
 import type { ReplaySample } from "./replay-buffer.js";
-import { OffPolicyAlgorithm, type OffPolicyState } from "./off-policy.js";
+import type { OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
-import { scaleActions, unscaleActions } from "../core/space-layout.js";
-import { concatRows, mlpBackend, reluMlp, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
+import { OffPolicyActorCritic, concatRows, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
 import { VectorizedActionNoise, type ActionNoiseSpec, type ActionNoiseState } from "./noise.js";
 import { join } from "node:path";
 
@@ -141,78 +139,29 @@ export interface Td3Checkpoint extends OffPolicyState {
   actionNoise: ActionNoiseState | null;
 }
 
-export class TD3 extends OffPolicyAlgorithm<Td3Config> {
-  readonly actDim: number;
-  /** mu(s) before the tanh: the action in [-1, 1] is tanh of its output. */
-  readonly actor: Mlp;
+/** The actor outputs mu(s) before the tanh: the action in [-1, 1] is tanh of its output. */
+export class TD3 extends OffPolicyActorCritic<Td3Config, StepBuffers> {
   readonly actorTarget: Mlp;
-  readonly critic1: Mlp;
-  readonly critic2: Mlp;
-  readonly critic1Target: Mlp;
-  readonly critic2Target: Mlp;
-  readonly actorOptimizer: Adam;
-  /** One optimiser over both critics, as SB3's critic (its q_networks share one Adam). */
-  readonly criticOptimizer: Adam;
   /** The exploration noise (its own generator), or null without `actionNoise`. */
   readonly actionNoise: VectorizedActionNoise | null;
-  private readonly low: Float32Array;
-  private readonly high: Float32Array;
-  private buffers: StepBuffers | undefined;
-  private nextBuffers: StepBuffers | undefined;
 
   /** `env` is one environment or several (a vector of the same task). */
   constructor(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: Td3Options = {}) {
-    super("TD3", env, options, TD3_DEFAULTS, {
-      positive: ["bufferSize", "batchSize", "trainFreq", "policyDelay"],
-      actions: "box",
-      validate: (config) => {
-        if (!(config.targetPolicyNoise >= 0)) throw new Error(`TD3: targetPolicyNoise must be >= 0, got ${config.targetPolicyNoise}`);
-        if (!(config.targetNoiseClip >= 0)) throw new Error(`TD3: targetNoiseClip must be >= 0, got ${config.targetNoiseClip}`);
-        mlpBackend(config.gemmBackend, "TD3");
-      },
-    });
+    const positive: (keyof Td3Config)[] = ["bufferSize", "batchSize", "trainFreq", "policyDelay"];
+    const validate = (config: Td3Config) => {
+      if (!(config.targetPolicyNoise >= 0)) throw new Error(`TD3: targetPolicyNoise must be >= 0, got ${config.targetPolicyNoise}`);
+      if (!(config.targetNoiseClip >= 0)) throw new Error(`TD3: targetNoiseClip must be >= 0, got ${config.targetNoiseClip}`);
+    };
+    super("TD3", env, options, TD3_DEFAULTS, { positive, validate }, (k) => k);
     const config = this.config;
-    const backend = mlpBackend(config.gemmBackend, "TD3");
-    if (this.act.kind !== "box") throw new Error("TD3: needs a Box action space");
-    const obsDim = this.obsDim;
-    const k = (this.actDim = this.act.dim);
-    this.low = this.act.low;
-    this.high = this.act.high;
-    const hidden = config.netArch;
-    this.actor = reluMlp([obsDim, ...hidden, k], this.rng, backend);
-    this.critic1 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
-    this.critic2 = reluMlp([obsDim + k, ...hidden, 1], this.rng, backend);
-    this.actorTarget = targetOf(this.actor, backend);
-    this.critic1Target = targetOf(this.critic1, backend);
-    this.critic2Target = targetOf(this.critic2, backend);
-    const lr = this.learningRate(1);
-    const kernels = backend === "native" ? "native" : "default";
-    this.actorOptimizer = new Adam([{ params: this.actor.params, grads: this.actor.grads }], { learningRate: lr, kernels });
-    this.criticOptimizer = new Adam(
-      [{ params: this.critic1.params, grads: this.critic1.grads }, { params: this.critic2.params, grads: this.critic2.grads }],
-      { learningRate: lr, kernels },
-    );
+    const k = this.actDim;
+    this.actorTarget = targetOf(this.actor, this.backend);
     this.actionNoise = config.actionNoise ? new VectorizedActionNoise(config.actionNoise, this.envs.length, k, new Random(config.seed + 0x5bd1e995)) : null;
   }
 
   /** Builds the model (async for symmetry with the other algorithms' factories). */
   static async create(env: Env<unknown, unknown> | Env<unknown, unknown>[], options: Td3Options = {}): Promise<TD3> {
     return new TD3(env, options);
-  }
-
-  /** Which kernels run the networks' products: "native" (BLAS addon), "wasm" or "js". */
-  get gemmBackend(): GemmBackend {
-    return this.actor.gemmBackend;
-  }
-
-  /** Env-space actions -> [-1, 1] (SB3's scale_action), clipped: what the buffer and the critics see. */
-  scaleActions(envActions: Float32Array, n: number): Float32Array {
-    return scaleActions(this.low, this.high, envActions, n);
-  }
-
-  /** [-1, 1] -> env-space actions (SB3's unscale_action). */
-  unscaleActions(scaled: Float32Array): Float32Array {
-    return unscaleActions(this.low, this.high, scaled);
   }
 
   /** Env-space actions tanh(mu(s)) for `obs` rows (batch x obsDim); always deterministic, as SB3's TD3. */
@@ -223,10 +172,6 @@ export class TD3 extends OffPolicyAlgorithm<Td3Config> {
     const scaled = new Float32Array(batch * this.actDim);
     for (let i = 0; i < scaled.length; i++) scaled[i] = Math.tanh(head[i]!);
     return this.unscaleActions(scaled);
-  }
-
-  protected override toBufferActions(envActions: Float32Array, n: number): Float32Array {
-    return this.scaleActions(envActions, n);
   }
 
   /** SB3's _sample_action: the action scaled to [-1, 1], plus the exploration noise, clipped, back in env space. */
@@ -285,15 +230,6 @@ export class TD3 extends OffPolicyAlgorithm<Td3Config> {
     return metrics;
   }
 
-  private stepBuffers(batch: number, which: "current" | "next"): StepBuffers {
-    const held = which === "current" ? this.buffers : this.nextBuffers;
-    if (held?.batch === batch) return held;
-    const fresh = new StepBuffers(batch, this.obsDim, this.actDim);
-    if (which === "current") this.buffers = fresh;
-    else this.nextBuffers = fresh;
-    return fresh;
-  }
-
   /**
    * The critics' regression targets (batch values): r + gamma (1 - done) min_i Q_i'(s', a') with the
    * smoothed target action a' = clip(tanh(mu'(s')) + clip(targetPolicyNoise N(0, 1), +-targetNoiseClip), -1, 1),
@@ -302,7 +238,7 @@ export class TD3 extends OffPolicyAlgorithm<Td3Config> {
   criticTargets(s: ReplaySample, rng: Random): Float32Array {
     const B = s.n, k = this.actDim, obsDim = this.obsDim;
     const { targetPolicyNoise: sigma, targetNoiseClip: clip, gamma } = this.config;
-    const buf = this.stepBuffers(B, "next");
+    const buf = this.stepBuffers(B, "next", (b) => new StepBuffers(b, this.obsDim, this.actDim));
     const head = this.actorTarget.predict(s.nextObs, B);
     for (let i = 0; i < B * k; i++) {
       const e = sigma * rng.normal();
@@ -322,7 +258,7 @@ export class TD3 extends OffPolicyAlgorithm<Td3Config> {
    */
   criticLossAndGradients(s: ReplaySample, target: Float32Array): number {
     const B = s.n;
-    const buf = this.stepBuffers(B, "current");
+    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
     const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
     return twinCriticLoss(this.critic1, this.critic2, stateAction, target, B, buf.dQ1, buf.dQ2, false);
   }
@@ -333,7 +269,7 @@ export class TD3 extends OffPolicyAlgorithm<Td3Config> {
    */
   actorLossAndGradients(obs: Float32Array, B: number): number {
     const k = this.actDim, obsDim = this.obsDim;
-    const buf = this.stepBuffers(B, "current");
+    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
     const head = this.actor.forward(obs, B);
     for (let i = 0; i < B * k; i++) buf.action[i] = Math.tanh(head[i]!);
     const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);
