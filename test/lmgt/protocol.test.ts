@@ -121,3 +121,15 @@ test("the paper's figures beside ours, arm labels, and the performance profile",
   assert.equal((lines[0]!.y as number[])[0], 0.5);
   assert.equal((lines[1]!.y as number[])[0], 1);
 });
+
+test("the distilled row: labels, held-out agreement, reduction against the bucket cache, and its headline", () => {
+  const distilled = result("cost", "distilled", "ppo", 0, [70, 190], { ...stats(1, 2000), distill: { labels: 256, heldOut: 51, trainings: 2, agreement: 0.96 } });
+  const all = [...results, distilled];
+  const row = costTable(all).find((r) => r.cost === "distilled")!;
+  assert.equal(row["calls/1k steps"], 0.5);
+  assert.equal(row["LLM labels"], 256);
+  assert.equal(row["agreement with the LLM (held out)"], 0.96);
+  assert.equal(row["fewer calls than bucket cache"], "10x");
+  assert.equal(costTable(all).find((r) => r.cost === "batched+cache")!["agreement with the LLM (held out)"], "");
+  assert.match(lmgtHeadlines(all).join("\n"), /distilled scorer \(ours, beyond the paper\) 0\.5 requests\/1k steps, 10x fewer than the bucket cache; return@2k 190\.0 vs 200\.0 with the cache; agreement .* 0\.96/);
+});

@@ -99,6 +99,15 @@ export function lmgtHeadlines(results: readonly LmgtTrialResult[]): string[] {
   for (const c of costReduction(results)) {
     lines.push(`${c.env} ${c.algo.toUpperCase()}: ${c.perStep.toFixed(1)} requests/1k steps per-step vs ${c.batchedCached.toFixed(2)} with batching + cache: ${c.factor.toFixed(0)}x fewer`);
   }
+  for (const row of costTable(results).filter((r) => r.cost === "distilled")) {
+    const returns = Object.keys(row).filter((k) => k.startsWith("return@"));
+    const cached = costTable(results).find((r) => r.env === row.env && r.algorithm === row.algorithm && r.cost === "batched+cache");
+    const last = returns.at(-1)!;
+    lines.push(
+      `${row.env} ${row.algorithm}: distilled scorer (ours, beyond the paper) ${row["calls/1k steps"]} requests/1k steps, ${row["fewer calls than bucket cache"] || "?"} fewer than the bucket cache; ` +
+        `${last} ${row[last]} vs ${cached?.[last] ?? "?"} with the cache; agreement with the scorer on held-out labels ${row["agreement with the LLM (held out)"]}`,
+    );
+  }
   return lines;
 }
 
