@@ -13,6 +13,7 @@ export type { BlackjackObs, BlackjackOptions } from "./toy/blackjack.js";
 export * from "./wrappers/index.js";
 export * from "./toy/pong.js";
 export * from "./box2d/index.js";
+export * from "./mujoco/index.js";
 export { SyncVecEnv, makeVec, makeVecAsync } from "./vector.js";
 export type { VecEnvState, VecStepResult, EpisodeRecord, MakeVecOptions } from "./vector.js";
 export { rollRandomPolicy } from "./random-policy.js";

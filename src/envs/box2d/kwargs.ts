@@ -17,26 +17,26 @@ export function checkKwargs(envName: string, kwargs: EnvKwargs, known: readonly 
 }
 
 /** The value of option `name` (camelCase or snake_case), or undefined. */
-function raw(kwargs: EnvKwargs, name: string): unknown {
+export function kwargValue(kwargs: EnvKwargs, name: string): unknown {
   return kwargs[name] !== undefined ? kwargs[name] : kwargs[snake(name)];
 }
 
 export function boolOption(envName: string, kwargs: EnvKwargs, name: string, fallback: boolean): boolean {
-  const v = raw(kwargs, name);
+  const v = kwargValue(kwargs, name);
   if (v === undefined || v === null) return fallback;
   if (typeof v !== "boolean") throw new TypeError(`${envName}: option ${name} must be a boolean, got ${JSON.stringify(v)}`);
   return v;
 }
 
 export function numberOption(envName: string, kwargs: EnvKwargs, name: string, fallback: number): number {
-  const v = raw(kwargs, name);
+  const v = kwargValue(kwargs, name);
   if (v === undefined || v === null) return fallback;
   if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(`${envName}: option ${name} must be a finite number, got ${JSON.stringify(v)}`);
   return v;
 }
 
 export function renderModeOption(envName: string, kwargs: EnvKwargs): "svg" | null {
-  const v = raw(kwargs, "renderMode");
+  const v = kwargValue(kwargs, "renderMode");
   if (v === undefined || v === null) return null;
   if (v !== "svg") throw new TypeError(`${envName}: renderMode must be "svg" or null, got ${JSON.stringify(v)}`);
   return "svg";

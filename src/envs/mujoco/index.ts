@@ -1,0 +1,16 @@
+/**
+ * MuJoCo environments on the official `@mujoco/mujoco` WebAssembly build, Gymnasium v5 semantics
+ * (registered on import). Load the wasm once before `make`:
+ *
+ *     await loadMujoco();                      // or: const env = await makeAsync("Hopper-v5")
+ *     const env = make("Hopper-v5");
+ *     env.unwrapped.model, env.unwrapped.data  // the MjModel / MjData
+ */
+import "./register.js";
+
+export { loadMujoco, isMujocoLoaded, mujoco, compileModel, modelXml, type MujocoModule } from "./loader.js";
+export { MujocoEnv, type MujocoState, type SerializedRng } from "./mujoco-env.js";
+export { HopperEnv, Walker2dEnv, HOPPER_DEFAULTS, WALKER2D_DEFAULTS, type HopperOptions, type Walker2dOptions } from "./hopper-walker.js";
+export { HalfCheetahEnv, HALF_CHEETAH_DEFAULTS, type HalfCheetahOptions } from "./half-cheetah.js";
+export { describeHopper, describeWalker2d, describeHalfCheetah } from "./describe.js";
+export { sceneOfModel, type ViewOptions, type Projection } from "./render.js";

@@ -1,0 +1,250 @@
+/**
+ * `MujocoEnv`: the shared base of the MuJoCo environments, Gymnasium's `MujocoEnv` semantics.
+ *
+ * - `model` / `data` are the compiled MjModel and its MjData (Gymnasium's `env.unwrapped.model/data`);
+ *   `initQpos` / `initQvel` are the state after `mj_resetData` (the model's reference pose, zero velocity).
+ * - The action space comes from the actuators' ctrl ranges; `step` writes the action to `data.ctrl` unclipped
+ *   (MuJoCo clamps ctrl-limited actuators itself) and calls `mj_step` `frameSkip` times; `dt = timestep * frameSkip`.
+ * - `reset({seed})`: seeds the numpy-compatible generator, `mj_resetData`, then the env's `resetModel()` draws its
+ *   noise in Gymnasium's order and sets the state with `mj_forward`, so the same seed gives Gymnasium's initial
+ *   qpos/qvel.
+ * - `getState()` / `setState()`: qpos, qvel, act, time, the solver's warm start and the generator, enough for a
+ *   restored env to continue exactly as the original would (`setState({qpos, qvel})` alone is Gymnasium's
+ *   `set_state`).
+ * - Observations are Float32Array (the package's Box convention; Gymnasium's are float64 and SB3 casts them).
+ */
+import type { MjData, MjModel } from "@mujoco/mujoco";
+import { BaseEnv } from "../../core/base-env.js";
+import { Box } from "../../core/box.js";
+import type { Info, ResetOptions, ResetResult, StepResult } from "../../core/env.js";
+import { compileModel, mujoco, type MujocoModule } from "./loader.js";
+import { sceneOfModel, type ViewOptions } from "./render.js";
+import type { Scene } from "../box2d/render/scene.js";
+import { sceneToSvg } from "../box2d/render/svg.js";
+
+/** The generator's state as JSON-safe values (128-bit words as decimal strings). */
+export interface SerializedRng {
+  state: string;
+  inc: string;
+  hasUint32: boolean;
+  uinteger: number;
+}
+
+/** Everything a MuJoCo environment needs to continue from a point: physics, solver warm start, generator. */
+export interface MujocoState {
+  qpos: number[];
+  qvel: number[];
+  /** Actuator activations (empty for these models: their motors have no dynamics). */
+  act?: number[];
+  /** Simulation time in seconds. */
+  time?: number;
+  /** The constraint solver's warm start; without it a restored step differs in the last digits. */
+  qaccWarmstart?: number[];
+  /** The env's numpy-compatible generator (for the next reset's noise). */
+  rng?: SerializedRng;
+}
+
+/** Live views of the MjData arrays the envs read every step. Re-fetched when the wasm memory grows. */
+export interface DataViews {
+  qpos: Float64Array;
+  qvel: Float64Array;
+  ctrl: Float64Array;
+}
+
+export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
+  abstract override readonly observationSpace: Box;
+  override readonly actionSpace: Box;
+  readonly renderModes = ["svg"] as const;
+  readonly mj: MujocoModule;
+  readonly model: MjModel;
+  readonly data: MjData;
+  readonly frameSkip: number;
+  /** qpos and qvel after `mj_resetData` (Gymnasium's `init_qpos` / `init_qvel`). */
+  readonly initQpos: Float64Array;
+  readonly initQvel: Float64Array;
+  readonly nq: number;
+  readonly nv: number;
+  readonly nu: number;
+  private viewsCache: DataViews;
+  private closed = false;
+
+  /**
+   * @param modelName a model of data/mujoco (e.g. "hopper") or MJCF text (Gymnasium's `xml_file`).
+   * @param frameSkip MuJoCo steps per env step.
+   */
+  constructor(modelName: string, frameSkip: number) {
+    super();
+    if (!Number.isInteger(frameSkip) || frameSkip < 1) throw new RangeError(`frameSkip must be a positive integer, got ${frameSkip}`);
+    this.mj = mujoco();
+    this.model = compileModel(modelName);
+    this.data = new this.mj.MjData(this.model);
+    this.frameSkip = frameSkip;
+    this.dt = this.model.opt.timestep * frameSkip;
+    this.nq = this.model.nq;
+    this.nv = this.model.nv;
+    this.nu = this.model.nu;
+    this.viewsCache = this.fetchViews();
+    this.initQpos = Float64Array.from(this.viewsCache.qpos);
+    this.initQvel = Float64Array.from(this.viewsCache.qvel);
+    const range = this.model.actuator_ctrlrange as Float64Array;
+    const low = new Float32Array(this.nu), high = new Float32Array(this.nu);
+    for (let i = 0; i < this.nu; i++) [low[i], high[i]] = [range[2 * i]!, range[2 * i + 1]!];
+    this.actionSpace = new Box(low, high);
+  }
+
+  /** Seconds of simulated time per env step: `model.opt.timestep * frameSkip` (read once, at construction). */
+  readonly dt: number;
+
+  /** The MjData arrays as typed arrays over the wasm heap (fresh after a memory growth detached them). */
+  protected get views(): DataViews {
+    if (this.viewsCache.qpos.length === 0 || this.closed) this.viewsCache = this.fetchViews();
+    return this.viewsCache;
+  }
+
+  private fetchViews(): DataViews {
+    if (this.closed) throw new Error(`${this.constructor.name}: the environment is closed`);
+    return { qpos: this.data.qpos, qvel: this.data.qvel, ctrl: this.data.ctrl };
+  }
+
+  /** Applies `action` as the controls and advances `frameSkip` MuJoCo steps (Gymnasium's `do_simulation`). */
+  protected doSimulation(action: ArrayLike<number>): void {
+    if (action.length !== this.nu) throw new RangeError(`${this.constructor.name}: action has ${action.length} values, expected ${this.nu}`);
+    const ctrl = this.views.ctrl;
+    for (let i = 0; i < this.nu; i++) ctrl[i] = action[i]!;
+    const { mj, model, data } = this;
+    for (let i = 0; i < this.frameSkip; i++) mj.mj_step(model, data);
+    if (this.usesConstraintForces) mj.mj_rnePostConstraint(model, data);
+  }
+
+  /**
+   * Whether observations read `cfrc_ext` (contact forces), which `mj_rnePostConstraint` fills after a step as
+   * Gymnasium does. Only Ant and Humanoid do; the others skip the call (it changes no state).
+   */
+  protected get usesConstraintForces(): boolean {
+    return false;
+  }
+
+  override reset(opts?: ResetOptions): ResetResult<Float32Array> {
+    this.seedFrom(opts);
+    this.mj.mj_resetData(this.model, this.data);
+    this.resetModel();
+    return { obs: this.getObs(), info: this.resetInfo() };
+  }
+
+  /** Draws the initial state's noise from `npRandom` in Gymnasium's order and sets it (Gymnasium's `reset_model`). */
+  protected abstract resetModel(): void;
+  /** The observation of the current state. */
+  protected abstract getObs(): Float32Array;
+  /** The `info` of `reset` (Gymnasium's `_get_reset_info`). */
+  protected resetInfo(): Info {
+    return {};
+  }
+
+  /** `init + uniform(-scale, scale)` per coordinate, one draw each in index order (numpy's `uniform(size=n)`). */
+  protected uniformNoise(init: Float64Array, scale: number): Float64Array {
+    const out = new Float64Array(init.length);
+    const rng = this.npRandom;
+    for (let i = 0; i < init.length; i++) out[i] = init[i]! + rng.uniform(-scale, scale);
+    return out;
+  }
+
+  /** `init + scale * standard_normal(n)`, in index order. */
+  protected normalNoise(init: Float64Array, scale: number): Float64Array {
+    const out = new Float64Array(init.length);
+    const rng = this.npRandom;
+    for (let i = 0; i < init.length; i++) out[i] = init[i]! + scale * rng.standardNormal();
+    return out;
+  }
+
+  /** The current state, JSON-safe: restore it with `setState` on this env or another of the same id and options. */
+  getState(): MujocoState {
+    const { qpos, qvel } = this.views;
+    const g = this.npRandom.bitGenerator.getState();
+    return {
+      qpos: Array.from(qpos),
+      qvel: Array.from(qvel),
+      act: Array.from(this.data.act as Float64Array),
+      time: this.data.time,
+      qaccWarmstart: Array.from(this.data.qacc_warmstart as Float64Array),
+      rng: { state: g.state.toString(), inc: g.inc.toString(), hasUint32: g.hasUint32, uinteger: g.uinteger },
+    };
+  }
+
+  /**
+   * Restores a state from `getState()`; with only `qpos` and `qvel` it is Gymnasium's `set_state` (the rest of the
+   * physics as after `mj_resetData` plus those, `mj_forward` to update positions and contacts).
+   */
+  setState(state: MujocoState): void {
+    const { qpos, qvel } = this.views;
+    checkLength("qpos", state.qpos, this.nq);
+    checkLength("qvel", state.qvel, this.nv);
+    qpos.set(state.qpos);
+    qvel.set(state.qvel);
+    const act = this.data.act as Float64Array;
+    if (state.act !== undefined) {
+      checkLength("act", state.act, act.length);
+      act.set(state.act);
+    }
+    if (state.time !== undefined) this.data.time = state.time;
+    if (state.qaccWarmstart !== undefined) {
+      const warm = this.data.qacc_warmstart as Float64Array;
+      checkLength("qaccWarmstart", state.qaccWarmstart, warm.length);
+      warm.set(state.qaccWarmstart);
+    }
+    if (state.rng !== undefined) {
+      const r = state.rng;
+      this.npRandom.bitGenerator.setState({ state: BigInt(r.state), inc: BigInt(r.inc), hasUint32: r.hasUint32, uinteger: r.uinteger });
+    }
+    this.mj.mj_forward(this.model, this.data);
+  }
+
+  /** qpos then qvel (Gymnasium's `state_vector()`). */
+  stateVector(): Float64Array {
+    const { qpos, qvel } = this.views;
+    const out = new Float64Array(this.nq + this.nv);
+    out.set(qpos);
+    out.set(qvel, this.nq);
+    return out;
+  }
+
+  /** How the side view is framed (overridden per env: the body the camera follows, scale, height). */
+  protected get viewOptions(): ViewOptions {
+    return {};
+  }
+
+  /** The current picture as data (for `episodeAnimation` and `recordEpisode`). */
+  renderScene(): Scene {
+    return sceneOfModel(this.mj, this.model, this.data, this.viewOptions);
+  }
+
+  /** A side view of the geoms as an SVG document. */
+  render(): string {
+    return sceneToSvg(this.renderScene());
+  }
+
+  /** Frees the model and data on the wasm heap; further use throws. Safe to call twice. */
+  override close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.data.delete();
+    this.model.delete();
+  }
+
+  /** Builds a step result (rewards and info computed by the env). */
+  protected result(obs: Float32Array, reward: number, terminated: boolean, info: Info): StepResult<Float32Array> {
+    return { obs, reward, terminated, truncated: false, info };
+  }
+}
+
+function checkLength(name: string, values: ArrayLike<number>, n: number): void {
+  if (values === undefined || values.length !== n) {
+    throw new RangeError(`setState: ${name} must have ${n} values, got ${values === undefined ? "none" : values.length}`);
+  }
+}
+
+/** The sum of squares of an action (the control cost's norm). */
+export function sumOfSquares(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return s;
+}
