@@ -42,6 +42,12 @@ export interface MujocoState {
   qaccWarmstart?: number[];
   /** The env's numpy-compatible generator (for the next reset's noise). */
   rng?: SerializedRng;
+  /**
+   * Body frame and centre-of-mass positions as the last `mj_step` left them: MuJoCo computes them before the step's
+   * final integration, and Ant / Humanoid read them as the "before" position of the next step's velocity.
+   */
+  xpos?: number[];
+  xipos?: number[];
 }
 
 /** Live views of the MjData arrays the envs read every step. Re-fetched when the wasm memory grows. */
@@ -50,6 +56,21 @@ export interface DataViews {
   qvel: Float64Array;
   ctrl: Float64Array;
 }
+
+/** The MjData arrays the envs read besides qpos / qvel / ctrl. */
+export type DataArray =
+  | "act"
+  | "qacc_warmstart"
+  | "xpos"
+  | "xipos"
+  | "site_xpos"
+  | "cinert"
+  | "cvel"
+  | "cfrc_ext"
+  | "qfrc_actuator"
+  | "qfrc_constraint"
+  | "ten_length"
+  | "ten_velocity";
 
 export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
   abstract override readonly observationSpace: Box;
@@ -66,6 +87,7 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
   readonly nv: number;
   readonly nu: number;
   private viewsCache: DataViews;
+  private readonly arrays = new Map<DataArray, Float64Array>();
   private closed = false;
 
   /**
@@ -99,6 +121,24 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
   protected get views(): DataViews {
     if (this.viewsCache.qpos.length === 0 || this.closed) this.viewsCache = this.fetchViews();
     return this.viewsCache;
+  }
+
+  /** Any other MjData array (xpos, cfrc_ext, ...), as a cached view over the wasm heap. */
+  protected array(name: DataArray): Float64Array {
+    let a = this.arrays.get(name);
+    if (a === undefined || a.length === 0 || this.closed) {
+      if (this.closed) throw new Error(`${this.constructor.name}: the environment is closed`);
+      a = this.data[name] as Float64Array;
+      this.arrays.set(name, a);
+    }
+    return a;
+  }
+
+  /** The id of a body by name (or a body id, checked), as Gymnasium's `data.body(name)` finds it. */
+  protected bodyId(body: string | number): number {
+    const id = typeof body === "number" ? body : this.mj.mj_name2id(this.model, this.mj.mjtObj.mjOBJ_BODY.value, body);
+    if (!Number.isInteger(id) || id < 0 || id >= this.model.nbody) throw new Error(`${this.constructor.name}: no body ${JSON.stringify(body)} in the model`);
+    return id;
   }
 
   private fetchViews(): DataViews {
@@ -163,16 +203,19 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
     return {
       qpos: Array.from(qpos),
       qvel: Array.from(qvel),
-      act: Array.from(this.data.act as Float64Array),
+      act: Array.from(this.array("act")),
       time: this.data.time,
-      qaccWarmstart: Array.from(this.data.qacc_warmstart as Float64Array),
+      qaccWarmstart: Array.from(this.array("qacc_warmstart")),
       rng: { state: g.state.toString(), inc: g.inc.toString(), hasUint32: g.hasUint32, uinteger: g.uinteger },
+      xpos: Array.from(this.array("xpos")),
+      xipos: Array.from(this.array("xipos")),
     };
   }
 
   /**
    * Restores a state from `getState()`; with only `qpos` and `qvel` it is Gymnasium's `set_state` (the rest of the
-   * physics as after `mj_resetData` plus those, `mj_forward` to update positions and contacts).
+   * physics as after `mj_resetData` plus those, `mj_forward` to update positions and contacts). Given `xpos` / `xipos`,
+   * those are put back after `mj_forward`, as the last step had left them.
    */
   setState(state: MujocoState): void {
     const { qpos, qvel } = this.views;
@@ -180,14 +223,14 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
     checkLength("qvel", state.qvel, this.nv);
     qpos.set(state.qpos);
     qvel.set(state.qvel);
-    const act = this.data.act as Float64Array;
+    const act = this.array("act");
     if (state.act !== undefined) {
       checkLength("act", state.act, act.length);
       act.set(state.act);
     }
     if (state.time !== undefined) this.data.time = state.time;
     if (state.qaccWarmstart !== undefined) {
-      const warm = this.data.qacc_warmstart as Float64Array;
+      const warm = this.array("qacc_warmstart");
       checkLength("qaccWarmstart", state.qaccWarmstart, warm.length);
       warm.set(state.qaccWarmstart);
     }
@@ -196,6 +239,13 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
       this.npRandom.bitGenerator.setState({ state: BigInt(r.state), inc: BigInt(r.inc), hasUint32: r.hasUint32, uinteger: r.uinteger });
     }
     this.mj.mj_forward(this.model, this.data);
+    for (const name of ["xpos", "xipos"] as const) {
+      const values = state[name];
+      if (values === undefined) continue;
+      const view = this.array(name);
+      checkLength(name, values, view.length);
+      view.set(values);
+    }
   }
 
   /** qpos then qvel (Gymnasium's `state_vector()`). */
@@ -214,6 +264,7 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
 
   /** The current picture as data (for `episodeAnimation` and `recordEpisode`). */
   renderScene(): Scene {
+    if (this.closed) throw new Error(`${this.constructor.name}: the environment is closed`);
     return sceneOfModel(this.mj, this.model, this.data, this.viewOptions);
   }
 

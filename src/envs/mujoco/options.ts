@@ -31,6 +31,7 @@ export function checkOption(envName: string, name: string, v: unknown, fallback:
   const bad = (want: string): never => {
     throw new TypeError(`${envName}: option ${name} must be ${want}, got ${JSON.stringify(v)}`);
   };
+  if (name === "mainBody") return (typeof v === "string" && v.length > 0) || (Number.isInteger(v) && (v as number) >= 0) ? (v as string | number) : bad("a body name or id");
   if (typeof fallback === "number") {
     if (typeof v !== "number" || Number.isNaN(v)) bad("a number");
     if (name === "frameSkip" && !(Number.isInteger(v) && (v as number) >= 1)) bad("a positive integer");

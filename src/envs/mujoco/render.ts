@@ -75,12 +75,12 @@ export function sceneOfModel(mj: MujocoModule, model: MjModel, data: MjData, opt
 
   const staticShapes: Shape[] = [];
   const dynamicShapes: Shape[] = [];
-  let hasPlane = false;
+  let planeTop: number | undefined; // where the floor's surface lands in the picture (v, metres)
   const parts: Array<{ depth: number; shape: Shape }> = [];
   for (let g = 0; g < model.ngeom; g++) {
     const type = geomType[g]!;
     if (type === GEOM_PLANE) {
-      hasPlane = true;
+      planeTop = Math.max(planeTop ?? -Infinity, (gpos[3 * g + 2] as number) + vShift);
       continue;
     }
     const alpha = colour[4 * g + 3]!;
@@ -112,12 +112,13 @@ export function sceneOfModel(mj: MujocoModule, model: MjModel, data: MjData, opt
   }
   parts.sort((a, b) => b.depth - a.depth);
 
-  if (hasPlane && proj !== "top") {
-    staticShapes.push({ kind: "polygon", points: [-1e4, 0, 1e4, 0, 1e4, groundDepth, -1e4, groundDepth], fill: GROUND });
+  if (planeTop !== undefined && planeTop > 0 && proj !== "top") {
+    const top = planeTop;
+    staticShapes.push({ kind: "polygon", points: [-1e4, 0, 1e4, 0, 1e4, top, -1e4, top], fill: GROUND });
     // Ticks every metre in view (part of each frame: the camera moves).
     const first = Math.ceil(viewX - 1), last = Math.floor(viewX + width / scale + 1);
-    for (let t = first; t <= last; t++) dynamicShapes.push({ kind: "line", points: [t, 0, t, groundDepth * 0.6], stroke: TICK, width: 1 });
-  } else if (hasPlane) {
+    for (let t = first; t <= last; t++) dynamicShapes.push({ kind: "line", points: [t, top * 0.4, t, top], stroke: TICK, width: 1 });
+  } else if (planeTop !== undefined && proj === "top") {
     // Top view: a grid line every metre.
     const x0 = Math.ceil(viewX - 1), x1 = Math.floor(viewX + width / scale + 1);
     for (let t = x0; t <= x1; t++) staticShapes.push({ kind: "line", points: [t, 0, t, height / scale], stroke: "rgb(200,205,210)", width: 1 });
