@@ -16,6 +16,13 @@ import { CartPoleEnv, describeCartPole } from "./classic/cartpole.js";
 import { MountainCarContinuousEnv, describeMountainCarContinuous } from "./classic/continuous-mountain-car.js";
 import { MountainCarEnv, describeMountainCar } from "./classic/mountain-car.js";
 import { PendulumEnv, describePendulum } from "./classic/pendulum.js";
+import { AntEnv, HumanoidEnv } from "./mujoco/ant-humanoid.js";
+import * as mujocoDescribe from "./mujoco/describe.js";
+import { HalfCheetahEnv } from "./mujoco/half-cheetah.js";
+import { HopperEnv, Walker2dEnv } from "./mujoco/hopper-walker.js";
+import { InvertedDoublePendulumEnv, InvertedPendulumEnv } from "./mujoco/inverted-pendulums.js";
+import { loadMujoco } from "./mujoco/loader.js";
+import { ReacherEnv, SwimmerEnv } from "./mujoco/swimmer-reacher.js";
 import { BlackjackEnv, describeBlackjack } from "./toy/blackjack.js";
 import { PongEnv, describePong, type PongOptions } from "./toy/pong.js";
 
@@ -124,4 +131,33 @@ register({
   rewardThreshold: 200,
   prepare: prepareBox2D,
   describe: (kw) => describeLunarLander(kw.continuous === true),
+});
+
+// ---- MuJoCo (@mujoco/mujoco's wasm, loaded by prepare; Gymnasium's v5 ids) --------------------------
+
+const prepareMujoco = () => loadMujoco();
+const d = mujocoDescribe;
+
+register({ id: "Hopper-v5", entryPoint: (kw) => new HopperEnv(kw), maxEpisodeSteps: 1000, rewardThreshold: 3800, prepare: prepareMujoco, describe: d.describeHopper });
+register({ id: "Walker2d-v5", entryPoint: (kw) => new Walker2dEnv(kw), maxEpisodeSteps: 1000, prepare: prepareMujoco, describe: d.describeWalker2d });
+register({ id: "HalfCheetah-v5", entryPoint: (kw) => new HalfCheetahEnv(kw), maxEpisodeSteps: 1000, rewardThreshold: 4800, prepare: prepareMujoco, describe: d.describeHalfCheetah });
+register({ id: "Ant-v5", entryPoint: (kw) => new AntEnv(kw), maxEpisodeSteps: 1000, rewardThreshold: 6000, prepare: prepareMujoco, describe: d.describeAnt });
+register({ id: "Humanoid-v5", entryPoint: (kw) => new HumanoidEnv(kw), maxEpisodeSteps: 1000, prepare: prepareMujoco, describe: d.describeHumanoid });
+register({ id: "Swimmer-v5", entryPoint: (kw) => new SwimmerEnv(kw), maxEpisodeSteps: 1000, rewardThreshold: 360, prepare: prepareMujoco, describe: d.describeSwimmer });
+register({ id: "Reacher-v5", entryPoint: (kw) => new ReacherEnv(kw), maxEpisodeSteps: 50, rewardThreshold: -3.75, prepare: prepareMujoco, describe: d.describeReacher });
+register({
+  id: "InvertedPendulum-v5",
+  entryPoint: (kw) => new InvertedPendulumEnv(kw),
+  maxEpisodeSteps: 1000,
+  rewardThreshold: 950,
+  prepare: prepareMujoco,
+  describe: d.describeInvertedPendulum,
+});
+register({
+  id: "InvertedDoublePendulum-v5",
+  entryPoint: (kw) => new InvertedDoublePendulumEnv(kw),
+  maxEpisodeSteps: 1000,
+  rewardThreshold: 9100,
+  prepare: prepareMujoco,
+  describe: d.describeInvertedDoublePendulum,
 });

@@ -5,7 +5,7 @@
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { make, makeAsync, spec } from "../../src/core/registry.js";
+import { make, makeAsync, spec } from "../../src/envs/registration.js";
 import { checkEnv } from "../../src/core/check-env.js";
 import "../../src/envs/index.js";
 import { loadMujoco, type MujocoModule } from "../../src/envs/mujoco/loader.js";

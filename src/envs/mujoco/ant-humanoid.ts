@@ -10,7 +10,7 @@
  *   cfrc_ext[1:] 13 x 6]; reward = 1.25 * x_velocity of the centre of mass + 5 while healthy - 0.1 sum(ctrl^2)
  *   - clip(5e-7 sum(cfrc_ext^2), -inf, 10); healthy while 1 < z < 2.
  */
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 import { Box } from "../../core/box.js";
 import type { Info, StepResult } from "../../core/env.js";
 import { MujocoEnv, sumOfSquares } from "./mujoco-env.js";

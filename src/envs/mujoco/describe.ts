@@ -3,7 +3,7 @@
  * moves, the reward terms and the termination rule, written from the models' joints and Gymnasium's docs.
  */
 import type { EnvDescription, FieldDescription } from "../../core/env.js";
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 import { kwargValue } from "../box2d/kwargs.js";
 
 /** One generalized coordinate: its name, what it is, and whether it is a length (slide) or an angle (hinge). */

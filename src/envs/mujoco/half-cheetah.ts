@@ -6,7 +6,7 @@
  *   observation = [qpos[1:] (or all of qpos), qvel]                          17 values (velocities unclipped)
  *   reset: qpos = init + uniform(-0.1, 0.1), then qvel = init + 0.1 * standard_normal
  */
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 import { Box } from "../../core/box.js";
 import type { Info, StepResult } from "../../core/env.js";
 import { MujocoEnv, sumOfSquares } from "./mujoco-env.js";

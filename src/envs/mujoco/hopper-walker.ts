@@ -9,7 +9,7 @@
  * Hopper is healthy while z > 0.7, |torso angle| < 0.2 and every value of [qpos[2:], qvel] is inside
  * (-100, 100); Walker2d while 0.8 < z < 2 and |angle| < 1 (all bounds strict, as Gymnasium's).
  */
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 import { Box } from "../../core/box.js";
 import type { Info, StepResult } from "../../core/env.js";
 import { MujocoEnv, sumOfSquares } from "./mujoco-env.js";

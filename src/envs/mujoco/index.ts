@@ -1,12 +1,11 @@
 /**
  * MuJoCo environments on the official `@mujoco/mujoco` WebAssembly build, Gymnasium v5 semantics
- * (registered on import). Load the wasm once before `make`:
+ * (registered in envs/register.ts). Load the wasm once before `make`:
  *
  *     await loadMujoco();                      // or: const env = await makeAsync("Hopper-v5")
  *     const env = make("Hopper-v5");
  *     env.unwrapped.model, env.unwrapped.data  // the MjModel / MjData
  */
-import "./register.js";
 
 export { loadMujoco, isMujocoLoaded, mujoco, compileModel, modelXml, type MujocoModule } from "./loader.js";
 export { MujocoEnv, type MujocoState, type SerializedRng } from "./mujoco-env.js";

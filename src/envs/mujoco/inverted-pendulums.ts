@@ -7,7 +7,7 @@
  * ±10)]; reward = 10 while up - (0.01 x_tip^2 + (y_tip - 2)^2) - (1e-3 w1^2 + 5e-3 w2^2); terminates when the tip's
  * height y_tip <= 1.
  */
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 import { Box } from "../../core/box.js";
 import type { StepResult } from "../../core/env.js";
 import { MujocoEnv } from "./mujoco-env.js";

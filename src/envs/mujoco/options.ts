@@ -2,7 +2,7 @@
  * The MuJoCo envs' constructor options: Gymnasium's keyword arguments in camelCase (snake_case accepted too),
  * read against each env's table of defaults, with errors that name the option.
  */
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 import { checkKwargs, kwargValue } from "../box2d/kwargs.js";
 
 /** An option's value: a number, a flag, a string (`xmlFile`) or a `[low, high]` range (Infinity allowed). */

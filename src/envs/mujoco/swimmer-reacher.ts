@@ -8,7 +8,7 @@
  * (10 values); reward = -reward_dist_weight * |fingertip - target| - reward_control_weight * sum(action^2); never
  * terminates (TimeLimit 50).
  */
-import type { EnvKwargs } from "../../core/registry.js";
+import type { EnvKwargs } from "../registration.js";
 import { Box } from "../../core/box.js";
 import type { Info, StepResult } from "../../core/env.js";
 import { MujocoEnv, sumOfSquares } from "./mujoco-env.js";
