@@ -16,7 +16,6 @@ import type { Info, StepResult } from "../../core/env.js";
 import { MujocoEnv, sumOfSquares } from "./mujoco-env.js";
 import { readOptions } from "./options.js";
 import type { ViewOptions } from "./render.js";
-import { norm2 } from "./swimmer-reacher.js";
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const OBLIQUE: ViewOptions = { projection: "oblique", trackBody: "torso", scale: 110, width: 520, height: 320, groundDepth: 0.6 };
@@ -72,14 +71,9 @@ export class AntEnv extends MujocoEnv {
   }
 
   protected getObs(): Float32Array {
-    const { qpos, qvel } = this.views;
     const o = this.options;
-    const skip = o.excludeCurrentPositionsFromObservation ? 2 : 0;
     const out = new Float32Array(this.observationSpace.size);
-    out.set(qpos.subarray(skip));
-    let k = this.nq - skip;
-    out.set(qvel, k);
-    k += this.nv;
+    let k = this.writePositionsVelocities(out, o.excludeCurrentPositionsFromObservation ? 2 : 0);
     if (o.includeCfrcExtInObservation) {
       const f = this.array("cfrc_ext");
       const [lo, hi] = o.contactForceRange;
@@ -89,14 +83,11 @@ export class AntEnv extends MujocoEnv {
   }
 
   protected resetModel(): void {
-    const qpos = this.uniformNoise(this.initQpos, this.options.resetNoiseScale);
-    const qvel = this.normalNoise(this.initQvel, this.options.resetNoiseScale);
-    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+    this.resetWithNoise(this.options.resetNoiseScale, "normal");
   }
 
   protected override resetInfo(): Info {
-    const q = this.views.qpos;
-    return { x_position: q[0]!, y_position: q[1]!, distance_from_origin: norm2(q[0]!, q[1]!) };
+    return this.planarPositionInfo();
   }
 
   step(action: Float32Array): StepResult<Float32Array> {
@@ -116,11 +107,8 @@ export class AntEnv extends MujocoEnv {
     let contact = 0;
     for (let i = 0; i < f.length; i++) contact += clamp(f[i]!, lo, hi) ** 2;
     const contactCost = o.contactCostWeight * contact;
-    const q = this.views.qpos;
     const info: Info = {
-      x_position: q[0]!,
-      y_position: q[1]!,
-      distance_from_origin: norm2(q[0]!, q[1]!),
+      ...this.planarPositionInfo(),
       x_velocity: xVelocity,
       y_velocity: yVelocity,
       reward_forward: forward,
@@ -203,14 +191,9 @@ export class HumanoidEnv extends MujocoEnv {
   }
 
   protected getObs(): Float32Array {
-    const { qpos, qvel } = this.views;
     const o = this.options;
-    const skip = o.excludeCurrentPositionsFromObservation ? 2 : 0;
     const out = new Float32Array(this.observationSpace.size);
-    out.set(qpos.subarray(skip));
-    let k = this.nq - skip;
-    out.set(qvel, k);
-    k += this.nv;
+    let k = this.writePositionsVelocities(out, o.excludeCurrentPositionsFromObservation ? 2 : 0);
     const put = (a: Float64Array, from: number) => {
       out.set(a.subarray(from), k);
       k += a.length - from;
@@ -223,20 +206,11 @@ export class HumanoidEnv extends MujocoEnv {
   }
 
   protected resetModel(): void {
-    const qpos = this.uniformNoise(this.initQpos, this.options.resetNoiseScale);
-    const qvel = this.uniformNoise(this.initQvel, this.options.resetNoiseScale);
-    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+    this.resetWithNoise(this.options.resetNoiseScale);
   }
 
   private positionInfo(): Info {
-    const q = this.views.qpos;
-    return {
-      x_position: q[0]!,
-      y_position: q[1]!,
-      tendon_length: Array.from(this.array("ten_length")),
-      tendon_velocity: Array.from(this.array("ten_velocity")),
-      distance_from_origin: norm2(q[0]!, q[1]!),
-    };
+    return { ...this.planarPositionInfo(), tendon_length: Array.from(this.array("ten_length")), tendon_velocity: Array.from(this.array("ten_velocity")) };
   }
 
   protected override resetInfo(): Info {

@@ -48,18 +48,13 @@ export class HalfCheetahEnv extends MujocoEnv {
   }
 
   protected getObs(): Float32Array {
-    const { qpos, qvel } = this.views;
-    const skip = this.excludeCurrentPositionsFromObservation ? 1 : 0;
-    const out = new Float32Array(this.nq - skip + this.nv);
-    out.set(qpos.subarray(skip));
-    out.set(qvel, this.nq - skip);
+    const out = new Float32Array(this.observationSpace.size);
+    this.writePositionsVelocities(out, this.excludeCurrentPositionsFromObservation ? 1 : 0);
     return out;
   }
 
   protected resetModel(): void {
-    const qpos = this.uniformNoise(this.initQpos, this.resetNoiseScale);
-    const qvel = this.normalNoise(this.initQvel, this.resetNoiseScale);
-    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+    this.resetWithNoise(this.resetNoiseScale, "normal");
   }
 
   protected override resetInfo(): Info {

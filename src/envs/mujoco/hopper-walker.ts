@@ -76,19 +76,13 @@ abstract class PlanarWalker extends MujocoEnv {
   }
 
   protected getObs(): Float32Array {
-    const { qpos, qvel } = this.views;
-    const skip = this.excludeCurrentPositionsFromObservation ? 1 : 0;
-    const out = new Float32Array(this.nq - skip + this.nv);
-    let k = 0;
-    for (let i = skip; i < this.nq; i++) out[k++] = qpos[i]!;
-    for (let i = 0; i < this.nv; i++) out[k++] = Math.min(10, Math.max(-10, qvel[i]!));
+    const out = new Float32Array(this.observationSpace.size);
+    this.writePositionsVelocities(out, this.excludeCurrentPositionsFromObservation ? 1 : 0, 10);
     return out;
   }
 
   protected resetModel(): void {
-    const qpos = this.uniformNoise(this.initQpos, this.resetNoiseScale);
-    const qvel = this.uniformNoise(this.initQvel, this.resetNoiseScale);
-    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+    this.resetWithNoise(this.resetNoiseScale);
   }
 
   protected override resetInfo(): Info {

@@ -45,9 +45,7 @@ export class InvertedPendulumEnv extends MujocoEnv {
   }
 
   protected resetModel(): void {
-    const qpos = this.uniformNoise(this.initQpos, this.resetNoiseScale);
-    const qvel = this.uniformNoise(this.initQvel, this.resetNoiseScale);
-    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+    this.resetWithNoise(this.resetNoiseScale);
   }
 
   step(action: Float32Array): StepResult<Float32Array> {
@@ -104,9 +102,7 @@ export class InvertedDoublePendulumEnv extends MujocoEnv {
   }
 
   protected resetModel(): void {
-    const qpos = this.uniformNoise(this.initQpos, this.resetNoiseScale);
-    const qvel = this.normalNoise(this.initQvel, this.resetNoiseScale);
-    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+    this.resetWithNoise(this.resetNoiseScale, "normal");
   }
 
   step(action: Float32Array): StepResult<Float32Array> {

@@ -180,6 +180,35 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
     return {};
   }
 
+  /**
+   * Gymnasium's usual `reset_model`: qpos = init + uniform(-scale, scale) per coordinate, then qvel = init +
+   * uniform(-scale, scale) or, for `velocity: "normal"`, init + scale * standard_normal; then `set_state`.
+   */
+  protected resetWithNoise(scale: number, velocity: "uniform" | "normal" = "uniform"): void {
+    const qpos = this.uniformNoise(this.initQpos, scale);
+    const qvel = velocity === "uniform" ? this.uniformNoise(this.initQvel, scale) : this.normalNoise(this.initQvel, scale);
+    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+  }
+
+  /**
+   * Writes `[qpos[skip:], qvel]` (velocities clipped to +-`clip` when given) at the start of `out`; returns the
+   * index after them (where Ant and Humanoid append their contact terms).
+   */
+  protected writePositionsVelocities(out: Float32Array, skip: number, clip?: number): number {
+    const { qpos, qvel } = this.views;
+    out.set(qpos.subarray(skip));
+    let k = this.nq - skip;
+    if (clip === undefined) out.set(qvel, k);
+    else for (let i = 0; i < this.nv; i++) out[k + i] = Math.min(clip, Math.max(-clip, qvel[i]!));
+    return k + this.nv;
+  }
+
+  /** `x_position`, `y_position`, `distance_from_origin` of the root (Swimmer, Ant, Humanoid). */
+  protected planarPositionInfo(): Info {
+    const q = this.views.qpos;
+    return { x_position: q[0]!, y_position: q[1]!, distance_from_origin: norm2(q[0]!, q[1]!) };
+  }
+
   /** `init + uniform(-scale, scale)` per coordinate, one draw each in index order (numpy's `uniform(size=n)`). */
   protected uniformNoise(init: Float64Array, scale: number): Float64Array {
     const out = new Float64Array(init.length);
@@ -292,6 +321,9 @@ function checkLength(name: string, values: ArrayLike<number>, n: number): void {
     throw new RangeError(`setState: ${name} must have ${n} values, got ${values === undefined ? "none" : values.length}`);
   }
 }
+
+/** numpy's `linalg.norm` of a 2-vector: sqrt of the dot product (not `Math.hypot`, which rounds differently). */
+export const norm2 = (x: number, y: number) => Math.sqrt(x * x + y * y);
 
 /** The sum of squares of an action (the control cost's norm). */
 export function sumOfSquares(a: ArrayLike<number>): number {

@@ -11,12 +11,9 @@
 import type { EnvKwargs } from "../registration.js";
 import { Box } from "../../core/box.js";
 import type { Info, StepResult } from "../../core/env.js";
-import { MujocoEnv, sumOfSquares } from "./mujoco-env.js";
+import { MujocoEnv, norm2, sumOfSquares } from "./mujoco-env.js";
 import { readOptions } from "./options.js";
 import type { ViewOptions } from "./render.js";
-
-/** numpy's `linalg.norm` of a 2-vector: sqrt of the dot product (not `Math.hypot`, which rounds differently). */
-export const norm2 = (x: number, y: number) => Math.sqrt(x * x + y * y);
 
 /** Gymnasium's Swimmer-v5 keyword arguments (camelCase) and defaults. */
 export const SWIMMER_DEFAULTS = {
@@ -52,23 +49,17 @@ export class SwimmerEnv extends MujocoEnv {
   }
 
   protected getObs(): Float32Array {
-    const { qpos, qvel } = this.views;
-    const skip = this.excludeCurrentPositionsFromObservation ? 2 : 0;
-    const out = new Float32Array(this.nq - skip + this.nv);
-    out.set(qpos.subarray(skip));
-    out.set(qvel, this.nq - skip);
+    const out = new Float32Array(this.observationSpace.size);
+    this.writePositionsVelocities(out, this.excludeCurrentPositionsFromObservation ? 2 : 0);
     return out;
   }
 
   protected resetModel(): void {
-    const qpos = this.uniformNoise(this.initQpos, this.resetNoiseScale);
-    const qvel = this.uniformNoise(this.initQvel, this.resetNoiseScale);
-    this.setState({ qpos: Array.from(qpos), qvel: Array.from(qvel) });
+    this.resetWithNoise(this.resetNoiseScale);
   }
 
   protected override resetInfo(): Info {
-    const q = this.views.qpos;
-    return { x_position: q[0]!, y_position: q[1]!, distance_from_origin: norm2(q[0]!, q[1]!) };
+    return this.planarPositionInfo();
   }
 
   step(action: Float32Array): StepResult<Float32Array> {
@@ -80,9 +71,7 @@ export class SwimmerEnv extends MujocoEnv {
     const forward = this.forwardRewardWeight * xVelocity;
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
     const info: Info = {
-      x_position: q[0]!,
-      y_position: q[1]!,
-      distance_from_origin: norm2(q[0]!, q[1]!),
+      ...this.planarPositionInfo(),
       x_velocity: xVelocity,
       y_velocity: yVelocity,
       reward_forward: forward,

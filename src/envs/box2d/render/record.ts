@@ -19,7 +19,7 @@ function sceneSource(env: Env<any, any>): SceneSource {
     if (typeof (e as Partial<SceneSource>).renderScene === "function") return e as SceneSource;
     e = (e as { env?: unknown }).env;
   }
-  throw new TypeError("recordEpisode: this environment cannot draw scenes (only the Box2D environments can)");
+  throw new TypeError("recordEpisode: this environment cannot draw scenes (the Box2D and MuJoCo environments can)");
 }
 
 export interface RecordOptions<Obs, Act> {
