@@ -10,8 +10,8 @@
  * in turn; the wall clock is printed too (on a shared machine it mostly measures the other tenants).
  * Goal: env >= 0.5x native mj_step / frameSkip.
  *
- * `--vector` then compares 8 envs stepped in this thread (SyncVectorEnv) with 8 envs in 2 worker threads
- * (WorkerVectorEnv): total env steps per wall-clock second (goal >= 1.5x one env), with the load average.
+ * `--vector` then compares 8 envs stepped in this thread (SyncVecEnv) with 8 envs in 2 worker threads
+ * (WorkerVecEnv): total env steps per wall-clock second (goal >= 1.5x one env), with the load average.
  *
  *   npm run bench:mujoco
  *   npm run bench:mujoco -- --vector
@@ -152,9 +152,9 @@ async function vector(ids: string[]): Promise<void> {
     const acts1 = Array.from({ length: 512 }, () => one.actionSpace.sample());
     const sync = await makeVecAsync(id, 8, { seed: 0 });
     const workers = await makeWorkerVecAsync(id, 8, { seed: 0, workers: 2 });
-    const batch = Array.from({ length: 64 }, () => Float32Array.from({ length: 8 * sync.actionSize }, () => Math.random() * 2 - 1));
-    const vecRun = (v: { reset(o?: { seed?: number }): unknown; step(a: ArrayLike<number>): unknown }) => {
-      v.reset({ seed: 0 });
+    const batch = Array.from({ length: 64 }, () => Float32Array.from({ length: 8 * sync.actLayout.dim }, () => Math.random() * 2 - 1));
+    const vecRun = (v: { reset(): unknown; step(a: Float32Array): unknown }) => {
+      v.reset();
       return timed(steps * 8, () => {
         for (let i = 0; i < steps; i++) v.step(batch[i % batch.length]!);
       });

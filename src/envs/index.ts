@@ -16,6 +16,6 @@ export * from "./box2d/index.js";
 export * from "./mujoco/index.js";
 export { SyncVecEnv, makeVec, makeVecAsync } from "./vector.js";
 export type { VecEnvState, VecStepResult, EpisodeRecord, MakeVecOptions } from "./vector.js";
-export { WorkerVectorEnv, makeWorkerVecAsync, type WorkerVecOptions } from "./worker-vector.js";
+export { WorkerVecEnv, makeWorkerVecAsync, type WorkerVecOptions, type WorkerVecEnvState } from "./worker-vector.js";
 export { rollRandomPolicy } from "./random-policy.js";
 export type { RandomPolicyOptions, RandomPolicyResult } from "./random-policy.js";
