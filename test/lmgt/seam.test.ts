@@ -11,8 +11,14 @@ import { LmgtGuide } from "../../src/guides/lmgt/guide.js";
 import { readLmgtRequest } from "../../src/guides/lmgt/surrogate/handler.js";
 import { createLmgtModel } from "../../src/experiments/lmgt/algos.js";
 import type { LmgtAlgoName } from "../../src/experiments/lmgt/presets.js";
-import { seededUniform } from "../../src/guides/lmgt/rng.js";
+import { npRandom } from "../../src/core/rng.js";
 import { ScriptedLlm } from "./fixtures.js";
+
+/** Uniform draws in [0, 1) from the core PCG64 generator. */
+const seededUniform = (seed: number): (() => number) => {
+  const g = npRandom(seed)[0];
+  return () => g.random();
+};
 
 /** +1 when the action is on the approved side (Discrete index 1 / positive torque), -1 otherwise; flipped if `approveSecond` is false. */
 function sideScorer(approveSecond: boolean): ScriptedLlm {

@@ -4,9 +4,15 @@ import { basicStrategyHits, blackjackExpert, cartPoleExpert, pendulumExpert, exp
 import { answerLmgtRequest, CHANCE_QUALITY, FULL_QUALITY, readLmgtRequest } from "../../src/guides/lmgt/surrogate/handler.js";
 import { buildScoringRequest } from "../../src/guides/lmgt/prompt.js";
 import { parseScores } from "../../src/guides/lmgt/parse.js";
-import { seededUniform } from "../../src/guides/lmgt/rng.js";
+import { npRandom } from "../../src/core/rng.js";
 import { LMGT_PROMPT_STYLES } from "../../src/guides/lmgt/template.js";
 import { blackjackDescription, cartPoleDescription, pendulumDescription } from "./fixtures.js";
+
+/** Uniform draws in [0, 1) from the core PCG64 generator. */
+const seededUniform = (seed: number): (() => number) => {
+  const g = npRandom(seed)[0];
+  return () => g.random();
+};
 
 const judge = (expert: typeof cartPoleExpert, desc: typeof cartPoleDescription, obs: number[], action: number[]) => {
   const req = buildScoringRequest(desc, [{ obs, action }], { style: "zero-shot" });

@@ -18,7 +18,7 @@ import { ScoreCache, type BucketSpec } from "./cache.js";
 import { DistilledScorer, type DistillOptions } from "./distill.js";
 import { parseScores, type Score } from "./parse.js";
 import { buildScoringRequest, type FewShotExample } from "./prompt.js";
-import { seededUniform } from "./rng.js";
+import { npRandom } from "../../core/rng.js";
 import { queryProbability, validateSchedule, type QuerySchedule } from "./schedule.js";
 import { LmgtStats, type LmgtStatsSnapshot } from "./stats.js";
 import type { LmgtPromptStyle } from "./template.js";
@@ -112,7 +112,8 @@ export class LmgtGuide implements Guide {
     this.decoder = opts.observationSpace && opts.observationSpace.kind !== "box" ? observationDecoder(opts.observationSpace) : undefined;
     // So the offline surrogate provider can answer this guide's requests.
     registerLmgtSurrogate();
-    this.uniform = seededUniform(this.options.seed);
+    const coins = npRandom(this.options.seed)[0];
+    this.uniform = () => coins.random();
   }
 
   /** Scores the batch's (state, action) pairs and returns the shifted rewards. */
