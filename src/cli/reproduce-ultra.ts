@@ -1,6 +1,6 @@
 /**
  * `guided-rl reproduce ultra [--env pong|hopper|walker2d|halfcheetah|bipedal|all] [--llm surrogate|anthropic|openai]
- *                            [--model ID] [--budget smoke|full] [--seeds N] [--variants none,ppo,...] [--out DIR]
+ *                            [--model ID] [--budget smoke|showcase|full] [--seeds N] [--variants none,ppo,...] [--out DIR]
  *                            [--regenerate-policy] [--policy-only] [--no-png]`
  *
  * Runs the ULTRA protocol from the shipped sub-optimal starting policy: no refinement, continued PPO,
@@ -27,7 +27,7 @@ import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, u
 import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
 
 export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env ${ULTRA_ENV_NAMES.join("|")}|all] [--llm surrogate|anthropic|openai]
-                              [--model ID] [--budget smoke|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
+                              [--model ID] [--budget smoke|showcase|full] [--seeds N] [--variants ${ULTRA_VARIANTS.join(",")}]
                               [--out DIR] [--regenerate-policy] [--policy-only] [--no-png]
                               ${SCALE_OUT_USAGE}
 

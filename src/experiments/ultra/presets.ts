@@ -87,6 +87,8 @@ const PONG: UltraEnvPreset = {
 /**
  * MuJoCo locomotion (the refinement literature's tasks): PPO with VecNormalize on 4 envs, 64x64 tanh
  * networks (SB3's defaults otherwise), pretrained briefly so the policy moves but falls or stalls.
+ * Refinement and the mask network update with minibatches of 128 for 5 epochs (a quarter of the
+ * pretraining's gradient steps per phase) so 5 seeds x 9 rows fit a shared 2-core machine.
  */
 function mujoco(name: "hopper" | "walker2d" | "halfcheetah", envId: string, pretrainSteps: number): UltraEnvPreset {
   const ppo: PpoOptions = { nSteps: 512, batchSize: 64, nEpochs: 10, learningRate: 3e-4, gamma: 0.99, gaeLambda: 0.95, clipRange: 0.2, entCoef: 0, normalize: true };
@@ -97,10 +99,10 @@ function mujoco(name: "hopper" | "walker2d" | "halfcheetah", envId: string, pret
     policyName: `${name}-ppo-suboptimal`,
     evalDeterministic: true,
     pretrain: { steps: pretrainSteps, numEnvs: 4, seed: 0, options: ppo },
-    refine: { numEnvs: 4, options: { ...ppo, learningRate: 1e-4 } },
+    refine: { numEnvs: 4, options: { ...ppo, learningRate: 1e-4, batchSize: 128, nEpochs: 5 } },
     llm: { segmentLength: 40, maxSegments: 24, maxCriticalPerSegment: 3, stride: 2 },
     guide: { radius: 0.5, rewardScale: 0.5, imitationCoef: [1, 0] },
-    mask: { numEnvs: 4, blindBonus: 0.05, options: { nSteps: 512, batchSize: 64, nEpochs: 5, learningRate: 3e-4, gamma: 0.99, gaeLambda: 0.95, entCoef: 0.01, normalize: true } },
+    mask: { numEnvs: 4, blindBonus: 0.05, options: { nSteps: 512, batchSize: 128, nEpochs: 5, learningRate: 3e-4, gamma: 0.99, gaeLambda: 0.95, entCoef: 0.01, normalize: true } },
     rice: { restartProbability: 0.5, rndCoef: 0.01 },
   };
 }
@@ -144,13 +146,14 @@ export function ultraPreset(name: UltraEnvName): UltraEnvPreset {
 
 /**
  * Budgets. Every count is a whole number of refinement phases (nSteps x numEnvs) so that every refined
- * row, whatever its analysis cost, ends at exactly `envSteps` env steps.
+ * row, whatever its analysis cost, ends at exactly `envSteps` env steps. smoke: every stage at toy size
+ * (CI); showcase: fewer seeds at the full step counts (the published notebook); full: the tables.
  */
 export function ultraBudget(name: UltraEnvName, b: Budget): UltraBudget {
   if (name === "pong") {
-    return b === "smoke"
-      ? { seeds: [0, 1], envSteps: 6_144, rolloutSteps: 2_048, rolloutMaxSteps: 2_048, maskSteps: 2_048, evalEpisodes: 2, evalEvery: 4_096 }
-      : { seeds: [0, 1, 2, 3, 4], envSteps: 40_960, rolloutSteps: 4_096, rolloutMaxSteps: 3_000, maskSteps: 8_192, evalEpisodes: 16, evalEvery: 8_192 };
+    const full: UltraBudget = { seeds: [0, 1, 2, 3, 4], envSteps: 40_960, rolloutSteps: 4_096, rolloutMaxSteps: 3_000, maskSteps: 8_192, evalEpisodes: 16, evalEvery: 8_192 };
+    if (b === "smoke") return { seeds: [0, 1], envSteps: 6_144, rolloutSteps: 2_048, rolloutMaxSteps: 2_048, maskSteps: 2_048, evalEpisodes: 2, evalEvery: 4_096 };
+    return b === "showcase" ? { ...full, seeds: [0, 1] } : full;
   }
   if (name === "bipedal") {
     return b === "smoke"
@@ -158,7 +161,7 @@ export function ultraBudget(name: UltraEnvName, b: Budget): UltraBudget {
       : { seeds: [0, 1, 2, 3, 4], envSteps: 327_680, rolloutSteps: 32_768, rolloutMaxSteps: 1_600, maskSteps: 65_536, evalEpisodes: 5, evalEvery: 98_304 };
   }
   // MuJoCo: phase 512 x 4 = 2048 steps
-  return b === "smoke"
-    ? { seeds: [0], envSteps: 8_192, rolloutSteps: 2_048, rolloutMaxSteps: 1_000, maskSteps: 2_048, evalEpisodes: 2, evalEvery: 8_192 }
-    : { seeds: [0, 1, 2, 3, 4], envSteps: 81_920, rolloutSteps: 4_096, rolloutMaxSteps: 1_000, maskSteps: 16_384, evalEpisodes: 5, evalEvery: 16_384 };
+  const full: UltraBudget = { seeds: [0, 1, 2, 3, 4], envSteps: 40_960, rolloutSteps: 4_096, rolloutMaxSteps: 1_000, maskSteps: 8_192, evalEpisodes: 5, evalEvery: 8_192 };
+  if (b === "smoke") return { seeds: [0], envSteps: 8_192, rolloutSteps: 2_048, rolloutMaxSteps: 1_000, maskSteps: 2_048, evalEpisodes: 2, evalEvery: 8_192 };
+  return b === "showcase" ? { ...full, seeds: [0] } : full;
 }
