@@ -10,7 +10,7 @@ import { keepProbabilities, maskCriticalStates, trainMaskNetwork } from "../../s
 import { RestartWrapper } from "../../src/experiments/ultra/restart.js";
 import { RndBonus } from "../../src/experiments/ultra/rnd.js";
 import { recordSteps } from "../../src/experiments/ultra/protocol.js";
-import { restoredCriticalFrames } from "../../src/experiments/ultra/report.js";
+import { pongCriticalFrames, restoredCriticalFrames } from "../../src/experiments/ultra/report.js";
 import type { TransitionBatch } from "../../src/algos/seams.js";
 
 const LENGTH = 8;
@@ -150,4 +150,12 @@ test("critical-state frames are drawn by the env from the restored recorded stat
     assert.match(frames[k]!, new RegExp(`step ${states[k]!.step}: why ${states[k]!.step} &lt;matters&gt;`));
   }
   assert.throws(() => restoredCriticalFrames(env, [{ ...episodes[0]!, states: undefined }], states), /no recorded state/);
+});
+
+test("Pong critical frames keep the whole rationale as a wrapped caption (nothing cut off)", () => {
+  const long = "Ball approaching and paddle 0.61 below the predicted intercept 0.47 with about 12 steps left, but the agent chose stay; " + "x".repeat(120);
+  const [frame] = pongCriticalFrames([{ episode: 0, step: 9, obs: new Float32Array(6), takenAction: 0, rationale: long }]);
+  assert.ok(frame!.includes(`step 9: ${long}`));
+  assert.match(frame!, /<figcaption style="[^"]*white-space:normal/);
+  assert.match(frame!, /<circle[^>]*stroke="#ff0"/, "the ball is ringed");
 });

@@ -6,7 +6,10 @@ import { registerUltraSurrogate } from "../../src/guides/ultra/index.js";
 import { ULTRA_PRESETS, type UltraBudget, type UltraEnvPreset } from "../../src/experiments/ultra/presets.js";
 import { readPolicyFile, shippedPolicyPath } from "../../src/experiments/ultra/policy-file.js";
 import { runUltraExperiment, ULTRA_ROWS, ULTRA_VARIANTS } from "../../src/experiments/ultra/protocol.js";
-import { ultraResultsRows } from "../../src/experiments/ultra/report.js";
+import { readUltraResult, shippedUltraResultPath, ultraCaption, ultraResultsRows, writeUltraReport } from "../../src/experiments/ultra/report.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 test("ULTRA protocol, every row at toy size: equal env steps for every refined row (recorded rollouts and mask training counted), each row's seams act", { timeout: 120_000 }, async () => {
   registerUltraSurrogate();
@@ -40,4 +43,19 @@ test("ULTRA protocol, every row at toy size: equal env steps for every refined r
   assert.deepEqual(table.map((r) => r.variant), ULTRA_VARIANTS.map((v) => ULTRA_ROWS[v].label));
   assert.ok(table.some((r) => r.variant === "ULTRA-RA (imitation)") && table.some((r) => r.variant === "ULTRA-RA"), "paper form and imitation are separate rows");
   assert.ok(table.every((r) => "failed calls" in r));
+  // the small shipped form reads back to the same table (NaN log-probs survive the JSON round trip)
+  const dir = mkdtempSync(join(tmpdir(), "grl-ultra-"));
+  await writeUltraReport(result, dir, { png: false });
+  assert.deepEqual(ultraResultsRows(readUltraResult(join(dir, "summary.json"))), table);
+  assert.deepEqual(ultraResultsRows(readUltraResult(join(dir, "results.json"))), table);
+});
+
+test("the shipped full-run results read back as tables: every row of the protocol, equal env steps, surrogate named", () => {
+  const r = readUltraResult(shippedUltraResultPath("pong"));
+  assert.equal(r.llm.provider, "surrogate");
+  assert.equal(r.budget.seeds.length, 5);
+  assert.deepEqual(r.summary.map((s) => s.variant), ULTRA_VARIANTS);
+  for (const row of r.rows.filter((x) => x.variant !== "none")) assert.equal(row.envSteps, r.budget.envSteps);
+  assert.match(ultraCaption(r), /surrogate/);
+  assert.match(r.command ?? "", /reproduce ultra --env pong --budget full/);
 });

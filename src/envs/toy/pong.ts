@@ -296,7 +296,7 @@ export interface PongFrameOptions {
   paddleHalfHeight?: number;
   /** Pixel width of the picture (height is 3/4 of it). Default 320. */
   width?: number;
-  /** Draws a ring around the ball and this caption under the court (used to highlight critical states). */
+  /** Draws a ring around the ball and this caption under the court (used to highlight critical states); "" draws the ring only. */
   highlight?: string;
   /** Where the agent's paddle should go: drawn as a dashed marker on the agent's goal line. */
   targetY?: number;
@@ -310,7 +310,7 @@ function escapeXml(s: string): string {
 export function renderPongSvg(obs: ArrayLike<number>, opts: PongFrameOptions = {}): string {
   const w = opts.width ?? 320;
   const courtH = Math.round(w * 0.625);
-  const captionH = opts.highlight !== undefined ? 36 : 0;
+  const captionH = opts.highlight ? 36 : 0;
   const h = courtH + 24 + captionH;
   const sx = (x: number) => ((x + 1) / 2) * w;
   const sy = (y: number) => 24 + ((1 - y) / 2) * courtH;
@@ -337,7 +337,7 @@ export function renderPongSvg(obs: ArrayLike<number>, opts: PongFrameOptions = {
   parts.push(`<circle cx="${bx.toFixed(1)}" cy="${by.toFixed(1)}" r="${Math.max(3, (PONG_GEOMETRY.ballRadius * w) / 2).toFixed(1)}" fill="#fff"/>`);
   if (opts.highlight !== undefined) {
     parts.push(`<circle cx="${bx.toFixed(1)}" cy="${by.toFixed(1)}" r="12" fill="none" stroke="#ff0" stroke-width="2"/>`);
-    parts.push(`<text x="6" y="${24 + courtH + 16}" fill="#ff0" font-size="11">${escapeXml(opts.highlight.slice(0, 60))}</text>`);
+    if (opts.highlight) parts.push(`<text x="6" y="${24 + courtH + 16}" fill="#ff0" font-size="11">${escapeXml(opts.highlight.slice(0, 60))}</text>`);
     if (opts.highlight.length > 60) parts.push(`<text x="6" y="${24 + courtH + 30}" fill="#ff0" font-size="11">${escapeXml(opts.highlight.slice(60, 120))}</text>`);
   }
   parts.push("</svg>");

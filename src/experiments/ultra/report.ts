@@ -3,7 +3,8 @@
  * variant), refinement curves, a trajectory plot with the critical states and their rationale, and
  * Pong frames with the critical state highlighted.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { packagePath } from "../../core/paths.js";
 import { join } from "node:path";
 import type { Env, EnvDescription } from "../../core/env.js";
 import { renderPongSvg } from "../../envs/toy/pong.js";
@@ -139,11 +140,15 @@ function hoverText(s: CriticalState, desc: EnvDescription): string {
   return parts.join("<br>");
 }
 
-/** Pong frames of critical states, each highlighted with its rationale (SVG strings). */
+/** Pong frames of critical states (the ball ringed), each with its whole rationale as a wrapped caption (HTML). */
 export function pongCriticalFrames(states: CriticalState[], opts: { width?: number; limit?: number } = {}): string[] {
-  return states.slice(0, opts.limit ?? 4).map((s) =>
-    renderPongSvg(s.obs, { width: opts.width ?? 320, highlight: `step ${s.step}: ${s.rationale}` }),
-  );
+  const width = opts.width ?? 320;
+  return states.slice(0, opts.limit ?? 4).map((s) => captionedFrame(renderPongSvg(s.obs, { width, highlight: "" }), `step ${s.step}: ${s.rationale}`, width));
+}
+
+/** An SVG picture with a caption under it that wraps instead of being cut off. */
+function captionedFrame(svg: string, caption: string, width: number): string {
+  return `<figure style="margin:0;width:${width}px">${svg}<figcaption style="font:12px sans-serif;white-space:normal;overflow-wrap:anywhere">${escapeHtml(caption)}</figcaption></figure>`;
 }
 
 /** What the table is: env, who answered (surrogate is never called an LLM), seeds, evaluation, equal env steps. */
@@ -167,13 +172,29 @@ export function restoredCriticalFrames(env: Env, episodes: readonly Episode[], s
     env.reset();
     target.setState(structuredClone(saved));
     const svg = env.render!().replace(/<svg([^>]*?)width="[\d.]+"([^>]*?)height="[\d.]+"/, `<svg$1width="${width}"$2height="${Math.round(width * 0.75)}"`);
-    const caption = escapeHtml(`step ${s.step}: ${s.rationale}`);
-    return `<figure style="margin:0;width:${width}px">${svg}<figcaption style="font:12px sans-serif;white-space:normal;overflow-wrap:anywhere">${caption}</figcaption></figure>`;
+    return captionedFrame(svg, `step ${s.step}: ${s.rationale}`, width);
   });
 }
 
 function escapeHtml(t: string): string {
   return t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Where a full run's small result file is shipped: `data/results/ultra/<env>-<guide>-full.json`. */
+export function shippedUltraResultPath(env: string, guide = "surrogate"): string {
+  return packagePath("data", "results", "ultra", `${env}-${guide}-full.json`);
+}
+
+/**
+ * Reads a result written by `writeUltraReport` (summary.json or results.json) back as an UltraResult without
+ * artifacts: tables and curves work on it. JSON has no NaN: the rows' missing log-probabilities come back as NaN.
+ */
+export function readUltraResult(path: string): UltraResult & { command?: string; machine?: string } {
+  const raw = JSON.parse(readFileSync(path, "utf8")) as UltraResult & { critical?: unknown; command?: string; machine?: string };
+  if (!Array.isArray(raw.rows) || !Array.isArray(raw.summary) || !Array.isArray(raw.curves)) throw new Error(`${path} is not an ULTRA result (rows, summary and curves expected)`);
+  const nan = (v: number | null) => (v === null ? NaN : v);
+  const { critical: _critical, ...rest } = raw;
+  return { ...rest, rows: raw.rows.map((r) => ({ ...r, adviceLogProbStart: nan(r.adviceLogProbStart), adviceLogProbEnd: nan(r.adviceLogProbEnd) })), artifacts: [] };
 }
 
 /** Writes results.json, results.txt and the figures (HTML, and PNG when Chromium is available); returns the table text. */
@@ -184,6 +205,8 @@ export async function writeUltraReport(result: UltraResult, outDir: string, opts
   const { artifacts, ...rest } = result;
   const critical = artifacts.map((a) => ({ seed: a.seed, criticalStates: a.criticalStates.map((s) => ({ ...s, obs: Array.from(s.obs), takenAction: typeof s.takenAction === "number" ? s.takenAction : Array.from(s.takenAction), suggestedAction: s.suggestedAction === undefined || typeof s.suggestedAction === "number" ? s.suggestedAction : Array.from(s.suggestedAction) })) }));
   writeFileSync(join(outDir, "results.json"), JSON.stringify({ ...rest, critical }, null, 1) + "\n");
+  // the small form (no critical states, no transcript): what data/results/ultra ships and readUltraResult reads
+  writeFileSync(join(outDir, "summary.json"), JSON.stringify(rest) + "\n");
   const transcript = artifacts.flatMap((a) => a.transcript.map((e) => JSON.stringify({ seed: a.seed, ...e })));
   writeFileSync(join(outDir, "llm-exchanges.jsonl"), transcript.join("\n") + "\n");
   const curves = ultraCurvesFigure(result);
