@@ -21,7 +21,7 @@ import {
   iterationPrompt,
   NoCodeError,
   parseWeights,
-  PLANTED_BUGS,
+  RUNTIME_BUGS,
   REWARD_TERMS,
   reflectionText,
   taskText,
@@ -175,7 +175,7 @@ describe("surrogate designer", () => {
 
   it("plants bugs that validation rejects with the matching error kind", async () => {
     const expected: Record<string, string> = { "unknown-field": "invalid-output", "missing-component": "invalid-output", syntax: "syntax", forbidden: "forbidden" };
-    for (const bug of PLANTED_BUGS) {
+    for (const bug of RUNTIME_BUGS) {
       const v = await validateAnswer("```javascript\n" + composeRewardCode({ progress: 1, upright: 1 }, bug) + "\n```", sandbox, sample);
       assert.equal(v.ok, false, bug);
       assert.equal(v.error!.kind, expected[bug], `${bug}: ${v.error!.message}`);

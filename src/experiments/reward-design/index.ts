@@ -25,7 +25,7 @@ export {
   type RolloutRecord,
 } from "./training.js";
 export { trainInPool, type PoolOptions } from "./pool.js";
-export { reflectionText, failureKinds, failureKindText, type FailureKind } from "./reflection.js";
+export { reflectionText, failureKinds, failureKindText, rewardHackingAlerts, type FailureKind } from "./reflection.js";
 export { rewardDesignPreset, ZOO_BIPEDAL_PPO, type RewardDesignPreset } from "./presets.js";
 export {
   runRewardDesignExperiment,

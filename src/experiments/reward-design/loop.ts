@@ -4,7 +4,9 @@
  *   for each iteration:
  *     1. ask the designer for K candidate reward functions (iteration 1: task, fields, contract, metrics;
  *        later: plus the best code so far and its reflection);
- *     2. validate each in the sandbox; a failed one is sent back ONCE with its error for a fix;
+ *     2. validate each in the sandbox, then check before compute that it ranks the reference trajectories
+ *        walking > standing > falling; a failed one (or an answer cut at max_tokens) is sent back ONCE with
+ *        the reason for a fix;
  *     3. train the valid candidates with PPO, in parallel child processes (one per core);
  *     4. score each by the NATIVE return of deterministic evaluation episodes (distance breaks ties),
  *        keep the best so far, and reflect on it for the next iteration.
@@ -35,6 +37,7 @@ import { fixPrompt, initialPrompt, iterationPrompt, promptTemplate, taskText } f
 import { failureKinds, failureKindText, reflectionText } from "./reflection.js";
 import { FIX_REWARD_TASK, REWARD_DESIGN_GUIDE, WRITE_REWARD_TASK } from "../../guides/reward-design/surrogate.js";
 import { readResult, type TrainingJob, type TrainingProtocol, type TrainingResult } from "./training.js";
+import { referenceTrajectories, type ReferenceTrajectory } from "../../guides/reward-design/references.js";
 import { failureText, validateAnswer, validationSample, type ValidationOutcome } from "../../guides/reward-design/validation.js";
 
 export interface RewardDesignOptions {
@@ -53,6 +56,14 @@ export interface RewardDesignOptions {
   maxTokens?: number;
   /** Sampling temperature of the designer (default 1, as Eureka samples diverse candidates). */
   temperature?: number;
+  /** Check each candidate's ranking of the reference trajectories before training it (default true). */
+  precheck?: boolean;
+  /**
+   * Designer calls that may fail (after the provider's own retries) before the run stops with an error
+   * (default 0: the first failure stops it). Finished candidates stay in the run folder; re-running resumes.
+   * A failed call is never credited with a result: its candidate is recorded as "no-answer".
+   */
+  maxFailedCalls?: number;
   /** Progress events (CLI and notebooks print them). */
   onEvent?: (event: RewardDesignEvent) => void;
 }
@@ -62,7 +73,15 @@ export type RewardDesignEvent =
   | { type: "trained"; id: string; result: TrainingResult; resumed: boolean }
   | { type: "iteration"; iteration: number; best?: CandidateRecord };
 
-export type CandidateStatus = "valid" | "rejected";
+export type CandidateStatus = "valid" | "rejected" | "no-answer";
+
+/** An error of the designer's LLM call (not of the code it wrote). */
+export class DesignerCallError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the designer's LLM call failed: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = "DesignerCallError";
+  }
+}
 
 /** What the run folder keeps about one candidate. */
 export interface CandidateRecord {
@@ -77,8 +96,10 @@ export interface CandidateRecord {
   validations: ValidationOutcome[];
   /** True when the first answer failed and the fix passed. */
   fixed: boolean;
-  /** The final validation error of a rejected candidate, as sent to the designer. */
+  /** The final validation error of a rejected candidate, as sent to the designer (or the failed call's error). */
   error?: string;
+  /** Validations that failed the check before compute (0, 1 or 2). */
+  precheckRejections?: number;
   /** The training outcome (valid candidates, once trained). */
   result?: TrainingResult;
 }
@@ -88,6 +109,10 @@ export interface IterationSummary {
   valid: number;
   rejected: number;
   fixed: number;
+  /** Answers that failed the check before compute (each one a training run not spent). */
+  precheckRejections: number;
+  /** Designer calls that failed (no answer). */
+  failedCalls: number;
   /** Best native return among this iteration's candidates (NaN when none trained). */
   bestReturn: number;
   meanReturn: number;
@@ -107,6 +132,10 @@ export interface RewardDesignResult {
   firstCandidate?: CandidateRecord;
   /** Baseline: PPO on the native reward. */
   nativeBaseline?: TrainingResult;
+  /** Designer calls that failed over the run. */
+  failedCalls: number;
+  /** Answers rejected by the check before compute over the run. */
+  precheckRejections: number;
   wallSeconds: number;
 }
 
@@ -122,6 +151,9 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
   mkdirSync(o.runDir, { recursive: true });
   checkConfig(o);
   const sandbox = await Sandbox.start(o.protocol.sandbox ?? {});
+  const refs = o.precheck === false ? undefined : await referenceTrajectories();
+  const maxFailed = o.maxFailedCalls ?? 0;
+  let failedCalls = 0;
   const all: CandidateRecord[] = [];
   const summaries: IterationSummary[] = [];
   let nativeBaseline: TrainingResult | undefined;
@@ -133,9 +165,20 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
     for (let iteration = 1; iteration <= o.iterations; iteration++) {
       const records = await Promise.all(
         Array.from({ length: o.candidates }, (_, i) =>
-          designCandidate(o, sandbox, sample, task, iteration, i + 1, best, previous),
+          designCandidate(o, sandbox, sample, refs, task, iteration, i + 1, best, previous).catch((err: unknown) => {
+            if (!(err instanceof DesignerCallError)) throw err;
+            return noAnswer(o, iteration, i + 1, err);
+          }),
         ),
       );
+      const failedNow = records.filter((r) => r.status === "no-answer");
+      failedCalls += failedNow.length;
+      if (failedCalls > maxFailed) {
+        throw new Error(
+          `reward design stopped: ${failedCalls} designer call(s) failed (allowed: ${maxFailed}, option maxFailedCalls / --max-failed-calls); first: ${failedNow[0]!.error}. ` +
+            `Finished candidates are kept in ${o.runDir}; fix the designer's settings and run again with the same folder to resume.`,
+        );
+      }
       const jobs: TrainingJob[] = records
         .filter((r) => r.status === "valid")
         .map((r) => ({ id: r.id, dir: r.dir, source: r.code!, protocol: o.protocol }));
@@ -157,6 +200,8 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
         valid: records.filter((r) => r.status === "valid").length,
         rejected: records.filter((r) => r.status === "rejected").length,
         fixed: records.filter((r) => r.fixed).length,
+        precheckRejections: records.reduce((s, r) => s + (r.precheckRejections ?? 0), 0),
+        failedCalls: failedNow.length,
         bestReturn: ranked[0]?.result!.nativeReturn ?? NaN,
         meanReturn: returns.length ? returns.reduce((a, b) => a + b, 0) / returns.length : NaN,
         ...(ranked[0] ? { bestId: ranked[0].id } : {}),
@@ -175,6 +220,8 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
       ...(best ? { best } : {}),
       ...(all[0] && all[0].iteration === 1 && all[0].candidate === 1 ? { firstCandidate: all[0] } : {}),
       ...(nativeBaseline ? { nativeBaseline } : {}),
+      failedCalls,
+      precheckRejections: summaries.reduce((s, x) => s + x.precheckRejections, 0),
       wallSeconds: (performance.now() - started) / 1000,
     };
     writeJson(join(o.runDir, "results.json"), stripCode(result));
@@ -189,6 +236,7 @@ async function designCandidate(
   o: RewardDesignOptions,
   sandbox: Sandbox,
   sample: readonly TransitionStep[],
+  refs: readonly ReferenceTrajectory[] | undefined,
   task: string,
   iteration: number,
   candidate: number,
@@ -225,18 +273,23 @@ async function designCandidate(
         });
   writeFileSync(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
   const messages: LlmMessage[] = [{ role: "user", content: user }];
-  const ask = async (task: string, msgs: LlmMessage[]) =>
-    (await o.llm.complete({ system, messages: msgs, maxTokens: o.maxTokens ?? 4096, temperature: o.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } })).text;
+  const ask = async (task: string, msgs: LlmMessage[]) => {
+    try {
+      return await o.llm.complete({ system, messages: msgs, maxTokens: o.maxTokens ?? 4096, temperature: o.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } });
+    } catch (err) {
+      throw new DesignerCallError(err);
+    }
+  };
   const first = await ask(WRITE_REWARD_TASK, messages);
-  writeFileSync(join(dir, "response.md"), first);
-  const validations: ValidationOutcome[] = [await validateAnswer(first, sandbox, sample)];
+  writeFileSync(join(dir, "response.md"), first.text);
+  const validations: ValidationOutcome[] = [await validateAnswer(first.text, sandbox, sample, { refs, stopReason: first.stopReason })];
   let fixed = false;
   if (!validations[0]!.ok) {
     const fixText = fixPrompt(failureText(validations[0]!));
     writeFileSync(join(dir, "fix-prompt.md"), fixText + "\n");
-    const second = await ask(FIX_REWARD_TASK, [...messages, { role: "assistant", content: first }, { role: "user", content: fixText }]);
-    writeFileSync(join(dir, "fix-response.md"), second);
-    const v = await validateAnswer(second, sandbox, sample);
+    const second = await ask(FIX_REWARD_TASK, [...messages, { role: "assistant", content: first.text }, { role: "user", content: fixText }]);
+    writeFileSync(join(dir, "fix-response.md"), second.text);
+    const v = await validateAnswer(second.text, sandbox, sample, { refs, stopReason: second.stopReason });
     validations.push(v);
     fixed = v.ok;
   }
@@ -251,6 +304,7 @@ async function designCandidate(
     validations,
     fixed,
     ...(last.ok ? {} : { error: failureText(last) }),
+    precheckRejections: validations.filter((v) => v.error?.kind === "ranking").length,
   };
   if (record.code && last.ok) writeFileSync(join(dir, "reward.js"), record.code + "\n");
   writeJson(file, { ...record, dir: undefined });
@@ -258,12 +312,21 @@ async function designCandidate(
   return record;
 }
 
+/** A candidate whose designer call failed: recorded (never trained, never credited), not saved, so a resumed run asks again. */
+function noAnswer(o: RewardDesignOptions, iteration: number, candidate: number, err: DesignerCallError): CandidateRecord {
+  const id = candidateId(iteration, candidate);
+  const message = err.message.slice(0, 400);
+  o.onEvent?.({ type: "candidate", iteration, candidate, status: "no-answer", fixed: false, error: message, resumed: false });
+  return { iteration, candidate, id, dir: join(o.runDir, id), status: "no-answer", validations: [], fixed: false, error: message };
+}
+
 /** One line per other candidate of the last iteration: its fitness and failure kinds, or why it was rejected. */
 function othersText(previous: readonly CandidateRecord[], best: CandidateRecord): string {
   const lines = previous
     .filter((r) => r.id !== best.id)
     .map((r) => {
-      if (r.status === "rejected") return `- candidate ${r.candidate}: rejected by the sandbox even after one fix (${r.error})`;
+      if (r.status === "rejected") return `- candidate ${r.candidate}: rejected before training even after one fix (${r.error})`;
+      if (r.status === "no-answer") return `- candidate ${r.candidate}: no answer (the call failed)`;
       const res = r.result;
       if (!res) return `- candidate ${r.candidate}: not trained`;
       if (!res.ok) return `- candidate ${r.candidate}: training failed (${res.failure?.kind}: ${res.failure?.message.split("\n")[0]})`;
@@ -280,6 +343,7 @@ function checkConfig(o: RewardDesignOptions): void {
     candidates: o.candidates,
     protocol: o.protocol,
     nativeBaseline: o.nativeBaseline !== false,
+    precheck: o.precheck !== false,
     llm: { provider: o.llm.provider, model: o.llm.model },
   };
   const file = join(o.runDir, "config.json");

@@ -4,7 +4,14 @@
  * the behaviour metrics of the final evaluation, and the failure kinds seen.
  */
 import { fmt, formatMetrics, type BehaviourMetrics } from "../../guides/reward-design/metrics.js";
+import { hackingAlerts, type HackingAlert, type HackingAlertOptions } from "../../guides/reward-design/alignment.js";
 import type { TrainingResult } from "./training.js";
+
+/** The reward-hacking alerts of a trained candidate (none for the native baseline or a failed run). */
+export function rewardHackingAlerts(result: TrainingResult, options?: HackingAlertOptions): HackingAlert[] {
+  const windows = result.checkpoints.flatMap((c) => (c.alignment ? [c.alignment] : []));
+  return hackingAlerts(windows, options);
+}
 
 /** A named way a run went wrong: a short kind (for tables) and the detail the designer reads. */
 export interface FailureKind {
@@ -29,6 +36,8 @@ export function failureKinds(result: TrainingResult): FailureKind[] {
   if (m.flight! > 0.3) add("airborne", `no foot on the ground ${pct(m.flight!)} of the time (hopping or jumping)`);
   if (m.step_frequency! > 0 && m.alternation! < 0.4) add("no alternation", `alternation ${fmt(m.alternation!)}: touchdowns do not alternate left-right`);
   if (m.double_support! > 0.8) add("double support", `both feet on the ground ${pct(m.double_support!)} of the time (shuffling or standing)`);
+  const alerts = rewardHackingAlerts(result);
+  if (alerts.length) add("reward hacking", alerts.map((a) => a.message).join("; "));
   return kinds;
 }
 
@@ -72,6 +81,14 @@ export function reflectionText(result: TrainingResult, evalEpisodes: number): st
   lines.push("");
   lines.push("Reward components per step during training, mean [min, max] over each window ending at the checkpoints above ('total' is your reward):");
   lines.push(...componentLines(result));
+  const windows = result.checkpoints.filter((c) => c.alignment);
+  if (windows.length) {
+    lines.push("");
+    lines.push(
+      "Your reward vs the native reward over the training episodes that finished in each window (episodes, mean designed return, mean native return, correlation r): " +
+        windows.map((c) => `${c.step}: ${c.alignment!.episodes} ep, ${fmt(c.alignment!.designedMean)} / ${fmt(c.alignment!.nativeMean)}, r = ${fmt(c.alignment!.correlation, 2)}`).join(" | "),
+    );
+  }
   lines.push("");
   lines.push("Behaviour metrics of the final evaluation episodes:");
   lines.push(formatMetrics(result.metrics));

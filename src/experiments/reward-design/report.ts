@@ -56,6 +56,8 @@ export function iterationTable(result: RewardDesignResult): Row[] {
     valid: s.valid,
     "fixed after one retry": s.fixed,
     rejected: s.rejected,
+    "pre-check rejections": s.precheckRejections ?? 0,
+    "failed calls": s.failedCalls ?? 0,
     "best native return": s.bestReturn,
     "mean native return": s.meanReturn,
     "best so far": s.bestSoFarReturn,
@@ -70,7 +72,8 @@ export function candidateTable(result: RewardDesignResult): Row[] {
     const comps = Object.keys(r?.checkpoints.at(-1)?.components ?? {}).filter((n) => n !== "total");
     return {
       candidate: c.id,
-      status: c.status === "rejected" ? "rejected" : c.fixed ? "valid after fix" : "valid",
+      status: c.status === "no-answer" ? "no answer (call failed)" : c.status === "rejected" ? "rejected" : c.fixed ? "valid after fix" : "valid",
+      "pre-check rejections": c.precheckRejections ?? 0,
       components: comps.join(", ") || (c.error ? c.error.slice(0, 80) : "-"),
       "native return": r?.ok ? r.nativeReturn : NaN,
       "distance (m)": r?.ok ? r.distance : NaN,

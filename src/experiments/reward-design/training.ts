@@ -19,7 +19,8 @@ import { Sandbox, type SandboxOptions } from "../../sandbox/index.js";
 import { evaluateWalker } from "./evaluation.js";
 import type { BehaviourMetrics } from "../../guides/reward-design/metrics.js";
 import { RewardCodeError, SandboxRewardGuide, type ComponentSnapshot } from "../../guides/reward-design/reward-guide.js";
-import { ENV_ID } from "../../guides/reward-design/validation.js";
+import { ENV_ID } from "../../guides/reward-design/metrics.js";
+import type { AlignmentWindow } from "../../guides/reward-design/alignment.js";
 
 export { ENV_ID };
 
@@ -57,6 +58,8 @@ export interface CheckpointRecord {
   nativeReturn: number;
   distance: number;
   components: ComponentSnapshot["components"];
+  /** Designed vs native returns of the training episodes finished since the last checkpoint (candidates only). */
+  alignment?: AlignmentWindow;
 }
 
 export interface RolloutRecord {
@@ -154,8 +157,13 @@ export async function runTrainingJob(job: TrainingJob): Promise<TrainingResult> 
       step,
       nativeReturn: lastEval.nativeReturn,
       distance: lastEval.distance,
-      components: guide ? guide.snapshot(step).components : {},
+      components: {},
     };
+    if (guide) {
+      const snap = guide.snapshot(step);
+      rec.components = snap.components;
+      rec.alignment = snap.alignment;
+    }
     checkpoints.push(rec);
     log(rec);
   };

@@ -22,8 +22,12 @@ export {
 } from "./metrics.js";
 export { SandboxRewardGuide, RewardCodeError, type ComponentSnapshot, type ComponentStats, type SandboxRewardGuideOptions } from "./reward-guide.js";
 export { taskText, initialPrompt, iterationPrompt, fixPrompt, fillPrompt, promptTemplate, type PromptName, type ProtocolFacts } from "./prompts.js";
-export { extractRewardCode, NoCodeError } from "./parse.js";
-export { validationSample, validateAnswer, describeFailure, ENV_ID as REWARD_DESIGN_ENV_ID, type ValidationOutcome } from "./validation.js";
+export { extractRewardCode, NoCodeError, type NoCodeReason } from "./parse.js";
+export { validationSample, validateAnswer, describeFailure, failureText, isCut, type ValidationOutcome, type ValidateOptions, type AnswerError } from "./validation.js";
+export { ENV_ID as REWARD_DESIGN_ENV_ID } from "./metrics.js";
+export { referenceTrajectories, recordReferenceTrajectories, standingAction, REFERENCE_NAMES, type ReferenceName, type ReferenceRecord, type ReferenceTrajectory } from "./references.js";
+export { rankingCheck, type RankingCheck } from "./precheck.js";
+export { EpisodeAlignment, hackingAlerts, pearson, type AlignmentWindow, type HackingAlert, type HackingAlertOptions } from "./alignment.js";
 export {
   registerRewardDesignSurrogate,
   composeRewardCode,
@@ -31,6 +35,8 @@ export {
   adjustWeights,
   REWARD_TERMS,
   PLANTED_BUGS,
+  RUNTIME_BUGS,
+  SEMANTIC_BUGS,
   REWARD_DESIGN_GUIDE,
   WRITE_REWARD_TASK,
   FIX_REWARD_TASK,

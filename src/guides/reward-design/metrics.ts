@@ -32,6 +32,9 @@ export interface EpisodeTrace {
   truncated: boolean;
 }
 
+/** The environment reward design is written for. */
+export const ENV_ID = "BipedalWalker-v3";
+
 /** BipedalWalker runs at 50 steps per second. */
 export const STEP_SECONDS = 1 / 50;
 

@@ -5,6 +5,7 @@
  */
 import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
 import type { Sandbox, SandboxError } from "../../sandbox/index.js";
+import { EpisodeAlignment, type AlignmentWindow } from "./alignment.js";
 
 /** Thrown when the candidate fails on a training batch (validation passed but real data broke it). */
 export class RewardCodeError extends Error {
@@ -26,6 +27,8 @@ export interface ComponentSnapshot {
   step: number;
   /** Per component name; "total" is the candidate's reward itself. */
   components: Record<string, ComponentStats>;
+  /** Designed vs native returns of the training episodes that finished in the window (hacking alert). */
+  alignment: AlignmentWindow;
 }
 
 class Accumulator {
@@ -63,6 +66,7 @@ export class SandboxRewardGuide implements Guide {
   private window = new Map<string, Accumulator>();
   private readonly snapshots: ComponentSnapshot[] = [];
   private batches = 0;
+  private readonly alignment = new EpisodeAlignment();
   private sandboxSeconds = 0;
 
   constructor(options: SandboxRewardGuideOptions) {
@@ -79,6 +83,7 @@ export class SandboxRewardGuide implements Guide {
     if (!result.ok) throw new RewardCodeError(result.error, ctx.numTimesteps);
     this.batches++;
     this.acc("total").add(result.rewards);
+    this.alignment.add(result.rewards, batch.rewards, (i) => batch.terminated[i] === 1 || batch.truncated[i] === 1, batch.envIndex);
     for (const [name, values] of Object.entries(result.components)) this.acc(name).add(values);
     return Float32Array.from(result.rewards);
   }
@@ -87,7 +92,7 @@ export class SandboxRewardGuide implements Guide {
   snapshot(step: number): ComponentSnapshot {
     const components: Record<string, ComponentStats> = {};
     for (const [name, acc] of this.window) components[name] = acc.stats();
-    const snap = { step, components };
+    const snap = { step, components, alignment: this.alignment.window(step) };
     this.snapshots.push(snap);
     this.window = new Map();
     return snap;

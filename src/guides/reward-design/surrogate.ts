@@ -54,8 +54,16 @@ const INITIAL_DESIGNS: readonly string[][] = [
 
 export type Weights = Record<string, number>;
 
+/** Bugs the sandbox catches when it runs the code: an unknown field, a missing component, a syntax slip, a forbidden call. */
+export const RUNTIME_BUGS = ["unknown-field", "missing-component", "syntax", "forbidden"] as const;
+/**
+ * Bugs that run cleanly but pay for the wrong behaviour (only the check before compute catches them before
+ * training): progress with the wrong sign, a bonus for standing still that outweighs progress, a fall that
+ * pays instead of costs.
+ */
+export const SEMANTIC_BUGS = ["wrong-sign", "pays-standing", "rewards-falling"] as const;
 /** Bugs the surrogate plants on purpose (a realistic first-draft mistake each). */
-export const PLANTED_BUGS = ["unknown-field", "missing-component", "syntax", "forbidden"] as const;
+export const PLANTED_BUGS = [...RUNTIME_BUGS, ...SEMANTIC_BUGS] as const;
 export type PlantedBug = (typeof PLANTED_BUGS)[number];
 
 /** Writes the reward code for a set of weights, optionally with a planted bug. */
@@ -76,6 +84,12 @@ ${body}
   else if (bug === "missing-component") code = code.replace("return {reward, components};", "if (info.legContactCounts[0] > 0) return {reward, components: {total: reward}};\n  return {reward, components};");
   else if (bug === "syntax") code = code.replace("const components = {", "const components = {{");
   else if (bug === "forbidden") code = code.replace("const w = {", "const jitter = Math.random() * 1e-3;\n  const w = {").replace("const reward = ", "const reward = jitter + ");
+  else if (bug === "wrong-sign") code = code.replace("const progress = (130 / 30)", "const progress = -(130 / 30)");
+  else if (bug === "pays-standing") {
+    code = code
+      .replace("  const components = {", "  const still = Math.abs(info.hullVx) < 0.3 ? 2 : 0; // steady balance bonus\n  const components = {still, ")
+      .replace("const reward = ", "const reward = components.still + ");
+  } else if (bug === "rewards-falling") code = code.replace("const fall = info.fell ? -1 : 0;", "const fall = info.fell ? 1 : 0;");
   return code;
 }
 
@@ -209,7 +223,7 @@ export function fixRewardAnswer(request: CompletionRequest, rng: SurrogateRng, q
   const previous = [...request.messages].reverse().find((m) => m.role === "assistant")?.content ?? "";
   const code = /```javascript\n([\s\S]*?)```/.exec(previous)?.[1] ?? "";
   const weights = parseWeights(code) ?? Object.fromEntries(INITIAL_DESIGNS[0]!.map((n) => [n, TERM.get(n)!.initialWeight]));
-  const error = /The sandbox reported:\n\n(.*)/.exec(promptText(request))?.[1] ?? "the reported error";
+  const error = /The check reported:\n\n(.*)/.exec(promptText(request))?.[1] ?? "the reported error";
   // A weak surrogate may fail the fix too (then the candidate is dropped).
   const bug = rng.random() >= quality.accuracy ? rng.choice(PLANTED_BUGS) : undefined;
   return answer([`Fix for: ${error}`, "Rewritten from the same terms and weights without the mistake."], composeRewardCode(weights, bug));

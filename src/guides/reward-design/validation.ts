@@ -6,10 +6,11 @@
 import type { Env } from "../../core/env.js";
 import { makeAsync } from "../../envs/index.js";
 import type { Sandbox, SandboxError, TransitionStep } from "../../sandbox/index.js";
-import { extractRewardCode, NoCodeError } from "./parse.js";
+import { ENV_ID } from "./metrics.js";
+import { extractRewardCode, NoCodeError, type NoCodeReason } from "./parse.js";
+import { rankingCheck } from "./precheck.js";
+import type { ReferenceName, ReferenceTrajectory } from "./references.js";
 
-/** The environment reward design is written for. */
-export const ENV_ID = "BipedalWalker-v3";
 
 /**
  * Real transitions for validation: `episodes` random-action episodes (seeded LCG actions, reset seeds
@@ -47,34 +48,78 @@ export function describeFailure(error: SandboxError): string {
   return `${error.kind} error${where ? ` (${where})` : ""}: ${error.message}`;
 }
 
+/**
+ * Why an answer was not usable: a sandbox error, no usable code (see NoCodeReason), an answer cut at
+ * max_tokens, or a reward that ranks the reference trajectories wrongly (the check before compute).
+ */
+export type AnswerError =
+  | SandboxError
+  | { kind: "no-code"; reason: NoCodeReason; message: string }
+  | { kind: "cut"; message: string }
+  | { kind: "ranking"; message: string; returns: Record<ReferenceName, number> };
+
 export interface ValidationOutcome {
   ok: boolean;
   code?: string;
-  error?: SandboxError | { kind: "no-code"; message: string };
+  error?: AnswerError;
   /** Component names of the valid candidate. */
   components?: string[];
   /** Mean reward on the sample (a sanity figure for the run folder). */
   sampleMeanReward?: number;
+  /** The candidate's returns on the reference trajectories, when the check before compute ran. */
+  referenceReturns?: Record<ReferenceName, number>;
 }
 
-/** Extracts the code from an answer and validates it on the sample. */
-export async function validateAnswer(answer: string, sandbox: Sandbox, sample: readonly TransitionStep[]): Promise<ValidationOutcome> {
+export interface ValidateOptions {
+  /** Reference trajectories for the check before compute (walking > standing > falling); none skips it. */
+  refs?: readonly ReferenceTrajectory[];
+  /** The provider's stop reason: "max_tokens" (Anthropic) or "length" (OpenAI) means the answer was cut. */
+  stopReason?: string;
+}
+
+/** True when a provider's stop reason says the answer hit the token limit. */
+export function isCut(stopReason: string | undefined): boolean {
+  return stopReason === "max_tokens" || stopReason === "length";
+}
+
+/**
+ * Extracts the code from an answer, validates it on the sample and (with `refs`) checks its ranking of
+ * the reference trajectories. A cut answer is a failure unless it holds a complete code block.
+ */
+export async function validateAnswer(answer: string, sandbox: Sandbox, sample: readonly TransitionStep[], options: ValidateOptions = {}): Promise<ValidationOutcome> {
   let code: string;
   try {
     code = extractRewardCode(answer);
   } catch (err) {
-    if (err instanceof NoCodeError) return { ok: false, error: { kind: "no-code", message: err.message } };
-    throw err;
+    if (!(err instanceof NoCodeError)) throw err;
+    if (isCut(options.stopReason) || err.reason === "cut") {
+      return { ok: false, error: { kind: "cut", message: "the answer was cut off at the max_tokens limit before the code was complete; send only the function, shorter, in one ```javascript block" } };
+    }
+    return { ok: false, error: { kind: "no-code", reason: err.reason, message: err.message } };
   }
   const r = await sandbox.validate(code, sample);
-  if (!r.ok) return { ok: false, code, error: r.error };
+  if (!r.ok) {
+    // A cut answer's last block may be complete but its function is not: say why it broke.
+    if (isCut(options.stopReason) && r.error.kind === "syntax") return { ok: false, code, error: { kind: "cut", message: `the answer was cut off at the max_tokens limit and its code does not parse (${r.error.message}); send only the function, shorter` } };
+    return { ok: false, code, error: r.error };
+  }
   let sum = 0;
   for (let i = 0; i < r.rewards.length; i++) sum += r.rewards[i]!;
-  return { ok: true, code, components: Object.keys(r.components), sampleMeanReward: sum / Math.max(1, r.rewards.length) };
+  const outcome: ValidationOutcome = { ok: true, code, components: Object.keys(r.components), sampleMeanReward: sum / Math.max(1, r.rewards.length) };
+  if (options.refs) {
+    const check = await rankingCheck(code, sandbox, options.refs);
+    if ("error" in check) return { ok: false, code, error: check.error };
+    outcome.referenceReturns = check.returns;
+    if (!check.ok) return { ...outcome, ok: false, error: { kind: "ranking", message: check.message!, returns: check.returns } };
+  }
+  return outcome;
 }
 
 /** Text of a validation failure for the fix prompt. */
 export function failureText(outcome: ValidationOutcome): string {
   const e = outcome.error!;
-  return e.kind === "no-code" ? `no-code error: ${e.message}` : describeFailure(e as SandboxError);
+  if (e.kind === "no-code") return `no usable code (${e.reason}): ${e.message}`;
+  if (e.kind === "cut") return `cut answer: ${e.message}`;
+  if (e.kind === "ranking") return e.message;
+  return describeFailure(e);
 }

@@ -17,7 +17,7 @@ import { Box } from "../../../core/box.js";
 import type { EnvDescription, Info, ResetOptions, ResetResult, StepResult } from "../../../core/env.js";
 import type { EnvKwargs } from "../../registration.js";
 import type { Generator } from "../../../core/rng.js";
-import { boolOption, checkKwargs, renderModeOption } from "../kwargs.js";
+import { boolOption, checkKwargs, numberOption, renderModeOption } from "../kwargs.js";
 import { BodyOnLegsContacts } from "../contacts.js";
 import { StaticGeometry } from "../lidar.js";
 import { box2d } from "../loader.js";
@@ -59,6 +59,7 @@ import {
   VIEWPORT_W,
 } from "./constants.js";
 import { describeBipedalWalker } from "./describe.js";
+import { generateSeedTerrain, SEED_TERRAIN } from "./seed-terrain.js";
 import { generateClouds, generateTerrain, type Cloud, type Terrain, type TerrainRandom } from "./terrain.js";
 
 export interface BipedalWalkerOptions {
@@ -66,7 +67,17 @@ export interface BipedalWalkerOptions {
   hardcore?: boolean;
   /** "svg" keeps what `render()` needs; rendering also works without it. */
   renderMode?: "svg" | null;
+  /**
+   * The course: "gymnasium" (default, Gymnasium's own) or "seed-curriculum" (the reward-design seed
+   * repository's chunked flat / uneven / slope / stairs terrain, see seed-terrain.ts; not with hardcore).
+   */
+  terrain?: BipedalWalkerTerrain;
+  /** Difficulty of the "seed-curriculum" course in [0, 1]: which kinds appear and how high (default 1). */
+  terrainDifficulty?: number;
 }
+
+export const BIPEDAL_WALKER_TERRAINS = ["gymnasium", "seed-curriculum"] as const;
+export type BipedalWalkerTerrain = (typeof BIPEDAL_WALKER_TERRAINS)[number];
 
 const OBS_LOW = [-Math.PI, -5, -5, -5, -Math.PI, -5, -Math.PI, -5, -0, -Math.PI, -5, -Math.PI, -5, -0, ...Array<number>(10).fill(-1)];
 const OBS_HIGH = [Math.PI, 5, 5, 5, Math.PI, 5, Math.PI, 5, 5, Math.PI, 5, Math.PI, 5, 5, ...Array<number>(10).fill(1)];
@@ -99,6 +110,8 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
   readonly renderModes = ["svg"] as const;
   readonly hardcore: boolean;
   readonly renderMode: "svg" | null;
+  readonly terrainKind: BipedalWalkerTerrain;
+  readonly terrainDifficulty: number;
 
   private readonly res: WorldResources;
   private hull: BodyHandle | null = null;
@@ -126,6 +139,13 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     super();
     this.hardcore = opts.hardcore ?? false;
     this.renderMode = opts.renderMode ?? null;
+    this.terrainKind = opts.terrain ?? "gymnasium";
+    this.terrainDifficulty = opts.terrainDifficulty ?? 1;
+    if (!BIPEDAL_WALKER_TERRAINS.includes(this.terrainKind)) {
+      throw new TypeError(`BipedalWalker: terrain must be one of ${BIPEDAL_WALKER_TERRAINS.join(", ")}, got ${JSON.stringify(opts.terrain)}`);
+    }
+    if (this.terrainKind !== "gymnasium" && this.hardcore) throw new TypeError(`BipedalWalker: terrain "${this.terrainKind}" replaces the course; it cannot be combined with hardcore`);
+    if (!(this.terrainDifficulty >= 0 && this.terrainDifficulty <= 1)) throw new RangeError(`BipedalWalker: terrainDifficulty must be in [0, 1], got ${opts.terrainDifficulty}`);
     box2d(); // a clear error now rather than at reset when box2d-wasm is not loaded
     this.res = new WorldResources(this);
   }
@@ -144,7 +164,9 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     world.SetContactListener(this.res.contactListener(this.contacts));
 
     const r = terrainRandom(rng);
-    const terrain = generateTerrain(r, this.hardcore);
+    const seedCourse = this.terrainKind === "seed-curriculum";
+    const terrain = seedCourse ? generateSeedTerrain(r, this.terrainDifficulty) : generateTerrain(r, this.hardcore);
+    const friction = seedCourse ? SEED_TERRAIN.friction : FRICTION;
     this.terrain = terrain;
     this.clouds = generateClouds(r);
     this.ground = new StaticGeometry();
@@ -155,7 +177,7 @@ export class BipedalWalker extends BaseEnv<Float32Array, Float32Array> {
     }
     for (let i = 0; i < terrain.x.length - 1; i++) {
       const edge: [number, number, number, number] = [terrain.x[i]!, terrain.y[i]!, terrain.x[i + 1]!, terrain.y[i + 1]!];
-      createStaticBody(world, [{ edge, fixture: { friction: FRICTION, categoryBits: 0x0001 } }]);
+      createStaticBody(world, [{ edge, fixture: { friction, categoryBits: 0x0001 } }]);
       this.ground.addEdge(...edge);
     }
     this.ground.finish();
@@ -433,9 +455,15 @@ const ZERO_ACTION = [0, 0, 0, 0];
 
 /** The registry's entry point: `BipedalWalker-v3` from keyword arguments (`hardcore`, `renderMode`). */
 export function bipedalWalkerFromKwargs(kwargs: EnvKwargs): BipedalWalker {
-  checkKwargs("BipedalWalker", kwargs, ["hardcore", "renderMode"]);
+  checkKwargs("BipedalWalker", kwargs, ["hardcore", "renderMode", "terrain", "terrainDifficulty"]);
+  const terrain = kwargs.terrain ?? "gymnasium";
+  if (!BIPEDAL_WALKER_TERRAINS.includes(terrain as BipedalWalkerTerrain)) {
+    throw new TypeError(`BipedalWalker: option terrain must be one of ${BIPEDAL_WALKER_TERRAINS.join(", ")}, got ${JSON.stringify(terrain)}`);
+  }
   return new BipedalWalker({
     hardcore: boolOption("BipedalWalker", kwargs, "hardcore", false),
     renderMode: renderModeOption("BipedalWalker", kwargs),
+    terrain: terrain as BipedalWalkerTerrain,
+    terrainDifficulty: numberOption("BipedalWalker", kwargs, "terrainDifficulty", 1),
   });
 }
