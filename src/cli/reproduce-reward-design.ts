@@ -1,33 +1,45 @@
 /**
- * `guided-rl reproduce reward-design [--llm surrogate|anthropic|openai] [--budget smoke|full] [--out DIR]
- *                                    [--model ID] [--iterations N] [--candidates K] [--steps N]
- *                                    [--concurrency N] [--no-png]`
+ * `guided-rl reproduce reward-design [--preset eureka|seed] [--llm surrogate|anthropic|openai] [--budget smoke|full]
+ *                                    [--out DIR] [--model ID] [--iterations N] [--candidates K] [--steps N]
+ *                                    [--max-failed-calls N] [--no-precheck] [--concurrency N] [--no-png]`
  *
- * Runs guide 1 (LLM reward design for BipedalWalker-v3) with the native-reward PPO baseline in the same
- * protocol, prints the tables and writes the run folder (prompts, answers, code, validations, curves,
- * metrics, tables, figures) to --out (default out/reward-design-<budget>). Re-running with the same --out
- * resumes at the last finished candidate.
+ * Runs guide 1 (LLM reward design for BipedalWalker-v3) in one of two protocols (presets.ts) with the
+ * native-reward baseline of the same protocol, prints the tables and writes the run folder (prompts,
+ * answers, code, validations, curves, metrics, tables, figures) to --out (default
+ * out/reward-design-<preset>-<budget>). Re-running with the same --out resumes.
  */
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
-import { runRewardDesignExperiment } from "../experiments/reward-design/protocol.js";
-import { resolvePreset } from "../experiments/reward-design/protocol.js";
 import type { RewardDesignEvent } from "../experiments/reward-design/loop.js";
+import { REWARD_DESIGN_PRESETS, type RewardDesignPresetName } from "../experiments/reward-design/presets.js";
+import { protocolText, resolvePreset, runRewardDesignExperiment } from "../experiments/reward-design/protocol.js";
+import type { SeedEvent } from "../experiments/reward-design/seed-loop.js";
 import type { LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { formatTable } from "../report/table.js";
 import { parseOrReport, readCommonOption, readOptions, runWhenMain, usageFailure } from "./options.js";
 
-export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--llm surrogate|anthropic|openai] [--budget smoke|full] [--out DIR]
-                                      [--model ID] [--base-url URL] [--iterations N] [--candidates K] [--steps N] [--concurrency N] [--no-png]
+export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--preset eureka|seed] [--llm surrogate|anthropic|openai] [--budget smoke|full]
+                                      [--out DIR] [--model ID] [--base-url URL] [--iterations N] [--candidates K] [--steps N]
+                                      [--max-failed-calls N] [--no-precheck] [--concurrency N] [--no-png]
 
-  full:  5 iterations x 4 candidates x 1M PPO steps (rl-zoo BipedalWalker settings, 32 envs), 5 eval episodes (hours on 2 cores)
-  smoke: 2 iterations x 2 candidates x 4096 steps (4 envs), 2 eval episodes cut at 400 steps (about a minute)
-  Default budget: GUIDED_RL_BUDGET, else full. Default designer: the offline surrogate (not an LLM).
+  --preset eureka (default): Eureka's loop, K candidates per iteration, each trained from scratch with PPO
+    full:  5 iterations x 4 candidates x 1M PPO steps (rl-zoo BipedalWalker settings, 32 envs), 5 eval episodes, 3 final seeds (hours on 2 cores)
+    smoke: 2 iterations x 2 candidates x 4096 steps (4 envs), 2 eval episodes cut at 400 steps (about a minute)
+  --preset seed: the seed repository's loop, one SAC agent, one reward per iteration swapped in while it trains on the seed-curriculum course
+    full:  22 iterations x 500k SAC steps (4 envs), 15 eval episodes, 3 final seeds (days on 2 cores)
+    smoke: 3 iterations x 1000 steps (2 envs, small networks), 2 eval episodes cut at 300 steps
+  Fitness is the native BipedalWalker-v3 return in both. --steps sets steps per candidate (eureka) or per iteration (seed).
+  --max-failed-calls: designer calls that may fail before the run stops (default 0). --no-precheck skips the
+  reference-ranking check before training. Default budget: GUIDED_RL_BUDGET, else full. Default designer: the
+  offline surrogate (not an LLM).
   --llm anthropic needs ANTHROPIC_API_KEY; --llm openai talks to an OpenAI-compatible server (--base-url or
   GUIDED_RL_OPENAI_BASE_URL, key in GUIDED_RL_OPENAI_API_KEY). Re-running with the same --out resumes.`;
 
 export interface ReproduceRewardDesignArgs {
+  preset: RewardDesignPresetName;
+  maxFailedCalls?: number;
+  precheck: boolean;
   provider: LlmProviderName;
   model?: string;
   baseURL?: string;
@@ -42,7 +54,7 @@ export interface ReproduceRewardDesignArgs {
 
 /** Parses the arguments after `reproduce reward-design`; throws with the usage on bad input. */
 export function parseReproduceRewardDesignArgs(argv: readonly string[]): ReproduceRewardDesignArgs {
-  const args: ReproduceRewardDesignArgs = { provider: "surrogate", budget: budgetFromEnv(), png: true };
+  const args: ReproduceRewardDesignArgs = { preset: "eureka", precheck: true, provider: "surrogate", budget: budgetFromEnv(), png: true };
   const fail = usageFailure(REPRODUCE_REWARD_DESIGN_USAGE);
   const positive = (name: string, v: string, allowZero = false): number => {
     const n = Number(v);
@@ -54,6 +66,18 @@ export function parseReproduceRewardDesignArgs(argv: readonly string[]): Reprodu
     switch (name) {
       case "--base-url":
         args.baseURL = option.value();
+        return true;
+      case "--preset": {
+        const v = option.value();
+        if (!REWARD_DESIGN_PRESETS.includes(v as RewardDesignPresetName)) fail(`--preset must be one of ${REWARD_DESIGN_PRESETS.join(", ")}, got "${v}"`);
+        args.preset = v as RewardDesignPresetName;
+        return true;
+      }
+      case "--max-failed-calls":
+        args.maxFailedCalls = positive(name, option.value(), true);
+        return true;
+      case "--no-precheck":
+        args.precheck = false;
         return true;
       case "--iterations":
         args.iterations = positive(name, option.value());
@@ -74,8 +98,17 @@ export function parseReproduceRewardDesignArgs(argv: readonly string[]): Reprodu
   return args;
 }
 
-function eventLine(e: RewardDesignEvent): string {
+function eventLine(e: RewardDesignEvent | SeedEvent): string {
   switch (e.type) {
+    case "reward":
+      return `iteration ${e.iteration}: ${e.status === "native" ? "trains on the native reward" : e.status === "valid" ? `new reward${e.fixed ? " after one fix" : ""}` : `keeps the previous reward (${e.status}${e.error ? `: ${e.error.slice(0, 160)}` : ""})`}`;
+    case "iteration": {
+      if ("record" in e) {
+        const r = e.record;
+        return `iteration ${r.iteration} done: ${r.numTimesteps} SAC steps, buffer ${r.bufferSize}, native return ${r.nativeReturn.toFixed(1)}, distance ${r.distance.toFixed(1)} m${r.alerts.length ? `; REWARD HACKING: ${r.alerts[0]}` : ""}${e.resumed ? " [from the run folder]" : ""}`;
+      }
+      return `iteration ${e.iteration} done; best so far: ${e.best ? `${e.best.id}, native return ${e.best.result!.nativeReturn.toFixed(1)}` : "none"}`;
+    }
     case "candidate":
       return `iteration ${e.iteration} candidate ${e.candidate}: ${e.status}${e.fixed ? " after one fix" : ""}${e.error ? ` (${e.error.slice(0, 160)})` : ""}${e.resumed ? " [from the run folder]" : ""}`;
     case "trained": {
@@ -85,8 +118,6 @@ function eventLine(e: RewardDesignEvent): string {
         ? `trained ${e.id}: native return ${r.nativeReturn.toFixed(1)}, distance ${r.distance.toFixed(1)} m (${r.numTimesteps} steps, ${r.wallSeconds.toFixed(0)} s)${from}`
         : `trained ${e.id}: FAILED (${r.failure?.kind}: ${r.failure?.message.split("\n")[0]})${from}`;
     }
-    case "iteration":
-      return `iteration ${e.iteration} done; best so far: ${e.best ? `${e.best.id}, native return ${e.best.result!.nativeReturn.toFixed(1)}` : "none"}`;
   }
 }
 
@@ -94,22 +125,31 @@ function eventLine(e: RewardDesignEvent): string {
 export async function reproduceRewardDesign(argv: readonly string[]): Promise<number> {
   const args = parseOrReport(argv, parseReproduceRewardDesignArgs);
   if (!args) return 2;
-  const out = args.out ?? join("out", `reward-design-${args.budget}`);
-  const preset = resolvePreset({ budget: args.budget, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps });
+  const out = args.out ?? join("out", `reward-design-${args.preset}-${args.budget}`);
+  let preset;
+  try {
+    preset = resolvePreset({ budget: args.budget, preset: args.preset, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps });
+  } catch (err) {
+    console.error(`guided-rl reproduce reward-design: ${(err as Error).message}`);
+    return 2;
+  }
   const started = performance.now();
   console.error(
-    `Reward design (BipedalWalker-v3), budget ${args.budget}: ${preset.iterations} iterations x ${preset.candidates} candidates x ${preset.protocol.totalTimesteps} steps; designer: ${args.provider === "surrogate" ? "the offline surrogate (hand-written reward terms, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}; run folder ${out}`,
+    `Reward design (BipedalWalker-v3), budget ${args.budget}: ${protocolText(preset)}; designer: ${args.provider === "surrogate" ? "the offline surrogate (hand-written reward terms, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}; run folder ${out}`,
   );
   try {
     const { tables } = await runRewardDesignExperiment({
       budget: args.budget,
+      preset: args.preset,
+      precheck: args.precheck,
+      maxFailedCalls: args.maxFailedCalls,
       out,
       provider: args.provider,
       model: args.model,
       baseURL: args.baseURL,
-      iterations: preset.iterations,
-      candidates: preset.candidates,
-      totalTimesteps: preset.protocol.totalTimesteps,
+      iterations: args.iterations,
+      candidates: args.candidates,
+      totalTimesteps: args.steps,
       concurrency: args.concurrency,
       png: args.png,
       onEvent: (e) => console.error(eventLine(e)),

@@ -221,6 +221,9 @@ describe("reproduce reward-design command", () => {
     assert.throws(() => parseReproduceRewardDesignArgs(["--budget", "huge"]), /--budget must be smoke or full/);
     assert.throws(() => parseReproduceRewardDesignArgs(["--candidates", "0"]), /positive integer/);
     assert.throws(() => parseReproduceRewardDesignArgs(["--frobnicate"]), /unknown option/);
+    assert.equal(parseReproduceRewardDesignArgs(["--preset", "seed", "--no-precheck", "--max-failed-calls", "2"]).preset, "seed");
+    assert.equal(parseReproduceRewardDesignArgs([]).preset, "eureka");
+    assert.throws(() => parseReproduceRewardDesignArgs(["--preset", "card"]), /--preset must be one of eureka, seed/);
   });
 
   it("documents its budgets: full mirrors rl-zoo's PPO settings, smoke is toy-sized", async () => {
@@ -231,8 +234,25 @@ describe("reproduce reward-design command", () => {
     assert.equal(full.protocol.ppo.clipRange, 0.18);
     assert.equal(full.protocol.evalMaxSteps, undefined, "full evaluations run whole episodes");
     const smoke = resolvePreset({ budget: "smoke", totalTimesteps: 2048 });
+    assert.ok(smoke.name === "eureka");
     assert.equal(smoke.protocol.totalTimesteps, 2048);
     assert.equal(smoke.iterations, 2);
+    assert.match(full.mirrors, /Eureka/);
+    assert.ok(full.deviations.some((d) => /K = 4/.test(d)));
+  });
+
+  it("documents the seed preset: the repository's SAC, 22 x 500k steps, its course and episode length, and its deviations", async () => {
+    const { rewardDesignPreset, resolvePreset } = await import("../../src/experiments/reward-design/index.js");
+    const seed = rewardDesignPreset("full", "seed");
+    const p = seed.protocol;
+    assert.deepEqual([p.iterations, p.stepsPerIteration, p.nEnvs, p.evalEpisodes, p.maxEpisodeSteps], [22, 500_000, 4, 15, 5000]);
+    assert.deepEqual(p.sac, { learningRate: 3e-4, bufferSize: 1_000_000, batchSize: 256, entCoef: "auto", gamma: 0.99, tau: 0.005, trainFreq: 1, gradientSteps: 1 });
+    assert.match(seed.mirrors, /abhaydwived\/LLM-Guided-Reinforcement-Learning-for-BipedalWalker-v3/);
+    assert.ok(seed.deviations.some((d) => /fitness is the native BipedalWalker-v3 return/.test(d)));
+    assert.deepEqual(seed.finalSeeds, [0, 1, 2]);
+    const smoke = resolvePreset({ budget: "smoke", preset: "seed", totalTimesteps: 600, iterations: 2 });
+    assert.ok(smoke.name === "seed" && smoke.protocol.stepsPerIteration === 600 && smoke.protocol.iterations === 2);
+    assert.throws(() => resolvePreset({ budget: "smoke", preset: "seed", candidates: 4 }), /one candidate per iteration/);
   });
 });
 

@@ -6,6 +6,7 @@
 export {
   runRewardDesign,
   candidateId,
+  DesignerCallError,
   type RewardDesignOptions,
   type RewardDesignResult,
   type RewardDesignEvent,
@@ -26,11 +27,35 @@ export {
 } from "./training.js";
 export { trainInPool, type PoolOptions } from "./pool.js";
 export { reflectionText, failureKinds, failureKindText, rewardHackingAlerts, type FailureKind } from "./reflection.js";
-export { rewardDesignPreset, ZOO_BIPEDAL_PPO, type RewardDesignPreset } from "./presets.js";
+export {
+  rewardDesignPreset,
+  ZOO_BIPEDAL_PPO,
+  SEED_SAC,
+  REWARD_DESIGN_PRESETS,
+  type RewardDesignPreset,
+  type RewardDesignPresetName,
+  type EurekaPreset,
+  type SeedPreset,
+} from "./presets.js";
+export {
+  runSeedProtocol,
+  SwappableReward,
+  type SeedProtocol,
+  type SeedRunOptions,
+  type SeedRunResult,
+  type SeedIterationRecord,
+  type SeedIterationStatus,
+  type SeedEvent,
+} from "./seed-loop.js";
 export {
   runRewardDesignExperiment,
   resolvePreset,
+  protocolText,
+  presetComparisonTable,
+  finalRows,
+  seedIterationRows,
   DEFAULT_SURROGATE_QUALITY,
+  type FinalScore,
   type RewardDesignExperimentOptions,
   type RewardDesignExperimentResult,
   type RewardDesignTable,

@@ -21,7 +21,8 @@ export {
   type StepRecord,
 } from "./metrics.js";
 export { SandboxRewardGuide, RewardCodeError, type ComponentSnapshot, type ComponentStats, type SandboxRewardGuideOptions } from "./reward-guide.js";
-export { taskText, initialPrompt, iterationPrompt, fixPrompt, fillPrompt, promptTemplate, type PromptName, type ProtocolFacts } from "./prompts.js";
+export { taskText, initialPrompt, iterationPrompt, fixPrompt, fillPrompt, promptTemplate, seedPrompt, seedHint, type PromptName, type ProtocolFacts, type SeedPromptValues } from "./prompts.js";
+export { SEED_METRICS, seedMetrics, seedMetricsText, seedTrendText, type SeedMetricDoc } from "./seed-metrics.js";
 export { extractRewardCode, NoCodeError, type NoCodeReason } from "./parse.js";
 export { validationSample, validateAnswer, describeFailure, failureText, isCut, type ValidationOutcome, type ValidateOptions, type AnswerError } from "./validation.js";
 export { ENV_ID as REWARD_DESIGN_ENV_ID } from "./metrics.js";

@@ -8,8 +8,9 @@ import { packagePath } from "../../core/paths.js";
 import { describeBipedalWalker } from "../../envs/box2d/bipedal-walker/describe.js";
 import { REWARD_HELPER_DOCS } from "../../sandbox/index.js";
 import { metricsDocText } from "./metrics.js";
+import { seedMetricsGuide, seedMetricsText, seedTrendText } from "./seed-metrics.js";
 
-export type PromptName = "system" | "task" | "initial" | "iteration" | "fix";
+export type PromptName = "system" | "task" | "initial" | "iteration" | "fix" | "seed" | "seed-hint";
 
 const cache = new Map<PromptName, string>();
 
@@ -45,6 +46,17 @@ export interface ProtocolFacts {
   evalEpisodes: number;
 }
 
+function fieldSections(description: EnvDescription) {
+  return {
+    observation_fields: (description.observation ?? []).map((f) => fieldLine(f, "obs")).join("\n"),
+    action_fields: (description.action ?? []).map((f) => fieldLine(f, "action")).join("\n"),
+    info_fields: Object.entries(description.info ?? {})
+      .map(([k, v]) => `- info.${k}: ${v}`)
+      .join("\n"),
+    contract: REWARD_HELPER_DOCS.trimEnd(),
+  };
+}
+
 /** The shared task section: task in words, fields, contract, metrics. */
 export function taskText(facts: ProtocolFacts, description: EnvDescription = describeBipedalWalker(false)): string {
   return fillPrompt(promptTemplate("task"), {
@@ -56,12 +68,7 @@ export function taskText(facts: ProtocolFacts, description: EnvDescription = des
     n_envs: facts.nEnvs,
     gamma: facts.gamma,
     eval_episodes: facts.evalEpisodes,
-    observation_fields: (description.observation ?? []).map((f) => fieldLine(f, "obs")).join("\n"),
-    action_fields: (description.action ?? []).map((f) => fieldLine(f, "action")).join("\n"),
-    info_fields: Object.entries(description.info ?? {})
-      .map(([k, v]) => `- info.${k}: ${v}`)
-      .join("\n"),
-    contract: REWARD_HELPER_DOCS.trimEnd(),
+    ...fieldSections(description),
     metrics_doc: metricsDocText(),
   });
 }
@@ -106,5 +113,41 @@ export function fixPrompt(error: string): string {
     error,
     contract_reminder:
       "Reminder: define exactly one top-level function computeReward(obs, action, nextObs, info) that returns {reward, components} with finite numbers and the same component names at every step; only the listed globals and helpers exist; inputs are frozen; no state between calls.",
+  });
+}
+
+export interface SeedPromptValues {
+  iteration: number;
+  difficulty: number;
+  stepsPerIteration: number;
+  evalEpisodes: number;
+  /** Gait metrics of the current policy. */
+  metrics: Record<string, number>;
+  /** The metrics of every evaluated iteration so far, oldest first (the last 3 make the trend). */
+  history: readonly Record<string, number>[];
+}
+
+/** The hint file's lines without its # comments (empty when it holds none). */
+export function seedHint(): string {
+  return promptTemplate("seed-hint")
+    .split("\n")
+    .filter((l) => l.trim() && !l.trim().startsWith("#"))
+    .join("\n");
+}
+
+/** The seed preset's prompt: metrics with a 3-iteration trend, goals, hint; no previous code. */
+export function seedPrompt(v: SeedPromptValues, description: EnvDescription = describeBipedalWalker(false)): string {
+  const trend = seedTrendText(v.history);
+  const hint = seedHint();
+  return fillPrompt(promptTemplate("seed"), {
+    difficulty: v.difficulty.toFixed(2),
+    steps_per_iteration: v.stepsPerIteration,
+    iteration: v.iteration,
+    eval_episodes: v.evalEpisodes,
+    metrics: seedMetricsText(v.metrics),
+    trend: trend ? `\nTrend over the last ${Math.min(3, v.history.length)} iterations:\n${trend}\n` : "",
+    hint: hint ? `\nThe researcher's hint:\n${hint}\n` : "",
+    metrics_guide: seedMetricsGuide(),
+    ...fieldSections(description),
   });
 }

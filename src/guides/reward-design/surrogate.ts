@@ -122,6 +122,23 @@ export function parseReflectedMetrics(prompt: string): Record<string, number> {
   return out;
 }
 
+/** The seed prompt's gait metrics in the names adjustWeights reads, or undefined for other prompts. */
+export function parseSeedPromptMetrics(prompt: string): Record<string, number> | undefined {
+  if (!/Gait metrics of the current policy/.test(prompt)) return undefined;
+  const read = (name: string) => {
+    const m = new RegExp(`^\\s+${name}\\s+(-?[\\d.]+(?:e[-+]?\\d+)?)`, "m").exec(prompt);
+    return m ? Number(m[1]) : NaN;
+  };
+  const out: Record<string, number> = {
+    fall_rate: read("fall_rate"),
+    distance: read("average_forward_distance"),
+    hull_tilt: read("torso_tilt"),
+    gait_symmetry: 1 - Math.min(1, read("gait_symmetry_index")),
+    flight: read("flight_fraction"),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => Number.isFinite(v)));
+}
+
 /** Reads the last window's component means ("- name: mean [min, max] -> ..."). */
 export function parseComponentMeans(prompt: string): Record<string, number> {
   const section = prompt.split("Reward components per step during training")[1]?.split("Behaviour metrics")[0];
@@ -200,9 +217,16 @@ export function writeRewardAnswer(request: CompletionRequest, rng: SurrogateRng,
   const prompt = promptText(request);
   const { candidate } = candidateSlot(prompt);
   const bestCode = /The best reward function so far[\s\S]*?```javascript\n([\s\S]*?)```/.exec(prompt)?.[1];
+  const seedMetrics = parseSeedPromptMetrics(prompt);
   let weights: Weights;
   let analysis: string[];
-  if (bestCode) {
+  if (seedMetrics) {
+    // The seed preset's prompt shows metrics but no previous code: start from the first design and adjust.
+    const base = Object.fromEntries(INITIAL_DESIGNS[0]!.map((n) => [n, TERM.get(n)!.initialWeight]));
+    const adjusted = adjustWeights(base, seedMetrics, {}, candidate);
+    weights = adjusted.weights;
+    analysis = ["From the gait metrics (no previous code is shown, so from the first design):", ...adjusted.notes.map((n) => `- ${n}`)];
+  } else if (bestCode) {
     const base = parseWeights(bestCode) ?? Object.fromEntries(INITIAL_DESIGNS[0]!.map((n) => [n, TERM.get(n)!.initialWeight]));
     const adjusted = adjustWeights(base, parseReflectedMetrics(prompt), parseComponentMeans(prompt), candidate);
     weights = adjusted.weights;
