@@ -5,8 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { makeAsync } from "../../src/core/registry.js";
-import "../../src/envs/index.js";
+import { makeAsync } from "../../src/envs/index.js";
 import { BipedalWalkerHeuristic } from "../../src/envs/box2d/heuristics.js";
 import { SEED_TERRAIN, seedTerrainKinds, type SeedTerrain } from "../../src/envs/box2d/bipedal-walker/seed-terrain.js";
 

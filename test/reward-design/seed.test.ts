@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SAC } from "../../src/algos/sac.js";
-import { makeAsync } from "../../src/core/registry.js";
+import { makeAsync } from "../../src/envs/index.js";
 import { createLlm } from "../../src/llm/index.js";
 import { Sandbox } from "../../src/sandbox/index.js";
 import { runSeedProtocol, SwappableReward, type SeedProtocol } from "../../src/experiments/reward-design/index.js";

@@ -10,8 +10,7 @@
 import { readFileSync } from "node:fs";
 import type { Env } from "../../core/env.js";
 import { packagePath } from "../../core/paths.js";
-import { makeAsync } from "../../core/registry.js";
-import "../../envs/index.js";
+import { makeAsync } from "../../envs/index.js";
 import { BipedalWalkerHeuristic } from "../../envs/box2d/heuristics.js";
 import type { TransitionStep } from "../../sandbox/index.js";
 import { ENV_ID } from "./metrics.js";
