@@ -7,6 +7,8 @@ export {
   runRewardDesign,
   candidateId,
   DesignerCallError,
+  checkedReward,
+  type CheckedRewardRequest,
   type RewardDesignOptions,
   type RewardDesignResult,
   type RewardDesignEvent,

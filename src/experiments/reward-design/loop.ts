@@ -273,26 +273,7 @@ async function designCandidate(
         });
   writeFileSync(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
   const messages: LlmMessage[] = [{ role: "user", content: user }];
-  const ask = async (task: string, msgs: LlmMessage[]) => {
-    try {
-      return await o.llm.complete({ system, messages: msgs, maxTokens: o.maxTokens ?? 4096, temperature: o.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } });
-    } catch (err) {
-      throw new DesignerCallError(err);
-    }
-  };
-  const first = await ask(WRITE_REWARD_TASK, messages);
-  writeFileSync(join(dir, "response.md"), first.text);
-  const validations: ValidationOutcome[] = [await validateAnswer(first.text, sandbox, sample, { refs, stopReason: first.stopReason })];
-  let fixed = false;
-  if (!validations[0]!.ok) {
-    const fixText = fixPrompt(failureText(validations[0]!));
-    writeFileSync(join(dir, "fix-prompt.md"), fixText + "\n");
-    const second = await ask(FIX_REWARD_TASK, [...messages, { role: "assistant", content: first.text }, { role: "user", content: fixText }]);
-    writeFileSync(join(dir, "fix-response.md"), second.text);
-    const v = await validateAnswer(second.text, sandbox, sample, { refs, stopReason: second.stopReason });
-    validations.push(v);
-    fixed = v.ok;
-  }
+  const { validations, fixed } = await checkedReward({ llm: o.llm, system, messages, dir, sandbox, sample, refs, maxTokens: o.maxTokens, temperature: o.temperature });
   const last = validations[validations.length - 1]!;
   const record: CandidateRecord = {
     iteration,
@@ -310,6 +291,44 @@ async function designCandidate(
   writeJson(file, { ...record, dir: undefined });
   o.onEvent?.({ type: "candidate", iteration, candidate, status: record.status, fixed, ...(record.error ? { error: record.error } : {}), resumed: false });
   return record;
+}
+
+export interface CheckedRewardRequest {
+  llm: LlmClient;
+  system: string;
+  messages: LlmMessage[];
+  /** Where response.md (and fix-prompt.md / fix-response.md) are written. */
+  dir: string;
+  sandbox: Sandbox;
+  sample: readonly TransitionStep[];
+  refs: readonly ReferenceTrajectory[] | undefined;
+  maxTokens?: number;
+  temperature?: number;
+}
+
+/**
+ * One designer answer, checked (extraction, sandbox, reference ranking, cut answers) and, if it fails, sent
+ * back ONCE with the reason. A failed call throws DesignerCallError (never a default answer).
+ */
+export async function checkedReward(r: CheckedRewardRequest): Promise<{ validations: ValidationOutcome[]; fixed: boolean }> {
+  const ask = async (task: string, messages: LlmMessage[]) => {
+    try {
+      return await r.llm.complete({ system: r.system, messages, maxTokens: r.maxTokens ?? 4096, temperature: r.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } });
+    } catch (err) {
+      throw new DesignerCallError(err);
+    }
+  };
+  const first = await ask(WRITE_REWARD_TASK, r.messages);
+  writeFileSync(join(r.dir, "response.md"), first.text);
+  const validations: ValidationOutcome[] = [await validateAnswer(first.text, r.sandbox, r.sample, { refs: r.refs, stopReason: first.stopReason })];
+  if (validations[0]!.ok) return { validations, fixed: false };
+  const fixText = fixPrompt(failureText(validations[0]!));
+  writeFileSync(join(r.dir, "fix-prompt.md"), fixText + "\n");
+  const second = await ask(FIX_REWARD_TASK, [...r.messages, { role: "assistant", content: first.text }, { role: "user", content: fixText }]);
+  writeFileSync(join(r.dir, "fix-response.md"), second.text);
+  const v = await validateAnswer(second.text, r.sandbox, r.sample, { refs: r.refs, stopReason: second.stopReason });
+  validations.push(v);
+  return { validations, fixed: v.ok };
 }
 
 /** A candidate whose designer call failed: recorded (never trained, never credited), not saved, so a resumed run asks again. */

@@ -26,14 +26,13 @@ import type { LlmClient, LlmMessage } from "../../llm/types.js";
 import { Sandbox, type SandboxOptions } from "../../sandbox/index.js";
 import { hackingAlerts, type AlignmentWindow } from "../../guides/reward-design/alignment.js";
 import { ENV_ID, type BehaviourMetrics } from "../../guides/reward-design/metrics.js";
-import { fixPrompt, promptTemplate, seedPrompt } from "../../guides/reward-design/prompts.js";
+import { promptTemplate, seedPrompt } from "../../guides/reward-design/prompts.js";
 import { referenceTrajectories } from "../../guides/reward-design/references.js";
 import { SandboxRewardGuide } from "../../guides/reward-design/reward-guide.js";
 import { seedMetrics } from "../../guides/reward-design/seed-metrics.js";
-import { FIX_REWARD_TASK, REWARD_DESIGN_GUIDE, WRITE_REWARD_TASK } from "../../guides/reward-design/surrogate.js";
-import { failureText, validateAnswer, validationSample, type ValidationOutcome } from "../../guides/reward-design/validation.js";
+import { failureText, validationSample, type ValidationOutcome } from "../../guides/reward-design/validation.js";
 import { evaluateWalker } from "./evaluation.js";
-import { DesignerCallError } from "./loop.js";
+import { checkedReward, DesignerCallError } from "./loop.js";
 
 /** How the seed protocol trains and evaluates. */
 export interface SeedProtocol {
@@ -292,27 +291,11 @@ async function designSeedReward(
     history: records.map((r) => r.seedMetrics),
   });
   writeFileSync(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
-  const ask = async (task: string, messages: LlmMessage[]) => {
-    try {
-      return await llm.complete({ system, messages, maxTokens: o.maxTokens ?? 4096, temperature: o.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } });
-    } catch (err) {
-      throw new DesignerCallError(err);
-    }
-  };
   const messages: LlmMessage[] = [{ role: "user", content: user }];
-  const first = await ask(WRITE_REWARD_TASK, messages);
-  writeFileSync(join(dir, "response.md"), first.text);
-  const validations = [await validateAnswer(first.text, sandbox, sample, { refs, stopReason: first.stopReason })];
-  if (!validations[0]!.ok) {
-    const fixText = fixPrompt(failureText(validations[0]!));
-    writeFileSync(join(dir, "fix-prompt.md"), fixText + "\n");
-    const second = await ask(FIX_REWARD_TASK, [...messages, { role: "assistant", content: first.text }, { role: "user", content: fixText }]);
-    writeFileSync(join(dir, "fix-response.md"), second.text);
-    validations.push(await validateAnswer(second.text, sandbox, sample, { refs, stopReason: second.stopReason }));
-  }
+  const { validations, fixed } = await checkedReward({ llm, system, messages, dir, sandbox, sample, refs, maxTokens: o.maxTokens, temperature: o.temperature });
   const last = validations[validations.length - 1]!;
   const precheckRejections = validations.filter((v) => v.error?.kind === "ranking").length;
-  if (last.ok) return { status: "valid", code: last.code!, validations, fixed: validations.length === 2, precheckRejections };
+  if (last.ok) return { status: "valid", code: last.code!, validations, fixed, precheckRejections };
   return { status: "kept previous", code: previous.code, validations, fixed: false, error: failureText(last), precheckRejections };
 }
 
