@@ -29,6 +29,7 @@ export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-
   --preset seed: the seed repository's loop, one SAC agent, one reward per iteration swapped in while it trains on the seed-curriculum course
     full:  22 iterations x 500k SAC steps (4 envs), 15 eval episodes, 3 final seeds (days on 2 cores)
     smoke: 3 iterations x 1000 steps (2 envs, small networks), 2 eval episodes cut at 300 steps
+  --budget showcase: eureka 2 x 2 x 50k PPO steps, seed 3 x 10k SAC steps (minutes; still far from walking)
   Fitness is the native BipedalWalker-v3 return in both. --steps sets steps per candidate (eureka) or per iteration (seed).
   --max-failed-calls: designer calls that may fail before the run stops (default 0). --no-precheck skips the
   reference-ranking check before training. Default budget: GUIDED_RL_BUDGET, else full. Default designer: the

@@ -21,6 +21,8 @@
  *   steps, on the normal course.)
  *
  * smoke (both): every stage at toy size; it shows the machinery works, not that the walker learns.
+ * showcase (both): minutes per run on 2 cores (the published notebook): eureka 2 x 2 candidates x 50k PPO steps,
+ *   seed 3 x 10k SAC steps with small networks; still far from walking, but curves and alerts have data.
  */
 import type { Budget } from "../budget.js";
 import type { SeedProtocol } from "./seed-loop.js";
@@ -110,26 +112,32 @@ export function rewardDesignPreset(budget: Budget, name: RewardDesignPresetName)
 export function rewardDesignPreset(budget: Budget, name: RewardDesignPresetName = "eureka"): RewardDesignPreset {
   if (!REWARD_DESIGN_PRESETS.includes(name)) throw new Error(`unknown reward-design preset "${name}"; choose one of ${REWARD_DESIGN_PRESETS.join(", ")}`);
   const full = budget === "full";
+  const showcase = budget === "showcase";
   if (name === "seed") {
+    const small = showcase
+      ? "showcase: 3 iterations x 10k steps, 2 envs, [64, 64] networks, batch 64, 3 evaluation episodes"
+      : "smoke: 3 iterations x 1000 steps, 2 envs, [64, 64] networks, batch 64, 2 evaluation episodes cut at 300 steps";
     return {
       name,
       ...SEED_CLAIMS,
-      deviations: full ? SEED_CLAIMS.deviations : [...SEED_CLAIMS.deviations, "smoke: 3 iterations x 1000 steps, 2 envs, [64, 64] networks, batch 64, 2 evaluation episodes cut at 300 steps"],
+      deviations: full ? SEED_CLAIMS.deviations : [...SEED_CLAIMS.deviations, small],
       finalSeeds: full ? [0, 1, 2] : [0],
       protocol: full
         ? { iterations: 22, stepsPerIteration: 500_000, nEnvs: 4, sac: { ...SEED_SAC }, terrainDifficulty: 1, maxEpisodeSteps: 5000, evalEpisodes: 15, evalSeed: 10_000, seed: 0 }
-        : {
-            iterations: 3,
-            stepsPerIteration: 1000,
-            nEnvs: 2,
-            sac: { ...SEED_SAC, bufferSize: 100_000, batchSize: 64, learningStarts: 100, netArch: [64, 64] },
-            terrainDifficulty: 1,
-            maxEpisodeSteps: 5000,
-            evalEpisodes: 2,
-            evalSeed: 10_000,
-            evalMaxSteps: 300,
-            seed: 0,
-          },
+        : showcase
+          ? { iterations: 3, stepsPerIteration: 10_000, nEnvs: 2, sac: { ...SEED_SAC, bufferSize: 100_000, batchSize: 64, netArch: [64, 64] }, terrainDifficulty: 1, maxEpisodeSteps: 5000, evalEpisodes: 3, evalSeed: 10_000, seed: 0 }
+          : {
+              iterations: 3,
+              stepsPerIteration: 1000,
+              nEnvs: 2,
+              sac: { ...SEED_SAC, bufferSize: 100_000, batchSize: 64, learningStarts: 100, netArch: [64, 64] },
+              terrainDifficulty: 1,
+              maxEpisodeSteps: 5000,
+              evalEpisodes: 2,
+              evalSeed: 10_000,
+              evalMaxSteps: 300,
+              seed: 0,
+            },
     };
   }
   if (full) {
@@ -140,6 +148,17 @@ export function rewardDesignPreset(budget: Budget, name: RewardDesignPresetName 
       iterations: 5,
       candidates: 4,
       protocol: { totalTimesteps: 1_000_000, nEnvs: 32, ppo: { ...ZOO_BIPEDAL_PPO }, checkpoints: 5, evalEpisodes: 5, evalSeed: 10_000, seed: 0 },
+    };
+  }
+  if (showcase) {
+    return {
+      name,
+      ...EUREKA_CLAIMS,
+      deviations: [...EUREKA_CLAIMS.deviations, "showcase: 2 iterations x 2 candidates x 50k steps, 8 envs, nSteps 512, 3 evaluation episodes"],
+      finalSeeds: [0],
+      iterations: 2,
+      candidates: 2,
+      protocol: { totalTimesteps: 50_000, nEnvs: 8, ppo: { ...ZOO_BIPEDAL_PPO, nSteps: 512 }, checkpoints: 3, evalEpisodes: 3, evalSeed: 10_000, seed: 0 },
     };
   }
   return {
