@@ -89,4 +89,26 @@ describe("real answers corpus (hand-written)", () => {
       rmSync(runDir, { recursive: true, force: true });
     }
   });
+
+  it("does not ask the same prompt again when a whole iteration was rejected: the next one says why", async () => {
+    const runDir = mkdtempSync(join(tmpdir(), "grl-rd-rejected-"));
+    const prompts: string[] = [];
+    const designer: LlmClient = {
+      provider: "scripted",
+      model: "hand-written corpus",
+      async complete(req) {
+        prompts.push(req.messages[0]!.content);
+        const later = /Iteration 2: no candidate/.test(req.messages[0]!.content);
+        return { text: later ? "```javascript\n" + GOOD_JS + "\n```" : CORPUS.find((a) => a.name === "refusal")!.text, stopReason: "end_turn", usage: { inputTokens: 0, outputTokens: 0 }, model: "hand-written corpus", provider: "scripted", cached: false, costUsd: 0, latencyMs: 0 };
+      },
+    };
+    try {
+      const r = await runRewardDesign({ runDir, llm: designer, iterations: 2, candidates: 1, protocol: tinyProtocol(256), concurrency: 0, nativeBaseline: false });
+      assert.equal(r.candidates[0]!.status, "rejected");
+      assert.equal(r.candidates[1]!.status, "valid");
+      assert.match(prompts.at(-1)!, /candidate 1: rejected before training even after one fix \(no usable code \(refusal\)/);
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -258,7 +258,10 @@ async function designCandidate(
   const system = promptTemplate("system");
   const user =
     best === undefined
-      ? initialPrompt(task, candidate, o.candidates)
+      ? // Nothing trained yet: a later iteration says what became of the earlier candidates, so it is not the
+        // same prompt again (which a cache, or a deterministic designer, would answer the same way).
+        initialPrompt(task, candidate, o.candidates) +
+        (iteration > 1 ? `\n\nIteration ${iteration}: no candidate of the earlier iterations could be trained. What became of the last iteration's candidates:\n${othersText(previous)}` : "")
       : iterationPrompt({
           task,
           iteration,
@@ -340,9 +343,9 @@ function noAnswer(o: RewardDesignOptions, iteration: number, candidate: number, 
 }
 
 /** One line per other candidate of the last iteration: its fitness and failure kinds, or why it was rejected. */
-function othersText(previous: readonly CandidateRecord[], best: CandidateRecord): string {
+function othersText(previous: readonly CandidateRecord[], best?: CandidateRecord): string {
   const lines = previous
-    .filter((r) => r.id !== best.id)
+    .filter((r) => r.id !== best?.id)
     .map((r) => {
       if (r.status === "rejected") return `- candidate ${r.candidate}: rejected before training even after one fix (${r.error})`;
       if (r.status === "no-answer") return `- candidate ${r.candidate}: no answer (the call failed)`;
