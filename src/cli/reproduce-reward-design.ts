@@ -1,5 +1,5 @@
 /**
- * `guided-rl reproduce reward-design [--preset eureka|seed] [--llm surrogate|anthropic|openai] [--budget smoke|full]
+ * `guided-rl reproduce reward-design [--preset eureka|seed|both] [--llm surrogate|anthropic|openai] [--budget smoke|full]
  *                                    [--out DIR] [--model ID] [--iterations N] [--candidates K] [--steps N]
  *                                    [--max-failed-calls N] [--no-precheck] [--concurrency N] [--no-png]`
  *
@@ -8,18 +8,19 @@
  * answers, code, validations, curves, metrics, tables, figures) to --out (default
  * out/reward-design-<preset>-<budget>). Re-running with the same --out resumes.
  */
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import type { RewardDesignEvent } from "../experiments/reward-design/loop.js";
-import { REWARD_DESIGN_PRESETS, type RewardDesignPresetName } from "../experiments/reward-design/presets.js";
-import { protocolText, resolvePreset, runRewardDesignExperiment } from "../experiments/reward-design/protocol.js";
+import { REWARD_DESIGN_PRESETS, type RewardDesignPreset, type RewardDesignPresetName } from "../experiments/reward-design/presets.js";
+import { presetComparisonTable, protocolText, resolvePreset, runRewardDesignExperiment, type RewardDesignExperimentResult } from "../experiments/reward-design/protocol.js";
 import type { SeedEvent } from "../experiments/reward-design/seed-loop.js";
 import type { LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { formatTable } from "../report/table.js";
 import { parseOrReport, readCommonOption, readOptions, runWhenMain, usageFailure } from "./options.js";
 
-export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--preset eureka|seed] [--llm surrogate|anthropic|openai] [--budget smoke|full]
+export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--preset eureka|seed|both] [--llm surrogate|anthropic|openai] [--budget smoke|full]
                                       [--out DIR] [--model ID] [--base-url URL] [--iterations N] [--candidates K] [--steps N]
                                       [--max-failed-calls N] [--no-precheck] [--concurrency N] [--no-png]
 
@@ -30,6 +31,7 @@ export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-
     full:  22 iterations x 500k SAC steps (4 envs), 15 eval episodes, 3 final seeds (days on 2 cores)
     smoke: 3 iterations x 1000 steps (2 envs, small networks), 2 eval episodes cut at 300 steps
   --budget showcase: eureka 2 x 2 x 50k PPO steps, seed 3 x 10k SAC steps (minutes; still far from walking)
+  --preset both: each in its own subfolder of --out, then one table of both presets and both baselines.
   Fitness is the native BipedalWalker-v3 return in both. --steps sets steps per candidate (eureka) or per iteration (seed).
   --max-failed-calls: designer calls that may fail before the run stops (default 0). --no-precheck skips the
   reference-ranking check before training. Default budget: GUIDED_RL_BUDGET, else full. Default designer: the
@@ -38,7 +40,7 @@ export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-
   GUIDED_RL_OPENAI_BASE_URL, key in GUIDED_RL_OPENAI_API_KEY). Re-running with the same --out resumes.`;
 
 export interface ReproduceRewardDesignArgs {
-  preset: RewardDesignPresetName;
+  preset: RewardDesignPresetName | "both";
   maxFailedCalls?: number;
   precheck: boolean;
   provider: LlmProviderName;
@@ -70,8 +72,8 @@ export function parseReproduceRewardDesignArgs(argv: readonly string[]): Reprodu
         return true;
       case "--preset": {
         const v = option.value();
-        if (!REWARD_DESIGN_PRESETS.includes(v as RewardDesignPresetName)) fail(`--preset must be one of ${REWARD_DESIGN_PRESETS.join(", ")}, got "${v}"`);
-        args.preset = v as RewardDesignPresetName;
+        if (v !== "both" && !REWARD_DESIGN_PRESETS.includes(v as RewardDesignPresetName)) fail(`--preset must be one of ${REWARD_DESIGN_PRESETS.join(", ")} or both, got "${v}"`);
+        args.preset = v as RewardDesignPresetName | "both";
         return true;
       }
       case "--max-failed-calls":
@@ -127,35 +129,49 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
   const args = parseOrReport(argv, parseReproduceRewardDesignArgs);
   if (!args) return 2;
   const out = args.out ?? join("out", `reward-design-${args.preset}-${args.budget}`);
-  let preset;
+  // --preset both: each preset in its own subfolder, then one table of both.
+  const names: RewardDesignPresetName[] = args.preset === "both" ? [...REWARD_DESIGN_PRESETS] : [args.preset];
+  const runs: { preset: RewardDesignPreset; dir: string }[] = [];
   try {
-    preset = resolvePreset({ budget: args.budget, preset: args.preset, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps });
+    for (const name of names) {
+      const preset = resolvePreset({ budget: args.budget, preset: name, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps });
+      runs.push({ preset, dir: args.preset === "both" ? join(out, name) : out });
+    }
   } catch (err) {
     console.error(`guided-rl reproduce reward-design: ${(err as Error).message}`);
     return 2;
   }
   const started = performance.now();
-  console.error(
-    `Reward design (BipedalWalker-v3), budget ${args.budget}: ${protocolText(preset)}; designer: ${args.provider === "surrogate" ? "the offline surrogate (hand-written reward terms, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}; run folder ${out}`,
-  );
+  const designer = args.provider === "surrogate" ? "the offline surrogate (hand-written reward terms, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`;
+  const experiments: RewardDesignExperimentResult[] = [];
   try {
-    const { tables } = await runRewardDesignExperiment({
-      budget: args.budget,
-      preset: args.preset,
-      precheck: args.precheck,
-      maxFailedCalls: args.maxFailedCalls,
-      out,
-      provider: args.provider,
-      model: args.model,
-      baseURL: args.baseURL,
-      iterations: args.iterations,
-      candidates: args.candidates,
-      totalTimesteps: args.steps,
-      concurrency: args.concurrency,
-      png: args.png,
-      onEvent: (e) => console.error(eventLine(e)),
-    });
-    for (const t of tables) console.log(`\n${t.caption}\n${formatTable(t.rows)}`);
+    for (const { preset, dir } of runs) {
+      console.error(`Reward design (BipedalWalker-v3), budget ${args.budget}: ${protocolText(preset)}; designer: ${designer}; run folder ${dir}`);
+      const experiment = await runRewardDesignExperiment({
+        budget: args.budget,
+        preset: preset.name,
+        precheck: args.precheck,
+        maxFailedCalls: args.maxFailedCalls,
+        out: dir,
+        provider: args.provider,
+        model: args.model,
+        baseURL: args.baseURL,
+        iterations: args.iterations,
+        candidates: args.candidates,
+        totalTimesteps: args.steps,
+        concurrency: args.concurrency,
+        png: args.png,
+        onEvent: (e) => console.error(eventLine(e)),
+      });
+      for (const t of experiment.tables) console.log(`\n${t.caption}\n${formatTable(t.rows)}`);
+      experiments.push(experiment);
+    }
+    if (experiments.length > 1) {
+      const caption = `Both presets and their native-reward baselines (PPO for eureka, SAC for seed): native BipedalWalker-v3 return, mean with 95% bootstrap CI over the final seeds; designer: ${experiments[0]!.designer}`;
+      const text = formatTable(presetComparisonTable(experiments));
+      console.log(`\n${caption}\n${text}`);
+      writeFileSync(join(out, "table.md"), `# Reward design for BipedalWalker-v3: both presets\n\n${caption}\n\n\`\`\`\n${text}\n\`\`\`\n\nEach preset's own tables: ${runs.map((r) => `${r.preset.name}/table.md`).join(", ")}.\n`);
+    }
   } finally {
     await closeRenderer();
   }
