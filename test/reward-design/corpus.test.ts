@@ -9,11 +9,16 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CompletionRequest, LlmClient } from "../../src/llm/index.js";
+import type { Completion, CompletionRequest, LlmClient } from "../../src/llm/index.js";
 import { Sandbox, type TransitionStep } from "../../src/sandbox/index.js";
 import { failureText, referenceTrajectories, runRewardDesign, validateAnswer, validationSample, type ReferenceTrajectory } from "../../src/experiments/reward-design/index.js";
 import { CORPUS, GOOD_JS } from "./fixtures/answers.js";
 import { tinyProtocol } from "./fixtures/tiny.js";
+
+/** A scripted designer's answer as the LLM layer returns it. */
+const completion = (text: string, stopReason: string): Completion => ({
+  text, stopReason, usage: { inputTokens: 0, outputTokens: 0 }, model: "hand-written corpus", provider: "scripted", cached: false, costUsd: 0, latencyMs: 0,
+});
 
 describe("real answers corpus (hand-written)", () => {
   let sandbox: Sandbox;
@@ -61,11 +66,7 @@ describe("real answers corpus (hand-written)", () => {
         const slot = Number(/candidate (\d+) of/.exec(req.messages[0]!.content)![1]);
         const answer = CORPUS[slot - 1]!;
         const fix = req.messages.length === 3;
-        return {
-          text: fix ? "Corrected:\n```javascript\n" + GOOD_JS + "\n```" : answer.text,
-          stopReason: fix ? "end_turn" : answer.stopReason,
-          usage: { inputTokens: 0, outputTokens: 0 }, model: "hand-written corpus", provider: "scripted", cached: false, costUsd: 0, latencyMs: 0,
-        };
+        return fix ? completion("Corrected:\n```javascript\n" + GOOD_JS + "\n```", "end_turn") : completion(answer.text, answer.stopReason);
       },
     };
     try {
@@ -99,7 +100,7 @@ describe("real answers corpus (hand-written)", () => {
       async complete(req) {
         prompts.push(req.messages[0]!.content);
         const later = /Iteration 2: no candidate/.test(req.messages[0]!.content);
-        return { text: later ? "```javascript\n" + GOOD_JS + "\n```" : CORPUS.find((a) => a.name === "refusal")!.text, stopReason: "end_turn", usage: { inputTokens: 0, outputTokens: 0 }, model: "hand-written corpus", provider: "scripted", cached: false, costUsd: 0, latencyMs: 0 };
+        return completion(later ? "```javascript\n" + GOOD_JS + "\n```" : CORPUS.find((a) => a.name === "refusal")!.text, "end_turn");
       },
     };
     try {
