@@ -131,5 +131,6 @@ test("the distilled row: labels, held-out agreement, reduction against the bucke
   assert.equal(row["agreement with the LLM (held out)"], 0.96);
   assert.equal(row["fewer calls than bucket cache"], "10x");
   assert.equal(costTable(all).find((r) => r.cost === "batched+cache")!["agreement with the LLM (held out)"], "");
+  assert.equal(costTable(all).find((r) => r.cost === "per-step")!["fewer calls than bucket cache"], "0.005x", "more calls than the cache: a ratio below 1, not 0x");
   assert.match(lmgtHeadlines(all).join("\n"), /distilled scorer \(ours, beyond the paper\) 0\.5 requests\/1k steps, 10x fewer than the bucket cache; return@2k 190\.0 vs 200\.0 with the cache; agreement .* 0\.96/);
 });

@@ -188,6 +188,11 @@ function round(x: number, digits: number): number {
   return Number(x.toFixed(digits));
 }
 
+/** "12.5x"; ratios below 1 (more calls than the reference) keep two significant digits ("0.0038x"), never "0x". */
+function ratioLabel(r: number): string {
+  return `${r >= 1 ? round(r, 1) : Number(r.toPrecision(2))}x`;
+}
+
 /** Per 1000 env steps, averaged over seeds. */
 function per1k(g: readonly LmgtTrialResult[], f: (r: LmgtTrialResult) => number): number {
   return (1000 * sum(g, f)) / Math.max(sum(g, (r) => r.stats?.transitions ?? 0), 1);
@@ -213,8 +218,8 @@ export function costTable(results: readonly LmgtTrialResult[]): Row[] {
     const cached = group.find((r) => r.cost === "batched+cache")?.["calls/1k steps"];
     for (const r of group) {
       const calls = r["calls/1k steps"] as number;
-      r["fewer calls than per-step"] = typeof perStep === "number" && calls > 0 ? `${round(perStep / calls, 1)}x` : "";
-      r["fewer calls than bucket cache"] = typeof cached === "number" && calls > 0 ? `${round(cached / calls, 1)}x` : "";
+      r["fewer calls than per-step"] = typeof perStep === "number" && calls > 0 ? ratioLabel(perStep / calls) : "";
+      r["fewer calls than bucket cache"] = typeof cached === "number" && calls > 0 ? ratioLabel(cached / calls) : "";
     }
   }
   return rows;
