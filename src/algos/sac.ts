@@ -27,7 +27,8 @@
  * per update (critic target: actor + 2 target critics; critic: 2 forward + 2x2 backward; actor: forward,
  * 2 critics forward + 2 back to the action, 2 backward), ~0.37 ms each on one core with OpenBLAS here. The
  * twin critics' products go through Mlp's pair operations, which run them concurrently when the native
- * kernels may use two threads (the default on a machine with two cores). Measured (bench/train.ts, 20k steps,
+ * kernels may use two threads (the default on a machine with two cores); one thread makes the same OpenBLAS
+ * calls one after the other, so a seeded run gives the same numbers on 1 or 2 threads (native.ts). Measured (bench/train.ts, 20k steps,
  * this 2-core machine, load ~1): native 2 threads 4.74 ms per update (2.22x SB3's steps/s, two threads against
  * SB3's "one torch thread", whose OpenBLAS products may themselves use two), native 1 thread 7.28 ms (1.45x),
  * WebAssembly 26.5 ms (0.40x).

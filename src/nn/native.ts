@@ -9,8 +9,9 @@
  *   GUIDED_RL_NATIVE=1          require it: a missing or broken addon is an error, not a fallback
  *   (unset)                     use it when built, else fall back to the WebAssembly kernels
  *   GUIDED_RL_NATIVE_THREADS=n  threads for the products: 1, or 2 = our helper thread runs the second of two
- *                               independent products, or half of one large product, each a one-thread
- *                               OpenBLAS call, so results do not depend on the thread count (more than 2
+ *                               independent products, or half of one large product; one thread makes the
+ *                               very same one-thread OpenBLAS calls one after the other, so results do not
+ *                               depend on the thread count, whatever kernel OpenBLAS picks (more than 2
  *                               counts as 2). Default: 2 where the machine has two or more cores, as torch
  *                               uses the machine's cores by default; set 1 to leave a core free.
  *
@@ -69,13 +70,14 @@ export interface NativeBlas {
     beta: number, C: Float32Array, cOff: number, ldc: number,
   ): void;
   /**
-   * Two independent products (see `sgemm`) at once: the second on a helper thread, each a one-thread
-   * OpenBLAS call, so each result is bit for bit its one-thread product. For callers allowed two threads.
+   * Two independent products (see `sgemm`): concurrently when `threads()` >= 2 (the second on a helper
+   * thread), else one after the other. Either way the same one-thread OpenBLAS calls (a large product in
+   * its two row halves, see `blocks`), so results are bit for bit the same on 1 or 2 threads.
    */
   sgemmPair(first: GemmCall, second: GemmCall): void;
   /**
-   * `sgemm`, run on two threads when `threads()` >= 2 and the product is large: the rows of C split in two
-   * halves computed concurrently (each element's sum is the same one-thread kernel's, over the same K).
+   * `sgemm` for the MLPs: a large product is computed in its two row halves, side by side when `threads()`
+   * >= 2, else one after the other: the same OpenBLAS calls, so bit for bit the same result on 1 or 2 threads.
    */
   gemm(call: GemmCall): void;
   /** Y[r, n] += P[biasOff + n] for r < R, n < N, then the activation (Y holds R x N rows from index 0). */
@@ -138,8 +140,25 @@ function checkGemm([transA, transB, M, N, K, , A, aOff, lda, B, bOff, ldb, , C, 
   checkMatrix("sgemm", "C", C, cOff, M, N, ldc);
 }
 
-/** Products below this many multiply-adds are not split across threads (the hand-off would cost more). */
+/** Products below this many multiply-adds are computed in one block (a hand-off to a second thread would cost more). */
 const SPLIT_MIN_WORK = 1 << 20;
+
+/**
+ * The OpenBLAS calls that compute one product: its two row halves (rows of op(A), so rows of A or columns
+ * of A when transposed; the matching rows of C) when it is large, else the product itself. Decided by the
+ * shape alone, never by the thread count: a kernel's blocking may make a half's sums differ from the whole
+ * product's in the last bit (OpenBLAS's Haswell kernel with OPENBLAS_L2_SIZE=512 does), so the one-thread
+ * path makes exactly the calls the two-thread path makes and results are identical on 1 or 2 threads.
+ */
+function blocks(call: GemmCall): GemmCall[] {
+  const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = call;
+  if (M < 32 || M * N * K < SPLIT_MIN_WORK) return [call];
+  const half = M >> 1;
+  return [
+    [transA, transB, half, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc],
+    [transA, transB, M - half, N, K, alpha, A, aOff + (transA ? half : half * lda), lda, B, bOff, ldb, beta, C, cOff + half * ldc, ldc],
+  ];
+}
 
 function wrap(addon: BlasAddon): NativeBlas {
   // OpenBLAS itself always runs one thread per call: its idle workers spin for a long time after each
@@ -147,6 +166,17 @@ function wrap(addon: BlasAddon): NativeBlas {
   // concurrent twin products, or the two halves of one product.
   addon.setThreads(1);
   let threadCount = 1;
+  // The OpenBLAS calls are the same whatever the thread count (`blocks` looks at shapes only); two threads
+  // only decide which of them run at the same time. Block i of the first product runs beside block i of
+  // the second (or, for one product, its two halves side by side).
+  const run = (first: GemmCall[], second: GemmCall[]): void => {
+    if (second.length === 0 && first.length === 2) [first, second] = [[first[0]], [first[1]]];
+    for (let i = 0; i < Math.max(first.length, second.length); i++) {
+      const [p, q] = [first[i], second[i]];
+      if (p && q && threadCount >= 2) addon.sgemmPair(...p, ...q);
+      else for (const call of [p, q]) if (call) addon.sgemm(...call);
+    }
+  };
   return {
     config: addon.config(),
     threads: () => threadCount,
@@ -159,17 +189,8 @@ function wrap(addon: BlasAddon): NativeBlas {
       addon.sgemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
     },
     gemm(call) {
-      const [transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc] = call;
-      if (threadCount < 2 || M < 32 || M * N * K < SPLIT_MIN_WORK) {
-        this.sgemm(...call);
-        return;
-      }
-      const half = M >> 1;
-      // Rows r0.. of op(A): rows of A, or columns of A when transposed (A stored K x M).
-      this.sgemmPair(
-        [transA, transB, half, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc],
-        [transA, transB, M - half, N, K, alpha, A, aOff + (transA ? half : half * lda), lda, B, bOff, ldb, beta, C, cOff + half * ldc, ldc],
-      );
+      checkGemm(call);
+      run(blocks(call), []);
     },
     sgemmPair(first, second) {
       checkGemm(first);
@@ -181,7 +202,7 @@ function wrap(addon: BlasAddon): NativeBlas {
       if (first[13].buffer === second[13].buffer && s1 < e2 && s2 < e1) {
         throw new Error("native sgemmPair: the two products write to overlapping memory (they run concurrently)");
       }
-      addon.sgemmPair(...first, ...second);
+      run(blocks(first), blocks(second));
     },
     biasAct(Y, R, N, P, biasOff, activation) {
       checkMatrix("biasAct", "Y", Y, 0, R, N, Math.max(1, N));

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { Adam, Mlp, Random, nativeAddonPath } from "../../src/nn/index.js";
 import { gemmABt } from "../../src/nn/gemm.js";
 import { wasmKernels } from "../../src/nn/gemm-wasm.js";
+import type { GemmCall } from "../../src/nn/native.js";
 import { nativeOrSkip } from "./native-available.js";
 
 function randomArray(n: number, rng: Random): Float32Array {
@@ -218,22 +219,29 @@ function withTwoThreads<T>(blas: NonNullable<ReturnType<typeof nativeOrSkip>>, f
   }
 }
 
-test("two native threads: a pair of products, and one product split in row halves, are bit for bit the one-thread products", (t) => {
+test("one and two native threads give bit for bit the same products: a large product in row halves, a pair of products", (t) => {
   const blas = nativeOrSkip(t);
   if (!blas) return;
   const rng = new Random(31);
-  for (const [M, N, K, transA] of [[256, 256, 256, false], [256, 256, 256, true], [257, 130, 255, false], [129, 256, 64, true]] as const) {
+  // Large (split in row halves), odd-sized, transposed, and small (one block) products.
+  for (const [M, N, K, transA] of [[256, 256, 256, false], [256, 256, 256, true], [257, 130, 255, false], [129, 256, 64, true], [33, 7, 5, false]] as const) {
     const A = randomArray(M * K, rng), B = randomArray(N * K, rng);
     const lda = transA ? M : K;
-    const whole = new Float32Array(M * N), split = new Float32Array(M * N);
-    blas.sgemm(transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, whole, 0, N);
-    withTwoThreads(blas, () => blas.gemm([transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, split, 0, N]));
-    assert.deepEqual(split, whole, `${M}x${N}x${K} transA=${transA}`);
-    // The same product twice, concurrently, into two arrays.
-    const c1 = new Float32Array(M * N), c2 = new Float32Array(M * N);
-    blas.sgemmPair([transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, c1, 0, N], [transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, c2, 0, N]);
-    assert.deepEqual(c1, whole);
-    assert.deepEqual(c2, whole);
+    const call = (C: Float32Array): GemmCall => [transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, C, 0, N];
+    const one = new Float32Array(M * N), two = new Float32Array(M * N);
+    blas.gemm(call(one));
+    withTwoThreads(blas, () => blas.gemm(call(two)));
+    assert.deepEqual(two, one, `${M}x${N}x${K} transA=${transA}: gemm on 2 threads vs 1`);
+    // The same product twice into two arrays: concurrently (2 threads) and one after the other (1 thread).
+    const p1 = new Float32Array(M * N), p2 = new Float32Array(M * N), q1 = new Float32Array(M * N), q2 = new Float32Array(M * N);
+    withTwoThreads(blas, () => blas.sgemmPair(call(p1), call(p2)));
+    blas.sgemmPair(call(q1), call(q2));
+    for (const [c, what] of [[p1, "pair, 2 threads, first"], [p2, "pair, 2 threads, second"], [q1, "pair, 1 thread, first"], [q2, "pair, 1 thread, second"]] as const) {
+      assert.deepEqual(c, one, `${M}x${N}x${K} transA=${transA}: ${what}`);
+    }
+    // Whatever the blocking, every element stays within float32 summation error of the exact product.
+    const ref = reference(transA, true, M, N, K, 1, A, 0, lda, B, 0, K, 0, new Float32Array(M * N), 0, N);
+    for (let i = 0; i < M * N; i++) assert.ok(Math.abs(one[i] - ref.value[i]) <= bound(K, ref.scale[i]), `${M}x${N}x${K} element ${i}`);
   }
   const c = new Float32Array(64);
   const a = new Float32Array(16), b = new Float32Array(16);
