@@ -4,7 +4,7 @@
  * usage text, and the tail that makes a command module runnable on its own.
  */
 import { BUDGETS, type Budget } from "../experiments/budget.js";
-import type { LlmProviderName } from "../llm/create.js";
+import { createLlm, type LlmProviderName } from "../llm/create.js";
 
 /** Throws a usage error: the message, then the command's usage. */
 export type UsageFailure = (message: string) => never;
@@ -55,6 +55,8 @@ export interface ReproduceCommonArgs {
   budget: Budget;
   out?: string;
   png: boolean;
+  /** LLM calls allowed to fail (after the provider's retries) before the run stops; default 0. */
+  maxFailedCalls?: number;
 }
 
 /** Reads --llm, --model, --budget, --out or --no-png into `args`; returns false for any other option. */
@@ -80,16 +82,53 @@ export function readCommonOption(args: ReproduceCommonArgs, option: CliOption, f
     case "--no-png":
       args.png = false;
       return true;
+    case "--max-failed-calls":
+      args.maxFailedCalls = readWholeNumber(option, fail);
+      return true;
     default:
       return false;
   }
 }
 
+/**
+ * A whole number written in plain decimal digits (`1000`, `1_000`), at least `min`. Anything else —
+ * `1e3`, `0x100`, `1.0`, `" "`, `-1`, `+5`, beyond 2^53 — is refused with the accepted form, so a typo
+ * never becomes a different number.
+ */
+export function parseWholeNumber(text: string, name: string, min = 0): number {
+  const plain = /^\d{1,3}(?:_\d{3})+$|^\d+$/.test(text);
+  const n = plain ? Number(text.replace(/_/g, "")) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) {
+    throw new Error(`${name} must be a whole number >= ${min} written in decimal digits (e.g. ${Math.max(min, 1000)}), got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/** `parseWholeNumber` on an option's value, failing with the command's usage. */
+export function readWholeNumber(option: CliOption, fail: UsageFailure, min = 0): number {
+  const text = option.value();
+  try {
+    return parseWholeNumber(text, option.name, min);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+}
+
 /** Reads `--seeds N` (a positive integer). */
 export function readSeeds(option: CliOption, fail: UsageFailure): number {
-  const n = Number(option.value());
-  if (!Number.isInteger(n) || n < 1) fail("--seeds must be a positive integer");
-  return n;
+  return readWholeNumber(option, fail, 1);
+}
+
+/**
+ * Before any training: sets the run's tolerance for failed LLM calls (GUIDED_RL_MAX_FAILED_CALLS, read by
+ * every client the run creates) and, for a real provider, checks that it can be called (key set and
+ * accepted, server reachable); throws an error naming the setting to fix.
+ */
+export async function prepareLlm(args: Pick<ReproduceCommonArgs, "provider" | "model" | "maxFailedCalls"> & { baseURL?: string }): Promise<void> {
+  if (args.maxFailedCalls !== undefined) process.env.GUIDED_RL_MAX_FAILED_CALLS = String(args.maxFailedCalls);
+  if (args.provider === "surrogate") return;
+  const where = args.baseURL ? { baseURL: args.baseURL } : {};
+  await createLlm({ provider: args.provider, ...(args.model ? { model: args.model } : {}), ...where, transcript: false }).preflight();
 }
 
 /** Parses with `parse`; on a usage error prints it to stderr and returns undefined (the caller picks the exit code). */

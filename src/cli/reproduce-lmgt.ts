@@ -6,7 +6,7 @@
  * Runs the LMGT protocol (baseline vs LMGT per algorithm, prompt-style and model-quality ablations, cost),
  * prints the tables and writes them with the figures to `--out` (default out/lmgt).
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { closeRenderer } from "../report/render.js";
@@ -18,7 +18,7 @@ import { readJsonl } from "../experiments/shards.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
 import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
 import type { LlmProviderName } from "../llm/create.js";
-import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
+import { parseOrReport, prepareLlm, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
 import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
 
 export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--preset efficient|paper|both]
@@ -37,7 +37,9 @@ export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cart
                       --experiments to run those too. (Offline, the surrogate's quality knob is the "quality"
                       experiment, labelled as the surrogate's.)
 
-Every finished run is appended to <out>/trials.jsonl; --resume reuses the runs found there.
+Every finished run is appended to <out>/trials.jsonl; --resume reuses the runs found there. An LLM call that
+still fails after the provider's retries stops the run (non-zero exit) unless --max-failed-calls N allows N;
+so does a spent budget; <out>/status.json then says the run is partial and no tables are written.
 --shard i/n runs one share of the run list (guided-rl merge OUT DIR... joins the shards' folders).`;
 
 export interface ReproduceLmgtArgs {
@@ -183,8 +185,13 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     ...(args.scale.cassette ? { cassette: args.scale.cassette } : {}),
   };
   const started = performance.now();
+  await prepareLlm({ ...args, ...(args.baseURL ? { baseURL: args.baseURL } : {}) });
   mkdirSync(args.out, { recursive: true });
   const trialsFile = join(args.out, TRIALS_FILE);
+  const statusFile = join(args.out, "status.json");
+  const status = (s: Record<string, unknown>) => writeFileSync(statusFile, `${JSON.stringify(s, null, 2)}\n`);
+  let finished = 0;
+  status({ complete: false, reason: "running" });
   const previous = args.resume ? readJsonl<LmgtTrialResult>(trialsFile) : [];
   if (args.resume) console.error(`resuming: ${previous.length} finished runs in ${trialsFile}`);
   console.error(
@@ -196,35 +203,45 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     const ret = r.failed ? `FAILED (${r.failed})` : `return ${r.evalReturns.map((x) => x.toFixed(Math.abs(x) < 5 ? 2 : 0)).join("/")}`;
     const calls = r.stats ? `, ${r.stats.calls} requests${r.stats.callErrors ? ` (${r.stats.callErrors} failed)` : ""}` : "";
     console.error(`[${done}/${total}] ${s.env} ${s.algo} ${s.experiment}/${s.variant} seed ${s.seed}: ${ret}${calls}${r.sharedWith ? ` (same run as ${r.sharedWith})` : ` (${r.wallSeconds.toFixed(1)} s)`}`);
+    finished++;
   };
-  // The model sweep is not part of the sharded run list: it runs whole, in the process that is asked for it.
-  const sweep =
-    args.models && !plan.partial
-      ? await runLmgtModelSweep({
-          envs: args.envs, budget: args.budget, models: args.models, provider: args.provider, method: args.methods[0],
-          ...(args.baseURL ? { baseURL: args.baseURL } : {}), ...(args.shift ? { shift: args.shift } : {}), ...(args.seeds ? { seeds: args.seeds } : {}),
-          runDir: join(args.out, "llm"), onTrial,
-        })
-      : [];
-  const runProtocol = !args.models || args.experiments !== undefined;
-  const results = !runProtocol
-    ? sweep
-    : sweep.concat(
-        await runLmgtProtocol({
-          ...settings,
-          llm,
-          previous,
-          select: (spec) => plan.assigned.has(lmgtRunId(spec)),
-          onTrial,
-        }),
-      );
-  if (plan.partial) {
-    console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${plan.assigned.size} runs in ${trialsFile}; join the folders with \`guided-rl merge OUT ${args.out} ...\``);
+  try {
+    // The model sweep is not part of the sharded run list: it runs whole, in the process that is asked for it.
+    const sweep =
+      args.models && !plan.partial
+        ? await runLmgtModelSweep({
+            envs: args.envs, budget: args.budget, models: args.models, provider: args.provider, method: args.methods[0],
+            ...(args.baseURL ? { baseURL: args.baseURL } : {}), ...(args.shift ? { shift: args.shift } : {}), ...(args.seeds ? { seeds: args.seeds } : {}),
+            runDir: join(args.out, "llm"), onTrial,
+          })
+        : [];
+    const runProtocol = !args.models || args.experiments !== undefined;
+    const results = !runProtocol
+      ? sweep
+      : sweep.concat(
+          await runLmgtProtocol({
+            ...settings,
+            llm,
+            previous,
+            select: (spec) => plan.assigned.has(lmgtRunId(spec)),
+            onTrial,
+          }),
+        );
+    if (plan.partial) {
+      status({ complete: false, reason: "one shard of a sharded run: join the shards with guided-rl merge", finishedTrials: finished });
+      console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${plan.assigned.size} runs in ${trialsFile}; join the folders with \`guided-rl merge OUT ${args.out} ...\``);
+      return 0;
+    }
+    await writeLmgtOutputs(results, args.out, args.png);
+    status({ complete: true, finishedTrials: finished });
+    console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; tables, results.json and figures in ${args.out}/`);
     return 0;
+  } catch (err) {
+    // Stopped (LLM failures past --max-failed-calls, a spent budget, ...): no table is written from a partial run.
+    const reason = (err as Error).message;
+    status({ complete: false, partial: true, reason, finishedTrials: finished });
+    throw new Error(`${reason}\nThe run stopped after ${finished} finished trial(s), kept in ${trialsFile}; no tables were written (they would be partial). Fix the cause and rerun with --resume.`);
   }
-  await writeLmgtOutputs(results, args.out, args.png);
-  console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; tables, results.json and figures in ${args.out}/`);
-  return 0;
 }
 
 /** For a dispatcher that registers commands by name. */

@@ -47,6 +47,11 @@ export interface CreateLlmOptions extends ProviderConnectionOptions {
   budget?: LlmBudget;
   /** Shared accounting (and budget) for several clients of one run. */
   ledger?: UsageLedger;
+  /**
+   * Failed calls the run tolerates before it stops (see `LlmWrapperOptions.maxFailedCalls`); default
+   * GUIDED_RL_MAX_FAILED_CALLS (which the CLI's `--max-failed-calls` sets), else 0.
+   */
+  maxFailedCalls?: number;
 }
 
 /** The provider that `createLlm` would use with these options and this environment. */
@@ -57,6 +62,14 @@ export function resolveProviderName(options: Pick<CreateLlmOptions, "provider" |
     return named;
   }
   return options.apiKey || process.env.ANTHROPIC_API_KEY ? "anthropic" : "surrogate";
+}
+
+/** GUIDED_RL_MAX_FAILED_CALLS as a count (undefined when unset); anything but a plain integer >= 0 is refused. */
+export function maxFailedCallsFromEnv(): number | undefined {
+  const text = process.env.GUIDED_RL_MAX_FAILED_CALLS;
+  if (text === undefined || text === "") return undefined;
+  if (!/^\d{1,9}$/.test(text)) throw new LlmError(`GUIDED_RL_MAX_FAILED_CALLS must be a whole number >= 0 (e.g. 0 or 5), got "${text}"`);
+  return Number(text);
 }
 
 /** `surrogateName`, else a model given as "surrogate/<name>"; never a real model's id (that would mislead). */
@@ -110,5 +123,6 @@ export function createLlm(options: CreateLlmOptions = {}): Llm {
     ledger: options.ledger ?? new UsageLedger(options.budget),
     defaultMaxTokens: options.defaultMaxTokens,
     secrets: options.apiKey ? [options.apiKey] : [],
+    maxFailedCalls: options.maxFailedCalls ?? maxFailedCallsFromEnv(),
   });
 }

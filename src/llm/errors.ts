@@ -69,6 +69,41 @@ export class SurrogateHandlerMissingError extends LlmError {}
 /** The client is missing configuration it needs to make a call (e.g. no API key). */
 export class LlmConfigError extends LlmError {}
 
+/**
+ * The run must stop: more LLM calls failed (after the provider's own retries) than the run tolerates
+ * (`maxFailedCalls`, default 0). Thrown by the failing call and by every later call of the same client.
+ */
+export class LlmRunStoppedError extends LlmError {
+  constructor(
+    message: string,
+    /** Failed calls so far (provider failures, cache misses). */
+    readonly failedCalls: number,
+    /** The failure that crossed the threshold. */
+    override readonly cause: Error,
+  ) {
+    super(message);
+  }
+}
+
+/** The provider cannot be used at all (no key, key rejected, server unreachable): found before any training. */
+export class LlmPreflightError extends LlmConfigError {}
+
+/**
+ * Whether an error from `Llm.complete` must end the run. A guide may catch an LLM error only to count it
+ * (e.g. LMGT leaves that batch's rewards unshifted, counted as a failed call) and must rethrow these:
+ * the failure threshold was crossed, the budget is spent, the provider is not configured, a strict replay
+ * missed. Never turn one of them into a default answer.
+ */
+export function isRunStopping(error: unknown): boolean {
+  return (
+    error instanceof LlmRunStoppedError ||
+    error instanceof LlmBudgetExceededError ||
+    error instanceof LlmConfigError ||
+    error instanceof LlmCacheMissError ||
+    error instanceof SurrogateHandlerMissingError
+  );
+}
+
 /** Replace every occurrence of each secret (length >= 4) by `[REDACTED]`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;

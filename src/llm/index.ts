@@ -1,5 +1,6 @@
 /** The LLM layer: every LLM call of every guide goes through `createLlm(...)`. */
-export type { LlmMessage, LlmPurpose, CompletionRequest, Usage, Completion, LlmClient } from "./types.js";
+export type { LlmMessage, LlmPurpose, CompletionRequest, Usage, Completion, LlmClient, StopKind } from "./types.js";
+export { stopKindOf, incompleteReason } from "./types.js";
 export {
   createLlm,
   resolveProviderName,
@@ -50,5 +51,8 @@ export {
   LlmBudgetExceededError,
   LlmCacheMissError,
   LlmConfigError,
+  LlmPreflightError,
+  LlmRunStoppedError,
   SurrogateHandlerMissingError,
+  isRunStopping,
 } from "./errors.js";

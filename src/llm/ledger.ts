@@ -117,6 +117,11 @@ export class UsageLedger {
     for (const t of this.bucket(purpose)) t.failedCalls++;
   }
 
+  /** Count a call that gave no answer without holding a reservation (e.g. a strict-replay miss). */
+  recordFailure(purpose: LlmPurpose | undefined): void {
+    for (const t of this.bucket(purpose)) t.failedCalls++;
+  }
+
   /** Replace a reservation by the call's actual usage. */
   settle(reservation: Reservation, completion: Completion, purpose: LlmPurpose | undefined): void {
     this.reservedTokens -= reservation.tokens;

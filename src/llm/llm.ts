@@ -6,12 +6,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Cassette, CACHE_MODES, type CacheMode } from "./cassette.js";
-import { LlmBudgetExceededError, LlmCacheMissError, LlmError, redact } from "./errors.js";
+import { isRunStopping, LlmBudgetExceededError, LlmCacheMissError, LlmError, LlmRunStoppedError, redact } from "./errors.js";
 import { promptContent, promptHash } from "./hash.js";
 import { UsageLedger, type UsageSummary } from "./ledger.js";
 import { estimateInputTokens } from "./tokens.js";
 import { TranscriptWriter, type TranscriptRecord } from "./transcript.js";
-import type { Completion, CompletionRequest, LlmClient, Usage } from "./types.js";
+import { stopKindOf, type Completion, type CompletionRequest, type LlmClient, type Usage } from "./types.js";
 
 /** Optional extras a provider can offer the wrapper. */
 export interface ProviderExtras {
@@ -21,6 +21,8 @@ export interface ProviderExtras {
   cacheIdentity?(request: CompletionRequest): unknown;
   /** Dollars a given usage would cost, for the budget's worst-case estimate. */
   costOf?(usage: Usage): number;
+  /** Checks, without spending anything, that calls can be made (key set and accepted, server reachable). */
+  preflight?(): Promise<void>;
 }
 
 export interface LlmWrapperOptions {
@@ -36,6 +38,12 @@ export interface LlmWrapperOptions {
   defaultMaxTokens?: number;
   /** Strings to redact besides the provider's own secrets. */
   secrets?: readonly string[];
+  /**
+   * Failed calls (after the provider's own retries; malformed answers and strict-replay misses count)
+   * the run tolerates. One more and the call throws `LlmRunStoppedError`, and so does every later call.
+   * Default 0: any failure stops the run. Counted on the ledger, so clients sharing one count together.
+   */
+  maxFailedCalls?: number;
 }
 
 /** The LLM client guides use: a provider plus cache, budget, accounting and transcript. */
@@ -51,6 +59,9 @@ export class Llm implements LlmClient {
   readonly #secrets: readonly string[];
   readonly #transcript: TranscriptWriter | undefined;
   readonly #defaultMaxTokens: number;
+  readonly maxFailedCalls: number;
+  /** Set once the run must stop (failure threshold crossed, budget spent): every later call throws it. */
+  #stopped: Error | undefined;
   #seq = 0;
 
   constructor(inner: LlmClient & ProviderExtras, options: LlmWrapperOptions = {}) {
@@ -72,6 +83,39 @@ export class Llm implements LlmClient {
     this.#transcript = options.transcriptPath ? new TranscriptWriter(options.transcriptPath, this.#secrets) : undefined;
     this.ledger = options.ledger ?? new UsageLedger();
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 1024;
+    this.maxFailedCalls = options.maxFailedCalls ?? 0;
+    if (!(Number.isInteger(this.maxFailedCalls) && this.maxFailedCalls >= 0)) {
+      throw new LlmError(`maxFailedCalls must be an integer >= 0, got ${options.maxFailedCalls}`);
+    }
+  }
+
+  /**
+   * Calls that gave no answer so far: provider failures after retries, malformed answers, strict-replay
+   * misses and budget refusals (on the ledger, so for every client sharing it). What a table's
+   * "failed calls" column shows.
+   */
+  get failedCalls(): number {
+    const s = this.ledger.summary();
+    return s.failedCalls + s.refusedCalls;
+  }
+
+  /** Why the run had to stop (the error every call now throws), or undefined. */
+  get stopped(): Error | undefined {
+    return this.#stopped;
+  }
+
+  /**
+   * Checks before any training that calls can be made: the API key is set and accepted and the server
+   * answers (a free request, e.g. the model list). Throws `LlmPreflightError` naming the setting to fix.
+   * Nothing to check for the surrogate or a strict replay of a cassette.
+   */
+  async preflight(): Promise<void> {
+    if (this.cacheMode === "replay-strict") return;
+    try {
+      await this.#inner.preflight?.();
+    } catch (error) {
+      throw this.redactError(error);
+    }
   }
 
   /** Tokens and dollars so far, overall and per guide. */
@@ -94,6 +138,7 @@ export class Llm implements LlmClient {
 
   async complete(request: CompletionRequest): Promise<Completion> {
     validateRequest(request);
+    if (this.#stopped) throw this.#stopped;
     const seq = ++this.#seq;
     const started = performance.now();
     const hash = promptHash(this.provider, this.model, request, this.#inner.cacheIdentity?.(request));
@@ -119,6 +164,7 @@ export class Llm implements LlmClient {
           costUsd: 0,
           latencyMs: performance.now() - started,
           stopReason: hit.response.stopReason,
+          stop: stopKindOf(hit.response.stopReason),
           attempts: 0,
           promptHash: hash,
         };
@@ -133,8 +179,9 @@ export class Llm implements LlmClient {
             `record it with cache mode "read-write" (needs the provider) or replay the run that made the cassette`,
           hash,
         );
+        this.ledger.recordFailure(request.purpose);
         this.logFailure(base, started, "cache-miss", error);
-        throw error;
+        throw (this.#stopped = error);
       }
     }
 
@@ -148,18 +195,22 @@ export class Llm implements LlmClient {
         `prompt ${hash.slice(0, 12)}`,
       );
     } catch (error) {
-      if (error instanceof LlmBudgetExceededError) this.logFailure(base, started, "budget", error);
+      if (error instanceof LlmBudgetExceededError) {
+        this.logFailure(base, started, "budget", error);
+        this.#stopped = error;
+      }
       throw error;
     }
 
     let completion: Completion;
     try {
-      completion = { ...(await this.#inner.complete(request)), promptHash: hash };
+      const answer = await this.#inner.complete(request);
+      completion = { ...answer, ...this.honestUsage(answer, worstUsage), stop: stopKindOf(answer.stopReason), promptHash: hash };
     } catch (error) {
       this.ledger.release(reservation, request.purpose);
       const safe = this.redactError(error);
       this.logFailure(base, started, "provider", safe);
-      throw safe;
+      throw this.afterFailure(safe);
     }
     this.ledger.settle(reservation, completion, request.purpose);
     if (this.cassette && (mode === "write" || mode === "read-write")) {
@@ -175,6 +226,34 @@ export class Llm implements LlmClient {
     }
     this.log({ ...base, ...responseParts(completion) });
     return completion;
+  }
+
+  /**
+   * The usage and cost to account: the provider's, unless a figure is missing, negative or not finite —
+   * then the request's worst case (estimated input + max_tokens), so a server cannot spend past the cap by
+   * reporting nothing.
+   */
+  private honestUsage(answer: Completion, worst: Usage): { usage: Usage; costUsd: number } {
+    const ok = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+    const u = answer.usage as Partial<Usage> | undefined;
+    if (u && ok(u.inputTokens) && ok(u.outputTokens) && ok(answer.costUsd)) return { usage: { inputTokens: u.inputTokens!, outputTokens: u.outputTokens! }, costUsd: answer.costUsd };
+    const usage = { inputTokens: ok(u?.inputTokens) ? Math.max(u!.inputTokens!, worst.inputTokens) : worst.inputTokens, outputTokens: worst.outputTokens };
+    return { usage, costUsd: this.#inner.costOf?.(usage) ?? 0 };
+  }
+
+  /** The error a failed call throws: itself, or `LlmRunStoppedError` once failures pass `maxFailedCalls`. */
+  private afterFailure(error: Error): Error {
+    if (isRunStopping(error)) return (this.#stopped = error); // e.g. no API key: no retry or tolerance helps
+    const failed = this.ledger.summary().failedCalls;
+    if (failed <= this.maxFailedCalls) return error;
+    const allowed = this.maxFailedCalls === 0 ? "no failed call is allowed (maxFailedCalls 0, the default)" : `at most ${this.maxFailedCalls} are allowed (maxFailedCalls)`;
+    this.#stopped = new LlmRunStoppedError(
+      `LLM call failed after the provider's retries, so the run stops: ${failed} failed call${failed === 1 ? "" : "s"}, ${allowed}. ` +
+        `Results so far must not be read as the model's. Cause: ${error.message}`,
+      failed,
+      error,
+    );
+    return this.#stopped;
   }
 
   private log(record: Omit<TranscriptRecord, "time">): void {

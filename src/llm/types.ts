@@ -42,10 +42,59 @@ export interface Completion {
   latencyMs: number;
   /** Why generation stopped: "end_turn", "max_tokens", "stop_sequence", ... as the provider says. */
   stopReason?: string;
+  /**
+   * `stopReason` in the same words for every provider (see `stopKindOf`); set by `Llm` on every answer.
+   * "max_tokens": the answer was cut; "refusal": the model declined. `incompleteReason(completion)` says so
+   * in a sentence a guide can log or send back.
+   */
+  stop?: StopKind;
   /** HTTP attempts the provider call took (1 = no retry); 0 for a cache hit. */
   attempts?: number;
   /** The content address of the call (see `promptHash`), set by the caching wrapper. */
   promptHash?: string;
+}
+
+/** Why an answer ended, the same for every provider. */
+export type StopKind = "end" | "stop_sequence" | "max_tokens" | "refusal" | "other";
+
+/**
+ * A provider's stop reason in `StopKind` words: Anthropic's end_turn / stop_sequence / max_tokens / refusal,
+ * OpenAI-compatible servers' stop / length / content_filter. Absent or unknown: "other".
+ */
+export function stopKindOf(stopReason: string | undefined): StopKind {
+  switch (stopReason) {
+    case "end_turn":
+    case "stop":
+    case "eos":
+      return "end";
+    case "stop_sequence":
+      return "stop_sequence";
+    case "max_tokens":
+    case "length":
+    case "model_context_window_exceeded":
+      return "max_tokens";
+    case "refusal":
+    case "content_filter":
+      return "refusal";
+    default:
+      return "other";
+  }
+}
+
+/**
+ * Why an answer is not a whole answer, in a sentence ("the answer was cut off at the 256-token limit
+ * (max_tokens)", "the model refused to answer (refusal)"), or undefined when it ended normally. Guides
+ * must not use a cut or refused answer as if it were complete: reward design sends the reason back once,
+ * LMGT counts it as a parse failure.
+ */
+export function incompleteReason(completion: Pick<Completion, "stop" | "stopReason" | "usage">, maxTokens?: number): string | undefined {
+  const kind = completion.stop ?? stopKindOf(completion.stopReason);
+  if (kind === "max_tokens") {
+    const limit = maxTokens !== undefined ? `the ${maxTokens}-token limit` : `the token limit (${completion.usage.outputTokens} tokens written)`;
+    return `the answer was cut off at ${limit} (stop reason ${completion.stopReason ?? "max_tokens"})`;
+  }
+  if (kind === "refusal") return `the model refused to answer (stop reason ${completion.stopReason ?? "refusal"})`;
+  return undefined;
 }
 
 export interface LlmClient {

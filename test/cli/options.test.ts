@@ -27,6 +27,9 @@ test("shared options: --name value and --name=value, the common reproduction opt
   assert.equal(parseDemo(["--llm=anthropic"]).provider, "anthropic");
   assert.equal(parseDemo(["--llm", "openai-compatible"]).provider, "openai-compatible");
   assert.deepEqual(parseDemo([]), { provider: "surrogate", budget: "full", png: true, flag: false });
+  assert.equal(parseDemo(["--max-failed-calls", "2"]).maxFailedCalls, 2);
+  assert.equal(parseDemo(["--max-failed-calls=0"]).maxFailedCalls, 0);
+  assert.throws(() => parseDemo(["--max-failed-calls", "-1"]), /--max-failed-calls must be a whole number >= 0/);
 });
 
 test("shared options: usage errors carry the message then the command's usage", () => {
@@ -35,6 +38,7 @@ test("shared options: usage errors carry the message then the command's usage", 
   assert.throws(() => parseDemo(["--llm", "gpt"]), /unknown --llm "gpt" \(surrogate, anthropic or openai\)\nusage: demo/);
   assert.throws(() => parseDemo(["--budget", "huge"]), /--budget must be smoke or full, or showcase \(the published notebooks' size\), got "huge"/);
   assert.equal(parseDemo(["--budget", "showcase"]).budget, "showcase");
-  assert.throws(() => parseDemo(["--seeds", "1.5"]), /--seeds must be a positive integer/);
-  assert.throws(() => parseDemo(["--seeds", "0"]), /--seeds must be a positive integer/);
+  for (const bad of ["1.5", "0", "1e1", "0x10", " ", "", "-2", "+3", "9007199254740993", "3 "]) {
+    assert.throws(() => parseDemo(["--seeds", bad]), /--seeds must be a whole number >= 1 written in decimal digits \(e\.g\. 1000\)/, JSON.stringify(bad));
+  }
 });

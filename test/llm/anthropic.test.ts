@@ -32,6 +32,8 @@ describe("anthropic provider (real SDK, fake Messages API)", () => {
       baseURL: server.url,
       timeoutMs: 2000,
       retry: { initialDelayMs: 1, jitter: false },
+      // These tests look at each failure's own error; stopping the run on failures is tested in failures.test.ts.
+      maxFailedCalls: 100,
       ...extra,
     });
 

@@ -42,6 +42,7 @@ describe("cassette cache", () => {
       baseURL: server.url,
       retry: { maxRetries: 0 },
       runDir: dir,
+      maxFailedCalls: 100,
       ...extra,
     });
 

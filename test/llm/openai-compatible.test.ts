@@ -32,6 +32,8 @@ describe("openai-compatible provider (fetch, fake chat.completions server)", () 
       baseURL: server.url,
       timeoutMs: 2000,
       retry: { initialDelayMs: 1, jitter: false },
+      // These tests look at each failure's own error; stopping the run on failures is tested in failures.test.ts.
+      maxFailedCalls: 100,
       ...extra,
     });
 
@@ -131,7 +133,7 @@ describe("openai-compatible provider (fetch, fake chat.completions server)", () 
   });
 
   it("a connection refused is reported as a connection failure after the retries", async () => {
-    const llm = createLlm({ provider: "openai-compatible", model: "m", baseURL: "http://127.0.0.1:9", retry: { maxRetries: 1, initialDelayMs: 1 } });
+    const llm = createLlm({ provider: "openai-compatible", model: "m", baseURL: "http://127.0.0.1:9", retry: { maxRetries: 1, initialDelayMs: 1 }, maxFailedCalls: 1 });
     await assert.rejects(llm.complete(ask), (e: unknown) => {
       assert.ok(e instanceof LlmProviderError);
       assert.equal(e.attempts, 2);

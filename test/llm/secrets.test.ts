@@ -51,6 +51,7 @@ describe("API key hygiene", () => {
       cache: "read-write",
       retry: { maxRetries: 1, initialDelayMs: 1 },
       budget: { maxTokens: 5000 },
+      maxFailedCalls: 100, // every leaking failure below is made on purpose
     });
     const ask = (content: string, maxTokens = 100) => ({ messages: [{ role: "user" as const, content }], maxTokens, purpose: { guide: "reward-design", task: "write-reward" } });
 
@@ -75,6 +76,7 @@ describe("API key hygiene", () => {
       transcript: join(runDir, "local", "transcript.jsonl"),
       cache: { mode: "write", path: join(runDir, "local", "cassette.jsonl") },
       retry: { maxRetries: 0 },
+      maxFailedCalls: 100,
     });
     await local.complete(ask("hello"));
     openai.script({ status: 403, echoHeaders: true });

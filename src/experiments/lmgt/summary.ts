@@ -118,6 +118,8 @@ function experimentRows(results: readonly LmgtTrialResult[], experiment: string,
       seeds: group.length,
       ...returnColumns(group),
       ...(extra ? extra(group) : {}),
+      // LLM calls that gave no answer (tolerated failures; the pairs of each score 0); "-" where no LLM ran.
+      "failed calls": group.some((r) => r.stats) ? sum(group, (r) => r.stats?.callErrors ?? 0) : "-",
     });
   }
   return rows;
@@ -155,6 +157,7 @@ export function lmgtGainTable(results: readonly LmgtTrialResult[], experiment = 
       const digits = Math.max(Math.abs(b), Math.abs(g)) < 5 ? 3 : 1;
       row[`gain@${budgetLabel(env!, c)}`] = `${g - b >= 0 ? "+" : ""}${(g - b).toFixed(digits)}`;
     });
+    row["failed calls"] = sum(guided, (r) => r.stats?.callErrors ?? 0);
     rows.push(row);
   }
   return rows;

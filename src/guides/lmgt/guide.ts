@@ -13,7 +13,8 @@ import type { EnvDescription } from "../../core/env.js";
 import type { Space } from "../../core/spaces.js";
 import { observationDecoder, type ObservationDecoder } from "./decode.js";
 import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
-import type { LlmClient } from "../../llm/types.js";
+import { incompleteReason, type Completion, type LlmClient } from "../../llm/types.js";
+import { isRunStopping } from "../../llm/errors.js";
 import { ScoreCache, type BucketSpec } from "./cache.js";
 import { DistilledScorer, type DistillOptions } from "./distill.js";
 import { parseScores, type Score } from "./parse.js";
@@ -269,20 +270,26 @@ export class LmgtGuide implements Guide {
     });
     this.stats.calls++;
     this.stats.pairsScored += chunk.length;
-    let text: string;
+    let completion: Completion;
     try {
-      const completion = await this.options.llm.complete(request);
-      text = completion.text;
+      completion = await this.options.llm.complete(request);
       this.stats.inputTokens += completion.usage.inputTokens;
       this.stats.outputTokens += completion.usage.outputTokens;
       this.stats.costUsd += completion.costUsd;
       if (completion.cached) this.stats.responseCacheHits++;
-    } catch {
-      // Providers retry on their own; a request that still fails leaves its rewards unshifted, counted.
+    } catch (err) {
+      // Past the run's tolerance (maxFailedCalls, default 0), a spent budget or a missing key: the run stops.
+      if (isRunStopping(err)) throw err;
+      // A tolerated failure (after the provider's retries) leaves these rewards unshifted, counted.
       this.stats.callErrors++;
       return { scores: new Int8Array(chunk.length), answered: false };
     }
-    const parsed = parseScores(text, chunk.length);
+    // A cut (max_tokens) or refused answer is not the model's scoring: every pair of it is a parse failure.
+    if (incompleteReason(completion) !== undefined) {
+      this.stats.parseFailures += chunk.length;
+      return new Int8Array(chunk.length);
+    }
+    const parsed = parseScores(completion.text, chunk.length);
     this.stats.parseFailures += parsed.failures;
     return { scores: parsed.scores, answered: parsed.failures === 0 };
   }

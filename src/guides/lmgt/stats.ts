@@ -9,7 +9,7 @@ export interface LmgtStatsSnapshot {
   calls: number;
   /** Requests answered by the LLM layer's response cache (no provider call). */
   responseCacheHits: number;
-  /** Requests that threw; their pairs score 0. */
+  /** Requests that failed (tolerated by maxFailedCalls, after the provider's retries); their pairs score 0. */
   callErrors: number;
   /** (state, action) pairs sent to the model. */
   pairsScored: number;

@@ -9,6 +9,7 @@ import {
   LlmConfigError,
   LlmError,
   LlmMalformedResponseError,
+  LlmPreflightError,
   LlmProviderError,
   LlmTimeoutError,
   redact,
@@ -105,6 +106,28 @@ export class AnthropicProvider implements LlmClient {
       return new Anthropic(options);
     });
     return this.#sdk;
+  }
+
+  /**
+   * Before any training: the key is set, the server answers and accepts the key. Asks for the model list
+   * (free); any HTTP answer but 401/403 means the server is there (a proxy may not serve the list).
+   */
+  async preflight(): Promise<void> {
+    const sdk = await this.sdk();
+    try {
+      await sdk.models.list({ limit: 1 }, { timeout: Math.min(this.#timeoutMs, 30_000), maxRetries: 1 });
+    } catch (error) {
+      const e = error as { status?: unknown; message?: string };
+      const message = redact(String(e?.message ?? error), this.secrets);
+      if (e?.status === 401 || e?.status === 403) {
+        throw new LlmPreflightError(`anthropic: the server at ${sdk.baseURL} rejected the API key (HTTP ${e.status}): check ANTHROPIC_API_KEY (or the apiKey option)`);
+      }
+      if (typeof e?.status !== "number") {
+        throw new LlmPreflightError(
+          `anthropic: cannot reach ${sdk.baseURL} (${message}): check the network, or ANTHROPIC_BASE_URL / the baseURL option; or run with --llm surrogate`,
+        );
+      }
+    }
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {

@@ -4,7 +4,7 @@
  * models this way. Same retry policy, timeout and concurrency limit as the anthropic provider.
  */
 import { ConcurrencyLimit } from "../concurrency.js";
-import { LlmError, LlmMalformedResponseError, LlmProviderError, LlmTimeoutError, redact } from "../errors.js";
+import { LlmError, LlmMalformedResponseError, LlmPreflightError, LlmProviderError, LlmTimeoutError, redact } from "../errors.js";
 import { costAt, type ModelPrice } from "../pricing.js";
 import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure, type RetryOptions } from "../retry.js";
 import { estimateInputTokens, estimateTextTokens } from "../tokens.js";
@@ -89,6 +89,31 @@ export class OpenAiCompatibleProvider implements LlmClient {
   /** Dollars `usage` would cost (0 for local models). */
   costOf(usage: Usage): number {
     return costAt(this.#price, usage);
+  }
+
+  /**
+   * Before any training: the server answers and accepts the key. Asks for `<root>/v1/models` (free); any
+   * HTTP answer but 401/403 means the server is there.
+   */
+  async preflight(): Promise<void> {
+    const url = this.url.replace(/\/chat\/completions$/, "/models");
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    let status: number;
+    try {
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(Math.min(this.#timeoutMs, 30_000)) });
+      status = response.status;
+      await response.body?.cancel();
+    } catch (error) {
+      const e = error as { message?: string; cause?: { message?: string } };
+      const why = redact(`${e?.message ?? String(error)}${e?.cause?.message ? ` (${e.cause.message})` : ""}`, this.secrets);
+      throw new LlmPreflightError(
+        `openai-compatible: cannot reach the server at ${url} (${why}): start it, or set GUIDED_RL_OPENAI_BASE_URL (or the baseURL option); or run with --llm surrogate`,
+      );
+    }
+    if (status === 401 || status === 403) {
+      throw new LlmPreflightError(`openai-compatible: the server at ${url} rejected the request (HTTP ${status}): check GUIDED_RL_OPENAI_API_KEY (or the apiKey option)`);
+    }
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
