@@ -162,6 +162,12 @@ export async function writeLmgtOutputs(results: readonly LmgtTrialResult[], out:
   } finally {
     await closeRenderer();
   }
+  writeRunStatus(out, { complete: true, trials: results.length });
+}
+
+/** `<out>/status.json`: whether the folder's tables are complete, or why the run stopped (partial). */
+export function writeRunStatus(out: string, status: Record<string, unknown>): void {
+  writeFileSync(join(out, "status.json"), `${JSON.stringify(status, null, 2)}\n`);
 }
 
 /** Runs `reproduce lmgt`; returns the process exit code. */
@@ -185,11 +191,10 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     ...(args.scale.cassette ? { cassette: args.scale.cassette } : {}),
   };
   const started = performance.now();
-  await prepareLlm({ ...args, ...(args.baseURL ? { baseURL: args.baseURL } : {}) });
+  await prepareLlm({ ...args, model: args.model ?? args.models?.[0] });
   mkdirSync(args.out, { recursive: true });
   const trialsFile = join(args.out, TRIALS_FILE);
-  const statusFile = join(args.out, "status.json");
-  const status = (s: Record<string, unknown>) => writeFileSync(statusFile, `${JSON.stringify(s, null, 2)}\n`);
+  const status = (s: Record<string, unknown>) => writeRunStatus(args.out, s);
   let finished = 0;
   status({ complete: false, reason: "running" });
   const previous = args.resume ? readJsonl<LmgtTrialResult>(trialsFile) : [];
@@ -233,7 +238,6 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
       return 0;
     }
     await writeLmgtOutputs(results, args.out, args.png);
-    status({ complete: true, finishedTrials: finished });
     console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; tables, results.json and figures in ${args.out}/`);
     return 0;
   } catch (err) {

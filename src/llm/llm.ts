@@ -181,7 +181,7 @@ export class Llm implements LlmClient {
         );
         this.ledger.recordFailure(request.purpose);
         this.logFailure(base, started, "cache-miss", error);
-        throw (this.#stopped = error);
+        throw error;
       }
     }
 
@@ -243,7 +243,7 @@ export class Llm implements LlmClient {
 
   /** The error a failed call throws: itself, or `LlmRunStoppedError` once failures pass `maxFailedCalls`. */
   private afterFailure(error: Error): Error {
-    if (isRunStopping(error)) return (this.#stopped = error); // e.g. no API key: no retry or tolerance helps
+    if (isRunStopping(error)) return error; // e.g. no API key: no tolerance helps, and the next call says so again
     const failed = this.ledger.summary().failedCalls;
     if (failed <= this.maxFailedCalls) return error;
     const allowed = this.maxFailedCalls === 0 ? "no failed call is allowed (maxFailedCalls 0, the default)" : `at most ${this.maxFailedCalls} are allowed (maxFailedCalls)`;

@@ -19,6 +19,12 @@ async function fakeModels() {
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
+      if (req.method === "GET") {
+        // The CLI's preflight asks for the model list before any training.
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ object: "list", data: [{ id: "small", object: "model" }] }));
+        return;
+      }
       const body = JSON.parse(raw) as { model: string; messages: { content: string }[] };
       seen[body.model] = (seen[body.model] ?? 0) + 1;
       res.setHeader("content-type", "application/json");

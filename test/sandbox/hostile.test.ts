@@ -20,6 +20,8 @@ interface Case {
   validate?: boolean;
   /** The case kills the sandbox process (wall clock or heap): it must be respawned. */
   kills?: boolean;
+  /** The step budget normally ends it, but its steps are slow: on a loaded machine the wall clock may win (a kill). */
+  mayKill?: boolean;
 }
 
 const fn = (body: string): string => `function computeReward(obs, action, nextObs, info) {\n${body}\n}`;
@@ -36,6 +38,7 @@ const CASES: Case[] = [
     name: "recursion that catches stack overflows and keeps going",
     source: "function f(n) { try { return f(n + 1); } catch (e) { return f(n + 1); } }\n" + fn("  return f(0);"),
     kind: "timeout",
+    mayKill: true, // every caught stack overflow is expensive: with 2 cores shared by ~25 processes it outlasted 2.5 s
   },
   { name: "callbacks of built-ins are counted too", source: fn("  return [1].concat(Array(1e6).fill(0)).map((x) => x + 1).length;"), kind: "timeout" },
   { name: "catastrophic regular expression", source: fn('  return /^(a+)+$/.test("a".repeat(40) + "!") ? 1 : 0;'), kind: "timeout", says: /wall-clock/, kills: true },
@@ -198,7 +201,8 @@ describe("sandbox: hostile corpus", () => {
       if (c.line !== undefined) assert.equal(r.error.line, c.line, `wrong line: ${JSON.stringify(r.error)}`);
       if (c.says) assert.match(r.error.message, new RegExp(c.says.source, "i"));
       assert.ok(r.error.message.length <= 1000, "messages stay short");
-      assert.equal(sb.restarts, restartsBefore + (c.kills ? 1 : 0), "only the kill cases restart the process");
+      if (c.mayKill) assert.ok(sb.restarts - restartsBefore <= 1, "at most one restart");
+      else assert.equal(sb.restarts, restartsBefore + (c.kills ? 1 : 0), "only the kill cases restart the process");
     });
   }
 

@@ -245,10 +245,19 @@ export class LmgtGuide implements Guide {
     const chunks: Pending[][] = [];
     for (let i = 0; i < pending.length; i += pairsPerCall) chunks.push(pending.slice(i, i + pairsPerCall));
     let next = 0;
+    // A run-stopping error ends the batch, but only after the requests already in flight have settled,
+    // so every request sent is counted (answered or failed) before the error leaves.
+    let stop: { error: unknown } | undefined;
     const worker = async () => {
-      while (next < chunks.length) {
+      while (next < chunks.length && !stop) {
         const chunk = chunks[next++]!;
-        const { scores: chunkScores, answered } = await this.scoreChunk(chunk);
+        let chunkScores: Int8Array, answered: boolean;
+        try {
+          ({ scores: chunkScores, answered } = await this.scoreChunk(chunk));
+        } catch (error) {
+          stop ??= { error };
+          return;
+        }
         chunk.forEach((entry, j) => {
           const s = chunkScores[j]! as Score;
           entry.answered = answered;
@@ -258,6 +267,7 @@ export class LmgtGuide implements Guide {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, chunks.length) }, worker));
+    if (stop) throw stop.error;
   }
 
   /** The chunk's scores; `answered` when the request succeeded and every pair's score was read. */
@@ -287,7 +297,7 @@ export class LmgtGuide implements Guide {
     // A cut (max_tokens) or refused answer is not the model's scoring: every pair of it is a parse failure.
     if (incompleteReason(completion) !== undefined) {
       this.stats.parseFailures += chunk.length;
-      return new Int8Array(chunk.length);
+      return { scores: new Int8Array(chunk.length), answered: false };
     }
     const parsed = parseScores(completion.text, chunk.length);
     this.stats.parseFailures += parsed.failures;
