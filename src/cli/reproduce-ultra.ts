@@ -23,7 +23,7 @@ import { createLlm, type LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { encodeRecord, sharedCassetteCache } from "../experiments/shards.js";
 import { seedRecord, splitBySeed, ultraRunIdOf, ultraRunList, ultraSeeds, type UltraSeedRecord, type UltraSettings } from "../experiments/ultra/shards.js";
-import { parseOrReport, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
+import { parseOrReport, prepareLlm, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
 import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
 
 export const REPRODUCE_ULTRA_USAGE = `usage: guided-rl reproduce ultra [--env ${ULTRA_ENV_NAMES.join("|")}|all] [--llm surrogate|anthropic|openai]
@@ -102,6 +102,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
   registerUltraSurrogate();
   const started = performance.now();
   const log = (m: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${m}`);
+  await prepareLlm(args);
   try {
     for (const name of args.envs) {
       const cfg = ultraPreset(name);

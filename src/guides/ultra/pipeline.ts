@@ -5,7 +5,8 @@
  * that could not be used is listed with the reason.
  */
 import type { EnvDescription } from "../../core/env.js";
-import type { LlmClient } from "../../llm/types.js";
+import { isRunStopping } from "../../llm/errors.js";
+import { incompleteReason, type Completion, type CompletionRequest, type LlmClient } from "../../llm/types.js";
 import { actionSpecOf, type ActionSpec } from "./action-spec.js";
 import { parseCriticalStates, parseModulation, UltraParseError } from "./parse.js";
 import { criticalStatesRequest, modulationRequest, type PromptOptions } from "./prompts.js";
@@ -54,12 +55,16 @@ export async function identifyCriticalStates(opts: IdentifyOptions): Promise<Ult
     segments.map(async (segment) => {
       const ep = opts.episodes[segment.episode]!;
       const request = criticalStatesRequest(ep, segment, opts.description, maxCritical, opts.prompt);
-      const completion = await opts.llm.complete(request);
+      const { completion, error } = await ask(opts.llm, request);
       const exchange: UltraExchange = {
-        stage: "critical-states", segment, prompt: promptOf(request), answer: completion.text,
-        model: completion.model, provider: completion.provider, cached: completion.cached, dropped: [],
+        stage: "critical-states", segment, prompt: promptOf(request), answer: completion?.text ?? "",
+        model: completion?.model ?? opts.llm.model, provider: completion?.provider ?? opts.llm.provider, cached: completion?.cached ?? false, dropped: [],
       };
       const states: CriticalState[] = [];
+      if (!completion || error !== undefined) {
+        exchange.error = error;
+        return { exchange, states };
+      }
       try {
         const parsed = parseCriticalStates(completion.text, new Set(shownSteps(ep, segment.start, segment.end, stride)), maxCritical);
         exchange.dropped = parsed.dropped;
@@ -107,11 +112,16 @@ export async function modulateCriticalStates(states: CriticalState[], opts: Modu
       const exchanges: UltraExchange[] = [];
       for (const group of [unique, ...deferred.map((d) => [d])]) {
         const request = modulationRequest(group, opts.description, opts.mode, spec, opts.prompt);
-        const completion = await opts.llm.complete(request);
+        const { completion, error } = await ask(opts.llm, request);
         const exchange: UltraExchange = {
-          stage: "modulation", prompt: promptOf(request), answer: completion.text,
-          model: completion.model, provider: completion.provider, cached: completion.cached, dropped: [],
+          stage: "modulation", prompt: promptOf(request), answer: completion?.text ?? "",
+          model: completion?.model ?? opts.llm.model, provider: completion?.provider ?? opts.llm.provider, cached: completion?.cached ?? false, dropped: [],
         };
+        if (!completion || error !== undefined) {
+          exchange.error = error;
+          exchanges.push(exchange);
+          continue;
+        }
         try {
           const parsed = parseModulation(completion.text, new Set(group.map((s) => s.step)), opts.mode, spec);
           exchange.dropped = parsed.dropped;
@@ -129,6 +139,21 @@ export async function modulateCriticalStates(states: CriticalState[], opts: Modu
     }),
   );
   return { criticalStates: results.flatMap((r) => r.out), transcript: results.flatMap((r) => r.exchanges) };
+}
+
+/**
+ * The model's answer, or why it cannot be used: a failed call the run tolerates (maxFailedCalls) or a cut /
+ * refused answer (its exchange records the reason and counts as a failed call). A run-stopping error
+ * (failures past the tolerance, a spent budget, no key) leaves: it never becomes an empty answer.
+ */
+async function ask(llm: LlmClient, request: CompletionRequest): Promise<{ completion?: Completion; error?: string }> {
+  try {
+    const completion = await llm.complete(request);
+    return { completion, error: incompleteReason(completion, request.maxTokens) };
+  } catch (err) {
+    if (isRunStopping(err)) throw err;
+    return { error: `LLM call failed: ${(err as Error).message}` };
+  }
 }
 
 /**
