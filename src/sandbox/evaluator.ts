@@ -10,6 +10,7 @@
  */
 import { ALLOWED_GLOBALS, REWARD_HELPERS } from "./helpers.js";
 import type { EvaluateRequest } from "./protocol.js";
+import { errorTextForLlm } from "./error-text.js";
 import { ENTRY_NAME, TICK_NAME } from "./static-check.js";
 import type { EvaluateResult, SandboxError } from "./types.js";
 import type { InfoColumn, WireBatch } from "./wire.js";
@@ -23,7 +24,6 @@ export type CompartmentConstructor = new (globals?: Record<string, unknown>) => 
 /** Most component names a candidate may return, and their longest name. */
 const MAX_COMPONENTS = 64;
 const MAX_COMPONENT_NAME = 64;
-const MAX_MESSAGE = 400;
 
 class BudgetExceeded extends Error {}
 
@@ -376,6 +376,15 @@ function infoFactory(columns: WireBatch["info"]): InfoFactory {
 /** Float64Array uses the platform's byte order; DataView writes must match it. */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
+/** Largest finite float32: rewards and components are stored as float32 by the training code. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+const FLOAT32_RULE = "it must be finite in float32 (|x| <= 3.4e38): training stores rewards as float32";
+function float32Safe(x: number): boolean {
+  return Number.isFinite(x) && Math.abs(x) <= FLOAT32_MAX;
+}
+/** Component names that are properties of every object: they would be dropped or reach the prototype. */
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
 function invalidOutput(step: number, message: string): Failure {
   return new Failure({ kind: "invalid-output", message: `step ${step}: ${message}`, step });
 }
@@ -400,7 +409,7 @@ class Outputs {
 
   add(out: unknown, step: number): void {
     if (typeof out === "number") {
-      if (!Number.isFinite(out)) throw invalidOutput(step, `the reward is ${out}; it must be finite`);
+      if (!float32Safe(out)) throw invalidOutput(step, `the reward is ${out}; ${FLOAT32_RULE}`);
       this.rewardView.setFloat64(step * 8, out, LITTLE_ENDIAN);
       this.componentsAt(step, undefined);
       return;
@@ -420,7 +429,7 @@ class Outputs {
     }
     if (reward === undefined) throw invalidOutput(step, "the returned object has no `reward`; return {reward: number, components: {...}}");
     if (typeof reward !== "number") throw invalidOutput(step, `\`reward\` is ${describeValue(reward)}; it must be a finite number`);
-    if (!Number.isFinite(reward)) throw invalidOutput(step, `\`reward\` is ${reward}; it must be finite`);
+    if (!float32Safe(reward)) throw invalidOutput(step, `\`reward\` is ${reward}; ${FLOAT32_RULE}`);
     if (step === 0 && (isAccessor(out, "reward") || isAccessor(out, "components"))) throw accessorError(out, ["reward", "components"], step, "the returned object");
     this.rewardView.setFloat64(step * 8, reward, LITTLE_ENDIAN);
     if (comps !== undefined && (comps === null || typeof comps !== "object" || Array.isArray(comps))) {
@@ -456,7 +465,7 @@ class Outputs {
       const v = values[j];
       const name = names[k]!;
       if (typeof v !== "number") throw invalidOutput(step, `component \`${name}\` is ${describeValue(v)}; it must be a finite number`);
-      if (!Number.isFinite(v)) throw invalidOutput(step, `component \`${name}\` is ${v}; it must be finite`);
+      if (!float32Safe(v)) throw invalidOutput(step, `component \`${name}\` is ${v}; ${FLOAT32_RULE}`);
       this.columns[k]!.setFloat64(step * 8, v, LITTLE_ENDIAN);
     }
     if (step === 0) for (const name of names) if (isAccessor(comps, name)) throw accessorError(comps, [name], step, "`components`");
@@ -465,6 +474,7 @@ class Outputs {
   private establish(keys: string[], step: number): void {
     if (keys.length > MAX_COMPONENTS) throw invalidOutput(step, `${keys.length} components; at most ${MAX_COMPONENTS} are allowed`);
     for (const name of keys) {
+      if (RESERVED_NAMES.has(name)) throw invalidOutput(step, `a component may not be named \`${name}\` (reserved by JavaScript objects); rename it`);
       if (name.length > MAX_COMPONENT_NAME) {
         throw invalidOutput(step, `a component name is ${name.length} characters long; at most ${MAX_COMPONENT_NAME} are allowed`);
       }
@@ -517,7 +527,7 @@ function compareRuns(a: RunOutput, b: RunOutput): void {
 // --- errors ---------------------------------------------------------------------------------------------
 
 function clipText(s: string): string {
-  return s.length <= MAX_MESSAGE ? s : `${s.slice(0, MAX_MESSAGE)}... (${s.length} characters)`;
+  return errorTextForLlm(s);
 }
 
 /** A data property found on `obj` or its prototypes, without calling getters. */

@@ -15,6 +15,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { errorTextForLlm } from "./error-text.js";
 import type { ChildMessage, EvaluateRequest } from "./protocol.js";
 import { checkAndInstrument, type CheckResult } from "./static-check.js";
 import type { EvaluateResult, SandboxError, SandboxOptions, TransitionsInput } from "./types.js";
@@ -105,7 +106,7 @@ export class Sandbox {
   /** The static checks alone (no process involved): syntax, forbidden names, exactly one computeReward. */
   check(source: string): { ok: true } | { ok: false; error: SandboxError } {
     const r = this.checked(source);
-    return r.ok ? { ok: true } : r;
+    return r.ok ? { ok: true } : { ok: false, error: { ...r.error, message: errorTextForLlm(r.error.message) } };
   }
 
   /** Stops the sandbox process. Pending requests finish first. */
@@ -146,7 +147,7 @@ export class Sandbox {
     const batch = encodeTransitions(transitions);
     if (requireSteps && batch.n === 0) throw new RangeError("validate needs at least one sample transition");
     const checked = this.checked(source);
-    if (!checked.ok) return { ok: false, error: checked.error };
+    if (!checked.ok) return { ok: false, error: { ...checked.error, message: errorTextForLlm(checked.error.message) } };
     let child = this.child;
     if (!child || child.exited) child = this.spawn();
     await child.ready;
@@ -173,7 +174,7 @@ export class Sandbox {
     this.pending = undefined;
     clearTimeout(p.timer);
     if (this.child) ref(this.child.process, false);
-    p.resolve(result);
+    p.resolve(result.ok ? result : { ok: false, error: { ...result.error, message: errorTextForLlm(result.error.message) } });
   }
 
   private onTimeout(child: Child): void {
