@@ -12,7 +12,9 @@
  * checkpoint are dropped and redone, so the folder ends exactly as an uninterrupted run's (same numbers;
  * only wall-clock fields differ).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
+import { readJsonl } from "../core/jsonl.js";
 import { join, resolve } from "node:path";
 import type { Env } from "../core/env.js";
 import { makeAsync } from "../envs/index.js";
@@ -113,7 +115,7 @@ export class RunDir {
     return existsSync(this.checkpointDir) && readdirSync(this.checkpointDir).some((f) => f.endsWith(".json"));
   }
   writeJSON(name: string, value: unknown): void {
-    mkdirSync(this.dir, { recursive: true });
+    ensureDir(this.dir);
     const file = join(this.dir, name);
     writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 2) + "\n");
     renameSync(`${file}.tmp`, file);
@@ -131,11 +133,11 @@ export class RunDir {
   }
   /** All metric records, in order. */
   metrics(): Record<string, unknown>[] {
-    if (!existsSync(this.metricsPath)) return [];
-    return readFileSync(this.metricsPath, "utf8")
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .map((l) => JSON.parse(l));
+    return readJsonl<Record<string, unknown>>(this.metricsPath);
+  }
+  /** The folder's entries ([] when it does not exist). */
+  entries(): string[] {
+    return existsSync(this.dir) ? readdirSync(this.dir) : [];
   }
   /** Drops metric records written after env step `step` (a resumed run redoes them). */
   truncateMetricsAfter(step: number): void {
@@ -199,10 +201,19 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
     evals = run.metrics().filter((r) => r.type === "eval" && r.deterministic !== false) as unknown as EvalRecord[];
     run.writeJSON("config.json", { ...config, totalTimesteps });
   } else {
-    if (existsSync(run.configPath) && !opts.resume) {
-      throw new Error(`run folder ${run.dir} already holds a run; pass --resume to continue it or choose another --out`);
+    // A new run only goes into an empty (or new) folder: nothing already there is ever overwritten.
+    const present = run.entries();
+    if (present.length > 0) {
+      const shown = present.slice(0, 5).join(", ") + (present.length > 5 ? `, ... (${present.length} entries)` : "");
+      throw new Error(
+        opts.resume
+          ? `--resume: ${run.dir} has no checkpoint to resume from (it holds ${shown}); the folder was left untouched. Choose another --out, or remove the folder to start over`
+          : existsSync(run.configPath)
+            ? `run folder ${run.dir} already holds a run; pass --resume to continue it or choose another --out`
+            : `run folder ${run.dir} is not empty (it holds ${shown}); choose another --out (an empty or new folder)`,
+      );
     }
-    mkdirSync(run.dir, { recursive: true });
+    ensureDir(run.dir);
     run.writeJSON("config.json", config);
     writeFileSync(run.metricsPath, "");
     model = await module.create(envs, modelOptions);

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { ALGORITHMS, type AlgoName } from "../algos/hyperparams.js";
 import { type RunProgress, trainRun } from "../algos/run.js";
 import { progressLine } from "../report/live.js";
+import { parseWholeNumber } from "./options.js";
 
 export const TRAIN_USAGE = `usage: guided-rl train --env <id> --algo ppo|a2c|dqn|sac|td3 [--hyperparams zoo|default] [--steps N] [--seed S]
                       [--out DIR] [--resume] [--json] [--n-envs N] [--eval-freq N] [--eval-episodes N]
@@ -38,9 +39,11 @@ export interface TrainArgs {
 
 function intArg(name: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got "${v}"\n${TRAIN_USAGE}`);
-  return n;
+  try {
+    return parseWholeNumber(v, `--${name}`, min);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${TRAIN_USAGE}`);
+  }
 }
 
 /** Parses the arguments after `train`; throws with the usage on bad input. */

@@ -14,7 +14,7 @@ test("train arguments: defaults, overrides, and clear errors", () => {
   assert.deepEqual(a.overrides, { learningRate: "lin_0.001", nEpochs: 3 });
   assert.throws(() => parseTrainArgs(["--algo", "ppo"]), /--env is required/);
   assert.throws(() => parseTrainArgs(["--env", "CartPole-v1", "--algo", "trpo"]), /--algo must be one of ppo, a2c, dqn, sac/);
-  assert.throws(() => parseTrainArgs(["--env", "CartPole-v1", "--algo", "ppo", "--steps=-5"]), /--steps must be an integer >= 1/);
+  assert.throws(() => parseTrainArgs(["--env", "CartPole-v1", "--algo", "ppo", "--steps=-5"]), /--steps must be a whole number >= 1 written in decimal digits/);
   assert.throws(() => parseTrainArgs(["--env", "CartPole-v1", "--algo", "ppo", "--bogus"]), /Unknown option '--bogus'/);
 });
 
