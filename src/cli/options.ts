@@ -3,6 +3,8 @@
  * reproduction takes (--llm, --model, --budget, --out, --no-png), usage errors that carry the command's
  * usage text, and the tail that makes a command module runnable on its own.
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { BUDGETS, type Budget } from "../experiments/budget.js";
 import { createLlm, type LlmProviderName } from "../llm/create.js";
 
@@ -129,6 +131,15 @@ export async function prepareLlm(args: Pick<ReproduceCommonArgs, "provider" | "m
   if (args.provider === "surrogate") return;
   const where = args.baseURL ? { baseURL: args.baseURL } : {};
   await createLlm({ provider: args.provider, ...(args.model ? { model: args.model } : {}), ...where, transcript: false }).preflight();
+}
+
+/**
+ * `<out>/status.json` of a reproduction: `{complete: true}` when its tables are whole, else why not —
+ * `{complete: false, reason: "running"}` while it runs, `{complete: false, partial: true, reason}` when it
+ * stopped (failed LLM calls past the tolerance, a spent budget): its finished work is kept for a resume.
+ */
+export function writeRunStatus(out: string, status: Record<string, unknown>): void {
+  writeFileSync(join(out, "status.json"), `${JSON.stringify(status, null, 2)}\n`);
 }
 
 /** Parses with `parse`; on a usage error prints it to stderr and returns undefined (the caller picks the exit code). */

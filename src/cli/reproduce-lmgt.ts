@@ -6,7 +6,7 @@
  * Runs the LMGT protocol (baseline vs LMGT per algorithm, prompt-style and model-quality ablations, cost),
  * prints the tables and writes them with the figures to `--out` (default out/lmgt).
  */
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { closeRenderer } from "../report/render.js";
@@ -18,7 +18,7 @@ import { readJsonl } from "../experiments/shards.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
 import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
 import type { LlmProviderName } from "../llm/create.js";
-import { parseOrReport, prepareLlm, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure } from "./options.js";
+import { parseOrReport, prepareLlm, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure, writeRunStatus } from "./options.js";
 import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
 
 export const REPRODUCE_LMGT_USAGE = `usage: guided-rl reproduce lmgt [--env cartpole|pendulum|blackjack|all] [--preset efficient|paper|both]
@@ -163,11 +163,6 @@ export async function writeLmgtOutputs(results: readonly LmgtTrialResult[], out:
     await closeRenderer();
   }
   writeRunStatus(out, { complete: true, trials: results.length });
-}
-
-/** `<out>/status.json`: whether the folder's tables are complete, or why the run stopped (partial). */
-export function writeRunStatus(out: string, status: Record<string, unknown>): void {
-  writeFileSync(join(out, "status.json"), `${JSON.stringify(status, null, 2)}\n`);
 }
 
 /** Runs `reproduce lmgt`; returns the process exit code. */

@@ -18,7 +18,8 @@ import type { SeedEvent } from "../experiments/reward-design/seed-loop.js";
 import type { LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { formatTable } from "../report/table.js";
-import { parseOrReport, readCommonOption, readOptions, runWhenMain, usageFailure } from "./options.js";
+import { ensureDir } from "../core/fs.js";
+import { parseOrReport, prepareLlm, readCommonOption, readOptions, readWholeNumber, runWhenMain, usageFailure, writeRunStatus } from "./options.js";
 
 export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--preset eureka|seed|both] [--llm surrogate|anthropic|openai] [--budget smoke|full]
                                       [--out DIR] [--model ID] [--base-url URL] [--iterations N] [--candidates K] [--steps N]
@@ -33,10 +34,12 @@ export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-
   --budget showcase: eureka 2 x 2 x 50k PPO steps, seed 3 x 10k SAC steps (minutes; still far from walking)
   --preset both: each in its own subfolder of --out, then one table of both presets and both baselines.
   Fitness is the native BipedalWalker-v3 return in both. --steps sets steps per candidate (eureka) or per iteration (seed).
-  --max-failed-calls: designer calls that may fail before the run stops (default 0). --no-precheck skips the
+  --max-failed-calls N: designer calls that may fail (after the provider's retries) before the run stops
+  (default 0, or GUIDED_RL_MAX_FAILED_CALLS); a stopped run (or a spent budget) exits non-zero, keeps its
+  finished candidates for a resume and says partial in <out>/status.json. --no-precheck skips the
   reference-ranking check before training. Default budget: GUIDED_RL_BUDGET, else full. Default designer: the
   offline surrogate (not an LLM).
-  --llm anthropic needs ANTHROPIC_API_KEY; --llm openai talks to an OpenAI-compatible server (--base-url or
+  --llm anthropic needs ANTHROPIC_API_KEY (checked before any training); --llm openai talks to an OpenAI-compatible server (--base-url or
   GUIDED_RL_OPENAI_BASE_URL, key in GUIDED_RL_OPENAI_API_KEY). Re-running with the same --out resumes.`;
 
 export interface ReproduceRewardDesignArgs {
@@ -59,11 +62,6 @@ export interface ReproduceRewardDesignArgs {
 export function parseReproduceRewardDesignArgs(argv: readonly string[]): ReproduceRewardDesignArgs {
   const args: ReproduceRewardDesignArgs = { preset: "eureka", precheck: true, provider: "surrogate", budget: budgetFromEnv(), png: true };
   const fail = usageFailure(REPRODUCE_REWARD_DESIGN_USAGE);
-  const positive = (name: string, v: string, allowZero = false): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) fail(`${name} must be a ${allowZero ? "non-negative" : "positive"} integer, got "${v}"`);
-    return n;
-  };
   readOptions(argv, fail, (option) => {
     const name = option.name;
     switch (name) {
@@ -76,23 +74,20 @@ export function parseReproduceRewardDesignArgs(argv: readonly string[]): Reprodu
         args.preset = v as RewardDesignPresetName | "both";
         return true;
       }
-      case "--max-failed-calls":
-        args.maxFailedCalls = positive(name, option.value(), true);
-        return true;
       case "--no-precheck":
         args.precheck = false;
         return true;
       case "--iterations":
-        args.iterations = positive(name, option.value());
+        args.iterations = readWholeNumber(option, fail, 1);
         return true;
       case "--candidates":
-        args.candidates = positive(name, option.value());
+        args.candidates = readWholeNumber(option, fail, 1);
         return true;
       case "--steps":
-        args.steps = positive(name, option.value());
+        args.steps = readWholeNumber(option, fail, 1);
         return true;
       case "--concurrency":
-        args.concurrency = positive(name, option.value(), true);
+        args.concurrency = readWholeNumber(option, fail, 0);
         return true;
       default:
         return readCommonOption(args, option, fail);
@@ -144,6 +139,10 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
   const started = performance.now();
   const designer = args.provider === "surrogate" ? "the offline surrogate (hand-written reward terms, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`;
   const experiments: RewardDesignExperimentResult[] = [];
+  // A key that is missing or refused, a server that is not there: said before any training.
+  await prepareLlm(args);
+  ensureDir(out);
+  writeRunStatus(out, { complete: false, reason: "running" });
   try {
     for (const { preset, dir } of runs) {
       console.error(`Reward design (BipedalWalker-v3), budget ${args.budget}: ${protocolText(preset)}; designer: ${designer}; run folder ${dir}`);
@@ -172,9 +171,15 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
       console.log(`\n${caption}\n${text}`);
       writeFileSync(join(out, "table.md"), `# Reward design for BipedalWalker-v3: both presets\n\n${caption}\n\n\`\`\`\n${text}\n\`\`\`\n\nEach preset's own tables: ${runs.map((r) => `${r.preset.name}/table.md`).join(", ")}.\n`);
     }
+  } catch (err) {
+    // Stopped (designer calls failed past --max-failed-calls, a spent budget, ...): no table is written from a partial run.
+    const reason = (err as Error).message;
+    writeRunStatus(out, { complete: false, partial: true, reason, finishedPresets: experiments.map((e) => e.preset.name) });
+    throw new Error(`${reason}\nThe run stopped; its finished candidates are kept in ${out} (status.json: partial) and no tables were written for the stopped preset. Fix the cause and rerun with the same --out to resume.`);
   } finally {
     await closeRenderer();
   }
+  writeRunStatus(out, { complete: true, presets: experiments.map((e) => e.preset.name), failedCalls: experiments.reduce((n, e) => n + e.failedCalls, 0) });
   console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; prompts, code, curves, tables (table.md) and figures in ${out}/`);
   return 0;
 }

@@ -104,6 +104,24 @@ export function isRunStopping(error: unknown): boolean {
   );
 }
 
+/** Errors of calls that `Llm` counted as failed and let through (the run tolerates them): see `isFailedCall`. */
+const toleratedFailures = new WeakSet<object>();
+
+/** Marks `error` as a counted, tolerated failed call (done by `Llm` only). */
+export function markFailedCall(error: Error): Error {
+  toleratedFailures.add(error);
+  return error;
+}
+
+/**
+ * Whether an error from `Llm.complete` is a failed call that was counted (in `llm.failedCalls`) and is
+ * within the run's tolerance (`maxFailedCalls`): the guide records "no answer" for it and goes on. Anything
+ * else — a run-stopping error (see `isRunStopping`), a bug — must propagate.
+ */
+export function isFailedCall(error: unknown): boolean {
+  return typeof error === "object" && error !== null && toleratedFailures.has(error);
+}
+
 /** Replace every occurrence of each secret (length >= 4) by `[REDACTED]`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;

@@ -11,7 +11,7 @@ export {
   type CreateLlmOptions,
   type LlmProviderName,
 } from "./create.js";
-export { Llm, validateRequest, type LlmWrapperOptions, type ProviderExtras } from "./llm.js";
+export { Llm, countingLlm, validateRequest, type LlmWrapperOptions, type ProviderExtras } from "./llm.js";
 export {
   AnthropicProvider,
   DEFAULT_ANTHROPIC_MODEL,
@@ -55,4 +55,5 @@ export {
   LlmRunStoppedError,
   SurrogateHandlerMissingError,
   isRunStopping,
+  isFailedCall,
 } from "./errors.js";

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Cassette, CACHE_MODES, type CacheMode } from "./cassette.js";
-import { isRunStopping, LlmBudgetExceededError, LlmCacheMissError, LlmError, LlmRunStoppedError, redact } from "./errors.js";
+import { isRunStopping, LlmBudgetExceededError, LlmCacheMissError, LlmError, LlmRunStoppedError, markFailedCall, redact } from "./errors.js";
 import { promptContent, promptHash } from "./hash.js";
 import { UsageLedger, type UsageSummary } from "./ledger.js";
 import { estimateInputTokens } from "./tokens.js";
@@ -62,6 +62,7 @@ export class Llm implements LlmClient {
   readonly maxFailedCalls: number;
   /** Set once the run must stop (failure threshold crossed, budget spent): every later call throws it. */
   #stopped: Error | undefined;
+  #lastFailure: Error | undefined;
   #seq = 0;
 
   constructor(inner: LlmClient & ProviderExtras, options: LlmWrapperOptions = {}) {
@@ -97,6 +98,11 @@ export class Llm implements LlmClient {
   get failedCalls(): number {
     const s = this.ledger.summary();
     return s.failedCalls + s.refusedCalls;
+  }
+
+  /** The error of the last call that gave no answer (failed, refused, missed), or undefined. */
+  get lastFailure(): Error | undefined {
+    return this.#lastFailure;
   }
 
   /** Why the run had to stop (the error every call now throws), or undefined. */
@@ -180,6 +186,7 @@ export class Llm implements LlmClient {
           hash,
         );
         this.ledger.recordFailure(request.purpose);
+        this.#lastFailure = error;
         this.logFailure(base, started, "cache-miss", error);
         throw error;
       }
@@ -197,7 +204,7 @@ export class Llm implements LlmClient {
     } catch (error) {
       if (error instanceof LlmBudgetExceededError) {
         this.logFailure(base, started, "budget", error);
-        this.#stopped = error;
+        this.#stopped = this.#lastFailure = error;
       }
       throw error;
     }
@@ -243,9 +250,10 @@ export class Llm implements LlmClient {
 
   /** The error a failed call throws: itself, or `LlmRunStoppedError` once failures pass `maxFailedCalls`. */
   private afterFailure(error: Error): Error {
+    this.#lastFailure = error;
     if (isRunStopping(error)) return error; // e.g. no API key: no tolerance helps, and the next call says so again
     const failed = this.ledger.summary().failedCalls;
-    if (failed <= this.maxFailedCalls) return error;
+    if (failed <= this.maxFailedCalls) return markFailedCall(error);
     const allowed = this.maxFailedCalls === 0 ? "no failed call is allowed (maxFailedCalls 0, the default)" : `at most ${this.maxFailedCalls} are allowed (maxFailedCalls)`;
     this.#stopped = new LlmRunStoppedError(
       `LLM call failed after the provider's retries, so the run stops: ${failed} failed call${failed === 1 ? "" : "s"}, ${allowed}. ` +
@@ -286,6 +294,19 @@ export class Llm implements LlmClient {
     if (error.stack) error.stack = redact(error.stack, this.#secrets);
     return error;
   }
+}
+
+/**
+ * `client` when it is already an `Llm`, else `client` wrapped in one (no cache, no transcript) so that its
+ * failed calls are counted and judged the shared way (`failedCalls`, `isFailedCall`, `isRunStopping`).
+ * `maxFailedCalls` applies to a wrapped client; an `Llm` keeps its own and a different value is refused.
+ */
+export function countingLlm(client: LlmClient, maxFailedCalls?: number): Llm {
+  if (!(client instanceof Llm)) return new Llm(client, maxFailedCalls === undefined ? {} : { maxFailedCalls });
+  if (maxFailedCalls !== undefined && maxFailedCalls !== client.maxFailedCalls) {
+    throw new LlmError(`maxFailedCalls ${maxFailedCalls} differs from the client's own (${client.maxFailedCalls}): set it where the client is made (createLlm({ maxFailedCalls }) or GUIDED_RL_MAX_FAILED_CALLS)`);
+  }
+  return client;
 }
 
 function responseParts(c: Completion) {

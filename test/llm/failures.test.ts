@@ -4,8 +4,10 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import {
+  countingLlm,
   createLlm,
   incompleteReason,
+  isFailedCall,
   isRunStopping,
   LlmBudgetExceededError,
   LlmPreflightError,
@@ -57,6 +59,26 @@ describe("failed calls stop the run (anthropic, real SDK)", () => {
     server.script({ status: 500, body: anthropicError("api_error", "two") });
     await assert.rejects(llm.complete(ask), (e: unknown) => e instanceof LlmRunStoppedError && /2 failed calls, at most 1 are allowed/.test(e.message));
     assert.equal(llm.failedCalls, 2);
+  });
+
+  it("isFailedCall marks only a counted, tolerated failure; lastFailure keeps its error; countingLlm wraps a plain client and refuses a second tolerance", async () => {
+    const llm = client({ maxFailedCalls: 1, retry: { maxRetries: 0 } });
+    server.script({ status: 500, body: anthropicError("api_error", "tolerated") });
+    const tolerated = await llm.complete(ask).catch((e: unknown) => e);
+    assert.ok(isFailedCall(tolerated) && !isRunStopping(tolerated));
+    assert.equal(llm.lastFailure, tolerated);
+    server.script({ status: 500, body: anthropicError("api_error", "past the tolerance") });
+    const stopped = await llm.complete(ask).catch((e: unknown) => e);
+    assert.ok(stopped instanceof LlmRunStoppedError && !isFailedCall(stopped));
+    assert.match((llm.lastFailure as Error).message, /past the tolerance/);
+    assert.ok(!isFailedCall(new Error("a bug")));
+
+    assert.equal(countingLlm(llm), llm, "an Llm is used as it is");
+    assert.throws(() => countingLlm(llm, 3), /maxFailedCalls 3 differs from the client's own \(1\)/);
+    const plain = { provider: "plain", model: "p-1", complete: async () => { throw new Error("plain failure"); } };
+    const wrapped = countingLlm(plain, 0);
+    await assert.rejects(wrapped.complete(ask), LlmRunStoppedError);
+    assert.equal(wrapped.failedCalls, 1);
   });
 
   it("GUIDED_RL_MAX_FAILED_CALLS sets the default tolerance; a malformed value is refused with the accepted form", () => {

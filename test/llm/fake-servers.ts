@@ -38,7 +38,10 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export async function startFakeServer(fallback: ScriptedReply): Promise<FakeServer> {
+/** The reply when the script is empty: always the same, or chosen from the request (e.g. by its prompt). */
+export type FallbackReply = ScriptedReply | ((request: RecordedRequest) => ScriptedReply);
+
+export async function startFakeServer(fallback: FallbackReply): Promise<FakeServer> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
@@ -54,8 +57,9 @@ export async function startFakeServer(fallback: ScriptedReply): Promise<FakeServ
       } catch {
         // keep the raw text
       }
-      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body });
-      const reply = queue.shift() ?? fallback;
+      const recorded = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
+      requests.push(recorded);
+      const reply = queue.shift() ?? (typeof fallback === "function" ? fallback(recorded) : fallback);
       if (reply.hang) return;
       inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Completion, CompletionRequest, LlmClient } from "../../src/llm/index.js";
+import { incompleteReason, type Completion, type CompletionRequest, type LlmClient } from "../../src/llm/index.js";
 import { Sandbox, type TransitionStep } from "../../src/sandbox/index.js";
 import { failureText, referenceTrajectories, runRewardDesign, validateAnswer, validationSample, type ReferenceTrajectory } from "../../src/experiments/reward-design/index.js";
 import { CORPUS, GOOD_JS } from "./fixtures/answers.js";
@@ -40,7 +40,7 @@ describe("real answers corpus (hand-written)", () => {
 
   for (const a of CORPUS) {
     it(`${a.name}: ${a.expect.ok ? "usable" : `refused as ${a.expect.kind}`}`, async () => {
-      const v = await validateAnswer(a.text, sandbox, sample, { refs, stopReason: a.stopReason });
+      const v = await validateAnswer(a.text, sandbox, sample, { refs, incomplete: incompleteReason(completion(a.text, a.stopReason), 4096) });
       if (a.expect.ok) {
         assert.equal(v.ok, true, v.error?.message);
         assert.equal(v.code!.trim(), GOOD_JS.trim(), "the usable code is exactly the function");

@@ -219,7 +219,8 @@ describe("reproduce reward-design command", () => {
     );
     assert.throws(() => parseReproduceRewardDesignArgs(["--llm", "gpt"]), /unknown --llm "gpt"[\s\S]*usage:/);
     assert.throws(() => parseReproduceRewardDesignArgs(["--budget", "huge"]), /--budget must be smoke or full/);
-    assert.throws(() => parseReproduceRewardDesignArgs(["--candidates", "0"]), /positive integer/);
+    assert.throws(() => parseReproduceRewardDesignArgs(["--candidates", "0"]), /--candidates must be a whole number >= 1/);
+    assert.throws(() => parseReproduceRewardDesignArgs(["--steps", "1e3"]), /--steps must be a whole number >= 1 written in decimal digits.*"1e3"/);
     assert.throws(() => parseReproduceRewardDesignArgs(["--frobnicate"]), /unknown option/);
     assert.equal(parseReproduceRewardDesignArgs(["--preset", "seed", "--no-precheck", "--max-failed-calls", "2"]).preset, "seed");
     assert.equal(parseReproduceRewardDesignArgs([]).preset, "eureka");

@@ -6,7 +6,8 @@
  */
 import type { Budget } from "../budget.js";
 import { createLlm, type LlmProviderName } from "../../llm/create.js";
-import type { Completion, CompletionRequest, LlmClient } from "../../llm/types.js";
+import { countingLlm, type Llm } from "../../llm/llm.js";
+import type { LlmClient } from "../../llm/types.js";
 import { lmgtCheckpoints, defaultGuideSettings } from "./protocol.js";
 import { lmgtPreset, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "./presets.js";
 import { LmgtStats, type LmgtStatsSnapshot } from "../../guides/lmgt/stats.js";
@@ -27,36 +28,15 @@ export interface LmgtModelSweepOptions {
   shift?: LmgtShiftOption;
   /** Seeds per model (default: the budget's ablation seeds). */
   seeds?: number;
-  /** A model whose first `abortAfterFailures` requests all fail is abandoned (default 3). */
+  /**
+   * A model whose first `abortAfterFailures` requests all fail is abandoned (default 3). Sooner when the
+   * run's tolerance (`maxFailedCalls`, GUIDED_RL_MAX_FAILED_CALLS, default 0) is passed: the model's run
+   * stops, its row is marked failed, and the sweep goes on with the next model.
+   */
   abortAfterFailures?: number;
-  /** The client of a model (default: `createLlm` with the options above). */
+  /** The client of a model (default: `createLlm` with the options above); its failed calls are counted by `countingLlm`. */
   clientFor?: (model: string) => LlmClient;
   onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
-}
-
-/** Counts a client's answered and failed requests, remembering the first error. */
-class FailureWatch implements LlmClient {
-  answered = 0;
-  failed = 0;
-  firstError: string | undefined;
-  constructor(private readonly inner: LlmClient) {}
-  get provider(): string {
-    return this.inner.provider;
-  }
-  get model(): string {
-    return this.inner.model;
-  }
-  async complete(request: CompletionRequest): Promise<Completion> {
-    try {
-      const c = await this.inner.complete(request);
-      this.answered++;
-      return c;
-    } catch (e) {
-      this.failed++;
-      this.firstError ??= e instanceof Error ? e.message : String(e);
-      throw e;
-    }
-  }
 }
 
 function safeDirName(model: string): string {
@@ -93,26 +73,29 @@ export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<Lm
     if (known) result = failedResult(spec, known, 0);
     else {
       const started = performance.now();
-      let watch: FailureWatch | undefined;
+      let llm: Llm | undefined;
       try {
-        const client = opts.clientFor
-          ? opts.clientFor(model)
-          : createLlm({
-              provider: opts.provider, model, baseURL: opts.baseURL,
-              ...(spec.llm?.runDir ? { runDir: spec.llm.runDir, cache: "read-write" as const } : { transcript: false as const }),
-            });
-        watch = new FailureWatch(client);
-        const w = watch;
+        llm = countingLlm(
+          opts.clientFor
+            ? opts.clientFor(model)
+            : createLlm({
+                provider: opts.provider, model, baseURL: opts.baseURL,
+                ...(spec.llm?.runDir ? { runDir: spec.llm.runDir, cache: "read-write" as const } : { transcript: false as const }),
+              }),
+        );
+        const l = llm;
+        const answered = () => l.summary().calls + l.summary().cachedCalls;
+        const why = () => `${l.failedCalls} failed: ${l.lastFailure?.message}`;
         result = await runLmgtTrial(spec, {
-          llm: w,
-          abort: () => (w.answered === 0 && w.failed >= abortAfter ? `the first ${w.failed} requests failed: ${w.firstError}` : undefined),
+          llm: l,
+          abort: () => (answered() === 0 && l.failedCalls >= abortAfter ? `the first requests all failed (${why()})` : undefined),
         });
-        if (w.answered === 0 && w.failed > 0) result = failedResult(spec, `no request answered (${w.failed} failed): ${w.firstError}`, result.wallSeconds, result);
+        if (answered() === 0 && l.failedCalls > 0) result = failedResult(spec, `no request answered (${why()})`, result.wallSeconds, result);
       } catch (e) {
         const reason = e instanceof Error ? e.message : String(e);
         result = failedResult(spec, reason, (performance.now() - started) / 1000);
-        // The guide's statistics went with the stopped run: its request counts come from the watch.
-        if (watch) result.stats = { ...emptyStats(), calls: watch.answered + watch.failed, callErrors: watch.failed };
+        // The guide's statistics went with the stopped run: its request counts come from the client's ledger.
+        if (llm) result.stats = { ...emptyStats(), calls: llm.summary().calls + llm.failedCalls, callErrors: llm.failedCalls };
       }
       if (result.failed) dead.set(model, result.failed);
     }

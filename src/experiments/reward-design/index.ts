@@ -6,7 +6,6 @@
 export {
   runRewardDesign,
   candidateId,
-  DesignerCallError,
   checkedReward,
   type CheckedRewardRequest,
   type RewardDesignOptions,

@@ -28,7 +28,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LlmClient, LlmMessage } from "../../llm/types.js";
+import { isFailedCall } from "../../llm/errors.js";
+import { countingLlm, type Llm } from "../../llm/llm.js";
+import { incompleteReason, type LlmClient, type LlmMessage } from "../../llm/types.js";
 import { Sandbox, type TransitionStep } from "../../sandbox/index.js";
 import { compareFitness } from "./evaluation.js";
 import { fmt } from "../../guides/reward-design/metrics.js";
@@ -59,9 +61,10 @@ export interface RewardDesignOptions {
   /** Check each candidate's ranking of the reference trajectories before training it (default true). */
   precheck?: boolean;
   /**
-   * Designer calls that may fail (after the provider's own retries) before the run stops with an error
-   * (default 0: the first failure stops it). Finished candidates stay in the run folder; re-running resumes.
-   * A failed call is never credited with a result: its candidate is recorded as "no-answer".
+   * Designer calls that may fail (after the provider's own retries) before the run stops with
+   * `LlmRunStoppedError` (default 0: the first failure stops it), for an `llm` that is not already an `Llm`
+   * (an `Llm` keeps its own `maxFailedCalls`; see `countingLlm`). Finished candidates stay in the run folder;
+   * re-running resumes. A failed call is never credited with a result: its candidate is recorded as "no-answer".
    */
   maxFailedCalls?: number;
   /** Progress events (CLI and notebooks print them). */
@@ -74,14 +77,6 @@ export type RewardDesignEvent =
   | { type: "iteration"; iteration: number; best?: CandidateRecord };
 
 export type CandidateStatus = "valid" | "rejected" | "no-answer";
-
-/** An error of the designer's LLM call (not of the code it wrote). */
-export class DesignerCallError extends Error {
-  constructor(override readonly cause: unknown) {
-    super(`the designer's LLM call failed: ${(cause as Error)?.message ?? String(cause)}`);
-    this.name = "DesignerCallError";
-  }
-}
 
 /** What the run folder keeps about one candidate. */
 export interface CandidateRecord {
@@ -132,7 +127,7 @@ export interface RewardDesignResult {
   firstCandidate?: CandidateRecord;
   /** Baseline: PPO on the native reward. */
   nativeBaseline?: TrainingResult;
-  /** Designer calls that failed over the run. */
+  /** Designer calls that failed over the run (`llm.failedCalls` counted while it ran). */
   failedCalls: number;
   /** Answers rejected by the check before compute over the run. */
   precheckRejections: number;
@@ -152,8 +147,8 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
   checkConfig(o);
   const sandbox = await Sandbox.start(o.protocol.sandbox ?? {});
   const refs = o.precheck === false ? undefined : await referenceTrajectories();
-  const maxFailed = o.maxFailedCalls ?? 0;
-  let failedCalls = 0;
+  const llm = countingLlm(o.llm, o.maxFailedCalls);
+  const failedBefore = llm.failedCalls;
   const all: CandidateRecord[] = [];
   const summaries: IterationSummary[] = [];
   let nativeBaseline: TrainingResult | undefined;
@@ -163,22 +158,19 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
     let best: CandidateRecord | undefined;
     let previous: CandidateRecord[] = [];
     for (let iteration = 1; iteration <= o.iterations; iteration++) {
-      const records = await Promise.all(
+      const failedAtStart = llm.failedCalls;
+      // Every candidate's call finishes (and a finished candidate is saved) before a run-stopping error ends the run.
+      const settled = await Promise.allSettled(
         Array.from({ length: o.candidates }, (_, i) =>
-          designCandidate(o, sandbox, sample, refs, task, iteration, i + 1, best, previous).catch((err: unknown) => {
-            if (!(err instanceof DesignerCallError)) throw err;
-            return noAnswer(o, iteration, i + 1, err);
+          designCandidate(o, llm, sandbox, sample, refs, task, iteration, i + 1, best, previous).catch((err: unknown) => {
+            if (!isFailedCall(err)) throw err;
+            return noAnswer(o, iteration, i + 1, err as Error);
           }),
         ),
       );
-      const failedNow = records.filter((r) => r.status === "no-answer");
-      failedCalls += failedNow.length;
-      if (failedCalls > maxFailed) {
-        throw new Error(
-          `reward design stopped: ${failedCalls} designer call(s) failed (allowed: ${maxFailed}, option maxFailedCalls / --max-failed-calls); first: ${failedNow[0]!.error}. ` +
-            `Finished candidates are kept in ${o.runDir}; fix the designer's settings and run again with the same folder to resume.`,
-        );
-      }
+      const stop = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (stop) throw stop.reason;
+      const records = settled.map((s) => (s as PromiseFulfilledResult<CandidateRecord>).value);
       const jobs: TrainingJob[] = records
         .filter((r) => r.status === "valid")
         .map((r) => ({ id: r.id, dir: r.dir, source: r.code!, protocol: o.protocol }));
@@ -201,7 +193,7 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
         rejected: records.filter((r) => r.status === "rejected").length,
         fixed: records.filter((r) => r.fixed).length,
         precheckRejections: records.reduce((s, r) => s + (r.precheckRejections ?? 0), 0),
-        failedCalls: failedNow.length,
+        failedCalls: llm.failedCalls - failedAtStart,
         bestReturn: ranked[0]?.result!.nativeReturn ?? NaN,
         meanReturn: returns.length ? returns.reduce((a, b) => a + b, 0) / returns.length : NaN,
         ...(ranked[0] ? { bestId: ranked[0].id } : {}),
@@ -220,7 +212,7 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
       ...(best ? { best } : {}),
       ...(all[0] && all[0].iteration === 1 && all[0].candidate === 1 ? { firstCandidate: all[0] } : {}),
       ...(nativeBaseline ? { nativeBaseline } : {}),
-      failedCalls,
+      failedCalls: llm.failedCalls - failedBefore,
       precheckRejections: summaries.reduce((s, x) => s + x.precheckRejections, 0),
       wallSeconds: (performance.now() - started) / 1000,
     };
@@ -234,6 +226,7 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
 /** Asks for, validates (and if needed gets fixed once) one candidate; reads it back when already done. */
 async function designCandidate(
   o: RewardDesignOptions,
+  llm: Llm,
   sandbox: Sandbox,
   sample: readonly TransitionStep[],
   refs: readonly ReferenceTrajectory[] | undefined,
@@ -276,7 +269,7 @@ async function designCandidate(
         });
   writeFileSync(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
   const messages: LlmMessage[] = [{ role: "user", content: user }];
-  const { validations, fixed } = await checkedReward({ llm: o.llm, system, messages, dir, sandbox, sample, refs, maxTokens: o.maxTokens, temperature: o.temperature });
+  const { validations, fixed } = await checkedReward({ llm, system, messages, dir, sandbox, sample, refs, maxTokens: o.maxTokens, temperature: o.temperature });
   const last = validations[validations.length - 1]!;
   const record: CandidateRecord = {
     iteration,
@@ -311,33 +304,31 @@ export interface CheckedRewardRequest {
 
 /**
  * One designer answer, checked (extraction, sandbox, reference ranking, cut answers) and, if it fails, sent
- * back ONCE with the reason. A failed call throws DesignerCallError (never a default answer).
+ * back ONCE with the reason (a cut or refused answer too: `incompleteReason`). A failed call throws the LLM
+ * layer's error (`isFailedCall`: tolerated, the caller records no answer; else it ends the run), never a
+ * default answer.
  */
 export async function checkedReward(r: CheckedRewardRequest): Promise<{ validations: ValidationOutcome[]; fixed: boolean }> {
-  const ask = async (task: string, messages: LlmMessage[]) => {
-    try {
-      return await r.llm.complete({ system: r.system, messages, maxTokens: r.maxTokens ?? 4096, temperature: r.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } });
-    } catch (err) {
-      throw new DesignerCallError(err);
-    }
-  };
+  const maxTokens = r.maxTokens ?? 4096;
+  const ask = (task: string, messages: LlmMessage[]) =>
+    r.llm.complete({ system: r.system, messages, maxTokens, temperature: r.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } });
   const first = await ask(WRITE_REWARD_TASK, r.messages);
   writeFileSync(join(r.dir, "response.md"), first.text);
-  const validations: ValidationOutcome[] = [await validateAnswer(first.text, r.sandbox, r.sample, { refs: r.refs, stopReason: first.stopReason })];
+  const validations: ValidationOutcome[] = [await validateAnswer(first.text, r.sandbox, r.sample, { refs: r.refs, incomplete: incompleteReason(first, maxTokens) })];
   if (validations[0]!.ok) return { validations, fixed: false };
   const fixText = fixPrompt(failureText(validations[0]!));
   writeFileSync(join(r.dir, "fix-prompt.md"), fixText + "\n");
   const second = await ask(FIX_REWARD_TASK, [...r.messages, { role: "assistant", content: first.text }, { role: "user", content: fixText }]);
   writeFileSync(join(r.dir, "fix-response.md"), second.text);
-  const v = await validateAnswer(second.text, r.sandbox, r.sample, { refs: r.refs, stopReason: second.stopReason });
+  const v = await validateAnswer(second.text, r.sandbox, r.sample, { refs: r.refs, incomplete: incompleteReason(second, maxTokens) });
   validations.push(v);
   return { validations, fixed: v.ok };
 }
 
 /** A candidate whose designer call failed: recorded (never trained, never credited), not saved, so a resumed run asks again. */
-function noAnswer(o: RewardDesignOptions, iteration: number, candidate: number, err: DesignerCallError): CandidateRecord {
+function noAnswer(o: RewardDesignOptions, iteration: number, candidate: number, err: Error): CandidateRecord {
   const id = candidateId(iteration, candidate);
-  const message = err.message.slice(0, 400);
+  const message = `the designer's LLM call failed: ${err.message}`.slice(0, 400);
   o.onEvent?.({ type: "candidate", iteration, candidate, status: "no-answer", fixed: false, error: message, resumed: false });
   return { iteration, candidate, id, dir: join(o.runDir, id), status: "no-answer", validations: [], fixed: false, error: message };
 }

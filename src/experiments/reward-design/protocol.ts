@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLlm, type LlmProviderName } from "../../llm/create.js";
 import type { SurrogateQuality } from "../../llm/providers/surrogate.js";
+import { countingLlm, type Llm } from "../../llm/llm.js";
 import type { LlmClient } from "../../llm/types.js";
 import "../../guides/reward-design/index.js";
 import { saveFigure } from "../../report/figure.js";
@@ -48,6 +49,10 @@ export interface RewardDesignExperimentOptions {
   finalSeeds?: number[];
   /** Check candidates on the reference trajectories before training (default true). */
   precheck?: boolean;
+  /**
+   * Designer calls that may fail (after the provider's retries) before the run stops; default
+   * GUIDED_RL_MAX_FAILED_CALLS, else 0. For a given `llm` that is an `Llm`, its own setting applies.
+   */
   maxFailedCalls?: number;
   concurrency?: number;
   /** Write PNGs of the figures (needs Chromium; default true). */
@@ -124,20 +129,21 @@ export async function runRewardDesignExperiment(options: RewardDesignExperimentO
   const preset = resolvePreset(options);
   const out = options.out ?? join("out", `reward-design-${preset.name}-${options.budget}`);
   const provider = options.provider ?? "surrogate";
-  const llm =
-    options.llm ??
-    createLlm({
-      provider,
-      model: options.model,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      runDir: out,
-      cache: "read-write",
-      ...(provider === "surrogate" ? { quality: options.quality ?? DEFAULT_SURROGATE_QUALITY, surrogateName: "reward-terms" } : {}),
-    });
+  // One counting client for the whole experiment: its failedCalls feed every table's "failed calls".
+  const llm = options.llm
+    ? countingLlm(options.llm, options.maxFailedCalls)
+    : createLlm({
+        provider,
+        model: options.model,
+        ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+        runDir: out,
+        cache: "read-write",
+        ...(options.maxFailedCalls !== undefined ? { maxFailedCalls: options.maxFailedCalls } : {}),
+        ...(provider === "surrogate" ? { quality: options.quality ?? DEFAULT_SURROGATE_QUALITY, surrogateName: "reward-terms" } : {}),
+      });
   const designer = designerLabel(llm.provider, llm.model);
   const experiment = preset.name === "seed" ? await runSeed(options, preset, out, llm, designer) : await runEureka(options, preset, out, llm, designer);
-  const maybeSummary = llm as LlmClient & { writeSummary?: () => unknown };
-  if (options.llm === undefined && typeof maybeSummary.writeSummary === "function") maybeSummary.writeSummary();
+  if (options.llm === undefined) llm.writeSummary();
   writeReport(out, experiment.tables, designer, protocolText(preset), preset);
   mkdirSync(join(out, "figures"), { recursive: true });
   for (const f of experiment.figures) {
@@ -148,7 +154,7 @@ export async function runRewardDesignExperiment(options: RewardDesignExperimentO
   return experiment;
 }
 
-async function runEureka(o: RewardDesignExperimentOptions, preset: EurekaPreset, out: string, llm: LlmClient, designer: string): Promise<RewardDesignExperimentResult> {
+async function runEureka(o: RewardDesignExperimentOptions, preset: EurekaPreset, out: string, llm: Llm, designer: string): Promise<RewardDesignExperimentResult> {
   const result = await runRewardDesign({
     runDir: out,
     llm,
@@ -157,7 +163,6 @@ async function runEureka(o: RewardDesignExperimentOptions, preset: EurekaPreset,
     protocol: preset.protocol,
     concurrency: o.concurrency,
     precheck: o.precheck,
-    maxFailedCalls: o.maxFailedCalls,
     onEvent: o.onEvent,
   });
   // The finalists on the other final seeds (seed 0 is the run itself).
@@ -192,8 +197,8 @@ async function runEureka(o: RewardDesignExperimentOptions, preset: EurekaPreset,
   return { preset, designer, result, final, failedCalls: result.failedCalls, precheckRejections: result.precheckRejections, tables, figures };
 }
 
-async function runSeed(o: RewardDesignExperimentOptions, preset: SeedPreset, out: string, llm: LlmClient, designer: string): Promise<RewardDesignExperimentResult> {
-  const common = { protocol: preset.protocol, precheck: o.precheck, maxFailedCalls: o.maxFailedCalls, onEvent: o.onEvent };
+async function runSeed(o: RewardDesignExperimentOptions, preset: SeedPreset, out: string, llm: Llm, designer: string): Promise<RewardDesignExperimentResult> {
+  const common = { protocol: preset.protocol, precheck: o.precheck, onEvent: o.onEvent };
   const run = await runSeedProtocol({ runDir: out, llm, ...common });
   const baseline = await runSeedProtocol({ runDir: join(out, "baseline-sac-native"), llm: null, ...common });
   const extra = preset.finalSeeds.filter((s) => s !== preset.protocol.seed);

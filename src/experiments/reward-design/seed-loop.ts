@@ -22,6 +22,8 @@ import { SAC, type SacOptions } from "../../algos/sac.js";
 import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
 import type { Env } from "../../core/env.js";
 import { makeAsync } from "../../envs/index.js";
+import { isFailedCall } from "../../llm/errors.js";
+import { countingLlm, type Llm } from "../../llm/llm.js";
 import type { LlmClient, LlmMessage } from "../../llm/types.js";
 import { Sandbox, type SandboxOptions } from "../../sandbox/index.js";
 import { hackingAlerts, type AlignmentWindow } from "../../guides/reward-design/alignment.js";
@@ -32,7 +34,7 @@ import { SandboxRewardGuide } from "../../guides/reward-design/reward-guide.js";
 import { seedMetrics } from "../../guides/reward-design/seed-metrics.js";
 import { failureText, validationSample, type ValidationOutcome } from "../../guides/reward-design/validation.js";
 import { evaluateWalker } from "./evaluation.js";
-import { checkedReward, DesignerCallError } from "./loop.js";
+import { checkedReward } from "./loop.js";
 
 /** How the seed protocol trains and evaluates. */
 export interface SeedProtocol {
@@ -118,6 +120,7 @@ export interface SeedRunOptions {
   precheck?: boolean;
   maxTokens?: number;
   temperature?: number;
+  /** For an `llm` that is not already an `Llm` (see `countingLlm`); default 0. */
   maxFailedCalls?: number;
   onEvent?: (e: SeedEvent) => void;
 }
@@ -131,6 +134,7 @@ export interface SeedRunResult {
   iterations: SeedIterationRecord[];
   /** The iteration whose policy had the best native return. */
   best?: SeedIterationRecord;
+  /** Designer calls that failed over the run (`llm.failedCalls` counted while it ran). */
   failedCalls: number;
   precheckRejections: number;
   wallSeconds: number;
@@ -191,7 +195,8 @@ export async function runSeedProtocol(options: SeedRunOptions): Promise<SeedRunR
   } else {
     model = new SAC(envs, { ...p.sac, seed: p.seed, guide });
   }
-  let failedCalls = 0;
+  const llm = o.llm === null ? null : countingLlm(o.llm, o.maxFailedCalls);
+  const failedBefore = llm?.failedCalls ?? 0;
   try {
     const sample = await validationSample();
     const refs = o.precheck === false || o.llm === null ? undefined : await referenceTrajectories();
@@ -202,18 +207,16 @@ export async function runSeedProtocol(options: SeedRunOptions): Promise<SeedRunR
       const previous = records[records.length - 1];
       // 1. The reward of this segment.
       let choice: Pick<SeedIterationRecord, "status" | "code" | "validations" | "fixed" | "error" | "precheckRejections">;
-      if (o.llm === null || !previous) {
+      if (llm === null || !previous) {
         choice = { status: "native", code: null, validations: [], fixed: false, precheckRejections: 0 };
       } else {
         try {
-          choice = await designSeedReward(o, o.llm, sandbox, sample, refs, iteration, records);
+          choice = await designSeedReward(o, llm, sandbox, sample, refs, iteration, records);
         } catch (err) {
-          if (!(err instanceof DesignerCallError)) throw err;
-          failedCalls++;
-          if (failedCalls > (o.maxFailedCalls ?? 0)) {
-            throw new Error(`reward design (seed preset) stopped: ${failedCalls} designer call(s) failed (allowed: ${o.maxFailedCalls ?? 0}, --max-failed-calls): ${err.message}. Finished iterations are kept in ${o.runDir}; run again with the same folder to resume.`);
-          }
-          choice = { status: "no-answer", code: previous.code, validations: [], fixed: false, error: err.message.slice(0, 400), precheckRejections: 0 };
+          // A tolerated failed call keeps the current reward; a run-stopping one ends the run (finished iterations are on disk).
+          if (!isFailedCall(err)) throw err;
+          const error = `the designer's LLM call failed: ${(err as Error).message}`.slice(0, 400);
+          choice = { status: "no-answer", code: previous.code, validations: [], fixed: false, error, precheckRejections: 0 };
         }
       }
       o.onEvent?.({ type: "reward", iteration, status: choice.status, fixed: choice.fixed, ...(choice.error ? { error: choice.error } : {}) });
@@ -260,7 +263,7 @@ export async function runSeedProtocol(options: SeedRunOptions): Promise<SeedRunR
     runDir: o.runDir,
     iterations: records,
     ...(best ? { best } : {}),
-    failedCalls,
+    failedCalls: (llm?.failedCalls ?? 0) - failedBefore,
     precheckRejections: records.reduce((s, r) => s + r.precheckRejections, 0),
     wallSeconds: (performance.now() - started) / 1000,
   };
@@ -271,7 +274,7 @@ export async function runSeedProtocol(options: SeedRunOptions): Promise<SeedRunR
 /** Asks for the next reward with the seed prompt, checks it, sends it back once; a rejected one keeps the current reward. */
 async function designSeedReward(
   o: SeedRunOptions,
-  llm: LlmClient,
+  llm: Llm,
   sandbox: Sandbox,
   sample: Awaited<ReturnType<typeof validationSample>>,
   refs: Awaited<ReturnType<typeof referenceTrajectories>> | undefined,

@@ -24,7 +24,7 @@ export { SandboxRewardGuide, RewardCodeError, type ComponentSnapshot, type Compo
 export { taskText, initialPrompt, iterationPrompt, fixPrompt, fillPrompt, promptTemplate, seedPrompt, seedHint, type PromptName, type ProtocolFacts, type SeedPromptValues } from "./prompts.js";
 export { SEED_METRICS, seedMetrics, seedMetricsText, seedTrendText, type SeedMetricDoc } from "./seed-metrics.js";
 export { extractRewardCode, NoCodeError, type NoCodeReason } from "./parse.js";
-export { validationSample, validateAnswer, describeFailure, failureText, isCut, type ValidationOutcome, type ValidateOptions, type AnswerError } from "./validation.js";
+export { validationSample, validateAnswer, describeFailure, failureText, type ValidationOutcome, type ValidateOptions, type AnswerError } from "./validation.js";
 export { ENV_ID as REWARD_DESIGN_ENV_ID } from "./metrics.js";
 export { referenceTrajectories, recordReferenceTrajectories, standingAction, REFERENCE_NAMES, type ReferenceName, type ReferenceRecord, type ReferenceTrajectory } from "./references.js";
 export { rankingCheck, type RankingCheck } from "./precheck.js";

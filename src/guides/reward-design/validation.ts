@@ -50,7 +50,7 @@ export function describeFailure(error: SandboxError): string {
 
 /**
  * Why an answer was not usable: a sandbox error, no usable code (see NoCodeReason), an answer cut at
- * max_tokens, or a reward that ranks the reference trajectories wrongly (the check before compute).
+ * max_tokens (or refused: kind "cut" says the answer is not whole), or a reward that ranks the reference trajectories wrongly (the check before compute).
  */
 export type AnswerError =
   | SandboxError
@@ -73,13 +73,11 @@ export interface ValidationOutcome {
 export interface ValidateOptions {
   /** Reference trajectories for the check before compute (walking > standing > falling); none skips it. */
   refs?: readonly ReferenceTrajectory[];
-  /** The provider's stop reason: "max_tokens" (Anthropic) or "length" (OpenAI) means the answer was cut. */
-  stopReason?: string;
-}
-
-/** True when a provider's stop reason says the answer hit the token limit. */
-export function isCut(stopReason: string | undefined): boolean {
-  return stopReason === "max_tokens" || stopReason === "length";
+  /**
+   * Why the answer is not whole (cut at max_tokens, refused), in a sentence: `incompleteReason(completion,
+   * maxTokens)` of the LLM layer. Undefined for an answer that ended normally.
+   */
+  incomplete?: string;
 }
 
 /**
@@ -92,15 +90,16 @@ export async function validateAnswer(answer: string, sandbox: Sandbox, sample: r
     code = extractRewardCode(answer);
   } catch (err) {
     if (!(err instanceof NoCodeError)) throw err;
-    if (isCut(options.stopReason) || err.reason === "cut") {
-      return { ok: false, error: { kind: "cut", message: "the answer was cut off at the max_tokens limit before the code was complete; send only the function, shorter, in one ```javascript block" } };
+    if (options.incomplete || err.reason === "cut") {
+      const why = options.incomplete ?? "the answer was cut off at the max_tokens limit";
+      return { ok: false, error: { kind: "cut", message: `${why}, before the code was complete; send only the function, shorter, in one \`\`\`javascript block` } };
     }
     return { ok: false, error: { kind: "no-code", reason: err.reason, message: err.message } };
   }
   const r = await sandbox.validate(code, sample);
   if (!r.ok) {
     // A cut answer's last block may be complete but its function is not: say why it broke.
-    if (isCut(options.stopReason) && r.error.kind === "syntax") return { ok: false, code, error: { kind: "cut", message: `the answer was cut off at the max_tokens limit and its code does not parse (${r.error.message}); send only the function, shorter` } };
+    if (options.incomplete && r.error.kind === "syntax") return { ok: false, code, error: { kind: "cut", message: `${options.incomplete}, and its code does not parse (${r.error.message}); send only the function, shorter` } };
     return { ok: false, code, error: r.error };
   }
   let sum = 0;
