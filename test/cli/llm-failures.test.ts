@@ -3,30 +3,16 @@
 // exit, keeps the finished trials for --resume and marks the folder partial.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "./run-cli.js";
 import { anthropicError, startFakeServer } from "../llm/fake-servers.js";
 
-const BIN = join(import.meta.dirname, "..", "..", "bin", "guided-rl.js");
-
-function run(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const childEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, GUIDED_RL_QUIET: "1", ...env })) if (v !== undefined) childEnv[k] = v;
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv });
-    let stderr = "", stdout = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.stdout.on("data", (d) => (stdout += d));
-    child.on("close", (code) => resolve({ code, stderr, stdout, ms: Date.now() - started }));
-  });
-}
 
 test("reproduce lmgt --llm anthropic without a key: exits non-zero before any training, naming ANTHROPIC_API_KEY", async () => {
   const out = mkdtempSync(join(tmpdir(), "cli-nokey-"));
-  const r = await run(["reproduce", "lmgt", "--llm", "anthropic", "--budget", "smoke", "--out", out, "--no-png"], { ANTHROPIC_API_KEY: undefined });
+  const r = await runCli(["reproduce", "lmgt", "--llm", "anthropic", "--budget", "smoke", "--out", out, "--no-png"], { ANTHROPIC_API_KEY: undefined });
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /set ANTHROPIC_API_KEY/);
   assert.ok(!existsSync(join(out, "trials.jsonl")), "no trial ran");
@@ -40,7 +26,7 @@ test("reproduce lmgt against a server that fails every call: non-zero exit, fini
   server.script({ status: 404, body: anthropicError("not_found_error", "no model list here") });
   try {
     const out = mkdtempSync(join(tmpdir(), "cli-fail-"));
-    const r = await run(
+    const r = await runCli(
       ["reproduce", "lmgt", "--llm", "anthropic", "--budget", "smoke", "--experiments", "main", "--algos", "ppo", "--seeds", "1", "--out", out, "--no-png"],
       { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url, GUIDED_RL_MAX_FAILED_CALLS: undefined },
     );

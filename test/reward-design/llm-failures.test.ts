@@ -5,12 +5,12 @@
 // CLI checks the key before any training and marks a stopped run partial in status.json.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLlm, LlmRunStoppedError } from "../../src/llm/index.js";
 import { candidateTable, composeRewardCode, iterationTable, runRewardDesign } from "../../src/experiments/reward-design/index.js";
+import { runCli } from "../cli/run-cli.js";
 import { anthropicError, anthropicMessage, startFakeServer, type RecordedRequest, type ScriptedReply } from "../llm/fake-servers.js";
 import { tinyProtocol } from "./fixtures/tiny.js";
 
@@ -87,24 +87,11 @@ describe("reward design counts failed designer calls with the shared LLM layer",
   });
 });
 
-const BIN = join(import.meta.dirname, "..", "..", "bin", "guided-rl.js");
-
-function cli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve) => {
-    const childEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, GUIDED_RL_QUIET: "1", ...env })) if (v !== undefined) childEnv[k] = v;
-    const child = spawn(process.execPath, [BIN, ...args], { env: childEnv });
-    let stderr = "", stdout = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.stdout.on("data", (d) => (stdout += d));
-    child.on("close", (code) => resolve({ code, stderr, stdout }));
-  });
-}
 
 describe("guided-rl reproduce reward-design with a real provider", () => {
   it("without a key: exits non-zero before any training, naming ANTHROPIC_API_KEY", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "grl-rd-cli-nokey-")), "run");
-    const r = await cli(["reproduce", "reward-design", "--llm", "anthropic", "--budget", "smoke", "--out", out, "--no-png"], { ANTHROPIC_API_KEY: undefined });
+    const r = await runCli(["reproduce", "reward-design", "--llm", "anthropic", "--budget", "smoke", "--out", out, "--no-png"], { ANTHROPIC_API_KEY: undefined });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /set ANTHROPIC_API_KEY/);
     assert.ok(!existsSync(out), "nothing was written");
@@ -118,7 +105,7 @@ describe("guided-rl reproduce reward-design with a real provider", () => {
     server.script({ status: 404, body: anthropicError("not_found_error", "no model list here") }, ok(GOOD));
     const out = mkdtempSync(join(tmpdir(), "grl-rd-cli-fail-"));
     try {
-      const r = await cli(["reproduce", "reward-design", "--llm", "anthropic", "--budget", "smoke", "--out", out, "--no-png"], {
+      const r = await runCli(["reproduce", "reward-design", "--llm", "anthropic", "--budget", "smoke", "--out", out, "--no-png"], {
         ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url, GUIDED_RL_MAX_FAILED_CALLS: undefined,
       });
       assert.notEqual(r.code, 0, r.stderr);
