@@ -6,11 +6,14 @@
 import type { Env } from "../core/env.js";
 import { scaleActions, unscaleActions } from "../core/space-layout.js";
 import { Mlp } from "../nn/mlp.js";
-import { Adam } from "../nn/optim.js";
+import { Adam, type OptimizerState } from "../nn/optim.js";
+import { encodeFloat32 } from "../nn/serialize.js";
+import { loadNetworks } from "./checkpoint.js";
 import { nativeBlas, nativeUnavailableReason, type GemmBackend } from "../nn/native.js";
 import type { Random } from "../nn/random.js";
 import { OffPolicyAlgorithm, type OffPolicyConfig } from "./off-policy.js";
 import type { Guide } from "./seams.js";
+import type { ReplaySample } from "./replay-buffer.js";
 
 export type GemmChoice = "auto" | "native" | "wasm";
 
@@ -78,13 +81,35 @@ export function twinCriticLoss(
   return loss;
 }
 
-/** The settings of an off-policy actor-critic for Box actions (SAC, TD3). */
-export interface ActorCriticConfig extends OffPolicyConfig {
+/**
+ * The options SAC and TD3 share (Stable-Baselines3's names, camelCase); each algorithm's `*_DEFAULTS`
+ * holds SB3's defaults, which differ between the two (e.g. netArch [256, 256] vs [400, 300]).
+ */
+export interface ActorCriticOptions {
+  bufferSize?: number;
+  learningStarts?: number;
+  batchSize?: number;
+  tau?: number;
+  gamma?: number;
+  /** Env steps (per env) between training phases. Only step units are supported. */
+  trainFreq?: number;
+  /** Gradient steps per training phase; -1 = as many as env steps collected. */
+  gradientSteps?: number;
+  /** Hidden layer widths of actor and critics (SB3 policy_kwargs.net_arch). */
+  netArch?: number[];
+  seed?: number;
   /**
    * Kernels for the networks' products (not an SB3 option; not saved in checkpoints): "auto" = the native
    * BLAS addon when built and enabled (GUIDED_RL_NATIVE), else WebAssembly; "native" = the addon or an
    * error; "wasm" = WebAssembly SIMD kernels.
    */
+  gemmBackend?: GemmChoice;
+  /** The guide whose seams training goes through (reward, action override, extra data). */
+  guide?: Guide;
+}
+
+/** The settings of an off-policy actor-critic for Box actions (SAC, TD3): see `ActorCriticOptions`. */
+export interface ActorCriticConfig extends OffPolicyConfig {
   gemmBackend: GemmChoice;
 }
 
@@ -93,7 +118,25 @@ export interface ActorCriticConfig extends OffPolicyConfig {
  * critics (ReLU MLPs with torch's init, built in this order from `rng`) with target copies of the critics,
  * one Adam for the actor and one over both critics (SB3's critic optimiser), and per-batch-size scratch.
  */
-export abstract class OffPolicyActorCritic<C extends ActorCriticConfig, Scratch extends { readonly batch: number }> extends OffPolicyAlgorithm<C> {
+/** The twin critics and both optimisers in a checkpoint. */
+export interface CriticsState {
+  critic1: string;
+  critic2: string;
+  critic1Target: string;
+  critic2Target: string;
+  actorOptimizer: OptimizerState;
+  criticOptimizer: OptimizerState;
+}
+
+/** The scratch arrays of a gradient step that the critics' update uses (an algorithm's own hold more). */
+export interface CriticScratch {
+  readonly batch: number;
+  readonly stateAction: Float32Array;
+  readonly dQ1: Float32Array;
+  readonly dQ2: Float32Array;
+}
+
+export abstract class OffPolicyActorCritic<C extends ActorCriticConfig, Scratch extends CriticScratch> extends OffPolicyAlgorithm<C> {
   readonly actDim: number;
   readonly actor: Mlp;
   readonly critic1: Mlp;
@@ -165,10 +208,52 @@ export abstract class OffPolicyActorCritic<C extends ActorCriticConfig, Scratch 
     return this.scaleActions(envActions, n);
   }
 
+  /** The twin critics' part of a checkpoint (base64 float32 parameters) and both optimisers' state. */
+  protected criticsState(): CriticsState {
+    return {
+      critic1: encodeFloat32(this.critic1.params),
+      critic2: encodeFloat32(this.critic2.params),
+      critic1Target: encodeFloat32(this.critic1Target.params),
+      critic2Target: encodeFloat32(this.critic2Target.params),
+      actorOptimizer: this.actorOptimizer.stateDict(),
+      criticOptimizer: this.criticOptimizer.stateDict(),
+    };
+  }
+
+  /** Restores `criticsState()` and the actor's parameters, naming the network and `file` when one does not fit. */
+  protected restoreActorCritics(file: string, state: CriticsState & { actor: string }): void {
+    loadNetworks(this.algo, file, [
+      [this.actor, state.actor, "actor"],
+      [this.critic1, state.critic1, "critic1"],
+      [this.critic2, state.critic2, "critic2"],
+      [this.critic1Target, state.critic1Target, "critic1Target"],
+      [this.critic2Target, state.critic2Target, "critic2Target"],
+    ]);
+    this.actorOptimizer.loadStateDict(state.actorOptimizer);
+    this.criticOptimizer.loadStateDict(state.criticOptimizer);
+  }
+
+  /** SB3's SAC halves the sum of the critics' mean squared errors; its TD3 does not. */
+  protected abstract readonly halfCriticLoss: boolean;
+
+  /** Fresh scratch arrays for a gradient step on `batch` rows. */
+  protected abstract newScratch(batch: number): Scratch;
+
   /** Scratch arrays for a gradient step on `batch` rows ("next": the target computation's own set). */
-  protected stepBuffers(batch: number, which: "current" | "next", make: (batch: number) => Scratch): Scratch {
+  protected stepBuffers(batch: number, which: "current" | "next"): Scratch {
     const held = this.scratch[which];
     if (held?.batch === batch) return held;
-    return (this.scratch[which] = make(batch));
+    return (this.scratch[which] = this.newScratch(batch));
+  }
+
+  /**
+   * Critic loss (0.5 *) sum_i mean_b (Q_i(s, a) - target)^2 for the sampled (s, a) (`halfCriticLoss`); its
+   * gradients replace `critic1.grads` and `critic2.grads`. Returns the loss (the gradients are left unapplied).
+   */
+  criticLossAndGradients(s: ReplaySample, target: Float32Array): number {
+    const B = s.n;
+    const buf = this.stepBuffers(B, "current");
+    const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
+    return twinCriticLoss(this.critic1, this.critic2, stateAction, target, B, buf.dQ1, buf.dQ2, this.halfCriticLoss);
   }
 }

@@ -35,53 +35,33 @@
  */
 import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
-import { ScalarAdam, type OptimizerState, type ScalarAdamState } from "../nn/optim.js";
+import { ScalarAdam, type ScalarAdamState } from "../nn/optim.js";
 import { SquashedDiagGaussian } from "../nn/distributions.js";
 import type { Random } from "../nn/random.js";
 import { encodeFloat32 } from "../nn/serialize.js";
-import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
+import { loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
 import { NonFiniteLossError } from "./callbacks.js";
 import type { Schedule } from "./schedules.js";
 import type { ReplaySample } from "./replay-buffer.js";
 import type { OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
-import { OffPolicyActorCritic, concatRows, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
+import { OffPolicyActorCritic, concatRows, twinCriticLoss, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
 import { join } from "node:path";
 
 // ---------------------------------------------------------------------------------------------------
 // 1. Options
 // ---------------------------------------------------------------------------------------------------
 
-/** SAC hyperparameters: Stable-Baselines3's names (camelCase) and defaults. */
-export interface SacOptions {
+/** SAC hyperparameters: Stable-Baselines3's names (camelCase); defaults in SAC_DEFAULTS (SB3's). */
+export interface SacOptions extends ActorCriticOptions {
   /** One rate for actor, critic and entropy coefficient, as SB3. */
-  learningRate?: Schedule; // 3e-4
-  bufferSize?: number; // 1_000_000
-  learningStarts?: number; // 100
-  batchSize?: number; // 256
-  tau?: number; // 0.005
-  gamma?: number; // 0.99
-  /** Env steps (per env) between training phases. Only step units are supported. */
-  trainFreq?: number; // 1
-  /** Gradient steps per training phase; -1 = as many as env steps collected. */
-  gradientSteps?: number; // 1
+  learningRate?: Schedule;
   /** Entropy coefficient alpha: a number, "auto" (learned, starting at 1) or "auto_<init>" (e.g. "auto_0.1"). */
-  entCoef?: number | string; // "auto"
+  entCoef?: number | string;
   /** Gradient steps between target-network updates. */
-  targetUpdateInterval?: number; // 1
+  targetUpdateInterval?: number;
   /** Entropy target of the automatic tuning; "auto" = -(action dimensions). */
-  targetEntropy?: number | "auto"; // "auto"
-  /** Hidden layer widths of actor and critics (SB3 policy_kwargs.net_arch). */
-  netArch?: number[]; // [256, 256]
-  seed?: number; // 0
-  /**
-   * Kernels for the networks' products (not an SB3 option; not saved in checkpoints): "auto" = the native
-   * BLAS addon when built and enabled (GUIDED_RL_NATIVE), else WebAssembly; "native" = the addon or an
-   * error; "wasm" = WebAssembly SIMD kernels.
-   */
-  gemmBackend?: "auto" | "native" | "wasm"; // "auto"
-  /** The guide whose seams training goes through (reward, action override, extra data). */
-  guide?: Guide;
+  targetEntropy?: number | "auto";
 }
 
 const SAC_DEFAULTS = {
@@ -174,24 +154,19 @@ class StepBuffers {
 /** Version of the checkpoint layout; 1 was the tfjs implementation ([in, out] weights per variable). */
 export const SAC_CHECKPOINT_FORMAT = 2;
 
-export interface SacCheckpoint extends OffPolicyState {
+export interface SacCheckpoint extends OffPolicyState, CriticsState {
   algo: "sac";
   format: number;
   config: Omit<SacConfig, "learningRate" | "gemmBackend"> & { learningRate: number | string };
   /** base64 float32 parameters of each network in src/nn's Mlp layout. */
   actor: string;
-  critic1: string;
-  critic2: string;
-  critic1Target: string;
-  critic2Target: string;
-  actorOptimizer: OptimizerState;
-  criticOptimizer: OptimizerState;
   logEntCoef: number | null;
   entCoefAdam: ScalarAdamState | null;
 }
 
 /** The actor outputs [mean | log std] of the pre-tanh Gaussian (2k values). */
 export class SAC extends OffPolicyActorCritic<SacConfig, StepBuffers> {
+  protected readonly halfCriticLoss = true;
   readonly targetEntropy: number;
   /** log alpha when tuned automatically (a float32 value, as torch's parameter), else null. */
   logEntCoef: number | null;
@@ -227,6 +202,10 @@ export class SAC extends OffPolicyActorCritic<SacConfig, StepBuffers> {
       this.entCoefAdam = null;
       this.fixedEntCoef = ent;
     }
+  }
+
+  protected newScratch(batch: number): StepBuffers {
+    return new StepBuffers(batch, this.obsDim, this.actDim);
   }
 
   /** Builds the model (async for symmetry with the other algorithms' factories). */
@@ -319,7 +298,7 @@ export class SAC extends OffPolicyActorCritic<SacConfig, StepBuffers> {
    */
   criticTargets(s: ReplaySample, entCoef: number, rng: Random): Float32Array {
     const B = s.n, k = this.actDim, obsDim = this.obsDim;
-    const buf = this.stepBuffers(B, "next", (b) => new StepBuffers(b, this.obsDim, this.actDim));
+    const buf = this.stepBuffers(B, "next");
     splitHead(this.actor.predict(s.nextObs, B), B, k, buf.mean, buf.logStd);
     this.nextPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
     const nextIn = concatRows(s.nextObs, obsDim, buf.action, k, B, buf.stateAction);
@@ -333,24 +312,13 @@ export class SAC extends OffPolicyActorCritic<SacConfig, StepBuffers> {
   }
 
   /**
-   * Critic loss 0.5 * sum_i mean_b (Q_i(s, a) - target)^2 for the sampled (s, a); its gradients replace
-   * `critic1.grads` and `critic2.grads`. Returns the loss (the gradients are left unapplied).
-   */
-  criticLossAndGradients(s: ReplaySample, target: Float32Array): number {
-    const B = s.n;
-    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
-    const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
-    return twinCriticLoss(this.critic1, this.critic2, stateAction, target, B, buf.dQ1, buf.dQ2, true);
-  }
-
-  /**
    * Actor loss mean_b(alpha log pi(a|s) - min_i Q_i(s, a)) with a = tanh(mean + std eps), eps from `rng`;
    * its gradient replaces `actor.grads` (through the critics to the action only: their `grads` are not
    * touched). Returns [loss, mean log pi(a|s)] (the gradient is left unapplied).
    */
   actorLossAndGradients(obs: Float32Array, B: number, entCoef: number, rng: Random): [number, number] {
     const k = this.actDim, obsDim = this.obsDim;
-    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
+    const buf = this.stepBuffers(B, "current");
     splitHead(this.actor.forward(obs, B), B, k, buf.mean, buf.logStd);
     this.currentPolicy.rsample(buf.mean, buf.logStd, B, rng, buf.action, buf.logProb);
     const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);
@@ -387,12 +355,7 @@ export class SAC extends OffPolicyActorCritic<SacConfig, StepBuffers> {
       format: SAC_CHECKPOINT_FORMAT,
       config: savedConfig(this.config, ["gemmBackend"]),
       actor: encodeFloat32(this.actor.params),
-      critic1: encodeFloat32(this.critic1.params),
-      critic2: encodeFloat32(this.critic2.params),
-      critic1Target: encodeFloat32(this.critic1Target.params),
-      critic2Target: encodeFloat32(this.critic2Target.params),
-      actorOptimizer: this.actorOptimizer.stateDict(),
-      criticOptimizer: this.criticOptimizer.stateDict(),
+      ...this.criticsState(),
       logEntCoef: this.logEntCoef,
       entCoefAdam: this.entCoefAdam?.stateDict() ?? null,
       ...this.baseState(),
@@ -413,15 +376,7 @@ export class SAC extends OffPolicyActorCritic<SacConfig, StepBuffers> {
       );
     }
     const model = new SAC(env, loadOptions("SAC", ckpt.config, options));
-    loadNetworks("SAC", join(dir, "sac.json"), [
-      [model.actor, ckpt.actor, "actor"],
-      [model.critic1, ckpt.critic1, "critic1"],
-      [model.critic2, ckpt.critic2, "critic2"],
-      [model.critic1Target, ckpt.critic1Target, "critic1Target"],
-      [model.critic2Target, ckpt.critic2Target, "critic2Target"],
-    ]);
-    model.actorOptimizer.loadStateDict(ckpt.actorOptimizer);
-    model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
+    model.restoreActorCritics(join(dir, "sac.json"), ckpt);
     if ((ckpt.logEntCoef === null) !== (model.logEntCoef === null)) throw new Error("SAC.load: entCoef mode (auto vs fixed) differs from the checkpoint");
     model.logEntCoef = ckpt.logEntCoef;
     if (ckpt.entCoefAdam) model.entCoefAdam!.loadStateDict(ckpt.entCoefAdam);

@@ -21,7 +21,6 @@
  */
 import type { Env } from "../core/env.js";
 import { Mlp } from "../nn/mlp.js";
-import type { OptimizerState } from "../nn/optim.js";
 import { Random } from "../nn/random.js";
 import { encodeFloat32 } from "../nn/serialize.js";
 import { loadNetworks, loadOptions, readCheckpoint, savedConfig, writeCheckpoint } from "./checkpoint.js";
@@ -30,7 +29,7 @@ import type { Schedule } from "./schedules.js";
 import type { ReplaySample } from "./replay-buffer.js";
 import type { OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
-import { OffPolicyActorCritic, concatRows, targetOf, twinCriticLoss, type GemmChoice } from "./continuous-critic.js";
+import { OffPolicyActorCritic, concatRows, targetOf, twinCriticLoss, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
 import { VectorizedActionNoise, type ActionNoiseSpec, type ActionNoiseState } from "./noise.js";
 import { join } from "node:path";
 
@@ -38,41 +37,21 @@ import { join } from "node:path";
 // 1. Options
 // ---------------------------------------------------------------------------------------------------
 
-/** TD3 hyperparameters: Stable-Baselines3's names (camelCase) and defaults. */
-export interface Td3Options {
+/** TD3 hyperparameters: Stable-Baselines3's names (camelCase); defaults in TD3_DEFAULTS (SB3's). */
+export interface Td3Options extends ActorCriticOptions {
   /** One rate for actor and critics, as SB3. */
-  learningRate?: Schedule; // 1e-3
-  bufferSize?: number; // 1_000_000
-  learningStarts?: number; // 100
-  batchSize?: number; // 256
-  tau?: number; // 0.005
-  gamma?: number; // 0.99
-  /** Env steps (per env) between training phases. Only step units are supported. */
-  trainFreq?: number; // 1
-  /** Gradient steps per training phase; -1 = as many as env steps collected. */
-  gradientSteps?: number; // 1
+  learningRate?: Schedule;
   /**
    * Exploration noise added to the actor's actions in [-1, 1] (SB3's action_noise; rl-zoo's
    * noise_type / noise_std): `{ type: "normal" | "ornstein-uhlenbeck", sigma }`, or null for none.
    */
-  actionNoise?: ActionNoiseSpec | null; // null
+  actionNoise?: ActionNoiseSpec | null;
   /** The actor and the target networks are updated once every `policyDelay` critic updates. */
-  policyDelay?: number; // 2
+  policyDelay?: number;
   /** Standard deviation of the Gaussian noise added to the target policy's actions (smoothing). */
-  targetPolicyNoise?: number; // 0.2
+  targetPolicyNoise?: number;
   /** Limit of the absolute value of that noise. */
-  targetNoiseClip?: number; // 0.5
-  /** Hidden layer widths of actor and critics (SB3 policy_kwargs.net_arch). */
-  netArch?: number[]; // [400, 300]
-  seed?: number; // 0
-  /**
-   * Kernels for the networks' products (not an SB3 option; not saved in checkpoints): "auto" = the native
-   * BLAS addon when built and enabled (GUIDED_RL_NATIVE), else WebAssembly; "native" = the addon or an
-   * error; "wasm" = WebAssembly SIMD kernels.
-   */
-  gemmBackend?: GemmChoice; // "auto"
-  /** The guide whose seams training goes through (reward, action override, extra data). */
-  guide?: Guide;
+  targetNoiseClip?: number;
 }
 
 const TD3_DEFAULTS = {
@@ -123,24 +102,19 @@ class StepBuffers {
 
 export const TD3_CHECKPOINT_FORMAT = 1;
 
-export interface Td3Checkpoint extends OffPolicyState {
+export interface Td3Checkpoint extends OffPolicyState, CriticsState {
   algo: "td3";
   format: number;
   config: Omit<Td3Config, "learningRate" | "gemmBackend"> & { learningRate: number | string };
   /** base64 float32 parameters of each network in src/nn's Mlp layout. */
   actor: string;
   actorTarget: string;
-  critic1: string;
-  critic2: string;
-  critic1Target: string;
-  critic2Target: string;
-  actorOptimizer: OptimizerState;
-  criticOptimizer: OptimizerState;
   actionNoise: ActionNoiseState | null;
 }
 
 /** The actor outputs mu(s) before the tanh: the action in [-1, 1] is tanh of its output. */
 export class TD3 extends OffPolicyActorCritic<Td3Config, StepBuffers> {
+  protected readonly halfCriticLoss = false;
   readonly actorTarget: Mlp;
   /** The exploration noise (its own generator), or null without `actionNoise`. */
   readonly actionNoise: VectorizedActionNoise | null;
@@ -157,6 +131,10 @@ export class TD3 extends OffPolicyActorCritic<Td3Config, StepBuffers> {
     const k = this.actDim;
     this.actorTarget = targetOf(this.actor, this.backend);
     this.actionNoise = config.actionNoise ? new VectorizedActionNoise(config.actionNoise, this.envs.length, k, new Random(config.seed + 0x5bd1e995)) : null;
+  }
+
+  protected newScratch(batch: number): StepBuffers {
+    return new StepBuffers(batch, this.obsDim, this.actDim);
   }
 
   /** Builds the model (async for symmetry with the other algorithms' factories). */
@@ -238,7 +216,7 @@ export class TD3 extends OffPolicyActorCritic<Td3Config, StepBuffers> {
   criticTargets(s: ReplaySample, rng: Random): Float32Array {
     const B = s.n, k = this.actDim, obsDim = this.obsDim;
     const { targetPolicyNoise: sigma, targetNoiseClip: clip, gamma } = this.config;
-    const buf = this.stepBuffers(B, "next", (b) => new StepBuffers(b, this.obsDim, this.actDim));
+    const buf = this.stepBuffers(B, "next");
     const head = this.actorTarget.predict(s.nextObs, B);
     for (let i = 0; i < B * k; i++) {
       const e = sigma * rng.normal();
@@ -253,23 +231,12 @@ export class TD3 extends OffPolicyActorCritic<Td3Config, StepBuffers> {
   }
 
   /**
-   * Critic loss sum_i mean_b (Q_i(s, a) - target)^2 (SB3's TD3: the sum of the critics' F.mse_loss); its
-   * gradients replace `critic1.grads` and `critic2.grads`. Returns the loss (the gradients are left unapplied).
-   */
-  criticLossAndGradients(s: ReplaySample, target: Float32Array): number {
-    const B = s.n;
-    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
-    const stateAction = concatRows(s.obs, this.obsDim, s.actions, this.actDim, B, buf.stateAction);
-    return twinCriticLoss(this.critic1, this.critic2, stateAction, target, B, buf.dQ1, buf.dQ2, false);
-  }
-
-  /**
    * Actor loss -mean_b Q_1(s, tanh(mu(s))); its gradient replaces `actor.grads` (through critic 1 to the
    * action only: the critics' `grads` are not touched). Returns the loss (the gradient is left unapplied).
    */
   actorLossAndGradients(obs: Float32Array, B: number): number {
     const k = this.actDim, obsDim = this.obsDim;
-    const buf = this.stepBuffers(B, "current", (b) => new StepBuffers(b, this.obsDim, this.actDim));
+    const buf = this.stepBuffers(B, "current");
     const head = this.actor.forward(obs, B);
     for (let i = 0; i < B * k; i++) buf.action[i] = Math.tanh(head[i]!);
     const piIn = concatRows(obs, obsDim, buf.action, k, B, buf.stateAction);
@@ -303,12 +270,7 @@ export class TD3 extends OffPolicyActorCritic<Td3Config, StepBuffers> {
       config: savedConfig(this.config, ["gemmBackend"]),
       actor: encodeFloat32(this.actor.params),
       actorTarget: encodeFloat32(this.actorTarget.params),
-      critic1: encodeFloat32(this.critic1.params),
-      critic2: encodeFloat32(this.critic2.params),
-      critic1Target: encodeFloat32(this.critic1Target.params),
-      critic2Target: encodeFloat32(this.critic2Target.params),
-      actorOptimizer: this.actorOptimizer.stateDict(),
-      criticOptimizer: this.criticOptimizer.stateDict(),
+      ...this.criticsState(),
       actionNoise: this.actionNoise?.getState() ?? null,
       ...this.baseState(),
     };
@@ -324,16 +286,8 @@ export class TD3 extends OffPolicyActorCritic<Td3Config, StepBuffers> {
     const ckpt = readCheckpoint<Td3Checkpoint>(dir, "td3.json", "td3");
     if (ckpt.format !== TD3_CHECKPOINT_FORMAT) throw new Error(`${file} is a TD3 checkpoint of format ${ckpt.format}; this version reads format ${TD3_CHECKPOINT_FORMAT}`);
     const model = new TD3(env, loadOptions("TD3", ckpt.config, options));
-    loadNetworks("TD3", file, [
-      [model.actor, ckpt.actor, "actor"],
-      [model.actorTarget, ckpt.actorTarget, "actorTarget"],
-      [model.critic1, ckpt.critic1, "critic1"],
-      [model.critic2, ckpt.critic2, "critic2"],
-      [model.critic1Target, ckpt.critic1Target, "critic1Target"],
-      [model.critic2Target, ckpt.critic2Target, "critic2Target"],
-    ]);
-    model.actorOptimizer.loadStateDict(ckpt.actorOptimizer);
-    model.criticOptimizer.loadStateDict(ckpt.criticOptimizer);
+    model.restoreActorCritics(file, ckpt);
+    loadNetworks("TD3", file, [[model.actorTarget, ckpt.actorTarget, "actorTarget"]]);
     if ((ckpt.actionNoise === null) !== (model.actionNoise === null)) throw new Error(`TD3.load: actionNoise (on vs off) differs from the checkpoint ${file}`);
     if (ckpt.actionNoise) model.actionNoise!.setState(ckpt.actionNoise);
     model.restoreBaseState(dir, ckpt);
