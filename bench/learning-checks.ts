@@ -1,0 +1,64 @@
+/**
+ * Long learning checks (hours each on 2 cores; not in CI): rl-zoo's settings on the MuJoCo v5 envs, each
+ * against issue 20's bar and beside rl-zoo's published 1M-step result (its benchmark, v3 envs).
+ *
+ *   nice -n 10 npx tsx bench/learning-checks.ts <check> [--seed S] [--steps N] [--out DIR]
+ *   npx tsx bench/learning-checks.ts --list
+ *
+ * Each check trains into a run folder (default runs/learning/<check>-s<seed>) and resumes it when it is
+ * there, so a run stopped by a time limit continues where its last checkpoint left it. It prints every
+ * evaluation (5 deterministic episodes every 20k steps) as it comes, and at the end the best evaluation
+ * against the bar: `PASS` / `FAIL`, or `PARTIAL` when stopped before the check's step count.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { trainRun, type AlgoName } from "../src/algos/index.js";
+
+interface Check {
+  algo: AlgoName;
+  env: string;
+  steps: number;
+  /** Best evaluation return the check asks for by `steps`. */
+  bar: number;
+  /** rl-zoo's published mean return at 1M steps (benchmark.md, the -v3 env), for comparison. */
+  zoo: number;
+}
+
+const CHECKS: Record<string, Check> = {
+  "ppo-hopper": { algo: "ppo", env: "Hopper-v5", steps: 1_000_000, bar: 1500, zoo: 2410 },
+  "sac-hopper": { algo: "sac", env: "Hopper-v5", steps: 1_000_000, bar: 2500, zoo: 2326 },
+  "td3-hopper": { algo: "td3", env: "Hopper-v5", steps: 1_000_000, bar: 2500, zoo: 3606 },
+  "sac-halfcheetah": { algo: "sac", env: "HalfCheetah-v5", steps: 1_000_000, bar: 5000, zoo: 9535 },
+  "td3-halfcheetah": { algo: "td3", env: "HalfCheetah-v5", steps: 1_000_000, bar: 5000, zoo: 9656 },
+};
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { seed: { type: "string" }, steps: { type: "string" }, out: { type: "string" }, list: { type: "boolean" } },
+});
+if (values.list || positionals.length !== 1 || !CHECKS[positionals[0]!]) {
+  for (const [name, c] of Object.entries(CHECKS)) console.log(`${name.padEnd(16)} ${c.algo} ${c.env}: best eval >= ${c.bar} by ${c.steps} steps (rl-zoo: ${c.zoo})`);
+  if (!values.list) process.exitCode = 1;
+} else {
+  const name = positionals[0]!;
+  const check = CHECKS[name]!;
+  const seed = Number(values.seed ?? 0);
+  const steps = Number(values.steps ?? check.steps);
+  const out = values.out ?? join("runs", "learning", `${name}-s${seed}`);
+  const t0 = performance.now();
+  let printed = -1;
+  const r = await trainRun({
+    env: check.env, algo: check.algo, seed, hyperparams: "zoo", totalTimesteps: steps, evalFreq: 20_000, nEvalEpisodes: 5, out,
+    resume: existsSync(join(out, "checkpoint")),
+    onProgress: (p) => {
+      if (p.lastEval && p.lastEval.step !== printed) {
+        printed = p.lastEval.step;
+        console.log(`${name} step ${p.lastEval.step} eval ${p.lastEval.meanReturn.toFixed(1)} ± ${p.lastEval.stdReturn.toFixed(1)} | train return ${p.epRewMean.toFixed(1)} | ${p.stepsPerSecond.toFixed(0)} steps/s | ${((performance.now() - t0) / 60000).toFixed(1)} min`);
+      }
+    },
+  });
+  const best = Math.max(...r.evals.map((e) => e.meanReturn));
+  const verdict = best >= check.bar ? "PASS" : r.numTimesteps < check.steps ? "PARTIAL" : "FAIL";
+  console.log(`${verdict} ${name} seed ${seed}: best eval ${best.toFixed(1)} (bar ${check.bar}, rl-zoo ${check.zoo}) after ${r.numTimesteps} steps; curve ${r.evals.map((e) => `${e.step}:${e.meanReturn.toFixed(0)}`).join(" ")}`);
+}
