@@ -129,6 +129,11 @@ def check(paths):
         size = os.path.getsize(path)
         nb = nbformat.read(path, as_version=4)
         meta = nb.metadata.get(META_KEY, {})
+        try:
+            # the nbformat schema every viewer (JupyterLab, VS Code, GitHub, nbconvert) reads against
+            nbformat.validate(nb)
+        except nbformat.ValidationError as err:
+            problems.append("%s is not a valid nbformat %d notebook: %s" % (name, nb.nbformat, str(err).splitlines()[0]))
         if size > MAX_BYTES:
             problems.append("%s is %.2f MB (at most %.0f MB)" % (name, size / 1e6, MAX_BYTES / 2**20))
         if not meta.get("code_sha256"):

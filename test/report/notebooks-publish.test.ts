@@ -56,3 +56,19 @@ test("publishing keeps a figure's plotly JSON and PNG, drops its HTML and the pl
   writeFileSync(path, JSON.stringify(notebook("x")));
   assert.match(check().stderr, /n\.ipynb was never published/);
 });
+
+test("the check refuses a notebook that breaks the nbformat schema every viewer reads", () => {
+  const dir = mkdtempSync(join(tmpdir(), "grl-nb-"));
+  const path = join(dir, "bad.ipynb");
+  writeFileSync(path, JSON.stringify(notebook("x")));
+  const publish = run(`nb = nbformat.read(${JSON.stringify(path)}, as_version=4)\nnbformat.write(r.committed_copy(nb, "showcase"), ${JSON.stringify(path)})`);
+  assert.equal(publish.status, 0, publish.stderr);
+  const check = () => spawnSync(python, ["scripts/run_notebooks.py", "check", path], { encoding: "utf8" });
+  assert.equal(check().status, 0, check().stderr);
+  const nb = JSON.parse(readFileSync(path, "utf8"));
+  nb.cells[1].outputs[0].output_type = "display_dat"; // a typo a hand edit or a buggy tool leaves
+  writeFileSync(path, JSON.stringify(nb));
+  const res = check();
+  assert.equal(res.status, 1);
+  assert.match(res.stderr, /bad\.ipynb is not a valid nbformat 4 notebook/);
+});
