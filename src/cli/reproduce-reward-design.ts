@@ -1,17 +1,19 @@
 /**
  * `guided-rl reproduce reward-design [--preset eureka|seed|both] [--llm surrogate|anthropic|openai] [--budget smoke|full]
  *                                    [--out DIR] [--model ID] [--iterations N] [--candidates K] [--steps N]
- *                                    [--max-failed-calls N] [--no-precheck] [--concurrency N] [--no-png]`
+ *                                    [--max-failed-calls N] [--no-precheck] [--concurrency N] [--final-seeds N] [--no-png]
+ *                                    [--phase propose|train|reflect [--shard i/n] [--wait S]] [--list]`
  *
  * Runs guide 1 (LLM reward design for BipedalWalker-v3) in one of two protocols (presets.ts) with the
  * native-reward baseline of the same protocol, prints the tables and writes the run folder (prompts,
  * answers, code, validations, curves, metrics, tables, figures) to --out (default
- * out/reward-design-<preset>-<budget>). Re-running with the same --out resumes.
+ * out/reward-design-<preset>-<budget>). Re-running with the same --out resumes. With --phase, one phase of
+ * the eureka loop runs over --out (see src/experiments/reward-design/phases.ts): a workflow on a cluster.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
-import type { RewardDesignEvent } from "../experiments/reward-design/loop.js";
+import { MissingResultsError, type RewardDesignEvent } from "../experiments/reward-design/loop.js";
 import { REWARD_DESIGN_PRESETS, type RewardDesignPreset, type RewardDesignPresetName } from "../experiments/reward-design/presets.js";
 import { presetComparisonTable, protocolText, resolvePreset, runRewardDesignExperiment, type RewardDesignExperimentResult } from "../experiments/reward-design/protocol.js";
 import type { SeedEvent } from "../experiments/reward-design/seed-loop.js";
@@ -19,11 +21,24 @@ import type { LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
 import { formatTable } from "../report/table.js";
 import { ensureDir } from "../core/fs.js";
+import {
+  phasedPreset,
+  plannedRuns,
+  REWARD_DESIGN_PHASES,
+  rewardDesignStage,
+  runRewardDesignPhase,
+  stageRuns,
+  stageText,
+  type RewardDesignPhase,
+} from "../experiments/reward-design/phases.js";
+import { formatRunList, missingRunsMessage } from "../experiments/shards.js";
 import { parseOrReport, prepareLlm, readCommonOption, readOptions, readWholeNumber, runWhenMain, usageFailure, writeRunStatus } from "./options.js";
+import { defaultScaleOutArgs, readScaleOutOption, settingsArgv, type ScaleOutArgs } from "./scale-out.js";
 
 export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-design [--preset eureka|seed|both] [--llm surrogate|anthropic|openai] [--budget smoke|full]
                                       [--out DIR] [--model ID] [--base-url URL] [--iterations N] [--candidates K] [--steps N]
-                                      [--max-failed-calls N] [--no-precheck] [--concurrency N] [--no-png]
+                                      [--max-failed-calls N] [--no-precheck] [--concurrency N] [--final-seeds N] [--no-png]
+                                      [--phase propose|train|reflect [--shard i/n] [--wait S]] [--list]
 
   --preset eureka (default): Eureka's loop, K candidates per iteration, each trained from scratch with PPO
     full:  5 iterations x 4 candidates x 1M PPO steps (rl-zoo BipedalWalker settings, 32 envs), 5 eval episodes, 3 final seeds (hours on 2 cores)
@@ -40,7 +55,19 @@ export const REPRODUCE_REWARD_DESIGN_USAGE = `usage: guided-rl reproduce reward-
   reference-ranking check before training. Default budget: GUIDED_RL_BUDGET, else full. Default designer: the
   offline surrogate (not an LLM).
   --llm anthropic needs ANTHROPIC_API_KEY (checked before any training); --llm openai talks to an OpenAI-compatible server (--base-url or
-  GUIDED_RL_OPENAI_BASE_URL, key in GUIDED_RL_OPENAI_API_KEY). Re-running with the same --out resumes.`;
+  GUIDED_RL_OPENAI_BASE_URL, key in GUIDED_RL_OPENAI_API_KEY). Re-running with the same --out resumes.
+  --final-seeds N: train the finalists on seeds 0..N-1 (default: the preset's, 3 at full, 1 at smoke/showcase).
+
+Across machines (eureka; every machine sees --out, e.g. a cluster's shared filesystem; pass the same
+settings to every phase): the folder says which iteration and phase are due.
+  --phase propose       the designer's K candidates of the current iteration (one process; idempotent)
+  --phase train         train the current stage's runs (an iteration's valid candidates, the native baseline in
+                        iteration 1, or the finalists on the other final seeds); --shard i/n: only shard i's
+  --phase reflect       every run has its result? then the best so far and the reflection (next iteration), or,
+                        after the last iteration's final stage, the tables and figures; else it names the
+                        missing runs, the command that runs them, and exits 1. --wait S: wait up to S seconds
+  --list                the current stage and its runs (ids, shard of each with --shard i/n)
+  Per iteration: propose, train (a job array), reflect; then train, reflect once more for the final stage.`;
 
 export interface ReproduceRewardDesignArgs {
   preset: RewardDesignPresetName | "both";
@@ -55,12 +82,16 @@ export interface ReproduceRewardDesignArgs {
   candidates?: number;
   steps?: number;
   concurrency?: number;
+  finalSeeds?: number[];
   png: boolean;
+  phase?: RewardDesignPhase;
+  waitSeconds?: number;
+  scale: ScaleOutArgs;
 }
 
 /** Parses the arguments after `reproduce reward-design`; throws with the usage on bad input. */
 export function parseReproduceRewardDesignArgs(argv: readonly string[]): ReproduceRewardDesignArgs {
-  const args: ReproduceRewardDesignArgs = { preset: "eureka", precheck: true, provider: "surrogate", budget: budgetFromEnv(), png: true };
+  const args: ReproduceRewardDesignArgs = { preset: "eureka", precheck: true, provider: "surrogate", budget: budgetFromEnv(), png: true, scale: defaultScaleOutArgs() };
   const fail = usageFailure(REPRODUCE_REWARD_DESIGN_USAGE);
   readOptions(argv, fail, (option) => {
     const name = option.name;
@@ -89,10 +120,29 @@ export function parseReproduceRewardDesignArgs(argv: readonly string[]): Reprodu
       case "--concurrency":
         args.concurrency = readWholeNumber(option, fail, 0);
         return true;
+      case "--final-seeds":
+        args.finalSeeds = Array.from({ length: readWholeNumber(option, fail, 1) }, (_, i) => i);
+        return true;
+      case "--phase": {
+        const v = option.value();
+        if (!REWARD_DESIGN_PHASES.includes(v as RewardDesignPhase)) fail(`--phase must be one of ${REWARD_DESIGN_PHASES.join(", ")}, got "${v}"`);
+        args.phase = v as RewardDesignPhase;
+        return true;
+      }
+      case "--wait":
+        args.waitSeconds = readWholeNumber(option, fail, 0);
+        return true;
+      case "--only-missing":
+      case "--cassette":
+      case "--cassette-mode":
+        return fail(`${name} is not for reward design: its phases share one run folder (--out), its cassette included; see --phase`);
       default:
-        return readCommonOption(args, option, fail);
+        return readScaleOutOption(args.scale, option, fail) || readCommonOption(args, option, fail);
     }
   });
+  if (args.scale.shard && args.phase !== "train" && !args.scale.list) fail("--shard i/n applies to --phase train and --list (reward design shards one stage's runs over a shared run folder)");
+  if (args.waitSeconds !== undefined && args.phase !== "reflect") fail("--wait applies to --phase reflect");
+  if ((args.phase || args.scale.list) && args.preset !== "eureka") fail("--phase and --list apply to the eureka preset (the seed preset trains one agent in sequence)");
   return args;
 }
 
@@ -124,12 +174,13 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
   const args = parseOrReport(argv, parseReproduceRewardDesignArgs);
   if (!args) return 2;
   const out = args.out ?? join("out", `reward-design-${args.preset}-${args.budget}`);
+  if (args.phase || args.scale.list) return reproducePhase(args, argv, out);
   // --preset both: each preset in its own subfolder, then one table of both.
   const names: RewardDesignPresetName[] = args.preset === "both" ? [...REWARD_DESIGN_PRESETS] : [args.preset];
   const runs: { preset: RewardDesignPreset; dir: string }[] = [];
   try {
     for (const name of names) {
-      const preset = resolvePreset({ budget: args.budget, preset: name, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps });
+      const preset = resolvePreset({ budget: args.budget, preset: name, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps, finalSeeds: args.finalSeeds });
       runs.push({ preset, dir: args.preset === "both" ? join(out, name) : out });
     }
   } catch (err) {
@@ -158,6 +209,7 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
         iterations: args.iterations,
         candidates: args.candidates,
         totalTimesteps: args.steps,
+        finalSeeds: args.finalSeeds,
         concurrency: args.concurrency,
         png: args.png,
         onEvent: (e) => console.error(eventLine(e)),
@@ -182,6 +234,62 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
   writeRunStatus(out, { complete: true, presets: experiments.map((e) => e.preset.name), failedCalls: experiments.reduce((n, e) => n + e.failedCalls, 0) });
   console.error(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; prompts, code, curves, tables (table.md) and figures in ${out}/`);
   return 0;
+}
+
+/** `--list` or one `--phase` of the eureka loop over the shared run folder `out`. */
+async function reproducePhase(args: ReproduceRewardDesignArgs, argv: readonly string[], out: string): Promise<number> {
+  const settings = {
+    budget: args.budget,
+    preset: "eureka" as const,
+    out,
+    iterations: args.iterations,
+    candidates: args.candidates,
+    totalTimesteps: args.steps,
+    finalSeeds: args.finalSeeds,
+  };
+  // The command that runs a phase of this run again (same settings, same folder).
+  const phaseCommand = (phase: RewardDesignPhase) => ["guided-rl reproduce reward-design", ...settingsArgv(argv), "--out", out, "--phase", phase].join(" ");
+  try {
+    if (args.scale.list) {
+      const stage = rewardDesignStage(phasedPreset(settings), out);
+      console.log(stageText(stage));
+      if (stage.phase !== "propose") console.log(formatRunList(stageRuns(stage), args.scale.shard?.count));
+      return 0;
+    }
+    // The designer is asked only in propose: a key that is missing or refused is said before anything else.
+    if (args.phase === "propose") await prepareLlm(args);
+    const outcome = await runRewardDesignPhase({
+      ...settings,
+      phase: args.phase!,
+      ...(args.scale.shard ? { shard: args.scale.shard } : {}),
+      waitSeconds: args.waitSeconds,
+      precheck: args.precheck,
+      maxFailedCalls: args.maxFailedCalls,
+      provider: args.provider,
+      model: args.model,
+      baseURL: args.baseURL,
+      concurrency: args.concurrency,
+      png: args.png,
+      onEvent: (e) => console.error(eventLine(e)),
+    });
+    if (outcome.experiment) for (const t of outcome.experiment.tables) console.log(`\n${t.caption}\n${formatTable(t.rows)}`);
+    console.error(outcome.did);
+    console.error(`now: ${stageText(outcome.next)}`);
+    // status.json is written by the single-process phases only (train shards run at the same time).
+    if (outcome.experiment) writeRunStatus(out, { complete: true, presets: ["eureka"], failedCalls: outcome.experiment.failedCalls });
+    else if (args.phase !== "train") writeRunStatus(out, { complete: false, reason: `phases: ${stageText(outcome.next)}` });
+    return 0;
+  } catch (err) {
+    if (args.phase === "propose" && existsSync(out)) writeRunStatus(out, { complete: false, partial: true, reason: (err as Error).message });
+    if (err instanceof MissingResultsError) {
+      console.error(`guided-rl reproduce reward-design --phase reflect: ${err.what}: ${missingRunsMessage(plannedRuns(err.missing), phaseCommand("train"))}`);
+      return 1;
+    }
+    console.error(`guided-rl reproduce reward-design: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await closeRenderer();
+  }
 }
 
 /** For the dispatcher in src/cli.ts. */

@@ -68,7 +68,7 @@ export function readScaleOutOption(args: ScaleOutArgs, option: CliOption, fail: 
 }
 
 /** Options that choose where results go or which share of the runs to run, not what the runs are. */
-const PLACEMENT_OPTIONS = new Set(["--out", "--shard", "--only-missing", "--list", "--resume", "--cassette", "--cassette-mode", "--no-png"]);
+const PLACEMENT_OPTIONS = new Set(["--out", "--shard", "--only-missing", "--list", "--resume", "--cassette", "--cassette-mode", "--no-png", "--phase", "--wait"]);
 const PLACEMENT_FLAGS = new Set(["--list", "--resume", "--no-png"]);
 
 /** The command's arguments without placement options: what a re-run of the same reproduction passes. */

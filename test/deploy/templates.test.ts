@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -76,4 +76,73 @@ test("Dockerfile: what it copies exists and the npm scripts it runs are defined"
   for (const s of runs) assert.ok(scripts[s], `Dockerfile runs npm run ${s}, which package.json does not define`);
   for (const m of docker.matchAll(/^COPY (.+) \.\/?$/gm)) for (const f of m[1]!.split(/\s+/)) if (f !== ".") assert.ok(existsSync(join(ROOT, f)), `COPY ${f}: no such file`);
   assert.match(docker, /^FROM node:20/m);
+});
+
+// A stand-in for sbatch that runs each job at once, in submission order (so afterok holds when the previous
+// job succeeded): an array's tasks in parallel with SLURM_ARRAY_TASK_ID/COUNT set. It logs what was asked.
+const FAKE_SBATCH = `#!/usr/bin/env bash
+set -euo pipefail
+log="\${FAKE_SBATCH_LOG:?}"
+phase="" dep="" array="" script=""
+for a in "$@"; do
+  case "$a" in
+    --parsable) ;;
+    --export=ALL,GUIDED_RL_PHASE=*) phase="\${a#--export=ALL,GUIDED_RL_PHASE=}" ;;
+    --dependency=afterok:*) dep="\${a#--dependency=afterok:}" ;;
+    --array=0-*) array="\${a#--array=0-}" ;;
+    -*) echo "fake sbatch: unexpected option $a" >&2; exit 2 ;;
+    *) script="$a" ;;
+  esac
+done
+id=$(( $(wc -l < "$log") + 1 ))
+echo "$id $phase \${dep:--} \${array:--}" >> "$log"
+if [[ -n "$dep" && "$dep" != "$(( id - 1 ))" ]]; then echo "fake sbatch: job $id depends on $dep, not on the job before it" >&2; exit 3; fi
+export GUIDED_RL_PHASE="$phase"
+if [[ -n "$array" ]]; then
+  pids=()
+  for i in $(seq 0 "$array"); do SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_TASK_COUNT=$(( array + 1 )) bash "$script" > "$log.$id.$i" 2>&1 & pids+=($!); done
+  for p in "\${pids[@]}"; do wait "$p"; done
+else
+  bash "$script" > "$log.$id" 2>&1
+fi
+echo "$id"
+`;
+
+test("Slurm reward-design workflow: shellcheck clean; submitted to a stand-in sbatch, the chained phases run the whole smoke run", (t) => {
+  const slurm = join(ROOT, "deploy", "slurm");
+  const scripts = [join(slurm, "reward-design.sbatch"), join(slurm, "reward-design-submit.sh")];
+  if (has("shellcheck", ["--version"])) {
+    const sc = spawnSync("shellcheck", scripts, { encoding: "utf8" });
+    assert.equal(sc.status, 0, sc.stdout);
+  } else if (REQUIRED) assert.fail("shellcheck is not installed (apt-get install shellcheck)");
+  else t.diagnostic("shellcheck not installed: lint skipped");
+  const tmp = mkdtempSync(join(tmpdir(), "slurm-rd-"));
+  const fake = join(tmp, "sbatch");
+  writeFileSync(fake, FAKE_SBATCH, { mode: 0o755 });
+  const log = join(tmp, "jobs.log");
+  writeFileSync(log, "");
+  const out = join(tmp, "run");
+  const env = {
+    ...process.env,
+    SBATCH: fake,
+    FAKE_SBATCH_LOG: log,
+    GUIDED_RL_SHARDS: "2",
+    GUIDED_RL_OUT: out,
+    GUIDED_RL_ARGS: "reproduce reward-design --budget smoke --iterations 1 --steps 1024 --concurrency 0 --no-png",
+  };
+  const res = spawnSync("bash", [scripts[1]!], { cwd: ROOT, encoding: "utf8", env });
+  assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}\n${readFileSync(log, "utf8")}`);
+  // One iteration (propose, a 2-task train array, reflect), then the final stage (train array, reflect), each after the one before.
+  assert.deepEqual(readFileSync(log, "utf8").trim().split("\n"), ["1 propose - -", "2 train 1 1", "3 reflect 2 -", "4 train 3 1", "5 reflect 4 -"]);
+  assert.match(readFileSync(`${log}.2.0`, "utf8") + readFileSync(`${log}.2.1`, "utf8"), /shard 0\/2: trained[\s\S]*shard 1\/2: trained|shard 1\/2: trained[\s\S]*shard 0\/2: trained/);
+  assert.ok(existsSync(join(out, "table.md")) && existsSync(join(out, "iter-01", "summary.json")));
+  // Submitted again, the run is done: nothing more is submitted.
+  const again = spawnSync("bash", [scripts[1]!], { cwd: ROOT, encoding: "utf8", env });
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /: done: /);
+  assert.equal(readFileSync(log, "utf8").trim().split("\n").length, 5);
+  // The train phase outside an array refuses with the fix.
+  const bare = spawnSync("bash", [scripts[0]!], { cwd: ROOT, encoding: "utf8", env: { ...env, GUIDED_RL_PHASE: "train", SLURM_ARRAY_TASK_ID: "" } });
+  assert.notEqual(bare.status, 0);
+  assert.match(bare.stderr, /sbatch --array/);
 });

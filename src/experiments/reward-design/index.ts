@@ -5,6 +5,13 @@
  */
 export {
   runRewardDesign,
+  proposeIteration,
+  reflectIteration,
+  iterationJobs,
+  readIteration,
+  collectRewardDesign,
+  MissingResultsError,
+  type LoopSettings,
   candidateId,
   checkedReward,
   type CheckedRewardRequest,
@@ -61,6 +68,18 @@ export {
   type RewardDesignExperimentResult,
   type RewardDesignTable,
 } from "./protocol.js";
+export {
+  runRewardDesignPhase,
+  rewardDesignStage,
+  stageText,
+  stageRuns,
+  phasedPreset,
+  REWARD_DESIGN_PHASES,
+  type RewardDesignPhase,
+  type RewardDesignStage,
+  type RewardDesignPhaseOptions,
+  type RewardDesignPhaseOutcome,
+} from "./phases.js";
 export {
   comparisonTable,
   iterationTable,

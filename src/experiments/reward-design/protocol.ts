@@ -22,7 +22,7 @@ import { trainInPool } from "./pool.js";
 import { rewardDesignPreset, type EurekaPreset, type RewardDesignPreset, type RewardDesignPresetName, type SeedPreset } from "./presets.js";
 import { candidateTable, comparisonTable, designerLabel, iterationFigure, iterationTable, learningCurvesFigure } from "./report.js";
 import { runSeedProtocol, type SeedEvent, type SeedRunResult } from "./seed-loop.js";
-import type { TrainingJob } from "./training.js";
+import type { TrainingJob, TrainingResult } from "./training.js";
 
 /** The surrogate's default quality here: one first draft in four carries a planted bug (exercises the fix round and the pre-check). */
 export const DEFAULT_SURROGATE_QUALITY: Partial<SurrogateQuality> = { accuracy: 0.75, noise: 0.1, seed: 0 };
@@ -124,34 +124,51 @@ const ci = (returns: number[]): Interval => {
   return finite.length ? meanCi(finite) : { estimate: NaN, low: NaN, high: NaN, n: 0 };
 };
 
+/** The run folder: --out, else out/reward-design-<preset>-<budget>. */
+export function experimentDir(options: Pick<RewardDesignExperimentOptions, "out" | "budget">, preset: RewardDesignPreset): string {
+  return options.out ?? join("out", `reward-design-${preset.name}-${options.budget}`);
+}
+
+/**
+ * The designer of the options, counting its failed calls (cached and recorded in the run folder `out`);
+ * `maxFailedCalls` (default: the options') is what this client tolerates.
+ */
+export function experimentLlm(options: RewardDesignExperimentOptions, out: string, maxFailedCalls = options.maxFailedCalls): Llm {
+  if (options.llm) return countingLlm(options.llm, maxFailedCalls);
+  const provider = options.provider ?? "surrogate";
+  return createLlm({
+    provider,
+    model: options.model,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    runDir: out,
+    cache: "read-write",
+    ...(maxFailedCalls !== undefined ? { maxFailedCalls } : {}),
+    ...(provider === "surrogate" ? { quality: options.quality ?? DEFAULT_SURROGATE_QUALITY, surrogateName: "reward-terms" } : {}),
+  });
+}
+
 /** Runs (or resumes) the experiment and writes tables and figures into the run folder. */
 export async function runRewardDesignExperiment(options: RewardDesignExperimentOptions): Promise<RewardDesignExperimentResult> {
   const preset = resolvePreset(options);
-  const out = options.out ?? join("out", `reward-design-${preset.name}-${options.budget}`);
-  const provider = options.provider ?? "surrogate";
+  const out = experimentDir(options, preset);
   // One counting client for the whole experiment: its failedCalls feed every table's "failed calls".
-  const llm = options.llm
-    ? countingLlm(options.llm, options.maxFailedCalls)
-    : createLlm({
-        provider,
-        model: options.model,
-        ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-        runDir: out,
-        cache: "read-write",
-        ...(options.maxFailedCalls !== undefined ? { maxFailedCalls: options.maxFailedCalls } : {}),
-        ...(provider === "surrogate" ? { quality: options.quality ?? DEFAULT_SURROGATE_QUALITY, surrogateName: "reward-terms" } : {}),
-      });
+  const llm = experimentLlm(options, out);
   const designer = designerLabel(llm.provider, llm.model);
   const experiment = preset.name === "seed" ? await runSeed(options, preset, out, llm, designer) : await runEureka(options, preset, out, llm, designer);
   if (options.llm === undefined) llm.writeSummary();
-  writeReport(out, experiment.tables, designer, protocolText(preset), preset);
+  await writeExperiment(out, experiment, options.png);
+  return experiment;
+}
+
+/** The experiment's tables (table.md, tables.json) and figures (JSON, HTML and, unless png is false, PNG) in `out`. */
+export async function writeExperiment(out: string, experiment: RewardDesignExperimentResult, png?: boolean): Promise<void> {
+  writeReport(out, experiment.tables, experiment.designer, protocolText(experiment.preset), experiment.preset);
   mkdirSync(join(out, "figures"), { recursive: true });
   for (const f of experiment.figures) {
     await saveFigure(f.spec, join(out, "figures", `${f.name}.json`));
     await saveFigure(f.spec, join(out, "figures", `${f.name}.html`));
-    if (options.png !== false) await saveFigure(f.spec, join(out, "figures", `${f.name}.png`));
+    if (png !== false) await saveFigure(f.spec, join(out, "figures", `${f.name}.png`));
   }
-  return experiment;
 }
 
 async function runEureka(o: RewardDesignExperimentOptions, preset: EurekaPreset, out: string, llm: Llm, designer: string): Promise<RewardDesignExperimentResult> {
@@ -165,14 +182,23 @@ async function runEureka(o: RewardDesignExperimentOptions, preset: EurekaPreset,
     precheck: o.precheck,
     onEvent: o.onEvent,
   });
-  // The finalists on the other final seeds (seed 0 is the run itself).
-  const extra = preset.finalSeeds.filter((s) => s !== preset.protocol.seed);
+  const jobs = eurekaFinalJobs(preset, out, result);
+  const finals = await trainInPool(jobs, { concurrency: o.concurrency, onResult: (r, job, resumed) => o.onEvent?.({ type: "trained", id: job.id, result: r, resumed }) });
+  return eurekaExperiment(preset, designer, result, jobs, finals);
+}
+
+/** The finalists' runs on the preset's other final seeds (seed `protocol.seed` is the loop's own run): the best designed reward and PPO on the native reward. */
+export function eurekaFinalJobs(preset: EurekaPreset, out: string, result: Pick<RewardDesignResult, "best">): TrainingJob[] {
   const jobs: TrainingJob[] = [];
-  for (const s of extra) {
+  for (const s of preset.finalSeeds.filter((s) => s !== preset.protocol.seed)) {
     if (result.best?.code) jobs.push({ id: `final/best-seed-${s}`, dir: join(out, "final", `best-seed-${s}`), source: result.best.code, protocol: { ...preset.protocol, seed: s } });
     jobs.push({ id: `final/native-seed-${s}`, dir: join(out, "final", `native-seed-${s}`), source: null, protocol: { ...preset.protocol, seed: s } });
   }
-  const finals = await trainInPool(jobs, { concurrency: o.concurrency, onResult: (r, job, resumed) => o.onEvent?.({ type: "trained", id: job.id, result: r, resumed }) });
+  return jobs;
+}
+
+/** The eureka experiment's final scores, tables and figures from the loop's result and the finalists' runs (`finals[i]` of `jobs[i]`). */
+export function eurekaExperiment(preset: EurekaPreset, designer: string, result: RewardDesignResult, jobs: readonly TrainingJob[], finals: readonly TrainingResult[]): RewardDesignExperimentResult {
   const of = (prefix: string) => finals.filter((_, i) => jobs[i]!.id.startsWith(prefix)).map((r) => (r.ok ? r.nativeReturn : NaN));
   const final: FinalScore[] = [];
   if (result.best?.result) {

@@ -102,11 +102,9 @@ export const CURVE_FILE = "training.jsonl";
 export function readResult(dir: string): TrainingResult | undefined {
   const file = join(dir, RESULT_FILE);
   if (!existsSync(file)) return undefined;
-  const r = JSON.parse(readFileSync(file, "utf8")) as TrainingResult;
-  // JSON has no NaN: a failed job's fitness comes back as null
-  r.nativeReturn = r.nativeReturn ?? NaN;
-  r.distance = r.distance ?? NaN;
-  return r;
+  // JSON has no NaN: a failed job's fitness, an empty window's means, ... were written as null. A result
+  // has no other nulls, so every null reads back as NaN: the same numbers (and prompt text) as in memory.
+  return JSON.parse(readFileSync(file, "utf8"), (_key, v: unknown) => (v === null ? NaN : v)) as TrainingResult;
 }
 
 /**
