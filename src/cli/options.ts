@@ -3,7 +3,7 @@
  * reproduction takes (--llm, --model, --budget, --out, --no-png), usage errors that carry the command's
  * usage text, and the tail that makes a command module runnable on its own.
  */
-import { writeFileSync } from "node:fs";
+import { writeText } from "../core/secrets.js";
 import { join } from "node:path";
 import { BUDGETS, type Budget } from "../experiments/budget.js";
 import { createLlm, type LlmProviderName } from "../llm/create.js";
@@ -139,7 +139,7 @@ export async function prepareLlm(args: Pick<ReproduceCommonArgs, "provider" | "m
  * stopped (failed LLM calls past the tolerance, a spent budget): its finished work is kept for a resume.
  */
 export function writeRunStatus(out: string, status: Record<string, unknown>): void {
-  writeFileSync(join(out, "status.json"), `${JSON.stringify(status, null, 2)}\n`);
+  writeText(join(out, "status.json"), `${JSON.stringify(status, null, 2)}\n`);
 }
 
 /** Parses with `parse`; on a usage error prints it to stderr and returns undefined (the caller picks the exit code). */

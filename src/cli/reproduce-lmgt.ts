@@ -6,7 +6,8 @@
  * Runs the LMGT protocol (baseline vs LMGT per algorithm, prompt-style and model-quality ablations, cost),
  * prints the tables and writes them with the figures to `--out` (default out/lmgt).
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { closeRenderer } from "../report/render.js";
@@ -198,7 +199,7 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     `LMGT reproduction: env ${args.envs.join(", ")}, budget ${args.budget}, preset ${args.methods.join(" + ")}${args.shift ? `, lambda=${args.shift.scale} (${args.shift.reason})` : ", lambda=1"}, pairs scored by ${args.provider === "surrogate" ? "the offline surrogate (heuristics, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}`,
   );
   const onTrial = (r: LmgtTrialResult, done: number, total: number) => {
-    if (!r.sharedWith && !previous.includes(r)) appendFileSync(trialsFile, `${JSON.stringify(r)}\n`);
+    if (!r.sharedWith && !previous.includes(r)) appendText(trialsFile, `${JSON.stringify(r)}\n`);
     const s = r.spec;
     const ret = r.failed ? `FAILED (${r.failed})` : `return ${r.evalReturns.map((x) => x.toFixed(Math.abs(x) < 5 ? 2 : 0)).join("/")}`;
     const calls = r.stats ? `, ${r.stats.calls} requests${r.stats.callErrors ? ` (${r.stats.callErrors} failed)` : ""}` : "";

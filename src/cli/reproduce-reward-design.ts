@@ -10,7 +10,8 @@
  * out/reward-design-<preset>-<budget>). Re-running with the same --out resumes. With --phase, one phase of
  * the eureka loop runs over --out (see src/experiments/reward-design/phases.ts): a workflow on a cluster.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { writeText } from "../core/secrets.js";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { MissingResultsError, type RewardDesignEvent } from "../experiments/reward-design/loop.js";
@@ -221,7 +222,7 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
       const caption = `Both presets and their native-reward baselines (PPO for eureka, SAC for seed): native BipedalWalker-v3 return, mean with 95% bootstrap CI over the final seeds; designer: ${experiments[0]!.designer}`;
       const text = formatTable(presetComparisonTable(experiments));
       console.log(`\n${caption}\n${text}`);
-      writeFileSync(join(out, "table.md"), `# Reward design for BipedalWalker-v3: both presets\n\n${caption}\n\n\`\`\`\n${text}\n\`\`\`\n\nEach preset's own tables: ${runs.map((r) => `${r.preset.name}/table.md`).join(", ")}.\n`);
+      writeText(join(out, "table.md"), `# Reward design for BipedalWalker-v3: both presets\n\n${caption}\n\n\`\`\`\n${text}\n\`\`\`\n\nEach preset's own tables: ${runs.map((r) => `${r.preset.name}/table.md`).join(", ")}.\n`);
     }
   } catch (err) {
     // Stopped (designer calls failed past --max-failed-calls, a spent budget, ...): no table is written from a partial run.

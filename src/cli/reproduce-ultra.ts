@@ -10,7 +10,8 @@
  * `--regenerate-policy` trains the starting policy again (it is trained anyway when none is shipped);
  * `--policy-only` stops after that (the command that regenerates the shipped MuJoCo policies).
  */
-import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { prepareEnv } from "../envs/index.js";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
@@ -146,7 +147,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
       });
       log(`${cfg.envId}: budget ${args.budget}, ${b.seeds.length} seeds, ${b.envSteps} env steps per refined row (analysis included); critical states from ${args.provider === "surrogate" ? "the offline surrogate (hand-written heuristics, not an LLM)" : llm.model}`);
       const result = await runUltraExperiment({ env: cfg, budget: b, llm, startPolicy: readPolicyFile(shippedPolicyPath(cfg.policyName)), ...(args.variants ? { variants: args.variants } : {}), onProgress: log });
-      for (const part of splitBySeed(result)) appendFileSync(join(args.out, TRIALS_FILE), `${encodeRecord(seedRecord(settings, name, part))}\n`);
+      for (const part of splitBySeed(result)) appendText(join(args.out, TRIALS_FILE), `${encodeRecord(seedRecord(settings, name, part))}\n`);
       if (plan.partial) {
         log(`${name}: seeds ${b.seeds.join(", ")} in ${join(args.out, TRIALS_FILE)}; join the folders with \`guided-rl merge OUT ${args.out} ...\``);
         continue;

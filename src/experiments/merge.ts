@@ -3,7 +3,8 @@
  * entry per prompt hash) and transcripts, and their LLM usage summed. The protocol-specific part (which
  * runs make the result set, the tables) is the caller's.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { writeText, appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { CASSETTE_FILE, TRANSCRIPT_FILE, USAGE_FILE } from "../llm/create.js";
 import type { UsageSummary, UsageTotals } from "../llm/ledger.js";
@@ -33,7 +34,7 @@ export function unionResults<T>(dirs: readonly string[], file: string, idOf: (re
 
 /** Writes results as JSONL (one per line, `encodeRecord`). */
 export function writeJsonl(path: string, records: readonly unknown[]): void {
-  writeFileSync(path, records.map((r) => `${encodeRecord(r)}\n`).join(""));
+  writeText(path, records.map((r) => `${encodeRecord(r)}\n`).join(""));
 }
 
 const TOTAL_KEYS: readonly (keyof UsageTotals)[] = ["calls", "cachedCalls", "failedCalls", "refusedCalls", "inputTokens", "outputTokens", "costUsd"];
@@ -97,12 +98,12 @@ export function mergeLlmFiles(dirs: readonly string[], out: string, llmSubdir = 
     });
   if (folders.length === 0) return { cassetteEntries: 0, duplicates: 0 };
   mkdirSync(target, { recursive: true });
-  if (cassette.lines.length) writeFileSync(join(target, CASSETTE_FILE), cassette.lines.map((l) => `${l}\n`).join(""));
+  if (cassette.lines.length) writeText(join(target, CASSETTE_FILE), cassette.lines.map((l) => `${l}\n`).join(""));
   if (transcripts.length) {
-    writeFileSync(join(target, TRANSCRIPT_FILE), "");
-    for (const t of transcripts) appendFileSync(join(target, TRANSCRIPT_FILE), t.endsWith("\n") || t === "" ? t : `${t}\n`);
+    writeText(join(target, TRANSCRIPT_FILE), "");
+    for (const t of transcripts) appendText(join(target, TRANSCRIPT_FILE), t.endsWith("\n") || t === "" ? t : `${t}\n`);
   }
   const usage = usages.length ? sumUsage(usages) : undefined;
-  if (usage) writeFileSync(join(target, USAGE_FILE), `${JSON.stringify(usage, null, 1)}\n`);
+  if (usage) writeText(join(target, USAGE_FILE), `${JSON.stringify(usage, null, 1)}\n`);
   return { cassetteEntries: cassette.lines.length, duplicates: cassette.duplicates, ...(usage ? { usage } : {}) };
 }

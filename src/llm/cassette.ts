@@ -3,9 +3,10 @@
  * A run folder can hold its own cassette, and notebooks can ship one under data/cassettes/ so anyone can
  * replay a recorded real-LLM run without a key (mode `replay-strict`).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendText } from "../core/secrets.js";
 import { dirname } from "node:path";
-import { LlmError, redact } from "./errors.js";
+import { LlmError } from "./errors.js";
 import type { PromptContent } from "./hash.js";
 import type { LlmPurpose, Usage } from "./types.js";
 
@@ -82,6 +83,6 @@ export class Cassette {
     this.entries.set(entry.hash, entry);
     if (!this.#folderReady) mkdirSync(dirname(this.path), { recursive: true });
     this.#folderReady = true;
-    appendFileSync(this.path, redact(JSON.stringify(entry), this.#secrets) + "\n");
+    appendText(this.path, JSON.stringify(entry) + "\n", this.#secrets);
   }
 }

@@ -122,12 +122,5 @@ export function isFailedCall(error: unknown): boolean {
   return typeof error === "object" && error !== null && toleratedFailures.has(error);
 }
 
-/** Replace every occurrence of each secret (length >= 4) by `[REDACTED]`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    out = out.split(secret).join("[REDACTED]");
-  }
-  return out;
-}
+/** The one redaction (see core/secrets.ts): every known key and each of `secrets` replaced by `[REDACTED]`. */
+export { redact } from "../core/secrets.js";

@@ -3,7 +3,8 @@
  * and the transcript, in that order:
  *   validate -> content address -> cassette hit? -> budget reservation -> provider -> record -> transcript.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { registerSecret, writeText } from "../core/secrets.js";
 import { dirname } from "node:path";
 import { Cassette, CACHE_MODES, type CacheMode } from "./cassette.js";
 import { isRunStopping, LlmBudgetExceededError, LlmCacheMissError, LlmError, LlmRunStoppedError, markFailedCall, redact } from "./errors.js";
@@ -70,6 +71,8 @@ export class Llm implements LlmClient {
     this.provider = inner.provider;
     this.model = inner.model;
     this.#secrets = [...(inner.secrets ?? []), ...(options.secrets ?? [])];
+    // Every writer of the process redacts them from now on, not only this client's own files.
+    for (const secret of this.#secrets) registerSecret(secret);
     this.cacheMode = options.cache?.mode ?? "off";
     if (!CACHE_MODES.includes(this.cacheMode)) {
       throw new LlmError(`unknown cache mode "${this.cacheMode}"; expected one of ${CACHE_MODES.join(", ")}`);
@@ -138,7 +141,7 @@ export class Llm implements LlmClient {
     const summary = this.summary();
     const record = { provider: this.provider, model: this.model, writtenAt: new Date().toISOString(), ...summary };
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, redact(JSON.stringify(record, null, 2), this.#secrets) + "\n");
+    writeText(path, JSON.stringify(record, null, 2) + "\n", this.#secrets);
     return summary;
   }
 

@@ -1,7 +1,7 @@
 /** The transcript: every call of a run (prompt, response, latency, cached?, cost) as one JSONL line. */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { appendText } from "../core/secrets.js";
 import { dirname } from "node:path";
-import { redact } from "./errors.js";
 import type { PromptContent } from "./hash.js";
 import type { LlmPurpose, Usage } from "./types.js";
 
@@ -38,6 +38,6 @@ export class TranscriptWriter {
   }
 
   write(record: TranscriptRecord): void {
-    appendFileSync(this.path, redact(JSON.stringify(record), this.#secrets) + "\n");
+    appendText(this.path, JSON.stringify(record) + "\n", this.#secrets);
   }
 }

@@ -7,6 +7,7 @@
  * page once per kernel session, in its own output before the first figure.
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { writeText } from "../core/secrets.js";
 import { randomBytes } from "node:crypto";
 import { dirname, extname, join } from "node:path";
 import { displayBundle, inNotebook, type MimeBundle } from "./display.js";
@@ -84,7 +85,7 @@ export async function figure(spec: PlotlySpec, options: FigureOptions = {}): Pro
 function sharedPlotlyFile(dir: string): string {
   const path = join(dir, PLOTLY_FILE);
   const source = plotlyJs();
-  if (!existsSync(path) || statSync(path).size !== Buffer.byteLength(source)) writeFileSync(path, source);
+  if (!existsSync(path) || statSync(path).size !== Buffer.byteLength(source)) writeFileSync(path, source); // the shipped plotly library, not run content
   return PLOTLY_FILE;
 }
 
@@ -104,22 +105,22 @@ export async function saveFigure(spec: PlotlySpec, path: string, options: { stan
       const library = options.standalone
         ? `<script type="text/javascript">${plotlyJs()}</script>`
         : `<script type="text/javascript" src="${sharedPlotlyFile(dirname(path))}"></script>`;
-      writeFileSync(path, `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${figureHtml(spec, library)}</body></html>\n`);
+      writeText(path, `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${figureHtml(spec, library)}</body></html>\n`);
       return true;
     }
     case ".json":
-      writeFileSync(path, JSON.stringify(spec) + "\n");
+      writeText(path, JSON.stringify(spec) + "\n");
       return true;
     case ".png": {
       const png = await renderFigure(spec, "png", 2);
       if (!png) return false;
-      writeFileSync(path, png);
+      writeFileSync(path, png); // binary: no text to redact
       return true;
     }
     case ".svg": {
       const svg = await renderFigure(spec, "svg");
       if (svg === undefined) return false;
-      writeFileSync(path, svg);
+      writeText(path, svg);
       return true;
     }
     default:

@@ -11,6 +11,7 @@
  * batch, and enforces the wall clock: past `timeoutMs` the child is killed and a new one started, so the next
  * candidate is still served. Requests are served one at a time, in call order.
  */
+import { childEnv } from "../core/child-env.js";
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -217,7 +218,7 @@ export class Sandbox {
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       // Nothing of the parent's environment (API keys...) is needed in the sandbox.
-      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" },
+      env: childEnv(["PATH"], { NODE_ENV: "production" }),
     });
     const child: Child = { process: proc, ready: Promise.resolve(), stderr: "", exited: false };
     proc.stderr!.setEncoding("utf8");

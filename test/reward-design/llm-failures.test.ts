@@ -97,11 +97,12 @@ describe("guided-rl reproduce reward-design with a real provider", () => {
     assert.ok(!existsSync(out), "nothing was written");
   });
 
-  it("a server that fails a call: non-zero exit, finished candidate kept, status.json partial, no table", async () => {
+  it("a server that fails a call (echoing the key): non-zero exit, finished candidate kept, status.json partial, no table, no key written", async () => {
     const key = "sk-ant-rd-cli-secret-0099";
     // The model list: 404 (the server is there); the first designer call answers, every later one fails
-    // (HTTP 400: not retried, so the test does not wait for the provider's backoff).
-    const server = await startFakeServer({ status: 400, body: anthropicError("invalid_request_error", "bad request") });
+    // (HTTP 400: not retried, so the test does not wait for the provider's backoff) with every request
+    // header, the key too, in its error body.
+    const server = await startFakeServer({ status: 400, echoHeaders: true });
     server.script({ status: 404, body: anthropicError("not_found_error", "no model list here") }, ok(GOOD));
     const out = mkdtempSync(join(tmpdir(), "grl-rd-cli-fail-"));
     try {
@@ -119,6 +120,10 @@ describe("guided-rl reproduce reward-design with a real provider", () => {
       const kept = readdirSync(join(out, "iter-01")).filter((d) => existsSync(join(out, "iter-01", d, "candidate.json")));
       assert.equal(kept.length, 1, "the answered candidate is kept for the resume");
       assert.ok(!existsSync(join(out, "table.md")) && !existsSync(join(out, "results.json")));
+      const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+      assert.ok(files.some((f) => f.endsWith("llm-transcript.jsonl")));
+      for (const f of files) assert.ok(!readFileSync(f, "utf8").includes(key), `${f} holds the key`);
+      assert.ok(!r.stderr.includes(key) && !r.stdout.includes(key));
     } finally {
       await server.close();
     }

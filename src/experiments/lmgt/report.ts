@@ -1,5 +1,6 @@
 /** Writing an LMGT protocol's results: tables printed and saved, figures as plotly JSON / HTML / PNG. */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { formatTable, type Row } from "../../report/table.js";
 import { saveFigure } from "../../report/figure.js";
@@ -117,18 +118,18 @@ export function lmgtHeadlines(results: readonly LmgtTrialResult[]): string[] {
  */
 export async function writeLmgtReport(results: readonly LmgtTrialResult[], outDir: string, opts: { png?: boolean } = {}): Promise<string> {
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "results.json"), JSON.stringify(results, null, 1));
+  writeText(join(outDir, "results.json"), JSON.stringify(results, null, 1));
   const texts: string[] = [];
   for (const t of lmgtTables(results)) {
     const text = formatTable(t.rows, { caption: t.caption });
     texts.push(text);
-    writeFileSync(join(outDir, `${t.name}.txt`), `${text}\n`);
-    writeFileSync(join(outDir, `${t.name}.json`), JSON.stringify(t.rows, null, 1));
+    writeText(join(outDir, `${t.name}.txt`), `${text}\n`);
+    writeText(join(outDir, `${t.name}.json`), JSON.stringify(t.rows, null, 1));
   }
   const headlines = lmgtHeadlines(results);
   if (headlines.length) {
     texts.push(headlines.join("\n"));
-    writeFileSync(join(outDir, "headlines.txt"), `${headlines.join("\n")}\n`);
+    writeText(join(outDir, "headlines.txt"), `${headlines.join("\n")}\n`);
   }
   for (const f of lmgtFigures(results)) {
     await saveFigure(f.spec, join(outDir, `${f.name}.json`));

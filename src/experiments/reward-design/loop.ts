@@ -34,7 +34,8 @@
  * result.json exists: after a crash the loop continues at the last finished candidate. A candidate whose
  * call failed within --max-failed-calls stays "no-answer" once its iteration's proposal.json is written.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { isFailedCall } from "../../llm/errors.js";
 import { countingLlm, type Llm } from "../../llm/llm.js";
@@ -303,7 +304,7 @@ export function reflectIteration(o: LoopSettings & Pick<RewardDesignOptions, "on
   const dir = iterationDir(o.runDir, iteration);
   writeJson(join(dir, SUMMARY_FILE), summary);
   const best = history.best;
-  writeFileSync(
+  writeText(
     join(dir, "reflection.md"),
     best ? `# Best so far after iteration ${iteration}: ${best.id}, native return ${fmt(best.result!.nativeReturn)}\n\n${reflectionText(best.result!, o.protocol.evalEpisodes)}\n` : `# After iteration ${iteration}: no candidate could be trained yet\n`,
   );
@@ -408,7 +409,7 @@ async function designCandidate(
           candidate,
           candidates: o.candidates,
         });
-  writeFileSync(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
+  writeText(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
   const messages: LlmMessage[] = [{ role: "user", content: user }];
   const { validations, fixed } = await checkedReward({ llm, system, messages, dir, sandbox, sample, refs, maxTokens: o.maxTokens, temperature: o.temperature });
   const last = validations[validations.length - 1]!;
@@ -424,7 +425,7 @@ async function designCandidate(
     ...(last.ok ? {} : { error: failureText(last) }),
     precheckRejections: validations.filter((v) => v.error?.kind === "ranking").length,
   };
-  if (record.code && last.ok) writeFileSync(join(dir, "reward.js"), record.code + "\n");
+  if (record.code && last.ok) writeText(join(dir, "reward.js"), record.code + "\n");
   writeJson(join(dir, "candidate.json"), { ...record, dir: undefined });
   o.onEvent?.({ type: "candidate", iteration, candidate, status: record.status, fixed, ...(record.error ? { error: record.error } : {}), resumed: false });
   return record;
@@ -454,13 +455,13 @@ export async function checkedReward(r: CheckedRewardRequest): Promise<{ validati
   const ask = (task: string, messages: LlmMessage[]) =>
     r.llm.complete({ system: r.system, messages, maxTokens, temperature: r.temperature ?? 1, purpose: { guide: REWARD_DESIGN_GUIDE, task } });
   const first = await ask(WRITE_REWARD_TASK, r.messages);
-  writeFileSync(join(r.dir, "response.md"), first.text);
+  writeText(join(r.dir, "response.md"), first.text);
   const validations: ValidationOutcome[] = [await validateAnswer(first.text, r.sandbox, r.sample, { refs: r.refs, incomplete: incompleteReason(first, maxTokens) })];
   if (validations[0]!.ok) return { validations, fixed: false };
   const fixText = fixPrompt(failureText(validations[0]!));
-  writeFileSync(join(r.dir, "fix-prompt.md"), fixText + "\n");
+  writeText(join(r.dir, "fix-prompt.md"), fixText + "\n");
   const second = await ask(FIX_REWARD_TASK, [...r.messages, { role: "assistant", content: first.text }, { role: "user", content: fixText }]);
-  writeFileSync(join(r.dir, "fix-response.md"), second.text);
+  writeText(join(r.dir, "fix-response.md"), second.text);
   const v = await validateAnswer(second.text, r.sandbox, r.sample, { refs: r.refs, incomplete: incompleteReason(second, maxTokens) });
   validations.push(v);
   return { validations, fixed: v.ok };
@@ -530,7 +531,7 @@ export function savedDesigner(runDir: string): { provider: string; model: string
 function writeJson(file: string, value: unknown): void {
   mkdirSync(join(file, ".."), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 1) + "\n");
+  writeText(tmp, JSON.stringify(value, null, 1) + "\n");
   renameSync(tmp, file);
 }
 

@@ -1,9 +1,11 @@
 /**
  * Trains candidates in parallel, each in its own child process (PPO is single-threaded JS: one process per
  * core is how the cores are used). At most `concurrency` jobs run at once; results come back in job order.
- * A worker that dies (out of memory, killed) yields a failed result of kind "crash", never a hang.
+ * A worker that dies (out of memory, killed) yields a failed result of kind "crash", never a hang. Workers
+ * get only the environment variables training reads (core/child-env.ts TRAINING_ENV).
  */
 import { fork } from "node:child_process";
+import { childEnv, TRAINING_ENV } from "../../core/child-env.js";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
@@ -52,7 +54,8 @@ export async function trainInPool(jobs: readonly TrainingJob[], options: PoolOpt
 function runInChild(job: TrainingJob, heapMb: number): Promise<TrainingResult> {
   const { entry, execArgv } = workerEntry();
   return new Promise((resolve) => {
-    const child = fork(entry, [], { execArgv: [...execArgv, `--max-old-space-size=${heapMb}`], stdio: ["ignore", "inherit", "pipe", "ipc"] });
+    // Only what training reads (backend, native BLAS, OpenBLAS, logging): no API key reaches a worker.
+    const child = fork(entry, [], { execArgv: [...execArgv, `--max-old-space-size=${heapMb}`], stdio: ["ignore", "inherit", "pipe", "ipc"], env: childEnv(TRAINING_ENV) });
     let stderr = "";
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (c: string) => (stderr = (stderr + c).slice(-4000)));

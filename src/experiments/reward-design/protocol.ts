@@ -5,7 +5,8 @@
  * them), then tables and figures in the run folder. Used by `guided-rl reproduce reward-design` and the
  * notebook.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { createLlm, type LlmProviderName } from "../../llm/create.js";
 import type { SurrogateQuality } from "../../llm/providers/surrogate.js";
@@ -322,6 +323,6 @@ function writeReport(out: string, tables: readonly RewardDesignTable[], designer
     "",
   ];
   for (const t of tables) md.push(`## ${t.name}`, "", t.caption, "", "```", formatTable(t.rows), "```", "");
-  writeFileSync(join(out, "table.md"), md.join("\n"));
-  writeFileSync(join(out, "tables.json"), JSON.stringify(tables, null, 1) + "\n");
+  writeText(join(out, "table.md"), md.join("\n"));
+  writeText(join(out, "tables.json"), JSON.stringify(tables, null, 1) + "\n");
 }

@@ -16,7 +16,8 @@
  * native-reward SAC baseline of the same protocol.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { SAC, type SacOptions } from "../../algos/sac.js";
 import type { Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
@@ -145,7 +146,7 @@ const hashParams = (p: Float32Array) => createHash("sha1").update(Buffer.from(p.
 
 function writeJson(file: string, value: unknown): void {
   mkdirSync(join(file, ".."), { recursive: true });
-  writeFileSync(file, JSON.stringify(value, null, 1) + "\n");
+  writeText(file, JSON.stringify(value, null, 1) + "\n");
 }
 
 function readRecord(file: string): SeedIterationRecord {
@@ -222,7 +223,7 @@ export async function runSeedProtocol(options: SeedRunOptions): Promise<SeedRunR
       o.onEvent?.({ type: "reward", iteration, status: choice.status, fixed: choice.fixed, ...(choice.error ? { error: choice.error } : {}) });
       // 2. Swap it in and continue training the same model.
       guide.swap(choice.code);
-      if (choice.code !== null) writeFileSync(join(dir, "reward.js"), choice.code + "\n");
+      if (choice.code !== null) writeText(join(dir, "reward.js"), choice.code + "\n");
       const actorAtStart = hashParams(model.actor.params);
       await model.learn({ totalTimesteps: iteration * p.stepsPerIteration });
       const alignment = guide.window(model.numTimesteps);
@@ -293,7 +294,7 @@ async function designSeedReward(
     metrics: previous.seedMetrics,
     history: records.map((r) => r.seedMetrics),
   });
-  writeFileSync(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
+  writeText(join(dir, "prompt.md"), `# system\n\n${system}\n\n# user\n\n${user}\n`);
   const messages: LlmMessage[] = [{ role: "user", content: user }];
   const { validations, fixed } = await checkedReward({ llm, system, messages, dir, sandbox, sample, refs, maxTokens: o.maxTokens, temperature: o.temperature });
   const last = validations[validations.length - 1]!;

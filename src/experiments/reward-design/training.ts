@@ -9,7 +9,8 @@
  *   model/ppo.json  the trained policy (PPO checkpoint), for animations and later evaluation
  *   result.json     the outcome (written last, atomically: its presence means "finished")
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { writeText, appendText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { PPO, type PpoOptions } from "../../algos/ppo.js";
 import { NonFiniteLossError } from "../../algos/callbacks.js";
@@ -139,7 +140,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<TrainingResult> 
   const model = new PPO(train, { ...p.ppo, seed: p.seed, guide });
   const checkpoints: CheckpointRecord[] = [];
   const rollouts: RolloutRecord[] = [];
-  const log = (rec: object) => appendFileSync(join(job.dir, CURVE_FILE), JSON.stringify(rec) + "\n");
+  const log = (rec: object) => appendText(join(job.dir, CURVE_FILE), JSON.stringify(rec) + "\n");
   const evalOpts = { nEpisodes: p.evalEpisodes, seed: p.evalSeed, maxSteps: p.evalMaxSteps };
   const every = p.totalTimesteps / Math.max(1, p.checkpoints);
   let nextCheckpoint = every;
@@ -217,6 +218,6 @@ export function writeResult(dir: string, result: TrainingResult): void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, RESULT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(result, null, 1) + "\n");
+  writeText(tmp, JSON.stringify(result, null, 1) + "\n");
   renameSync(tmp, file);
 }

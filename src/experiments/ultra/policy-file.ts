@@ -3,7 +3,8 @@
  * ULTRA refines a sub-optimal policy; the package trains one with a short PPO run and ships it in
  * `data/policies/` so the notebook starts without training.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { writeText } from "../../core/secrets.js";
 import { dirname } from "node:path";
 import { make } from "../../envs/index.js";
 import type { Env } from "../../core/env.js";
@@ -50,7 +51,7 @@ export function readPolicyFile(path: string): PolicyFile {
 
 export function writePolicyFile(path: string, file: PolicyFile): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(file) + "\n");
+  writeText(path, JSON.stringify(file) + "\n");
 }
 
 /** Fresh copies of the policy's environment. */

@@ -3,7 +3,8 @@
  * variant), refinement curves, a trajectory plot with the critical states and their rationale, and
  * Pong frames with the critical state highlighted.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { writeText } from "../../core/secrets.js";
 import { packagePath } from "../../core/paths.js";
 import { join } from "node:path";
 import type { Env, EnvDescription } from "../../core/env.js";
@@ -201,14 +202,14 @@ export function readUltraResult(path: string): UltraResult & { command?: string;
 export async function writeUltraReport(result: UltraResult, outDir: string, opts: { png?: boolean } = {}): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   const text = formatTable(ultraResultsRows(result), { caption: ultraCaption(result) });
-  writeFileSync(join(outDir, "results.txt"), text + "\n");
+  writeText(join(outDir, "results.txt"), text + "\n");
   const { artifacts, ...rest } = result;
   const critical = artifacts.map((a) => ({ seed: a.seed, criticalStates: a.criticalStates.map((s) => ({ ...s, obs: Array.from(s.obs), takenAction: typeof s.takenAction === "number" ? s.takenAction : Array.from(s.takenAction), suggestedAction: s.suggestedAction === undefined || typeof s.suggestedAction === "number" ? s.suggestedAction : Array.from(s.suggestedAction) })) }));
-  writeFileSync(join(outDir, "results.json"), JSON.stringify({ ...rest, critical }, null, 1) + "\n");
+  writeText(join(outDir, "results.json"), JSON.stringify({ ...rest, critical }, null, 1) + "\n");
   // the small form (no critical states, no transcript): what data/results/ultra ships and readUltraResult reads
-  writeFileSync(join(outDir, "summary.json"), JSON.stringify(rest) + "\n");
+  writeText(join(outDir, "summary.json"), JSON.stringify(rest) + "\n");
   const transcript = artifacts.flatMap((a) => a.transcript.map((e) => JSON.stringify({ seed: a.seed, ...e })));
-  writeFileSync(join(outDir, "llm-exchanges.jsonl"), transcript.join("\n") + "\n");
+  writeText(join(outDir, "llm-exchanges.jsonl"), transcript.join("\n") + "\n");
   const curves = ultraCurvesFigure(result);
   await saveFigure(curves, join(outDir, "curves.html"));
   if (opts.png !== false) await saveFigure(curves, join(outDir, "curves.png"));
