@@ -8,7 +8,7 @@ import { writeManifest, missingRunsMessage, packageVersion, type ShardManifest }
 import { mergeLlmFiles, readShardManifests, sumUsage, unionResults, writeJsonl } from "../experiments/merge.js";
 import { join } from "node:path";
 import type { UsageSummary } from "../llm/ledger.js";
-import { mkdirSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { parseOrReport, readOptions, runWhenMain, usageFailure } from "./options.js";
 import { TRIALS_FILE } from "./scale-out.js";
 
@@ -104,7 +104,7 @@ export async function merge(argv: readonly string[]): Promise<number> {
     (a, b) => ({ cassetteEntries: a.cassetteEntries + b.cassetteEntries, duplicates: a.duplicates + b.duplicates, ...(a.usage || b.usage ? { usage: sumUsage([a.usage, b.usage].filter((u): u is UsageSummary => u !== undefined)) } : {}) }),
     { cassetteEntries: 0, duplicates: 0 } as ReturnType<typeof mergeLlmFiles>,
   );
-  mkdirSync(args.out, { recursive: true });
+  ensureDir(args.out);
   writeJsonl(join(args.out, TRIALS_FILE), found);
   const { shard: _shard, ...whole } = first;
   writeManifest(args.out, { ...whole, packageVersion: packageVersion(), assigned: first.runs.map((r) => r.id) });

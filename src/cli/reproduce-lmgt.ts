@@ -6,7 +6,7 @@
  * Runs the LMGT protocol (baseline vs LMGT per algorithm, prompt-style and model-quality ablations, cost),
  * prints the tables and writes them with the figures to `--out` (default out/lmgt).
  */
-import { mkdirSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
@@ -188,7 +188,7 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
   };
   const started = performance.now();
   await prepareLlm({ ...args, model: args.model ?? args.models?.[0] });
-  mkdirSync(args.out, { recursive: true });
+  ensureDir(args.out);
   const trialsFile = join(args.out, TRIALS_FILE);
   const status = (s: Record<string, unknown>) => writeRunStatus(args.out, s);
   let finished = 0;

@@ -10,7 +10,8 @@
  * `--regenerate-policy` trains the starting policy again (it is trained anyway when none is shipped);
  * `--policy-only` stops after that (the command that regenerates the shipped MuJoCo policies).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { prepareEnv } from "../envs/index.js";
@@ -134,7 +135,7 @@ export async function reproduceUltra(argv: readonly string[]): Promise<number> {
       resultId: (r) => (r as UltraSeedRecord).id,
     });
     if (!plan) return 0;
-    mkdirSync(args.out, { recursive: true });
+    ensureDir(args.out);
     for (const name of args.envs) {
       const cfg = ultraPreset(name);
       const out = join(args.out, name);

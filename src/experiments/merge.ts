@@ -3,7 +3,8 @@
  * entry per prompt hash) and transcripts, and their LLM usage summed. The protocol-specific part (which
  * runs make the result set, the tables) is the caller's.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { writeText, appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { CASSETTE_FILE, TRANSCRIPT_FILE, USAGE_FILE } from "../llm/create.js";
@@ -97,7 +98,7 @@ export function mergeLlmFiles(dirs: readonly string[], out: string, llmSubdir = 
       }
     });
   if (folders.length === 0) return { cassetteEntries: 0, duplicates: 0 };
-  mkdirSync(target, { recursive: true });
+  ensureDir(target);
   if (cassette.lines.length) writeText(join(target, CASSETTE_FILE), cassette.lines.map((l) => `${l}\n`).join(""));
   if (transcripts.length) {
     writeText(join(target, TRANSCRIPT_FILE), "");

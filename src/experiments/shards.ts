@@ -10,7 +10,8 @@
  * list alone), and within 4/3 of the best balance.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { writeText } from "../core/secrets.js";
 import { join } from "node:path";
 
@@ -140,7 +141,7 @@ export function packageVersion(): string {
 }
 
 export function writeManifest(dir: string, manifest: Omit<ShardManifest, "format">): void {
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   writeText(join(dir, MANIFEST_FILE), `${JSON.stringify({ format: MANIFEST_FORMAT, ...manifest }, null, 1)}\n`);
 }
 

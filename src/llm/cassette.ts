@@ -3,7 +3,8 @@
  * A run folder can hold its own cassette, and notebooks can ship one under data/cassettes/ so anyone can
  * replay a recorded real-LLM run without a key (mode `replay-strict`).
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { appendText } from "../core/secrets.js";
 import { dirname } from "node:path";
 import { LlmError } from "./errors.js";
@@ -81,7 +82,7 @@ export class Cassette {
   /** Record an entry (appended to the file at once, so a crashed run keeps what it paid for). */
   put(entry: CassetteEntry): void {
     this.entries.set(entry.hash, entry);
-    if (!this.#folderReady) mkdirSync(dirname(this.path), { recursive: true });
+    if (!this.#folderReady) ensureDir(dirname(this.path));
     this.#folderReady = true;
     appendText(this.path, JSON.stringify(entry) + "\n", this.#secrets);
   }

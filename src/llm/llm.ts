@@ -3,7 +3,7 @@
  * and the transcript, in that order:
  *   validate -> content address -> cassette hit? -> budget reservation -> provider -> record -> transcript.
  */
-import { mkdirSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { registerSecret, writeText } from "../core/secrets.js";
 import { dirname } from "node:path";
 import { Cassette, CACHE_MODES, type CacheMode } from "./cassette.js";
@@ -140,7 +140,7 @@ export class Llm implements LlmClient {
     if (!path) throw new LlmError("writeSummary() needs a path (or a client created with a runDir)");
     const summary = this.summary();
     const record = { provider: this.provider, model: this.model, writtenAt: new Date().toISOString(), ...summary };
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
     writeText(path, JSON.stringify(record, null, 2) + "\n", this.#secrets);
     return summary;
   }

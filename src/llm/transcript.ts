@@ -1,5 +1,5 @@
 /** The transcript: every call of a run (prompt, response, latency, cached?, cost) as one JSONL line. */
-import { mkdirSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { appendText } from "../core/secrets.js";
 import { dirname } from "node:path";
 import type { PromptContent } from "./hash.js";
@@ -34,7 +34,7 @@ export class TranscriptWriter {
     secrets: readonly string[] = [],
   ) {
     this.#secrets = secrets;
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDir(dirname(path));
   }
 
   write(record: TranscriptRecord): void {

@@ -6,7 +6,8 @@
  * nbconvert's HTML export) and a PNG (static viewers such as GitHub). plotly.js itself (4.8 MB) reaches the
  * page once per kernel session, in its own output before the first figure.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import { ensureDir } from "../core/fs.js";
 import { writeText } from "../core/secrets.js";
 import { randomBytes } from "node:crypto";
 import { dirname, extname, join } from "node:path";
@@ -97,7 +98,7 @@ const PLOTLY_FILE = "plotly.min.js";
  * Returns false when a PNG/SVG could not be rendered (no Chromium: one warning was printed).
  */
 export async function saveFigure(spec: PlotlySpec, path: string, options: { standalone?: boolean } = {}): Promise<boolean> {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const ext = extname(path).toLowerCase();
   switch (ext) {
     case ".html": {

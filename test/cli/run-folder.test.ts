@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { parseTrainArgs } from "../../src/cli/train.js";
 import { readJsonl } from "../../src/core/jsonl.js";
 import { ensureDir } from "../../src/core/fs.js";
+import { createLlm } from "../../src/llm/index.js";
+import { runCli } from "./run-cli.js";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "guided-rl.js");
 const train = (args: string[]) => spawnSync(process.execPath, [BIN, "train", "--env", "CartPole-v1", "--algo", "ppo", ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, GUIDED_RL_QUIET: "1" } });
@@ -65,4 +67,15 @@ test("a torn last JSONL line is dropped with a warning; damage elsewhere names t
   assert.throws(() => readJsonl(path), new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, line 2: not valid JSON`));
   mkdirSync(join(dir, "adir.jsonl"));
   assert.throws(() => readJsonl(join(dir, "adir.jsonl")), /cannot read .*adir\.jsonl/);
+});
+
+test("every reproduce command's --out, and an LLM transcript, under /proc fail within seconds naming the folder", async () => {
+  for (const cmd of [["reproduce", "lmgt", "--experiments", "main", "--algos", "ppo", "--seeds", "1"], ["reproduce", "ultra"], ["reproduce", "reward-design"]]) {
+    const started = Date.now();
+    const r = await runCli([...cmd, "--budget", "smoke", "--no-png", "--out", "/proc/guided-rl-no/out"]);
+    assert.notEqual(r.code, 0, cmd.join(" "));
+    assert.match(r.stderr, /cannot create folder \/proc\/guided-rl-no\/out/, `${cmd.join(" ")}: ${r.stderr.slice(-400)}`);
+    assert.ok(Date.now() - started < 60_000, `${cmd.join(" ")}: ${Date.now() - started} ms`);
+  }
+  assert.throws(() => createLlm({ provider: "surrogate", transcript: "/proc/guided-rl-no/llm/llm-transcript.jsonl" }), /cannot create folder \/proc\/guided-rl-no\/llm/);
 });

@@ -1,5 +1,5 @@
 /** Writing an LMGT protocol's results: tables printed and saved, figures as plotly JSON / HTML / PNG. */
-import { mkdirSync } from "node:fs";
+import { ensureDir } from "../../core/fs.js";
 import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { formatTable, type Row } from "../../report/table.js";
@@ -117,7 +117,7 @@ export function lmgtHeadlines(results: readonly LmgtTrialResult[]): string[] {
  * `.html` and `.png` (PNG when Chromium is available) into `outDir`. Returns the text printed for the tables.
  */
 export async function writeLmgtReport(results: readonly LmgtTrialResult[], outDir: string, opts: { png?: boolean } = {}): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
+  ensureDir(outDir);
   writeText(join(outDir, "results.json"), JSON.stringify(results, null, 1));
   const texts: string[] = [];
   for (const t of lmgtTables(results)) {

@@ -34,7 +34,8 @@
  * result.json exists: after a crash the loop continues at the last finished candidate. A candidate whose
  * call failed within --max-failed-calls stays "no-answer" once its iteration's proposal.json is written.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
+import { ensureDir } from "../../core/fs.js";
 import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { isFailedCall } from "../../llm/errors.js";
@@ -166,7 +167,7 @@ export async function runRewardDesign(options: RewardDesignOptions): Promise<Rew
   const started = performance.now();
   const o = options;
   checkLoopOptions(o);
-  mkdirSync(o.runDir, { recursive: true });
+  ensureDir(o.runDir);
   checkConfig(o);
   const designer = await openDesigner(o);
   try {
@@ -389,7 +390,7 @@ async function designCandidate(
     o.onEvent?.({ type: "candidate", iteration, candidate, status: saved.status, fixed: saved.fixed, ...(saved.error ? { error: saved.error } : {}), resumed: true });
     return saved;
   }
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const system = promptTemplate("system");
   const user =
     best === undefined
@@ -529,7 +530,7 @@ export function savedDesigner(runDir: string): { provider: string; model: string
 
 /** Written whole or not at all: processes on other machines read these files while the run goes on. */
 function writeJson(file: string, value: unknown): void {
-  mkdirSync(join(file, ".."), { recursive: true });
+  ensureDir(join(file, ".."));
   const tmp = `${file}.tmp-${process.pid}`;
   writeText(tmp, JSON.stringify(value, null, 1) + "\n");
   renameSync(tmp, file);

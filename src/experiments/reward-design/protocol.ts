@@ -5,7 +5,7 @@
  * them), then tables and figures in the run folder. Used by `guided-rl reproduce reward-design` and the
  * notebook.
  */
-import { mkdirSync } from "node:fs";
+import { ensureDir } from "../../core/fs.js";
 import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { createLlm, type LlmProviderName } from "../../llm/create.js";
@@ -164,7 +164,7 @@ export async function runRewardDesignExperiment(options: RewardDesignExperimentO
 /** The experiment's tables (table.md, tables.json) and figures (JSON, HTML and, unless png is false, PNG) in `out`. */
 export async function writeExperiment(out: string, experiment: RewardDesignExperimentResult, png?: boolean): Promise<void> {
   writeReport(out, experiment.tables, experiment.designer, protocolText(experiment.preset), experiment.preset);
-  mkdirSync(join(out, "figures"), { recursive: true });
+  ensureDir(join(out, "figures"));
   for (const f of experiment.figures) {
     await saveFigure(f.spec, join(out, "figures", `${f.name}.json`));
     await saveFigure(f.spec, join(out, "figures", `${f.name}.html`));

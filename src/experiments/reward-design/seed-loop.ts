@@ -16,7 +16,8 @@
  * native-reward SAC baseline of the same protocol.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { ensureDir } from "../../core/fs.js";
 import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { SAC, type SacOptions } from "../../algos/sac.js";
@@ -145,7 +146,7 @@ const pad = (n: number) => String(n).padStart(2, "0");
 const hashParams = (p: Float32Array) => createHash("sha1").update(Buffer.from(p.buffer, p.byteOffset, p.byteLength)).digest("hex").slice(0, 16);
 
 function writeJson(file: string, value: unknown): void {
-  mkdirSync(join(file, ".."), { recursive: true });
+  ensureDir(join(file, ".."));
   writeText(file, JSON.stringify(value, null, 1) + "\n");
 }
 
@@ -170,7 +171,7 @@ export async function runSeedProtocol(options: SeedRunOptions): Promise<SeedRunR
   const p = o.protocol;
   if (!Number.isInteger(p.iterations) || p.iterations < 1) throw new Error(`iterations must be a positive integer, got ${p.iterations}`);
   if (!Number.isInteger(p.stepsPerIteration) || p.stepsPerIteration < 1) throw new Error(`stepsPerIteration must be a positive integer, got ${p.stepsPerIteration}`);
-  mkdirSync(o.runDir, { recursive: true });
+  ensureDir(o.runDir);
   checkSeedConfig(o);
   const sandbox = await Sandbox.start(p.sandbox ?? { timeoutMs: 10_000 });
   const guide = new SwappableReward(sandbox);
@@ -204,7 +205,7 @@ export async function runSeedProtocol(options: SeedRunOptions): Promise<SeedRunR
     for (let iteration = records.length + 1; iteration <= p.iterations; iteration++) {
       const t0 = performance.now();
       const dir = join(o.runDir, `iter-${pad(iteration)}`);
-      mkdirSync(dir, { recursive: true });
+      ensureDir(dir);
       const previous = records[records.length - 1];
       // 1. The reward of this segment.
       let choice: Pick<SeedIterationRecord, "status" | "code" | "validations" | "fixed" | "error" | "precheckRejections">;

@@ -9,7 +9,8 @@
  *   model/ppo.json  the trained policy (PPO checkpoint), for animations and later evaluation
  *   result.json     the outcome (written last, atomically: its presence means "finished")
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { ensureDir } from "../../core/fs.js";
 import { writeText, appendText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { PPO, type PpoOptions } from "../../algos/ppo.js";
@@ -133,7 +134,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<TrainingResult> 
   const started = performance.now();
   // A job killed mid-way restarts from scratch: drop its partial curve.
   rmSync(join(job.dir, CURVE_FILE), { force: true });
-  mkdirSync(job.dir, { recursive: true });
+  ensureDir(job.dir);
   const { train, evalEnv } = await makeEnvs(p.nEnvs);
   const sandbox = job.source !== null ? await Sandbox.start(sandboxOptionsFor(p)) : undefined;
   const guide = job.source !== null && sandbox ? new SandboxRewardGuide({ source: job.source, sandbox }) : undefined;
@@ -215,7 +216,7 @@ export async function runTrainingJob(job: TrainingJob): Promise<TrainingResult> 
 
 /** Writes result.json atomically (its presence marks the job finished). NaN is stored as null. */
 export function writeResult(dir: string, result: TrainingResult): void {
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const file = join(dir, RESULT_FILE);
   const tmp = `${file}.tmp-${process.pid}`;
   writeText(tmp, JSON.stringify(result, null, 1) + "\n");

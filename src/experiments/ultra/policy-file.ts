@@ -3,7 +3,8 @@
  * ULTRA refines a sub-optimal policy; the package trains one with a short PPO run and ships it in
  * `data/policies/` so the notebook starts without training.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { ensureDir } from "../../core/fs.js";
 import { writeText } from "../../core/secrets.js";
 import { dirname } from "node:path";
 import { make } from "../../envs/index.js";
@@ -50,7 +51,7 @@ export function readPolicyFile(path: string): PolicyFile {
 }
 
 export function writePolicyFile(path: string, file: PolicyFile): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   writeText(path, JSON.stringify(file) + "\n");
 }
 

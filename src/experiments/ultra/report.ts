@@ -3,7 +3,8 @@
  * variant), refinement curves, a trajectory plot with the critical states and their rationale, and
  * Pong frames with the critical state highlighted.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { ensureDir } from "../../core/fs.js";
 import { writeText } from "../../core/secrets.js";
 import { packagePath } from "../../core/paths.js";
 import { join } from "node:path";
@@ -200,7 +201,7 @@ export function readUltraResult(path: string): UltraResult & { command?: string;
 
 /** Writes results.json, results.txt and the figures (HTML, and PNG when Chromium is available); returns the table text. */
 export async function writeUltraReport(result: UltraResult, outDir: string, opts: { png?: boolean } = {}): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
+  ensureDir(outDir);
   const text = formatTable(ultraResultsRows(result), { caption: ultraCaption(result) });
   writeText(join(outDir, "results.txt"), text + "\n");
   const { artifacts, ...rest } = result;
