@@ -14,7 +14,8 @@
  * one-process run (runRewardDesignExperiment): same folder contents, same numbers.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { USAGE_FILE } from "../../llm/create.js";
 import type { UsageSummary } from "../../llm/ledger.js";
@@ -214,6 +215,6 @@ function sumIterationUsage(out: string, iterations: number, designer: { provider
   const files = Array.from({ length: iterations }, (_, i) => join(iterationDir(out, i + 1), USAGE_FILE)).filter((f) => existsSync(f));
   if (files.length === 0) return undefined;
   const usage = sumUsage(files.map((f) => JSON.parse(readFileSync(f, "utf8")) as UsageSummary));
-  writeFileSync(join(out, USAGE_FILE), `${JSON.stringify({ ...designer, summedFrom: files.length, ...usage }, null, 2)}\n`);
+  writeText(join(out, USAGE_FILE), `${JSON.stringify({ ...designer, summedFrom: files.length, ...usage }, null, 2)}\n`);
   return usage;
 }
