@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -145,4 +145,65 @@ test("Slurm reward-design workflow: shellcheck clean; submitted to a stand-in sb
   const bare = spawnSync("bash", [scripts[0]!], { cwd: ROOT, encoding: "utf8", env: { ...env, GUIDED_RL_PHASE: "train", SLURM_ARRAY_TASK_ID: "" } });
   assert.notEqual(bare.status, 0);
   assert.match(bare.stderr, /sbatch --array/);
+});
+
+// A stand-in for kubectl: `create -f -` runs the Job at once (its completion indexes in parallel, each with the
+// container's env — FAKE_KUBECTL_ENV overriding the image's settings and volume path — and JOB_COMPLETION_INDEX,
+// from the project folder) and logs it; `get job/NAME` says Complete or Failed.
+const FAKE_KUBECTL = `#!/usr/bin/env python3
+import json, os, subprocess, sys, yaml
+log = os.environ["FAKE_KUBECTL_LOG"]
+args = sys.argv[1:]
+if args[:2] == ["create", "-f"]:
+    job = yaml.safe_load(sys.stdin)
+    name, spec = job["metadata"]["name"], job["spec"]
+    container = spec["template"]["spec"]["containers"][0]
+    env = {**os.environ, **{e["name"]: e["value"] for e in container["env"]}, **json.loads(os.environ.get("FAKE_KUBECTL_ENV", "{}"))}
+    procs = [subprocess.Popen(container["command"] + container["args"], env=dict(env, JOB_COMPLETION_INDEX=str(i)), stdout=open(f"{log}.{name}.{i}", "w"), stderr=subprocess.STDOUT) for i in range(spec["completions"])]
+    ok = all(p.wait() == 0 for p in procs)
+    phase = next(e["value"] for e in container["env"] if e["name"] == "GUIDED_RL_PHASE")
+    with open(log, "a") as f: f.write(f"{name} {phase} {spec['completions']} {spec['parallelism']} {spec['completionMode']} {'Complete' if ok else 'Failed'}\\n")
+    print(f"job.batch/{name} created")
+elif args[0] == "get":
+    name = args[1].split("/", 1)[1]
+    print(next(l.split()[-1] for l in open(log) if l.split()[0] == name), end="")
+else:
+    sys.exit(f"fake kubectl: unexpected {args}")
+`;
+
+test("Kubernetes reward-design workflow: the phase Job parses as an Indexed Job; the driver, with a stand-in kubectl, runs the whole smoke run", (t) => {
+  const k8s = join(ROOT, "deploy", "kubernetes");
+  const driver = join(k8s, "reward-design.sh");
+  if (has("shellcheck", ["--version"])) {
+    const sc = spawnSync("shellcheck", [driver], { encoding: "utf8" });
+    assert.equal(sc.status, 0, sc.stdout);
+  } else if (REQUIRED) assert.fail("shellcheck is not installed (apt-get install shellcheck)");
+  else t.diagnostic("shellcheck not installed: lint skipped");
+  if (!has("/usr/bin/python3", ["-c", "import yaml"])) {
+    if (REQUIRED) assert.fail("python3-yaml is not installed");
+    t.skip("python3-yaml not installed");
+    return;
+  }
+  const job = JSON.parse(spawnSync("/usr/bin/python3", ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", join(k8s, "reward-design-phase-job.yaml")], { encoding: "utf8" }).stdout);
+  assert.equal(job.kind, "Job");
+  assert.equal(job.spec.completionMode, "Indexed");
+  const tmp = mkdtempSync(join(tmpdir(), "k8s-rd-"));
+  const fake = join(tmp, "kubectl");
+  writeFileSync(fake, FAKE_KUBECTL, { mode: 0o755 });
+  const log = join(tmp, "jobs.log");
+  writeFileSync(log, "");
+  const out = join(tmp, "run");
+  const settings = "reproduce reward-design --budget smoke --iterations 1 --steps 1024 --concurrency 0 --no-png";
+  const res = spawnSync("bash", [driver], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, KUBECTL: fake, FAKE_KUBECTL_LOG: log, FAKE_KUBECTL_ENV: JSON.stringify({ GUIDED_RL_ARGS: settings, GUIDED_RL_OUT: out }), GUIDED_RL_ITERATIONS: "1", GUIDED_RL_SHARDS: "2", GUIDED_RL_POLL: "0" },
+  });
+  assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}\n${readFileSync(log, "utf8")}`);
+  const jobs = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" ").slice(1).join(" "));
+  assert.deepEqual(jobs, ["propose 1 1 Indexed Complete", "train 2 2 Indexed Complete", "reflect 1 1 Indexed Complete", "train 2 2 Indexed Complete", "reflect 1 1 Indexed Complete"]);
+  const trainLogs = readdirSync(tmp).filter((f) => /-2-train\.\d$/.test(f)).map((f) => readFileSync(join(tmp, f), "utf8")).join("\n");
+  assert.match(trainLogs, /shard 0\/2: trained/);
+  assert.match(trainLogs, /shard 1\/2: trained/);
+  assert.ok(existsSync(join(out, "table.md")) && existsSync(join(out, "iter-01", "summary.json")));
 });
