@@ -1,7 +1,7 @@
 // The job-array templates in deploy/: they parse, and their command lines, run here with the scheduler's
 // index variable set, write the shard folder of that index. (Docker cannot run on these machines: the
 // Dockerfile is checked statically — what it copies and the npm scripts it runs exist.)
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,17 +17,32 @@ function has(cmd: string, args: string[]): boolean {
   return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 }
 
+/** shellcheck on the scripts (required in CI; elsewhere skipped with a note when it is not installed). */
+function lint(t: TestContext, scripts: string[]): void {
+  if (has("shellcheck", ["--version"])) {
+    const sc = spawnSync("shellcheck", scripts, { encoding: "utf8" });
+    assert.equal(sc.status, 0, sc.stdout);
+  } else if (REQUIRED) assert.fail("shellcheck is not installed (apt-get install shellcheck)");
+  else t.diagnostic("shellcheck not installed: lint skipped");
+}
+
+/** A stand-in scheduler command `name` (script text) in a fresh folder, with its empty job log and a run folder path. */
+function standIn(name: string, script: string): { tmp: string; fake: string; log: string; out: string } {
+  const tmp = mkdtempSync(join(tmpdir(), `${name}-rd-`));
+  const fake = join(tmp, name);
+  writeFileSync(fake, script, { mode: 0o755 });
+  const log = join(tmp, "jobs.log");
+  writeFileSync(log, "");
+  return { tmp, fake, log, out: join(tmp, "run") };
+}
+
 function shardOf(dir: string): { index: number; count: number } {
   return (JSON.parse(readFileSync(join(dir, "shard.json"), "utf8")) as { shard: { index: number; count: number } }).shard;
 }
 
 test("Slurm array script: shellcheck clean; run with SLURM_ARRAY_TASK_ID it writes that shard's folder", (t) => {
   const script = join(ROOT, "deploy", "slurm", "reproduce.sbatch");
-  if (has("shellcheck", ["--version"])) {
-    const sc = spawnSync("shellcheck", [script], { encoding: "utf8" });
-    assert.equal(sc.status, 0, sc.stdout);
-  } else if (REQUIRED) assert.fail("shellcheck is not installed (apt-get install shellcheck)");
-  else t.diagnostic("shellcheck not installed: lint skipped");
+  lint(t, [script]);
   const out = mkdtempSync(join(tmpdir(), "slurm-"));
   const res = spawnSync("bash", [script], {
     cwd: ROOT,
@@ -111,17 +126,8 @@ echo "$id"
 test("Slurm reward-design workflow: shellcheck clean; submitted to a stand-in sbatch, the chained phases run the whole smoke run", (t) => {
   const slurm = join(ROOT, "deploy", "slurm");
   const scripts = [join(slurm, "reward-design.sbatch"), join(slurm, "reward-design-submit.sh")];
-  if (has("shellcheck", ["--version"])) {
-    const sc = spawnSync("shellcheck", scripts, { encoding: "utf8" });
-    assert.equal(sc.status, 0, sc.stdout);
-  } else if (REQUIRED) assert.fail("shellcheck is not installed (apt-get install shellcheck)");
-  else t.diagnostic("shellcheck not installed: lint skipped");
-  const tmp = mkdtempSync(join(tmpdir(), "slurm-rd-"));
-  const fake = join(tmp, "sbatch");
-  writeFileSync(fake, FAKE_SBATCH, { mode: 0o755 });
-  const log = join(tmp, "jobs.log");
-  writeFileSync(log, "");
-  const out = join(tmp, "run");
+  lint(t, scripts);
+  const { fake, log, out } = standIn("sbatch", FAKE_SBATCH);
   const env = {
     ...process.env,
     SBATCH: fake,
@@ -174,11 +180,7 @@ else:
 test("Kubernetes reward-design workflow: the phase Job parses as an Indexed Job; the driver, with a stand-in kubectl, runs the whole smoke run", (t) => {
   const k8s = join(ROOT, "deploy", "kubernetes");
   const driver = join(k8s, "reward-design.sh");
-  if (has("shellcheck", ["--version"])) {
-    const sc = spawnSync("shellcheck", [driver], { encoding: "utf8" });
-    assert.equal(sc.status, 0, sc.stdout);
-  } else if (REQUIRED) assert.fail("shellcheck is not installed (apt-get install shellcheck)");
-  else t.diagnostic("shellcheck not installed: lint skipped");
+  lint(t, [driver]);
   if (!has("/usr/bin/python3", ["-c", "import yaml"])) {
     if (REQUIRED) assert.fail("python3-yaml is not installed");
     t.skip("python3-yaml not installed");
@@ -187,12 +189,7 @@ test("Kubernetes reward-design workflow: the phase Job parses as an Indexed Job;
   const job = JSON.parse(spawnSync("/usr/bin/python3", ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", join(k8s, "reward-design-phase-job.yaml")], { encoding: "utf8" }).stdout);
   assert.equal(job.kind, "Job");
   assert.equal(job.spec.completionMode, "Indexed");
-  const tmp = mkdtempSync(join(tmpdir(), "k8s-rd-"));
-  const fake = join(tmp, "kubectl");
-  writeFileSync(fake, FAKE_KUBECTL, { mode: 0o755 });
-  const log = join(tmp, "jobs.log");
-  writeFileSync(log, "");
-  const out = join(tmp, "run");
+  const { tmp, fake, log, out } = standIn("kubectl", FAKE_KUBECTL);
   const settings = "reproduce reward-design --budget smoke --iterations 1 --steps 1024 --concurrency 0 --no-png";
   const res = spawnSync("bash", [driver], {
     cwd: ROOT,
