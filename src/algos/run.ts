@@ -2,8 +2,10 @@
  * A training run in one folder, `runs/<id>/`:
  *
  *   config.json      what was asked (algorithm, env, seed, steps, hyperparameters, evaluation settings)
- *   metrics.jsonl    one JSON line per training phase ({"type":"train",...}) and per evaluation
- *                    ({"type":"eval",...}); an {"type":"error",...} line if training stopped on a NaN loss
+ *   metrics.jsonl    a {"type":"train",...} line every `logInterval` rollouts (on-policy) or episodes
+ *                    (off-policy; SB3's log_interval, defaults 1 and 4), its losses the mean over the
+ *                    phases since the previous line; one {"type":"eval",...} line per evaluation; an
+ *                    {"type":"error",...} line if training stopped on a NaN loss
  *   checkpoint/      the algorithm's checkpoint (weights, optimiser, normaliser statistics, generators,
  *                    counters, environments' episode seeds and actions), written atomically
  *   result.json      the final evaluation and throughput, once the run finished
@@ -45,6 +47,12 @@ export interface RunOptions {
   evalStochastic?: boolean;
   /** Checkpoint every this many env steps (default: evalFreq) and at the end. */
   checkpointFreq?: number;
+  /**
+   * SB3's `log_interval`: a train line every this many rollouts (on-policy, default 1) or finished episodes
+   * (off-policy, default 4). Off-policy algorithms finish a phase every `trainFreq` steps: one line per
+   * phase was 220 MB of metrics for a 1M-step TD3 run.
+   */
+  logInterval?: number;
   guide?: Guide;
   /** Called after every training phase (progress bars). */
   onProgress?: (p: RunProgress) => void;
@@ -93,7 +101,37 @@ export interface RunConfig {
   nEvalEpisodes: number;
   evalStochastic: boolean;
   checkpointFreq: number;
+  /** Absent in folders written before it existed: those logged every phase. */
+  logInterval?: number;
   guide: string | null;
+}
+
+/** Algorithms whose `logInterval` counts episodes (SB3's off-policy loop); the others count rollouts. */
+const OFF_POLICY: ReadonlySet<AlgoName> = new Set<AlgoName>(["dqn", "sac", "td3"]);
+
+/** The mean of each metric over the training phases since the last train line (a metric counts where reported). */
+class PhaseMetrics {
+  phases = 0;
+  private sums = new Map<string, { sum: number; n: number }>();
+  add(metrics: Record<string, number>): void {
+    this.phases++;
+    for (const [k, v] of Object.entries(metrics)) {
+      const e = this.sums.get(k);
+      if (e) {
+        e.sum += v;
+        e.n++;
+      } else this.sums.set(k, { sum: v, n: 1 });
+    }
+  }
+  means(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [k, { sum, n }] of this.sums) out[k] = n === 1 ? sum : sum / n;
+    return out;
+  }
+  clear(): void {
+    this.phases = 0;
+    this.sums.clear();
+  }
 }
 
 /** Reads and writes the files of a run folder. */
@@ -179,8 +217,10 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   const config: RunConfig = {
     algo, env: opts.env, seed, totalTimesteps, hyperparams: source, nEnvs, options: JSON.parse(JSON.stringify(options)),
     droppedZooKeys: hp.dropped, evalFreq, nEvalEpisodes: opts.nEvalEpisodes ?? 5, evalStochastic: opts.evalStochastic ?? false,
-    checkpointFreq: opts.checkpointFreq ?? evalFreq, guide: opts.guide?.name ?? null,
+    checkpointFreq: opts.checkpointFreq ?? evalFreq, logInterval: opts.logInterval ?? (OFF_POLICY.has(algo) ? 4 : 1),
+    guide: opts.guide?.name ?? null,
   };
+  if (!(Number.isInteger(config.logInterval) && config.logInterval! > 0)) throw new Error(`logInterval must be a positive integer, got ${config.logInterval}`);
   const run = new RunDir(opts.out ?? join("runs", `${algo}-${opts.env}-s${seed}`));
 
   const envs = await makeEnvs(opts.env, nEnvs);
@@ -188,6 +228,7 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   const modelOptions = { ...options, ...(opts.guide ? { guide: opts.guide } : {}) };
   let model: TrainableModel;
   let evals: EvalRecord[] = [];
+  let lastLoggedEpisodes = 0;
   if (opts.resume && run.hasCheckpoint()) {
     const saved = run.readJSON<RunConfig>("config.json");
     const diff = sameConfig(saved, config);
@@ -198,7 +239,11 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
       throw new Error(`--resume: unreadable checkpoint in ${run.checkpointDir}: ${(err as Error).message}`);
     }
     run.truncateMetricsAfter(model.numTimesteps);
-    evals = run.metrics().filter((r) => r.type === "eval" && r.deterministic !== false) as unknown as EvalRecord[];
+    const kept = run.metrics();
+    evals = kept.filter((r) => r.type === "eval" && r.deterministic !== false) as unknown as EvalRecord[];
+    lastLoggedEpisodes = (kept.filter((r) => r.type === "train").at(-1)?.episodes as number | undefined) ?? 0;
+    // the folder's own cadence, so its metrics continue as they began (every phase before logInterval existed)
+    config.logInterval = saved.logInterval;
     run.writeJSON("config.json", { ...config, totalTimesteps });
   } else {
     // A new run only goes into an empty (or new) folder: nothing already there is ever overwritten.
@@ -234,20 +279,37 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   let lastEval: EvalRecord | undefined = evals[evals.length - 1];
   let prevStep = model.numTimesteps;
   let stopped = false;
+  const pending = new PhaseMetrics();
+  let latest: TrainingProgress | undefined;
+  const writeTrainLine = () => {
+    if (!latest || pending.phases === 0) return;
+    const p = latest;
+    run.append({
+      type: "train", step: p.numTimesteps, episodes: p.episodes, epRewMean: p.epRewMean, epLenMean: p.epLenMean, nUpdates: p.nUpdates,
+      ...pending.means(), ...(p.guideMetrics ? { guide: p.guideMetrics } : {}), wallSeconds: (performance.now() - t0) / 1000,
+    });
+    pending.clear();
+    lastLoggedEpisodes = p.episodes;
+  };
+  const logEvery = config.logInterval;
   const callback: TrainingCallback = async (p) => {
     trainMs += performance.now() - phaseStart;
     const step = p.numTimesteps;
     const sps = ((step - startSteps) * 1000) / Math.max(trainMs, 1e-9);
-    run.append({
-      type: "train", step, episodes: p.episodes, epRewMean: p.epRewMean, epLenMean: p.epLenMean, nUpdates: p.nUpdates,
-      ...p.metrics, ...(p.guideMetrics ? { guide: p.guideMetrics } : {}), wallSeconds: (performance.now() - t0) / 1000,
-    });
+    latest = p;
+    pending.add(p.metrics);
+    const checkpointDue = Math.floor(step / config.checkpointFreq) > Math.floor(prevStep / config.checkpointFreq);
+    const lineDue =
+      logEvery === undefined || checkpointDue || step >= totalTimesteps ||
+      (OFF_POLICY.has(algo) ? Math.floor(p.episodes / logEvery) > Math.floor(lastLoggedEpisodes / logEvery) : pending.phases >= logEvery);
+    // a line at every checkpoint, so a resumed run's lines average the same phases as an uninterrupted run's
+    if (lineDue) writeTrainLine();
     if (Math.floor(step / evalFreq) > Math.floor(prevStep / evalFreq)) {
       lastEval = evaluate(step, true);
       evals.push(lastEval);
       if (config.evalStochastic) evaluate(step, false);
     }
-    if (Math.floor(step / config.checkpointFreq) > Math.floor(prevStep / config.checkpointFreq)) model.save(run.checkpointDir);
+    if (checkpointDue) model.save(run.checkpointDir);
     prevStep = step;
     opts.onProgress?.({ ...p, stepsPerSecond: sps, ...(lastEval ? { lastEval } : {}) });
     const keepGoing = opts.callback ? await opts.callback(p) : undefined;
@@ -261,8 +323,10 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
 
   try {
     await model.learn({ totalTimesteps, callback });
+    writeTrainLine();
   } catch (err) {
     if (err instanceof NonFiniteLossError) {
+      writeTrainLine();
       run.append({ type: "error", step: err.numTimesteps, error: err.message, lossName: err.lossName, lastFiniteMetrics: err.lastFiniteMetrics });
       run.writeJSON("error.json", { step: err.numTimesteps, error: err.message, lastFiniteMetrics: err.lastFiniteMetrics });
     }

@@ -1,7 +1,7 @@
 /**
  * `guided-rl train --env <id> --algo ppo|a2c|dqn|sac|td3 [--hyperparams zoo|default] [--steps N] [--seed S]
  *                  [--out runs/x] [--resume] [--json] [--n-envs N] [--eval-freq N] [--eval-episodes N]
- *                  [--set key=value ...]`
+ *                  [--log-interval N] [--set key=value ...]`
  *
  * Trains into a run folder (see src/algos/run.ts). On a terminal: a progress bar with steps/s, the mean
  * training return and the last evaluation; otherwise one plain line per evaluation. `--json` ends with one
@@ -15,11 +15,13 @@ import { parseWholeNumber } from "./options.js";
 
 export const TRAIN_USAGE = `usage: guided-rl train --env <id> --algo ppo|a2c|dqn|sac|td3 [--hyperparams zoo|default] [--steps N] [--seed S]
                       [--out DIR] [--resume] [--json] [--n-envs N] [--eval-freq N] [--eval-episodes N]
-                      [--set key=value ...]
+                      [--log-interval N] [--set key=value ...]
 
   --hyperparams  zoo (rl-zoo's settings for the env; default) or default (SB3 defaults, one env)
   --steps        env steps to train (default: rl-zoo's n_timesteps, else 100000)
   --out          run folder (default runs/<algo>-<env>-s<seed>); --resume continues it from its checkpoint
+  --log-interval a metrics.jsonl train line every N rollouts (PPO/A2C, default 1) or N episodes (DQN/SAC/TD3,
+                 default 4), its losses averaged over the training phases in between (SB3's log_interval)
   --set          override one hyperparameter (SB3 name in camelCase), e.g. --set learningRate=1e-3`;
 
 export interface TrainArgs {
@@ -34,6 +36,7 @@ export interface TrainArgs {
   nEnvs?: number;
   evalFreq?: number;
   evalEpisodes?: number;
+  logInterval?: number;
   overrides: Record<string, unknown>;
 }
 
@@ -56,7 +59,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
         env: { type: "string" }, algo: { type: "string" }, hyperparams: { type: "string" }, steps: { type: "string" },
         seed: { type: "string" }, out: { type: "string" }, resume: { type: "boolean" }, json: { type: "boolean" },
         "n-envs": { type: "string" }, "eval-freq": { type: "string" }, "eval-episodes": { type: "string" },
-        set: { type: "string", multiple: true },
+        "log-interval": { type: "string" }, set: { type: "string", multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -87,7 +90,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     env: v.env, algo: v.algo as AlgoName, hyperparams,
     steps: intArg("steps", v.steps, 1), seed: intArg("seed", v.seed, 0) ?? 0, out: v.out, resume: v.resume ?? false,
     json: v.json ?? false, nEnvs: intArg("n-envs", v["n-envs"], 1), evalFreq: intArg("eval-freq", v["eval-freq"], 1),
-    evalEpisodes: intArg("eval-episodes", v["eval-episodes"], 1), overrides,
+    evalEpisodes: intArg("eval-episodes", v["eval-episodes"], 1), logInterval: intArg("log-interval", v["log-interval"], 1), overrides,
   };
 }
 
@@ -128,6 +131,7 @@ export async function train(argv: readonly string[]): Promise<number> {
     overrides: { ...args.overrides, ...(args.nEnvs !== undefined ? { nEnvs: args.nEnvs } : {}) },
     ...(args.evalFreq !== undefined ? { evalFreq: args.evalFreq } : {}),
     ...(args.evalEpisodes !== undefined ? { nEvalEpisodes: args.evalEpisodes } : {}),
+    ...(args.logInterval !== undefined ? { logInterval: args.logInterval } : {}),
     onProgress,
   });
   if (tty) process.stderr.write("\n");

@@ -16,6 +16,9 @@ test("train arguments: defaults, overrides, and clear errors", () => {
   assert.throws(() => parseTrainArgs(["--env", "CartPole-v1", "--algo", "trpo"]), /--algo must be one of ppo, a2c, dqn, sac/);
   assert.throws(() => parseTrainArgs(["--env", "CartPole-v1", "--algo", "ppo", "--steps=-5"]), /--steps must be a whole number >= 1 written in decimal digits/);
   assert.throws(() => parseTrainArgs(["--env", "CartPole-v1", "--algo", "ppo", "--bogus"]), /Unknown option '--bogus'/);
+  assert.equal(parseTrainArgs(["--env", "Pendulum-v1", "--algo", "td3", "--log-interval", "10"]).logInterval, 10);
+  assert.equal(a.logInterval, undefined, "the algorithm's SB3 default when not given");
+  assert.throws(() => parseTrainArgs(["--env", "Pendulum-v1", "--algo", "td3", "--log-interval", "0"]), /--log-interval must be a whole number >= 1/);
 });
 
 test("progress bar shows progress, steps/s, episode return and the last evaluation", () => {

@@ -101,3 +101,43 @@ test("CLI: SIGKILL mid-run, then --resume, ends with the same numbers as an unin
   assert.equal(resumedJson.steps, wholeJson.steps);
   assert.deepEqual(numbersOf(killed), numbersOf(join(base, "whole")));
 });
+
+test("off-policy metrics: a train line every logInterval episodes (and at checkpoints and the end), its losses the mean of the phases since the last line", async () => {
+  const perPhase: { step: number; metrics: Record<string, number> }[] = [];
+  const dir = join(tmp(), "td3-lines");
+  await trainRun({
+    env: "Pendulum-v1", algo: "td3", seed: 3, totalTimesteps: 1100, evalFreq: 1000, nEvalEpisodes: 1, hyperparams: "default", logInterval: 2,
+    overrides: { learningStarts: 100, batchSize: 32, policyKwargs: { netArch: [16, 16] } }, out: dir,
+    onProgress: (p) => void perPhase.push({ step: p.numTimesteps, metrics: { ...p.metrics } }),
+  });
+  const lines = new RunDir(dir).metrics().filter((r) => r.type === "train");
+  // Pendulum episodes are 200 steps: 2 episodes = 400 steps; the checkpoint at 1000 and the end at 1100 add lines
+  assert.deepEqual(lines.map((r) => r.step), [400, 800, 1000, 1100]);
+  assert.equal(perPhase.length, 1100, "TD3 trains every step: one phase per step");
+  let from = 0;
+  for (const line of lines) {
+    const phases = perPhase.filter((p) => p.step > from && p.step <= (line.step as number));
+    from = line.step as number;
+    const withActor = phases.filter((p) => "actorLoss" in p.metrics);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    if (phases.some((p) => "criticLoss" in p.metrics)) {
+      assert.ok(Math.abs((line.criticLoss as number) - mean(phases.filter((p) => "criticLoss" in p.metrics).map((p) => p.metrics.criticLoss!))) < 1e-9);
+    }
+    if (withActor.length > 0) assert.ok(Math.abs((line.actorLoss as number) - mean(withActor.map((p) => p.metrics.actorLoss!))) < 1e-9);
+  }
+  assert.ok(lines.some((l) => typeof l.actorLoss === "number"), "losses are logged once training started");
+  await assert.rejects(trainRun({ env: "Pendulum-v1", algo: "td3", totalTimesteps: 10, logInterval: 0, out: join(tmp(), "bad") }), /logInterval must be a positive integer, got 0/);
+});
+
+test("kill-and-resume (TD3 Pendulum, a line every 4 episodes): the averaged lines are the uninterrupted run's", async () => {
+  const opts: Omit<RunOptions, "out"> = {
+    env: "Pendulum-v1", algo: "td3", seed: 4, totalTimesteps: 1500, evalFreq: 500, checkpointFreq: 500, nEvalEpisodes: 1, hyperparams: "default",
+    overrides: { learningStarts: 100, batchSize: 32, policyKwargs: { netArch: [16, 16] } },
+  };
+  const whole = join(tmp(), "whole");
+  await trainRun({ ...opts, out: whole });
+  const broken = join(tmp(), "broken");
+  await assert.rejects(trainRun({ ...opts, out: broken, callback: (p) => { if (p.numTimesteps > 700) throw new Error("simulated crash"); } }), /simulated crash/);
+  await trainRun({ ...opts, out: broken, resume: true });
+  assert.deepEqual(numbersOf(broken), numbersOf(whole));
+});
