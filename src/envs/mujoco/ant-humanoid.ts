@@ -97,9 +97,7 @@ export class AntEnv extends MujocoEnv {
     const x0 = xpos[b]!, y0 = xpos[b + 1]!;
     this.doSimulation(action);
     xpos = this.array("xpos");
-    const xVelocity = (xpos[b]! - x0) / this.dt, yVelocity = (xpos[b + 1]! - y0) / this.dt;
     const healthy = this.isHealthy;
-    const forward = xVelocity * o.forwardRewardWeight;
     const survive = healthy ? o.healthyReward : 0;
     const ctrlCost = o.ctrlCostWeight * sumOfSquares(action);
     const f = this.array("cfrc_ext");
@@ -107,15 +105,9 @@ export class AntEnv extends MujocoEnv {
     let contact = 0;
     for (let i = 0; i < f.length; i++) contact += clamp(f[i]!, lo, hi) ** 2;
     const contactCost = o.contactCostWeight * contact;
-    const info: Info = {
-      ...this.planarPositionInfo(),
-      x_velocity: xVelocity,
-      y_velocity: yVelocity,
-      reward_forward: forward,
-      reward_ctrl: -ctrlCost,
-      reward_contact: -contactCost,
-      reward_survive: survive,
-    };
+    const { forward, info } = this.planarStep(x0, y0, xpos[b]!, xpos[b + 1]!, o.forwardRewardWeight, ctrlCost);
+    info.reward_contact = -contactCost;
+    info.reward_survive = survive;
     return this.result(this.getObs(), forward + survive - ctrlCost - contactCost, !healthy && o.terminateWhenUnhealthy, info);
   }
 }
@@ -222,22 +214,14 @@ export class HumanoidEnv extends MujocoEnv {
     const [x0, y0] = this.massCenter();
     this.doSimulation(action);
     const [x1, y1] = this.massCenter();
-    const xVelocity = (x1 - x0) / this.dt, yVelocity = (y1 - y0) / this.dt;
     const healthy = this.isHealthy;
-    const forward = o.forwardRewardWeight * xVelocity;
     const survive = healthy ? o.healthyReward : 0;
     // Gymnasium's control cost reads data.ctrl (the action as written, before MuJoCo clamps it internally).
     const ctrlCost = o.ctrlCostWeight * sumOfSquares(this.views.ctrl);
     const contactCost = clamp(o.contactCostWeight * sumOfSquares(this.array("cfrc_ext")), o.contactCostRange[0], o.contactCostRange[1]);
-    const info: Info = {
-      ...this.positionInfo(),
-      x_velocity: xVelocity,
-      y_velocity: yVelocity,
-      reward_survive: survive,
-      reward_forward: forward,
-      reward_ctrl: -ctrlCost,
-      reward_contact: -contactCost,
-    };
+    const { forward, info } = this.planarStep(x0, y0, x1, y1, o.forwardRewardWeight, ctrlCost, this.positionInfo());
+    info.reward_survive = survive;
+    info.reward_contact = -contactCost;
     return this.result(this.getObs(), forward + survive - ctrlCost - contactCost, !healthy && o.terminateWhenUnhealthy, info);
   }
 }

@@ -209,6 +209,18 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
     return { x_position: q[0]!, y_position: q[1]!, distance_from_origin: norm2(q[0]!, q[1]!) };
   }
 
+  /**
+   * The step terms the planar robots share (Swimmer, Ant, Humanoid): the velocity of the point that moved from
+   * (x0, y0) to (x1, y1) during the step, the forward reward `forwardRewardWeight * x_velocity`, and the info
+   * entries Gymnasium reports for them (`position`, velocities, `reward_forward`, `reward_ctrl`).
+   */
+  protected planarStep(x0: number, y0: number, x1: number, y1: number, forwardRewardWeight: number, ctrlCost: number, position = this.planarPositionInfo()): { forward: number; info: Info } {
+    const xVelocity = (x1 - x0) / this.dt, yVelocity = (y1 - y0) / this.dt;
+    const forward = forwardRewardWeight * xVelocity;
+    const info: Info = { ...position, x_velocity: xVelocity, y_velocity: yVelocity, reward_forward: forward, reward_ctrl: -ctrlCost };
+    return { forward, info };
+  }
+
   /** `init + uniform(-scale, scale)` per coordinate, one draw each in index order (numpy's `uniform(size=n)`). */
   protected uniformNoise(init: Float64Array, scale: number): Float64Array {
     const out = new Float64Array(init.length);

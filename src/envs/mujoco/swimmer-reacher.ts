@@ -67,16 +67,8 @@ export class SwimmerEnv extends MujocoEnv {
     const x0 = q0[0]!, y0 = q0[1]!;
     this.doSimulation(action);
     const q = this.views.qpos;
-    const xVelocity = (q[0]! - x0) / this.dt, yVelocity = (q[1]! - y0) / this.dt;
-    const forward = this.forwardRewardWeight * xVelocity;
     const ctrlCost = this.ctrlCostWeight * sumOfSquares(action);
-    const info: Info = {
-      ...this.planarPositionInfo(),
-      x_velocity: xVelocity,
-      y_velocity: yVelocity,
-      reward_forward: forward,
-      reward_ctrl: -ctrlCost,
-    };
+    const { forward, info } = this.planarStep(x0, y0, q[0]!, q[1]!, this.forwardRewardWeight, ctrlCost);
     return this.result(this.getObs(), forward - ctrlCost, false, info);
   }
 }
