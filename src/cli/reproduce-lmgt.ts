@@ -15,7 +15,7 @@ import { LMGT_ENV_NAMES, LMGT_METHODS, type LmgtAlgoName, type LmgtEnvName, type
 import { runLmgtModelSweep } from "../experiments/lmgt/models.js";
 import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
 import { lmgtRunId, lmgtRunList, type LmgtProtocolSettings } from "../experiments/lmgt/shards.js";
-import { readJsonl } from "../experiments/shards.js";
+import { readRecords } from "../experiments/shards.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
 import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
 import type { LlmProviderName } from "../llm/create.js";
@@ -193,7 +193,7 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
   const status = (s: Record<string, unknown>) => writeRunStatus(args.out, s);
   let finished = 0;
   status({ complete: false, reason: "running" });
-  const previous = args.resume ? readJsonl<LmgtTrialResult>(trialsFile) : [];
+  const previous = args.resume ? readRecords<LmgtTrialResult>(trialsFile) : [];
   if (args.resume) console.error(`resuming: ${previous.length} finished runs in ${trialsFile}`);
   console.error(
     `LMGT reproduction: env ${args.envs.join(", ")}, budget ${args.budget}, preset ${args.methods.join(" + ")}${args.shift ? `, lambda=${args.shift.scale} (${args.shift.reason})` : ", lambda=1"}, pairs scored by ${args.provider === "surrogate" ? "the offline surrogate (heuristics, not an LLM)" : `${args.provider}${args.model ? ` ${args.model}` : ""}`}`,

@@ -12,7 +12,7 @@ import {
   formatRunList,
   packageVersion,
   parseShard,
-  readJsonl,
+  readRecords,
   runsOfShard,
   writeManifest,
   type PlannedRun,
@@ -113,7 +113,7 @@ export function planInvocation(opts: {
   }
   const assigned = runsOfShard(runs, scale.shard);
   if (scale.onlyMissing) {
-    const done = new Set(readJsonl<unknown>(join(scale.onlyMissing, TRIALS_FILE)).map(opts.resultId));
+    const done = new Set(readRecords<unknown>(join(scale.onlyMissing, TRIALS_FILE)).map(opts.resultId));
     for (const id of [...assigned]) if (done.has(id)) assigned.delete(id);
     console.error(`--only-missing ${scale.onlyMissing}: ${assigned.size} of ${runs.length} runs are missing there and run now`);
   }

@@ -5,7 +5,11 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 
-export function readJsonl<T>(path: string, warn: (message: string) => void = (m) => console.error(m)): T[] {
+/**
+ * The records of the JSONL file at `path` ([] when it does not exist), each line read by `parse` (JSON.parse
+ * by default; `experiments/shards` passes `decodeRecord`, which keeps NaN and ±Infinity).
+ */
+export function readJsonl<T>(path: string, warn: (message: string) => void = (m) => console.error(m), parse: (line: string) => T = (line) => JSON.parse(line) as T): T[] {
   if (!existsSync(path)) return [];
   let text: string;
   try {
@@ -18,7 +22,7 @@ export function readJsonl<T>(path: string, warn: (message: string) => void = (m)
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     try {
-      out.push(JSON.parse(line) as T);
+      out.push(parse(line));
     } catch {
       const last = lines.slice(i + 1).every((l) => l.trim() === "");
       if (!last) throw new Error(`${path}, line ${i + 1}: not valid JSON (the file is damaged; fix or remove that line)`);

@@ -9,7 +9,8 @@ import { writeText, appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { CASSETTE_FILE, TRANSCRIPT_FILE, USAGE_FILE } from "../llm/create.js";
 import type { UsageSummary, UsageTotals } from "../llm/ledger.js";
-import { checkSameReproduction, encodeRecord, readJsonl, readManifest, type ShardManifest } from "./shards.js";
+import { readJsonl } from "../core/jsonl.js";
+import { checkSameReproduction, encodeRecord, readManifest, readRecords, type ShardManifest } from "./shards.js";
 
 /** The shard folders' manifests, checked to be of one reproduction. */
 export function readShardManifests(dirs: readonly string[]): ShardManifest[] {
@@ -23,7 +24,7 @@ export function unionResults<T>(dirs: readonly string[], file: string, idOf: (re
   const seen = new Set<string>();
   const out: T[] = [];
   for (const dir of dirs) {
-    for (const r of readJsonl<T>(join(dir, file))) {
+    for (const r of readRecords<T>(join(dir, file))) {
       const id = idOf(r);
       if (seen.has(id)) continue;
       seen.add(id);

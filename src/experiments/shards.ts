@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { ensureDir } from "../core/fs.js";
 import { writeText } from "../core/secrets.js";
 import { join } from "node:path";
+import { readJsonl } from "../core/jsonl.js";
 
 /** One planned run of a reproduction. */
 export interface PlannedRun {
@@ -183,24 +184,11 @@ export function checkSameReproduction(dirs: readonly string[], manifests: readon
 }
 
 /**
- * Reads a JSONL file of records. A torn last line (a crash mid-write) is dropped with a warning; a bad line
- * elsewhere is an error naming the file and line.
+ * Reads a JSONL file of result records written by `encodeRecord`, through core/jsonl's reader (a torn last
+ * line is dropped with a warning, that run is run again; a bad line elsewhere names the file and line).
  */
-export function readJsonl<T>(path: string, warn: (message: string) => void = (m) => console.error(m)): T[] {
-  if (!existsSync(path)) return [];
-  const lines = readFileSync(path, "utf8").split("\n");
-  const out: T[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    try {
-      out.push(decodeRecord<T>(line));
-    } catch {
-      const last = lines.slice(i + 1).every((l) => l.trim() === "");
-      if (!last) throw new Error(`${path}, line ${i + 1}: not valid JSON`);
-      warn(`${path}: dropped a torn last line ${i + 1} (an interrupted write); that run will be run again`);
-    }
-  });
-  return out;
+export function readRecords<T>(path: string, warn: (message: string) => void = (m) => console.error(m)): T[] {
+  return readJsonl(path, (m) => warn(`${m}; that run will be run again`), decodeRecord<T>);
 }
 
 /**

@@ -7,8 +7,9 @@ import {
   assignShards,
   canonicalJson,
   checkSameReproduction,
+  encodeRecord,
   parseShard,
-  readJsonl,
+  readRecords,
   runId,
   runsOfShard,
   type PlannedRun,
@@ -86,16 +87,19 @@ test("checkSameReproduction: refuses other commands, settings, versions and run 
   assert.throws(() => checkSameReproduction(dirs, [manifest({}), manifest({ runs: runs([1]) })]), /different run list/);
 });
 
-test("readJsonl: a torn last line is dropped with a warning; a bad line in the middle names file and line", () => {
+test("readRecords: core/jsonl's reader with decodeRecord per line (NaN survives the file); a torn last line is a run run again", () => {
   const dir = mkdtempSync(join(tmpdir(), "jsonl-"));
   const path = join(dir, "t.jsonl");
-  writeFileSync(path, '{"a":1}\n{"a":2}\n{"a":');
+  writeFileSync(path, `${encodeRecord({ id: "a", x: NaN })}\n${encodeRecord({ id: "b", x: -Infinity })}\n{"id":"c","x":`);
   const warnings: string[] = [];
-  assert.deepEqual(readJsonl(path, (m) => warnings.push(m)), [{ a: 1 }, { a: 2 }]);
-  assert.match(warnings[0]!, /torn last line 3/);
+  const back = readRecords<{ id: string; x: number }>(path, (m) => warnings.push(m));
+  assert.deepEqual(back.map((r) => r.id), ["a", "b"]);
+  assert.ok(Number.isNaN(back[0]!.x));
+  assert.equal(back[1]!.x, -Infinity);
+  assert.deepEqual(warnings, [`${path}: dropped a torn last line 3 (an interrupted write); that run will be run again`]);
   writeFileSync(path, '{"a":1}\n{"a":\n{"a":3}\n');
-  assert.throws(() => readJsonl(path), new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, line 2: not valid JSON`));
-  assert.deepEqual(readJsonl(join(dir, "absent.jsonl")), []);
+  assert.throws(() => readRecords(path), new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, line 2: not valid JSON`));
+  assert.deepEqual(readRecords(join(dir, "absent.jsonl")), []);
 });
 
 test("cassettes join without duplicate prompts; usage is summed per guide; transcripts concatenated", () => {
