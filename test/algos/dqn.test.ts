@@ -1,13 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { make } from "../../src/envs/index.js";
 import { DQN, type DqnOptions } from "../../src/algos/dqn.js";
 import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
-import { assertRunFolderResumes, assertSeededDeterminism } from "./helpers.js";
+import { assertCheckpointResumes, assertRunFolderResumes, assertSeededDeterminism, trainedCurve } from "./helpers.js";
 import type { RunOptions } from "../../src/algos/run.js";
 import { evaluatePolicy } from "../../src/algos/evaluate.js";
 
@@ -44,15 +43,7 @@ test("epsilon follows SB3's linear schedule; the target network is copied every 
 });
 
 test("same seed, same learning curve; another seed, another", async () => {
-  const run = async (seed: number) => {
-    const model = new DQN(cartPoles(2), { ...SMALL, seed });
-    const losses: number[] = [];
-    await model.learn({ totalTimesteps: 160, callback: (p) => void (p.metrics.loss !== undefined && losses.push(p.metrics.loss)) });
-    const w = weights(model);
-    model.dispose();
-    return { losses, w };
-  };
-  await assertSeededDeterminism(run, 3, 4);
+  await assertSeededDeterminism((seed) => trainedCurve(new DQN(cartPoles(2), { ...SMALL, seed }), 160, "loss", weights), 3, 4);
 });
 
 test("guide seams: rewards are transformed per trainFreq chunk before storage and reach the update; overrides and extra data are used", async () => {
@@ -113,27 +104,13 @@ test("guide seams: rewards are transformed per trainFreq chunk before storage an
 });
 
 test("a killed run resumes from its checkpoint to the same final numbers", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "dqn-resume-"));
-  try {
-    const opts: DqnOptions = { ...SMALL, seed: 5, explorationFraction: 0.5 };
-    const total = 320;
-    const full = new DQN(cartPoles(2), opts);
-    await full.learn({ totalTimesteps: total });
-
-    const killed = new DQN(cartPoles(2), opts);
-    await killed.learn({ totalTimesteps: total, checkpointDir: dir, checkpointInterval: 120, callback: (p) => p.numTimesteps < 168 });
-    killed.dispose(); // the last checkpoint was at 120 steps: the 48 steps after it are lost
-
-    const resumed = await DQN.load(dir, cartPoles(2));
-    assert.equal(resumed.numTimesteps, 120);
-    await resumed.learn({ totalTimesteps: total });
-    assert.equal(resumed.numTimesteps, full.numTimesteps);
-    assert.equal(resumed.nUpdates, full.nUpdates);
-    assert.deepEqual(weights(resumed), weights(full));
-    assert.deepEqual(resumed.collector.stats, full.collector.stats);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const opts: DqnOptions = { ...SMALL, seed: 5, explorationFraction: 0.5 };
+  await assertCheckpointResumes(
+    { prefix: "dqn-resume-", total: 320, interval: 120, stopAt: 168 },
+    () => new DQN(cartPoles(2), opts),
+    (dir) => DQN.load(dir, cartPoles(2)),
+    weights,
+  );
 });
 
 test("bad input gives clear errors", async () => {

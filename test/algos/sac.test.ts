@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { make } from "../../src/envs/index.js";
 import { Random, SquashedDiagGaussian, type Mlp } from "../../src/nn/index.js";
 import { SAC, type SacOptions } from "../../src/algos/sac.js";
-import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
+import type { Guide } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
-import { assertRunFolderResumes, assertSeededDeterminism, checkAgainstFiniteDifferences } from "./helpers.js";
+import { assertCheckpointResumes, assertContinuousSeams, checkCriticGradients, assertRunFolderResumes, assertSeededDeterminism, checkAgainstFiniteDifferences, trainedCurve } from "./helpers.js";
 import type { RunOptions } from "../../src/algos/run.js";
 import { nativeOrSkip } from "../nn/native-available.js";
 
@@ -50,76 +50,24 @@ test("one update: Polyak target averaging with tau; log alpha moves by the learn
 });
 
 test("same seed, same learning curve; another seed, another", async () => {
-  const run = async (seed: number) => {
-    const model = new SAC(pendulums(2), { ...SMALL, seed });
-    const losses: number[] = [];
-    await model.learn({ totalTimesteps: 80, callback: (p) => void (p.metrics.criticLoss !== undefined && losses.push(p.metrics.criticLoss)) });
-    const w = values([model.actor]);
-    model.dispose();
-    return { losses, w };
-  };
-  await assertSeededDeterminism(run, 1, 2);
+  await assertSeededDeterminism((seed) => trainedCurve(new SAC(pendulums(2), { ...SMALL, seed }), 80, "criticLoss", (m) => values([m.actor])), 1, 2);
 });
 
 test("guide seams: batched reward transform reaches the critic; overridden env-space actions are stored rescaled", async () => {
-  const sizes: number[] = [];
-  const shift: Guide = {
-    name: "shift",
-    transformRewards(batch: TransitionBatch) {
-      sizes.push(batch.n);
-      return batch.rewards.map((r) => r + 100);
-    },
-  };
-  const firstCriticLoss = async (guide?: Guide) => {
-    const model = new SAC(pendulums(2), { ...SMALL, seed: 3, trainFreq: 2, ...(guide ? { guide } : {}) });
-    let loss: number | undefined;
-    await model.learn({ totalTimesteps: 40, callback: (p) => void (loss ??= p.metrics.criticLoss) });
-    const stored = model.replayBuffer.getState().rewards;
-    model.dispose();
-    return { loss: loss!, stored };
-  };
-  const plain = await firstCriticLoss();
-  const shifted = await firstCriticLoss(shift);
-  assert.ok(sizes.length > 0 && sizes.every((n) => n === 2 * 2), "one call per trainFreq chunk of all envs");
-  assert.ok(shifted.stored.every((r, i) => Math.abs(r - (plain.stored[i]! + 100)) < 1e-3));
-  // Same seed and the same minibatch, targets 100 higher: the squared error is far larger.
-  assert.ok(shifted.loss > plain.loss + 1000, `${shifted.loss} vs ${plain.loss}`);
-
-  const pushLeft: Guide = {
-    name: "push-left",
-    overrideActions(_obs, actions) {
-      actions[0] = -1; // env space: torque -1 of [-2, 2]
-      return [0];
-    },
-  };
-  const model = new SAC(make("Pendulum-v1"), { ...SMALL, guide: pushLeft });
-  await model.learn({ totalTimesteps: 20 });
-  assert.ok(model.replayBuffer.getState().actions.every((a) => a === -0.5), "stored in [-1, 1]");
-  model.dispose();
+  await assertContinuousSeams(
+    (guide) => new SAC(pendulums(2), { ...SMALL, seed: 3, trainFreq: 2, ...(guide ? { guide } : {}) }),
+    (guide) => new SAC(make("Pendulum-v1"), { ...SMALL, guide }),
+  );
 });
 
 test("a killed run resumes from its checkpoint to the same final numbers", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "sac-resume-"));
-  try {
-    const opts: SacOptions = { ...SMALL, seed: 9 };
-    const total = 150;
-    const full = new SAC(pendulums(2), opts);
-    await full.learn({ totalTimesteps: total });
-
-    const killed = new SAC(pendulums(2), opts);
-    await killed.learn({ totalTimesteps: total, checkpointDir: dir, checkpointInterval: 60, callback: (p) => p.numTimesteps < 100 });
-    killed.dispose(); // the last checkpoint was at 60 steps: the 40 steps after it are lost
-
-    const resumed = await SAC.load(dir, pendulums(2));
-    assert.equal(resumed.numTimesteps, 60);
-    await resumed.learn({ totalTimesteps: total });
-    assert.equal(resumed.nUpdates, full.nUpdates);
-    assert.equal(resumed.logEntCoef, full.logEntCoef);
-    assert.deepEqual(values([resumed.actor, resumed.critic1, resumed.critic2Target]), values([full.actor, full.critic1, full.critic2Target]));
-    assert.deepEqual(resumed.collector.stats, full.collector.stats);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const opts: SacOptions = { ...SMALL, seed: 9 };
+  await assertCheckpointResumes(
+    { prefix: "sac-resume-", total: 150, interval: 60, stopAt: 100 },
+    () => new SAC(pendulums(2), opts),
+    (dir) => SAC.load(dir, pendulums(2)),
+    (m) => [m.logEntCoef, values([m.actor, m.critic1, m.critic2Target])],
+  );
 });
 
 test("bad input gives clear errors", async () => {
@@ -167,12 +115,7 @@ for (const gemmBackend of ["wasm", "native"] as const) {
     const alpha = 0.3;
     const target = model.criticTargets(batch, alpha, new Random(4)).slice();
     const criticLoss = () => model.criticLossAndGradients(batch, target);
-    criticLoss();
-    const critic1Grads = model.critic1.grads.slice();
-    const critic2Grads = model.critic2.grads.slice();
-    assert.ok(critic1Grads.some((g) => g !== 0) && critic2Grads.some((g) => g !== 0));
-    checkAgainstFiniteDifferences(model.critic1, critic1Grads, criticLoss, "critic1");
-    checkAgainstFiniteDifferences(model.critic2, critic2Grads, criticLoss, "critic2");
+    checkCriticGradients(model, criticLoss);
 
     // The actor's loss with the same noise each time (a fresh generator per evaluation). Critic 2 is made a
     // slightly perturbed copy of critic 1 so that the smaller Q comes from each critic on some rows.

@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { make } from "../../src/envs/index.js";
@@ -8,10 +7,10 @@ import { Random, type Mlp } from "../../src/nn/index.js";
 import { TD3, type Td3Options } from "../../src/algos/td3.js";
 import { VectorizedActionNoise } from "../../src/algos/noise.js";
 import { resolveHyperparams } from "../../src/algos/hyperparams.js";
-import type { Guide, TransitionBatch } from "../../src/algos/seams.js";
+import type { Guide } from "../../src/algos/seams.js";
 import { NonFiniteLossError } from "../../src/algos/callbacks.js";
 import type { RunOptions } from "../../src/algos/run.js";
-import { assertRunFolderResumes, assertSeededDeterminism, checkAgainstFiniteDifferences } from "./helpers.js";
+import { assertCheckpointResumes, assertContinuousSeams, checkCriticGradients, assertRunFolderResumes, assertSeededDeterminism, checkAgainstFiniteDifferences, trainedCurve } from "./helpers.js";
 import { nativeOrSkip } from "../nn/native-available.js";
 
 /** Small networks and batches so a few hundred steps take seconds. */
@@ -54,13 +53,7 @@ for (const gemmBackend of ["wasm", "native"] as const) {
     const { model, batch } = await modelAndBatch({ gemmBackend });
     assert.equal(model.gemmBackend, gemmBackend);
     const target = model.criticTargets(batch, new Random(4)).slice();
-    const criticLoss = () => model.criticLossAndGradients(batch, target);
-    criticLoss();
-    const critic1Grads = model.critic1.grads.slice();
-    const critic2Grads = model.critic2.grads.slice();
-    assert.ok(critic1Grads.some((g) => g !== 0) && critic2Grads.some((g) => g !== 0));
-    checkAgainstFiniteDifferences(model.critic1, critic1Grads, criticLoss, "critic1");
-    checkAgainstFiniteDifferences(model.critic2, critic2Grads, criticLoss, "critic2");
+    checkCriticGradients(model, () => model.criticLossAndGradients(batch, target));
 
     // Push the actor's outputs into tanh's curved part, so a wrong tanh derivative would show.
     model.actor.bias(model.actor.numLayers - 1).fill(0.8);
@@ -179,79 +172,29 @@ test("action noise: normal and Ornstein-Uhlenbeck processes per env, OU reset wh
 });
 
 test("same seed, same learning curve; another seed, another", async () => {
-  const run = async (seed: number) => {
-    const model = new TD3(pendulums(2), { ...SMALL, seed, actionNoise: { type: "normal", sigma: 0.1 } });
-    const losses: number[] = [];
-    await model.learn({ totalTimesteps: 80, callback: (p) => void (p.metrics.criticLoss !== undefined && losses.push(p.metrics.criticLoss)) });
-    const w = values([model.actor, model.critic2]);
-    model.close();
-    return { losses, w };
-  };
-  await assertSeededDeterminism(run, 1, 2);
+  const model = (seed: number) => new TD3(pendulums(2), { ...SMALL, seed, actionNoise: { type: "normal", sigma: 0.1 } });
+  await assertSeededDeterminism((seed) => trainedCurve(model(seed), 80, "criticLoss", (m) => values([m.actor, m.critic2])), 1, 2);
 });
 
 test("guide seams: the reward seam (LMGT's shift) reaches TD3's critic; overridden env-space actions are stored rescaled", async () => {
-  const sizes: number[] = [];
-  const shift: Guide = {
-    name: "shift",
-    transformRewards(batch: TransitionBatch) {
-      sizes.push(batch.n);
-      return batch.rewards.map((r) => r + 100);
-    },
-  };
-  const firstCriticLoss = async (guide?: Guide) => {
-    const model = new TD3(pendulums(2), { ...SMALL, seed: 3, trainFreq: 2, ...(guide ? { guide } : {}) });
-    let loss: number | undefined;
-    await model.learn({ totalTimesteps: 40, callback: (p) => void (loss ??= p.metrics.criticLoss) });
-    const stored = model.replayBuffer.getState().rewards;
-    model.close();
-    return { loss: loss!, stored };
-  };
-  const plain = await firstCriticLoss();
-  const shifted = await firstCriticLoss(shift);
-  assert.ok(sizes.length > 0 && sizes.every((n) => n === 2 * 2), "one call per trainFreq chunk of all envs");
-  assert.ok(shifted.stored.every((r, i) => Math.abs(r - (plain.stored[i]! + 100)) < 1e-3));
-  assert.ok(shifted.loss > plain.loss + 1000, `${shifted.loss} vs ${plain.loss}`);
-
-  const pushLeft: Guide = {
-    name: "push-left",
-    overrideActions(_obs, actions) {
-      actions[0] = -1; // env space: torque -1 of [-2, 2]
-      return [0];
-    },
-  };
-  const model = new TD3(make("Pendulum-v1"), { ...SMALL, guide: pushLeft, actionNoise: { type: "normal", sigma: 0.3 } });
-  await model.learn({ totalTimesteps: 20 });
-  assert.ok(model.replayBuffer.getState().actions.every((a) => a === -0.5), "the override comes after the noise, stored in [-1, 1]");
-  model.close();
+  await assertContinuousSeams(
+    (guide) => new TD3(pendulums(2), { ...SMALL, seed: 3, trainFreq: 2, ...(guide ? { guide } : {}) }),
+    // the override comes after the exploration noise
+    (guide) => new TD3(make("Pendulum-v1"), { ...SMALL, guide, actionNoise: { type: "normal", sigma: 0.3 } }),
+  );
 });
 
 test("a killed run resumes from its checkpoint to the same final numbers (Ornstein-Uhlenbeck noise state included)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "td3-resume-"));
-  try {
-    const opts: Td3Options = { ...SMALL, seed: 9, actionNoise: { type: "ornstein-uhlenbeck", sigma: 0.2 }, policyDelay: 3 };
-    const total = 150;
-    const full = new TD3(pendulums(2), opts);
-    await full.learn({ totalTimesteps: total });
-
-    const killed = new TD3(pendulums(2), opts);
-    await killed.learn({ totalTimesteps: total, checkpointDir: dir, checkpointInterval: 60, callback: (p) => p.numTimesteps < 100 });
-    killed.close(); // the last checkpoint was at 60 steps: the 40 steps after it are lost
-
-    const resumed = await TD3.load(dir, pendulums(2));
-    assert.equal(resumed.numTimesteps, 60);
-    await resumed.learn({ totalTimesteps: total });
-    assert.equal(resumed.nUpdates, full.nUpdates);
-    assert.deepEqual(
-      values([resumed.actor, resumed.actorTarget, resumed.critic1, resumed.critic2Target]),
-      values([full.actor, full.actorTarget, full.critic1, full.critic2Target]),
-    );
-    assert.deepEqual(resumed.actionNoise!.getState(), full.actionNoise!.getState());
-    assert.deepEqual(resumed.collector.stats, full.collector.stats);
-    await assert.rejects(TD3.load(dir, pendulums(2), { actionNoise: null }), /actionNoise \(on vs off\) differs from the checkpoint/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const opts: Td3Options = { ...SMALL, seed: 9, actionNoise: { type: "ornstein-uhlenbeck", sigma: 0.2 }, policyDelay: 3 };
+  await assertCheckpointResumes(
+    { prefix: "td3-resume-", total: 150, interval: 60, stopAt: 100 },
+    () => new TD3(pendulums(2), opts),
+    (dir) => TD3.load(dir, pendulums(2)),
+    (m) => [m.actionNoise!.getState(), values([m.actor, m.actorTarget, m.critic1, m.critic2Target])],
+    async (_resumed, _full, dir) => {
+      await assert.rejects(TD3.load(dir, pendulums(2), { actionNoise: null }), /actionNoise \(on vs off\) differs from the checkpoint/);
+    },
+  );
 });
 
 test("run folder: `--algo td3` trains, is killed after a checkpoint and resumes with the same numbers", async () => {
