@@ -1,6 +1,17 @@
 /**
- * The surrogate's seeded random numbers: sfc32, small and fast, seeded from a SHA-256 of a text. Not the
- * numpy-compatible RNG of core/: the surrogate has no Python counterpart whose draws must be matched.
+ * The surrogate's seeded random numbers: sfc32, small and fast, seeded from a SHA-256 of a text (the quality
+ * seed, the prompt's hash and the repeat count), one fresh generator per answer, so an answer depends on its
+ * prompt alone and not on the order of calls. Guides' own draws use core's PCG64 (guides/random.ts says which
+ * generator serves what).
+ *
+ * Kept on purpose rather than moved to PCG64 (issue 15, "one seeded random source for guides"; decided with
+ * the audit in notes/B.md): the surrogate stands in for an LLM and has no Python counterpart whose draws must
+ * be matched, so PCG64 would buy no fidelity. Moving would change every surrogate answer: no test pins them
+ * (the whole suite passed with a PCG64-backed surrogateRng), but the shipped results in data/results/ultra
+ * (Pong: 971 s, Hopper: five seeds of 1,217-1,704 s each on the shared machine) and the published outputs of
+ * notebooks 00, 02, 03 and 04 would no longer be what the code makes until all were run again.
+ * Measured here: a fresh sfc32 from a text plus 10 draws takes ~4 us, a PCG64 through SeedSequence ~28 us.
+ * No guide draws from both: a surrogate handler uses only the SurrogateRng it is handed.
  */
 import { createHash } from "node:crypto";
 

@@ -10,7 +10,7 @@
  */
 import { Adam } from "../../nn/optim.js";
 import { Mlp } from "../../nn/mlp.js";
-import { Random } from "../../nn/random.js";
+import { Random } from "../random.js";
 import type { Score } from "./parse.js";
 
 export interface DistillOptions {

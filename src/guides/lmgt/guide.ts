@@ -19,7 +19,7 @@ import { ScoreCache, type BucketSpec } from "./cache.js";
 import { DistilledScorer, type DistillOptions } from "./distill.js";
 import { parseScores, type Score } from "./parse.js";
 import { buildScoringRequest, type FewShotExample } from "./prompt.js";
-import { npRandom } from "../../core/rng.js";
+import { guideRandom } from "../random.js";
 import { queryProbability, validateSchedule, type QuerySchedule } from "./schedule.js";
 import { LmgtStats, type LmgtStatsSnapshot } from "./stats.js";
 import type { LmgtPromptStyle } from "./template.js";
@@ -113,7 +113,7 @@ export class LmgtGuide implements Guide {
     this.decoder = opts.observationSpace && opts.observationSpace.kind !== "box" ? observationDecoder(opts.observationSpace) : undefined;
     // So the offline surrogate provider can answer this guide's requests.
     registerLmgtSurrogate();
-    const coins = npRandom(this.options.seed)[0];
+    const coins = guideRandom(this.options.seed);
     this.uniform = () => coins.random();
   }
 

@@ -11,7 +11,7 @@
  */
 import { promptText, registerSurrogateHandler, type SurrogateQuality } from "../../llm/providers/surrogate.js";
 import type { CompletionRequest } from "../../llm/types.js";
-import type { SurrogateRng } from "../../llm/surrogate-rng.js";
+import type { SurrogateRng } from "../random.js";
 
 export const REWARD_DESIGN_GUIDE = "reward-design";
 export const WRITE_REWARD_TASK = "write-reward";

@@ -26,7 +26,7 @@
  *    fines the agent for reaching the state, whatever it does there.
  */
 import type { ActionTargets, Guide, SeamContext, TransitionBatch } from "../../algos/seams.js";
-import { npRandom, type Generator } from "../../core/rng.js";
+import { guideRandom, type Generator } from "../random.js";
 import type { ActionSpec } from "./action-spec.js";
 import { actionDistance } from "./action-spec.js";
 import type { CriticalStateTable } from "./lookup.js";
@@ -100,7 +100,7 @@ export class UltraGuide implements Guide {
     if (this.mode !== "R" && this.actionModulation === "imitation") this.actionTargets = this.imitationTargets.bind(this);
     this.rewardScale = opts.rewardScale ?? 0.1;
     this.actionMatchRadius = opts.actionMatchRadius ?? 0.25;
-    this.rng = npRandom(opts.seed ?? 0)[0];
+    this.rng = guideRandom(opts.seed ?? 0);
   }
 
   /** Override probability at this point of the refinement. */

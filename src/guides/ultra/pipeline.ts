@@ -12,7 +12,7 @@ import { parseCriticalStates, parseModulation, UltraParseError } from "./parse.j
 import { criticalStatesRequest, modulationRequest, type PromptOptions } from "./prompts.js";
 import { selectSegments, shownSteps, type SegmentOptions } from "./trajectory-text.js";
 import type { CriticalState, Episode, Segment, UltraMode } from "./types.js";
-import { npRandom } from "../../core/rng.js";
+import { guideRandom } from "../random.js";
 
 /** One LLM exchange of the pipeline. */
 export interface UltraExchange {
@@ -161,7 +161,7 @@ async function ask(llm: LlmClient, request: CompletionRequest): Promise<{ comple
  * selection), to be modulated like the LLM's own.
  */
 export function randomCriticalStates(episodes: Episode[], count: number, seed = 0): CriticalState[] {
-  const rng = npRandom(seed)[0];
+  const rng = guideRandom(seed);
   const total = episodes.reduce((s, ep) => s + ep.obs.length, 0);
   if (total === 0) return [];
   const picked = new Set<number>();

@@ -19,7 +19,7 @@
  *    that follows the joints' current motion.
  */
 import { promptText, registerSurrogateHandler, type SurrogateQuality } from "../../llm/providers/surrogate.js";
-import type { SurrogateRng } from "../../llm/surrogate-rng.js";
+import type { SurrogateRng } from "../random.js";
 import type { CompletionRequest } from "../../llm/types.js";
 
 /** One trajectory line or critical-state block read back from a prompt. */

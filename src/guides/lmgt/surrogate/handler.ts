@@ -6,6 +6,7 @@
  */
 import type { CompletionRequest } from "../../../llm/types.js";
 import type { Score } from "../parse.js";
+import type { SurrogateRng } from "../../random.js";
 import { expertFor, type Judgement, type ReadAction, type ReadState } from "./experts.js";
 
 /**
@@ -86,10 +87,8 @@ export function readLmgtRequest(request: CompletionRequest): ReadRequest {
   return { envId: env[1]!, pairs, chainOfThought };
 }
 
-/** Minimal random source (the LLM layer's SurrogateRng satisfies it). */
-export interface UniformSource {
-  random(): number;
-}
+/** What the LMGT handler draws from the SurrogateRng it is handed (tests may pass any such source). */
+export type UniformSource = Pick<SurrogateRng, "random">;
 
 function degrade(j: Judgement, q: LmgtSurrogateQuality, rng: UniformSource): { score: Score; malformed: boolean; why: string } {
   const malformed = rng.random() < q.noise;
