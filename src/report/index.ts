@@ -8,3 +8,4 @@ export {
   sampleMean, percentile, iqm, bootstrapCi, meanCi, iqmCi, performanceProfile, profileThresholds, formatInterval,
   type Interval, type BootstrapOptions, type PerformanceProfile,
 } from "./stats.js";
+export { profileFigure, SERIES_COLORS, rgba, type ProfileGroup, type ProfileFigureOptions } from "./profile.js";

@@ -7,7 +7,7 @@ import { ULTRA_PRESETS, type UltraBudget, type UltraEnvPreset } from "../../src/
 import { readPolicyFile, shippedPolicyPath } from "../../src/experiments/ultra/policy-file.js";
 import { runUltraExperiment, ULTRA_ROWS, ULTRA_VARIANTS } from "../../src/experiments/ultra/protocol.js";
 import { readUltraResult, shippedUltraResultPath, ultraCaption, ultraResultsRows, writeUltraReport } from "../../src/experiments/ultra/report.js";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -46,6 +46,7 @@ test("ULTRA protocol, every row at toy size: equal env steps for every refined r
   // the small shipped form reads back to the same table (NaN log-probs survive the JSON round trip)
   const dir = mkdtempSync(join(tmpdir(), "grl-ultra-"));
   await writeUltraReport(result, dir, { png: false });
+  for (const f of ["curves.html", "profile.html"]) assert.ok(existsSync(join(dir, f)), `${f} written`);
   assert.deepEqual(ultraResultsRows(readUltraResult(join(dir, "summary.json"))), table);
   assert.deepEqual(ultraResultsRows(readUltraResult(join(dir, "results.json"))), table);
 });

@@ -6,7 +6,8 @@
  */
 import type { PlotlySpec, PlotlyTrace } from "../../report/plotly.js";
 import type { Row } from "../../report/table.js";
-import { iqm, meanCi, performanceProfile } from "../../report/stats.js";
+import { iqm, meanCi } from "../../report/stats.js";
+import { profileFigure, rgba, SERIES_COLORS } from "../../report/profile.js";
 import { lmgtPreset } from "./presets.js";
 import { LMGT_PAPER_FIGURES } from "./paper-figures.js";
 import type { LmgtTrialResult } from "./trial.js";
@@ -252,13 +253,6 @@ export function costReduction(results: readonly LmgtTrialResult[]): { env: strin
   return out;
 }
 
-const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"];
-
-function rgba(hex: string, alpha: number): string {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
-}
-
 /** A training curve resampled on a grid: the last value recorded at or before each grid step. */
 function resample(curve: readonly { step: number; epRewMean: number }[], grid: readonly number[]): number[] {
   const out: number[] = [];
@@ -280,7 +274,7 @@ export function learningCurveFigure(results: readonly LmgtTrialResult[], env: st
   const grid = Array.from({ length: 41 }, (_, i) => Math.round((i * total) / 40));
   const data: PlotlyTrace[] = [];
   [...groupBy(selected, (r) => r.spec.variant)].forEach(([variant, group], k) => {
-    const color = PALETTE[k % PALETTE.length]!;
+    const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
     const curves = group.map((r) => resample(r.curve, grid));
     const stats = grid.map((_, i) => meanStd(curves.map((c) => c[i]!).filter(Number.isFinite)));
     const xs = grid.filter((_, i) => stats[i]!.n > 0);
@@ -319,7 +313,7 @@ export function budgetBarsFigure(results: readonly LmgtTrialResult[], env: strin
       x: labels,
       y: st.map((s) => s.mean),
       error_y: { type: "data", array: st.map((s) => s.std), visible: true },
-      marker: { color: PALETTE[k % PALETTE.length] },
+      marker: { color: SERIES_COLORS[k % SERIES_COLORS.length] },
     });
   });
   return {
@@ -342,7 +336,7 @@ export function costFigure(results: readonly LmgtTrialResult[]): PlotlySpec {
       name: label,
       x: group.map((r) => String(r.cost)),
       y: group.map((r) => r["calls/1k steps"] as number),
-      marker: { color: PALETTE[k % PALETTE.length] },
+      marker: { color: SERIES_COLORS[k % SERIES_COLORS.length] },
     })),
     layout: { title: { text: "LMGT cost: requests per 1000 environment steps" }, yaxis: { type: "log", title: { text: "requests / 1k env steps" } }, barmode: "group" },
   };
@@ -396,28 +390,9 @@ export function paperComparisonTable(results: readonly LmgtTrialResult[]): Row[]
  */
 export function performanceProfileFigure(results: readonly LmgtTrialResult[], env: string, algo: string): PlotlySpec {
   const selected = results.filter((r) => r.spec.env === env && r.spec.algo === algo && r.spec.experiment === "main");
-  const finals = selected.map((r) => r.evalReturns.at(-1)!);
-  const lo = Math.min(...finals);
-  const hi = Math.max(...finals);
-  const thresholds = Array.from({ length: 41 }, (_, i) => lo + ((hi - lo) * i) / 40);
-  const data: PlotlyTrace[] = [];
-  [...groupBy(selected, (r) => r.spec.variant)].forEach(([variant, group], k) => {
-    const color = PALETTE[k % PALETTE.length]!;
-    const p = performanceProfile(group.map((r) => r.evalReturns.at(-1)!), thresholds);
-    const name = armLabel(variant, scorerLabel(group));
-    data.push({ x: [...thresholds, ...thresholds.slice().reverse()], y: [...p.high, ...p.low.slice().reverse()], fill: "toself", fillcolor: rgba(color, 0.18), line: { width: 0 }, hoverinfo: "skip", showlegend: false, type: "scatter", name: `${name} 95% band` });
-    data.push({ x: thresholds, y: p.fraction, type: "scatter", mode: "lines", line: { color, width: 2, shape: "hv" }, name: `${name} (${group.length} seeds)` });
-  });
+  const groups = [...groupBy(selected, (r) => r.spec.variant)].map(([variant, group]) => ({ name: armLabel(variant, scorerLabel(group)), scores: group.map((r) => r.evalReturns.at(-1)!) }));
   const steps = selected[0]?.spec.checkpoints.at(-1) ?? 0;
-  return {
-    data,
-    layout: {
-      title: { text: `${lmgtPreset(env).envId}, ${algo.toUpperCase()}: performance profile of the return at ${kLabel(steps)} steps (scores by ${scorerLabel(selected)})` },
-      xaxis: { title: { text: "evaluation return threshold tau" } },
-      yaxis: { title: { text: "fraction of seeds with return > tau" }, range: [0, 1.02] },
-      legend: { orientation: "h", y: -0.2 },
-    },
-  };
+  return profileFigure(groups, { title: `${lmgtPreset(env).envId}, ${algo.toUpperCase()}: performance profile of the return at ${kLabel(steps)} steps (scores by ${scorerLabel(selected)})` });
 }
 
 /**

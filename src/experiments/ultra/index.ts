@@ -11,6 +11,6 @@ export {
 export { RestartWrapper, requireRestorable, restorableOf, type RestartOptions, type RestorableEnv, type StartState } from "./restart.js";
 export { RndBonus, type RndOptions } from "./rnd.js";
 export { keepProbabilities, MaskEnv, maskCriticalStates, randomAction, trainMaskNetwork, type MaskEnvOptions, type TrainMaskOptions } from "./statemask.js";
-export { criticalStatesFigure, guideLabel, readUltraResult, shippedUltraResultPath, ultraCaption, pongCriticalFrames, restoredCriticalFrames, ultraCurvesFigure, ultraResultsRows, writeUltraReport } from "./report.js";
+export { criticalStatesFigure, guideLabel, readUltraResult, shippedUltraResultPath, ultraCaption, pongCriticalFrames, restoredCriticalFrames, ultraCurvesFigure, ultraPerformanceProfileFigure, ultraResultsRows, writeUltraReport } from "./report.js";
 // The guide itself, so the package entry needs one line for all of ULTRA.
 export * from "../../guides/ultra/index.js";

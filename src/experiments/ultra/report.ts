@@ -17,6 +17,7 @@ import { formatTable, type Row } from "../../report/table.js";
 import { formatInterval } from "../../report/stats.js";
 import { saveFigure } from "../../report/figure.js";
 import { meanStd } from "../../report/stats.js";
+import { profileFigure } from "../../report/profile.js";
 import { ULTRA_ROWS, type UltraResult, type UltraVariant } from "./protocol.js";
 import { requireRestorable } from "./restart.js";
 
@@ -88,6 +89,22 @@ export function ultraCurvesFigure(result: UltraResult): PlotlySpec {
       width: 820, height: 460,
     },
   };
+}
+
+/**
+ * The performance profile of the final return (rliable's run-score distribution): for each threshold, the
+ * fraction of seeds of each row whose final evaluation return is above it, with a 95% bootstrap band.
+ */
+export function ultraPerformanceProfileFigure(result: UltraResult): PlotlySpec {
+  const groups = result.summary.map((s) => ({ name: LABEL(s.variant), scores: result.rows.filter((r) => r.variant === s.variant).map((r) => r.finalReturn) }));
+  const guide = result.llm.provider === "surrogate" ? "surrogate" : result.llm.model;
+  return profileFigure(groups, {
+    title: `${result.envId}: performance profile of the final return<br><sub>${result.budget.seeds.length} seeds, ${result.budget.evalEpisodes} evaluation episodes each; guide: ${guide}</sub>`,
+    width: 1000,
+    height: 460,
+    // ten rows with long names: a legend beside the plot, clear of the axis title
+    legend: { orientation: "v", x: 1.02, y: 1 },
+  });
 }
 
 /**
@@ -199,7 +216,7 @@ export function readUltraResult(path: string): UltraResult & { command?: string;
   return { ...rest, rows: raw.rows.map((r) => ({ ...r, adviceLogProbStart: nan(r.adviceLogProbStart), adviceLogProbEnd: nan(r.adviceLogProbEnd) })), artifacts: [] };
 }
 
-/** Writes results.json, results.txt and the figures (HTML, and PNG when Chromium is available); returns the table text. */
+/** Writes results.json, results.txt and the figures (curves and performance profile: HTML, and PNG when Chromium is available); returns the table text. */
 export async function writeUltraReport(result: UltraResult, outDir: string, opts: { png?: boolean } = {}): Promise<string> {
   ensureDir(outDir);
   const text = formatTable(ultraResultsRows(result), { caption: ultraCaption(result) });
@@ -214,5 +231,8 @@ export async function writeUltraReport(result: UltraResult, outDir: string, opts
   const curves = ultraCurvesFigure(result);
   await saveFigure(curves, join(outDir, "curves.html"));
   if (opts.png !== false) await saveFigure(curves, join(outDir, "curves.png"));
+  const profile = ultraPerformanceProfileFigure(result);
+  await saveFigure(profile, join(outDir, "profile.html"));
+  if (opts.png !== false) await saveFigure(profile, join(outDir, "profile.png"));
   return text;
 }
