@@ -1,7 +1,10 @@
 /**
  * The `anthropic` provider: the official @anthropic-ai/sdk Messages API, with this layer's own retry
  * policy (the SDK's retries are switched off so backoff, retry-after and attempt counts are ours),
- * a request timeout and a concurrency limit.
+ * a concurrency limit, and what the openai-compatible provider does too (providers/http.ts): one deadline
+ * for the whole attempt, headers and body (the SDK's timeout stops at the headers); a connection lost
+ * mid-body retried; a body larger than max_tokens allows refused while it arrives. The SDK sends the
+ * request and raises HTTP errors; the body of a 2xx answer is read and checked here.
  */
 import type { Anthropic as AnthropicSdk, ClientOptions } from "@anthropic-ai/sdk";
 import { ConcurrencyLimit } from "../concurrency.js";
@@ -19,6 +22,7 @@ import { anthropicCost, anthropicPrice, costAt, type ModelPrice } from "../prici
 import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure } from "../retry.js";
 import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
 import type { ProviderConnectionOptions } from "./connection-options.js";
+import { AttemptTimeout, BodyTooLarge, ConnectionLost, maxResponseBytes, readBodyText, withDeadline } from "./http.js";
 
 /** The model used when neither the `model` option nor GUIDED_RL_MODEL is set: the current Sonnet (2026-11). */
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
@@ -153,20 +157,33 @@ export class AnthropicProvider implements LlmClient {
     }
     if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
 
+    const limit = maxResponseBytes(body.max_tokens);
     return this.#limit.run(async () => {
       const started = performance.now();
-      const { value: message, attempts } = await withRetries(
+      const { value: text, attempts } = await withRetries(
         this.#retry,
-        () => sdk.messages.create(body),
+        () =>
+          withDeadline(this.#timeoutMs, async (signal) => {
+            const response = await sdk.messages.create(body, { signal }).asResponse();
+            return readBodyText(response, limit, body.max_tokens);
+          }),
         (error) => this.classify(error),
         (error, attempts) => this.toLlmError(error, attempts),
       );
       const latencyMs = performance.now() - started;
+      let message: unknown;
+      try {
+        message = JSON.parse(text);
+      } catch {
+        throw new LlmMalformedResponseError(`anthropic ${this.model}: malformed response (not JSON): ${redact(text.slice(0, 200), this.secrets)}`, 200, attempts);
+      }
       return this.toCompletion(message, attempts, latencyMs);
     });
   }
 
   private classify(error: unknown): AttemptFailure {
+    if (error instanceof AttemptTimeout || error instanceof ConnectionLost) return { retryable: true };
+    if (error instanceof BodyTooLarge) return { retryable: false };
     const e = error as { status?: unknown; headers?: unknown; name?: string };
     if (typeof e?.status === "number") {
       const headers = e.headers as { get(name: string): string | null } | undefined;
@@ -181,7 +198,7 @@ export class AnthropicProvider implements LlmClient {
     const e = error as { status?: unknown; name?: string; message?: string };
     const message = redact(String(e?.message ?? error), this.secrets);
     const tries = `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
-    if (e?.name === "APIConnectionTimeoutError") {
+    if (error instanceof AttemptTimeout || e?.name === "APIConnectionTimeoutError") {
       return new LlmTimeoutError(`anthropic ${this.model}: no answer within ${this.#timeoutMs} ms ${tries}`, attempts);
     }
     if (typeof e?.status === "number") {
@@ -192,7 +209,8 @@ export class AnthropicProvider implements LlmClient {
         attempts,
       );
     }
-    if (e?.name === "APIConnectionError") {
+    if (error instanceof BodyTooLarge) return new LlmMalformedResponseError(`anthropic ${this.model}: ${error.message}`, 200, attempts);
+    if (error instanceof ConnectionLost || e?.name === "APIConnectionError") {
       return new LlmProviderError(`anthropic ${this.model}: connection failed ${tries}: ${message}`, undefined, true, attempts);
     }
     // The SDK throws a plain SyntaxError/TypeError when a 2xx body is not the JSON it expects.
@@ -206,10 +224,11 @@ export class AnthropicProvider implements LlmClient {
       model?: unknown;
       stop_reason?: unknown;
     };
-    if (!m || typeof m !== "object" || !Array.isArray(m.content) || !m.usage || typeof m.usage.input_tokens !== "number" || typeof m.usage.output_tokens !== "number") {
+    // content: [] is not an answer (not even an empty one): malformed, like a body without content.
+    if (!m || typeof m !== "object" || !Array.isArray(m.content) || m.content.length === 0 || !m.usage || typeof m.usage.input_tokens !== "number" || typeof m.usage.output_tokens !== "number") {
       const shown = redact(JSON.stringify(message)?.slice(0, 200) ?? String(message), this.secrets);
       throw new LlmMalformedResponseError(
-        `anthropic ${this.model}: malformed response (expected a Message with content[] and usage): ${shown}`,
+        `anthropic ${this.model}: malformed response (expected a Message with a non-empty content[] and usage): ${shown}`,
         200,
         attempts,
       );

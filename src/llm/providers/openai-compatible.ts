@@ -1,7 +1,8 @@
 /**
  * The `openai-compatible` provider: a plain `fetch` POST to `<baseURL>/v1/chat/completions`, the API
  * that local model servers (Ollama, vLLM, llama.cpp's server, LM Studio) expose. LMGT ran local open
- * models this way. Same retry policy, timeout and concurrency limit as the anthropic provider.
+ * models this way. Same retry policy, whole-attempt deadline, body checks (providers/http.ts) and
+ * concurrency limit as the anthropic provider.
  */
 import { ConcurrencyLimit } from "../concurrency.js";
 import { LlmError, LlmMalformedResponseError, LlmPreflightError, LlmProviderError, LlmTimeoutError, redact } from "../errors.js";
@@ -9,6 +10,7 @@ import { costAt, type ModelPrice } from "../pricing.js";
 import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure, type RetryOptions } from "../retry.js";
 import { estimateInputTokens, estimateTextTokens } from "../tokens.js";
 import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
+import { AttemptTimeout, BodyTooLarge, ConnectionLost, maxResponseBytes, readBodyText, withDeadline } from "./http.js";
 
 /** Ollama's default address. */
 export const DEFAULT_OPENAI_COMPATIBLE_BASE_URL = "http://127.0.0.1:11434/v1";
@@ -41,8 +43,6 @@ class HttpFailure extends Error {
     super(`HTTP ${status}`);
   }
 }
-
-class AttemptTimeout extends Error {}
 
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
@@ -129,12 +129,13 @@ export class OpenAiCompatibleProvider implements LlmClient {
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
     const payload = JSON.stringify(body);
+    const maxTokens = body.max_tokens as number;
 
     return this.#limit.run(async () => {
       const started = performance.now();
       const { value, attempts } = await withRetries(
         this.#retry,
-        () => this.post(payload),
+        () => this.post(payload, maxTokens),
         (error) => this.classify(error),
         (error, attempts) => this.toLlmError(error, attempts),
       );
@@ -143,30 +144,23 @@ export class OpenAiCompatibleProvider implements LlmClient {
     });
   }
 
-  private async post(payload: string): Promise<{ status: number; text: string }> {
+  private post(payload: string, maxTokens: number): Promise<{ status: number; text: string }> {
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout()), this.#timeoutMs);
-    try {
-      const response = await fetch(this.url, { method: "POST", headers, body: payload, signal: controller.signal });
-      const text = await response.text();
+    return withDeadline(this.#timeoutMs, async (signal) => {
+      const response = await fetch(this.url, { method: "POST", headers, body: payload, signal });
+      const text = await readBodyText(response, maxResponseBytes(maxTokens), maxTokens);
       if (!response.ok) throw new HttpFailure(response.status, response.headers, text);
       return { status: response.status, text };
-    } catch (error) {
-      if (controller.signal.aborted) throw new AttemptTimeout();
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   private classify(error: unknown): AttemptFailure {
     if (error instanceof HttpFailure) {
       return { retryable: isRetryableStatus(error.status), retryAfterMs: parseRetryAfter(error.headers) };
     }
-    // Timeouts and network failures (fetch's TypeError "fetch failed") are transient.
-    return { retryable: error instanceof AttemptTimeout || error instanceof TypeError };
+    // Timeouts, connections lost mid-body and network failures (fetch's TypeError "fetch failed") are transient.
+    return { retryable: error instanceof AttemptTimeout || error instanceof ConnectionLost || error instanceof TypeError };
   }
 
   private toLlmError(error: unknown, attempts: number): Error {
@@ -175,6 +169,7 @@ export class OpenAiCompatibleProvider implements LlmClient {
     if (error instanceof AttemptTimeout) {
       return new LlmTimeoutError(`${where}: no answer within ${this.#timeoutMs} ms ${tries}`, attempts);
     }
+    if (error instanceof BodyTooLarge) return new LlmMalformedResponseError(`${where}: ${error.message}`, undefined, attempts);
     if (error instanceof HttpFailure) {
       const detail = redact(error.body.slice(0, 300), this.secrets);
       return new LlmProviderError(`${where}: HTTP ${error.status} ${tries}: ${detail}`, error.status, isRetryableStatus(error.status), attempts);
