@@ -29,14 +29,15 @@ interface Merger {
 
 const MERGERS: Record<string, () => Promise<Merger>> = {
   "reproduce lmgt": async () => {
-    const { lmgtRunId, mergeLmgtResults } = await import("../experiments/lmgt/shards.js");
+    const { lmgtLlmSubdirs, lmgtRunId, mergeLmgtResults } = await import("../experiments/lmgt/shards.js");
+    type S = import("../experiments/lmgt/shards.js").LmgtReproductionSettings;
     const { writeLmgtOutputs } = await import("./reproduce-lmgt.js");
     type R = import("../experiments/lmgt/trial.js").LmgtTrialResult;
     return {
       resultId: (r) => lmgtRunId((r as R).spec),
-      llmSubdirs: () => ["llm"],
+      llmSubdirs: (settings) => lmgtLlmSubdirs(settings as unknown as S),
       report: async (settings, found, out, png) => {
-        const results = await mergeLmgtResults(settings as unknown as import("../experiments/lmgt/shards.js").LmgtProtocolSettings, found as R[]);
+        const results = await mergeLmgtResults(settings as unknown as S, found as R[], join(out, "llm"));
         await writeLmgtOutputs(results, out, png);
       },
     };

@@ -14,7 +14,7 @@ import { closeRenderer } from "../report/render.js";
 import { LMGT_ENV_NAMES, LMGT_METHODS, type LmgtAlgoName, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "../experiments/lmgt/presets.js";
 import { runLmgtModelSweep } from "../experiments/lmgt/models.js";
 import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
-import { lmgtRunId, lmgtRunList, type LmgtProtocolSettings } from "../experiments/lmgt/shards.js";
+import { lmgtRunId, lmgtRunList, lmgtSweepOptions, lmgtSweepRunId, runsLmgtProtocol, type LmgtReproductionSettings } from "../experiments/lmgt/shards.js";
 import { readRecords } from "../experiments/shards.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
 import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
@@ -142,7 +142,7 @@ export function parseReproduceLmgtArgs(argv: readonly string[]): ReproduceLmgtAr
 }
 
 /** The protocol settings the arguments ask for: what determines the runs (no output paths). */
-export function lmgtSettingsOf(args: ReproduceLmgtArgs): LmgtProtocolSettings {
+export function lmgtSettingsOf(args: ReproduceLmgtArgs): LmgtReproductionSettings {
   return {
     envs: args.envs,
     budget: args.budget,
@@ -152,6 +152,7 @@ export function lmgtSettingsOf(args: ReproduceLmgtArgs): LmgtProtocolSettings {
     ...(args.algos ? { algos: args.algos } : {}),
     methods: args.methods,
     ...(args.shift ? { shift: args.shift } : {}),
+    ...(args.models ? { models: args.models } : {}),
   };
 }
 
@@ -207,16 +208,10 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     finished++;
   };
   try {
-    // The model sweep is not part of the sharded run list: it runs whole, in the process that is asked for it.
-    const sweep =
-      args.models && !plan.partial
-        ? await runLmgtModelSweep({
-            envs: args.envs, budget: args.budget, models: args.models, provider: args.provider, method: args.methods[0],
-            ...(args.baseURL ? { baseURL: args.baseURL } : {}), ...(args.shift ? { shift: args.shift } : {}), ...(args.seeds ? { seeds: args.seeds } : {}),
-            runDir: join(args.out, "llm"), onTrial,
-          })
-        : [];
-    const runProtocol = !args.models || args.experiments !== undefined;
+    // The model sweep: each model is one entry of the run list (its trials run together, on one shard).
+    const sweepSettings = settings.models ? { ...settings, models: settings.models.filter((m) => plan.assigned.has(lmgtSweepRunId(m, settings.llm?.provider))) } : undefined;
+    const sweep = sweepSettings?.models.length ? await runLmgtModelSweep({ ...lmgtSweepOptions(sweepSettings, join(args.out, "llm")), onTrial }) : [];
+    const runProtocol = runsLmgtProtocol(settings);
     const results = !runProtocol
       ? sweep
       : sweep.concat(

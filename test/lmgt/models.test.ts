@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { runLmgtModelSweep } from "../../src/experiments/lmgt/models.js";
 import { modelTable } from "../../src/experiments/lmgt/summary.js";
 import { reproduceLmgt, parseReproduceLmgtArgs } from "../../src/cli/reproduce-lmgt.js";
+import { runCli } from "../cli/run-cli.js";
 
 async function fakeModels() {
   const seen: Record<string, number> = {};
@@ -97,4 +98,47 @@ test("reproduce lmgt --models: one command, the models table on disk with the fa
   assert.throws(() => parseReproduceLmgtArgs(["--models", "a,b"]), /--models sweeps real models/);
   assert.throws(() => parseReproduceLmgtArgs(["--llm", "anthropic", "--base-url", "http://x"]), /--base-url is for --llm openai/);
   assert.deepEqual(parseReproduceLmgtArgs(["--llm", "anthropic", "--models", "claude-a, claude-b"]).models, ["claude-a", "claude-b"]);
+});
+
+test("reproduce lmgt --models as shards: each model one run of --list; 2 parallel shards + merge = the unsharded sweep", async () => {
+  const fake = await fakeModels();
+  const root = mkdtempSync(join(tmpdir(), "lmgt-models-shards-"));
+  const settings = ["reproduce", "lmgt", "--env", "blackjack", "--budget", "smoke", "--llm", "openai", "--base-url", fake.url, "--models", "big,missing,small", "--no-png"];
+  try {
+    const list = await runCli([...settings, "--list", "--shard", "0/2"]);
+    assert.equal(list.code, 0, list.stderr);
+    const rows = list.stdout.split("\n").filter((l) => l.includes("model sweep: "));
+    assert.deepEqual(rows.map((l) => /model sweep: (\S+),/.exec(l)![1]), ["big", "missing", "small"], list.stdout);
+    assert.match(list.stdout, /^3 runs, /m, "the sweep alone: no protocol runs without --experiments");
+    const shardOf = (model: string) => /shard (\d)\/2/.exec(rows.find((l) => l.includes(`sweep: ${model},`))!)![1];
+    assert.notEqual(shardOf("big"), shardOf("small"), "two models of equal cost on different shards");
+
+    const whole = join(root, "whole");
+    const shard = (i: number) => join(root, `s${i}`);
+    const runs = await Promise.all([runCli([...settings, "--out", whole]), ...[0, 1].map((i) => runCli([...settings, "--shard", `${i}/2`, "--out", shard(i)]))]);
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    const trials = (dir: string) => readFileSync(join(dir, "trials.jsonl"), "utf8").trim().split("\n").filter(Boolean).length;
+    assert.equal(trials(shard(0)) + trials(shard(1)), trials(whole), "every sweep trial ran once, on the shard of its model");
+
+    const missing = await runCli(["merge", join(root, "partial"), shard(0), "--no-png"]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /model sweep: /);
+    const merged = join(root, "merged");
+    const merge = await runCli(["merge", merged, shard(0), shard(1), "--no-png"]);
+    assert.equal(merge.code, 0, merge.stderr);
+    // Equal but for wall times and where each folder keeps the model's LLM files (its own llm/<model>, copied there by merge).
+    type Result = { wallSeconds?: number; spec: { llm: { runDir?: string } } };
+    const results = (dir: string) =>
+      (JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Result[]).map(({ wallSeconds: _w, ...rest }) => {
+        assert.equal(rest.spec.llm.runDir, join(dir, "llm", rest.spec.llm.runDir!.split("/").at(-1)!));
+        return { ...rest, spec: { ...rest.spec, llm: { ...rest.spec.llm, runDir: undefined } } };
+      });
+    assert.deepEqual(results(merged), results(whole));
+    for (const model of ["big", "small"]) {
+      assert.equal(readFileSync(join(merged, "llm", model, "llm-transcript.jsonl"), "utf8").split("\n").length, readFileSync(join(whole, "llm", model, "llm-transcript.jsonl"), "utf8").split("\n").length, `${model}'s transcript`);
+    }
+    assert.equal(readFileSync(join(merged, "models.txt"), "utf8"), readFileSync(join(whole, "models.txt"), "utf8"));
+  } finally {
+    await fake.close();
+  }
 });

@@ -39,14 +39,14 @@ export interface LmgtModelSweepOptions {
   onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
 }
 
-function safeDirName(model: string): string {
+/** The folder of a model's LLM files under the sweep's runDir. */
+export function safeDirName(model: string): string {
   return model.replace(/[^A-Za-z0-9._-]+/g, "_");
 }
 
-/** Runs the sweep; the results carry experiment "model" and the model id as their variant. */
-export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<LmgtTrialResult[]> {
+/** The sweep's trials in the order they run (env, then model, then seed): experiment "model", the model id as variant. */
+export function planLmgtModelSweep(opts: Omit<LmgtModelSweepOptions, "clientFor" | "onTrial" | "abortAfterFailures">): { spec: LmgtTrialSpec; model: string }[] {
   if (opts.models.length === 0) throw new Error("LMGT model sweep: --models lists no model");
-  const abortAfter = opts.abortAfterFailures ?? 3;
   const specs: { spec: LmgtTrialSpec; model: string }[] = [];
   for (const env of opts.envs) {
     const b = lmgtPreset(env).budgets[opts.budget];
@@ -65,6 +65,17 @@ export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<Lm
       }
     }
   }
+  return specs;
+}
+
+/**
+ * Runs the sweep; the results carry experiment "model" and the model id as their variant. A model's trials
+ * depend on each other (a model whose first requests all fail is abandoned for its later trials), so a
+ * sharded reproduction keeps each model's trials together (lmgt/shards.ts).
+ */
+export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<LmgtTrialResult[]> {
+  const abortAfter = opts.abortAfterFailures ?? 3;
+  const specs = planLmgtModelSweep(opts);
   const results: LmgtTrialResult[] = [];
   const dead = new Map<string, string>();
   for (const { spec, model } of specs) {

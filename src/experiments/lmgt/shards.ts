@@ -2,19 +2,35 @@
  * The LMGT reproduction as a run list (see ../shards.ts): one entry per distinct training run (trials that
  * share a run, e.g. the main LMGT arm and the ablations' default cell, are one entry, so they land on one
  * shard and are trained once), its expected cost, and the merge of shard folders into one result set.
+ * With `--models`, each model of the sweep is one entry (all its trials: a model whose first requests all
+ * fail is abandoned for its later trials, so its trials run together, in order, on one shard).
  */
 import { planLmgtTrials, lmgtRunKey, runLmgtProtocol, type LmgtProtocolOptions } from "./protocol.js";
+import { planLmgtModelSweep, safeDirName, type LmgtModelSweepOptions } from "./models.js";
 import type { LmgtTrialResult, LmgtTrialSpec } from "./trial.js";
 import { runId, type PlannedRun } from "../shards.js";
 
 /** The protocol options that determine the runs (no callbacks, no earlier results, no output paths). */
 export type LmgtProtocolSettings = Omit<LmgtProtocolOptions, "previous" | "select" | "onTrial">;
 
+/** What `reproduce lmgt` runs: the protocol's settings and, with --models, the model sweep's models. */
+export type LmgtReproductionSettings = LmgtProtocolSettings & {
+  /** The model sweep (--models); without `experiments` it is all that runs. */
+  models?: string[];
+};
+
 /** Rough cost of one env step per algorithm (DQN = 1): what `--shard` balances; only ratios matter. */
 const STEP_COST: Record<string, number> = { dqn: 1, ppo: 0.6, a2c: 0.6, sac: 25, td3: 20 };
 
+/** A run's id; every trial of one sweep model has the model's id (`lmgtSweepRunId`). */
 export function lmgtRunId(spec: LmgtTrialSpec): string {
+  if (spec.experiment === "model") return lmgtSweepRunId(spec.variant, spec.llm?.provider);
   return runId(JSON.parse(lmgtRunKey(spec)));
+}
+
+/** The run id of one model of the sweep (all its trials). */
+export function lmgtSweepRunId(model: string, provider: string | undefined): string {
+  return runId({ experiment: "model", model, provider });
 }
 
 function trialCost(spec: LmgtTrialSpec): number {
@@ -24,10 +40,39 @@ function trialCost(spec: LmgtTrialSpec): number {
   return spec.totalTimesteps * perStep * guide;
 }
 
-/** The distinct runs of the protocol, in the order they would run. */
-export function lmgtRunList(settings: LmgtProtocolSettings): PlannedRun[] {
+/** True when the protocol runs (not a model sweep alone). */
+export function runsLmgtProtocol(settings: LmgtReproductionSettings): boolean {
+  return !settings.models || settings.experiments !== undefined;
+}
+
+/** The sweep's options from the settings (`runDir`: where each model's LLM files go). */
+export function lmgtSweepOptions(settings: LmgtReproductionSettings & { models: string[] }, runDir?: string): Omit<LmgtModelSweepOptions, "clientFor" | "onTrial" | "abortAfterFailures"> {
+  const { envs, budget, models, llm, methods, shift, seeds } = settings;
+  return {
+    envs, budget, models, provider: llm?.provider ?? "surrogate", method: methods?.[0] ?? "efficient",
+    ...(llm?.baseURL ? { baseURL: llm.baseURL } : {}), ...(shift ? { shift } : {}), ...(seeds ? { seeds } : {}), ...(runDir ? { runDir } : {}),
+  };
+}
+
+/** The protocol settings without the sweep's. */
+function protocolSettings(settings: LmgtReproductionSettings): LmgtProtocolSettings {
+  const { models: _models, ...protocol } = settings;
+  return protocol;
+}
+
+/** The distinct runs of the reproduction, in the order they would run (the sweep's models first, as they run). */
+export function lmgtRunList(settings: LmgtReproductionSettings): PlannedRun[] {
   const runs = new Map<string, PlannedRun>();
-  for (const spec of planLmgtTrials(settings)) {
+  if (settings.models) {
+    for (const { spec, model } of planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models }))) {
+      const id = lmgtRunId(spec);
+      const run = runs.get(id) ?? { id, label: "", cost: 0 };
+      const trials = (Number(/(\d+) trial/.exec(run.label)?.[1] ?? 0) || 0) + 1;
+      runs.set(id, { id, label: `model sweep: ${model}, ${trials} trial(s) on ${settings.envs.join(", ")}`, cost: run.cost + trialCost(spec) });
+    }
+  }
+  if (!runsLmgtProtocol(settings)) return [...runs.values()];
+  for (const spec of planLmgtTrials(protocolSettings(settings))) {
     const id = lmgtRunId(spec);
     if (!runs.has(id)) runs.set(id, { id, label: `${spec.env} ${spec.algo} ${spec.experiment}/${spec.variant} seed ${spec.seed}`, cost: trialCost(spec) });
   }
@@ -35,12 +80,26 @@ export function lmgtRunList(settings: LmgtProtocolSettings): PlannedRun[] {
 }
 
 /**
- * Joins the finished runs of several folders into the protocol's full result list (the same list, in the
- * same order, as one unsharded run). Throws if a planned run is in none of them (callers check first).
+ * Joins the finished runs of several folders into the reproduction's full result list (the same list, in the
+ * same order, as one unsharded run: the sweep's trials, then the protocol's). Throws if a planned run is in
+ * none of them (callers check first); a sweep model counts only with all its trials. `llmDir`: the merged
+ * folder's LLM folder, where the sweep's trials say their LLM files are (merge copies them there).
  */
-export async function mergeLmgtResults(settings: LmgtProtocolSettings, found: readonly LmgtTrialResult[]): Promise<LmgtTrialResult[]> {
-  const have = new Set(found.map((r) => lmgtRunId(r.spec)));
+export async function mergeLmgtResults(settings: LmgtReproductionSettings, found: readonly LmgtTrialResult[], llmDir?: string): Promise<LmgtTrialResult[]> {
+  const sweepKey = (s: LmgtTrialSpec) => `${s.env}|${s.variant}|${s.seed}`;
+  const sweepFound = new Map(found.filter((r) => r.spec.experiment === "model").map((r) => [sweepKey(r.spec), r]));
+  // Planned where the merged folder keeps the sweep's LLM files (`llmDir`), as an unsharded run's specs say.
+  const sweepSpecs = settings.models ? planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models }, llmDir)) : [];
+  const incomplete = new Set(sweepSpecs.filter(({ spec }) => !sweepFound.has(sweepKey(spec))).map(({ spec }) => lmgtRunId(spec)));
+  const have = new Set(found.map((r) => lmgtRunId(r.spec)).filter((id) => !incomplete.has(id)));
   const missing = lmgtRunList(settings).filter((r) => !have.has(r.id));
   if (missing.length) throw new Error(`LMGT merge: ${missing.length} planned run(s) have no result (first: ${missing[0]!.label})`);
-  return runLmgtProtocol({ ...settings, previous: found });
+  const sweep = sweepSpecs.map(({ spec }) => ({ ...sweepFound.get(sweepKey(spec))!, spec }));
+  if (!runsLmgtProtocol(settings)) return sweep;
+  return sweep.concat(await runLmgtProtocol({ ...protocolSettings(settings), previous: found.filter((r) => r.spec.experiment !== "model") }));
+}
+
+/** The folders (under a shard folder) of the reproduction's LLM files: llm/, and llm/<model> per sweep model. */
+export function lmgtLlmSubdirs(settings: LmgtReproductionSettings): string[] {
+  return ["llm", ...(settings.models ?? []).map((m) => `llm/${safeDirName(m)}`)];
 }
