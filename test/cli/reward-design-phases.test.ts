@@ -50,6 +50,12 @@ test("eureka smoke as propose / 2 parallel train shards / reflect per iteration 
     assert.match(proposed.stderr, new RegExp(`proposed iteration ${iteration}: 2 valid`));
     // propose again: nothing asked twice.
     assert.match((await ok([...at, "--phase", "propose"])).stderr, /nothing to propose: iteration \d of 2: train is due/);
+    if (iteration === 1) {
+      // Other settings on the same folder are refused, whichever phase.
+      const other = await runCli([...at.map((a) => (a === "2048" ? "1024" : a)), "--phase", "propose"]);
+      assert.equal(other.code, 1);
+      assert.match(other.stderr, /holds a run with other settings/);
+    }
     const listing = (await ok([...at, "--list", "--shard", "0/2"])).stdout;
     assert.match(listing, new RegExp(`iteration ${iteration} of 2: train is due`));
     const [s0, s1] = [shardIds(listing, 0, 2), shardIds(listing, 1, 2)];
@@ -65,7 +71,10 @@ test("eureka smoke as propose / 2 parallel train shards / reflect per iteration 
       assert.match(missing.stderr, new RegExp(`${s1.length} run\\(s\\) are missing`));
       assert.match(missing.stderr, /run only those with: guided-rl reproduce reward-design --budget smoke .* --out \S+ --phase train/);
       assert.equal(existsSync(join(phased, "iter-01", "summary.json")), false);
-      await ok([...at, "--phase", "train", "--shard", "1/2"]);
+      // A reflect that waits: it goes on as soon as shard 1's results are there.
+      const [waited] = await Promise.all([ok([...at, "--phase", "reflect", "--wait", "600"]), ok([...at, "--phase", "train", "--shard", "1/2"])]);
+      assert.match(waited.stderr, /reflected on iteration 1/);
+      continue;
     } else {
       await Promise.all([ok([...at, "--phase", "train", "--shard", "0/2"]), ok([...at, "--phase", "train", "--shard", "1/2"])]);
     }

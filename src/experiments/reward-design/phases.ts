@@ -26,6 +26,7 @@ import { runsOfShard, type PlannedRun, type ShardSpec } from "../shards.js";
 import {
   checkConfig,
   collectRewardDesign,
+  CONFIG_FILE,
   isReflected,
   iterationDir,
   iterationJobs,
@@ -152,6 +153,8 @@ export async function runRewardDesignPhase(options: RewardDesignPhaseOptions): P
   const out = experimentDir(o, preset);
   const loop = loopSettings(preset, out);
   if (o.shard && o.phase !== "train") throw new Error(`--shard applies to --phase train (the other phases run once per stage), got --phase ${o.phase}`);
+  // The settings must be the folder's (a run is started by the first propose, which writes them).
+  if (o.phase !== "propose" || existsSync(join(out, CONFIG_FILE))) checkConfig(loop);
   let stage = rewardDesignStage(preset, out);
   if (o.phase === "propose") {
     if (stage.phase !== "propose") return { stage, did: `nothing to propose: ${stageText(stage)}`, next: stage };
@@ -174,7 +177,6 @@ export async function runRewardDesignPhase(options: RewardDesignPhaseOptions): P
     const did = `proposed iteration ${stage.iteration}: ${count("valid")} valid, ${count("rejected")} rejected, ${count("no-answer")} without an answer`;
     return { stage, did, next: rewardDesignStage(preset, out) };
   }
-  checkConfig(loop);
   if (stage.phase === "propose") {
     throw new Error(`${stageText(stage)}: nothing to ${o.phase} before it; run --phase propose first`);
   }
@@ -189,7 +191,7 @@ export async function runRewardDesignPhase(options: RewardDesignPhaseOptions): P
   // reflect
   const deadline = performance.now() + (o.waitSeconds ?? 0) * 1000;
   while (stage.phase === "train" && performance.now() < deadline) {
-    await sleep(Math.min(10_000, Math.max(0, deadline - performance.now())));
+    await sleep(Math.min(2000, Math.max(0, deadline - performance.now())));
     stage = rewardDesignStage(preset, out);
   }
   if (stage.phase === "propose") throw new Error(`${stageText(stage)}: run --phase propose`);
