@@ -108,6 +108,20 @@ export interface ActorCriticOptions {
   guide?: Guide;
 }
 
+/**
+ * The defaults SAC and TD3 have in common (SB3 gives both the same replay and update schedule); each
+ * algorithm's `*_DEFAULTS` spreads these between its learning rate and its own options, in SB3's order.
+ */
+export const REPLAY_SCHEDULE_DEFAULTS = {
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  batchSize: 256,
+  tau: 0.005,
+  gamma: 0.99,
+  trainFreq: 1,
+  gradientSteps: 1,
+};
+
 /** The settings of an off-policy actor-critic for Box actions (SAC, TD3): see `ActorCriticOptions`. */
 export interface ActorCriticConfig extends OffPolicyConfig {
   gemmBackend: GemmChoice;

@@ -45,7 +45,7 @@ import type { Schedule } from "./schedules.js";
 import type { ReplaySample } from "./replay-buffer.js";
 import type { OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
-import { OffPolicyActorCritic, concatRows, twinCriticLoss, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
+import { OffPolicyActorCritic, REPLAY_SCHEDULE_DEFAULTS, concatRows, twinCriticLoss, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
 import { join } from "node:path";
 
 // ---------------------------------------------------------------------------------------------------
@@ -66,13 +66,7 @@ export interface SacOptions extends ActorCriticOptions {
 
 const SAC_DEFAULTS = {
   learningRate: 3e-4 as Schedule,
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  batchSize: 256,
-  tau: 0.005,
-  gamma: 0.99,
-  trainFreq: 1,
-  gradientSteps: 1,
+  ...REPLAY_SCHEDULE_DEFAULTS,
   entCoef: "auto" as number | string,
   targetUpdateInterval: 1,
   targetEntropy: "auto" as number | "auto",

@@ -29,7 +29,7 @@ import type { Schedule } from "./schedules.js";
 import type { ReplaySample } from "./replay-buffer.js";
 import type { OffPolicyState } from "./off-policy.js";
 import type { Guide } from "./seams.js";
-import { OffPolicyActorCritic, concatRows, targetOf, twinCriticLoss, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
+import { OffPolicyActorCritic, REPLAY_SCHEDULE_DEFAULTS, concatRows, targetOf, twinCriticLoss, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
 import { VectorizedActionNoise, type ActionNoiseSpec, type ActionNoiseState } from "./noise.js";
 import { join } from "node:path";
 
@@ -56,13 +56,7 @@ export interface Td3Options extends ActorCriticOptions {
 
 const TD3_DEFAULTS = {
   learningRate: 1e-3 as Schedule,
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  batchSize: 256,
-  tau: 0.005,
-  gamma: 0.99,
-  trainFreq: 1,
-  gradientSteps: 1,
+  ...REPLAY_SCHEDULE_DEFAULTS,
   actionNoise: null as ActionNoiseSpec | null,
   policyDelay: 2,
   targetPolicyNoise: 0.2,
