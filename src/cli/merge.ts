@@ -21,6 +21,10 @@ tables and figures of the whole reproduction there.`;
 interface Merger {
   /** The id of a finished result (its run's id). */
   resultId(result: unknown): string;
+  /** A result's own key when a run has several results (default: resultId): what joining the folders dedups by. */
+  resultKey?(result: unknown): string;
+  /** The runs the results finish (default: their resultIds). */
+  finishedRuns?(settings: Record<string, unknown>, results: unknown[]): Set<string>;
   /** Where the shards keep their LLM files (cassette, transcript, usage), relative to the folder. */
   llmSubdirs(settings: Record<string, unknown>): string[];
   /** The full result list from the finished runs (all present), then its tables and figures in `out`. */
@@ -29,12 +33,14 @@ interface Merger {
 
 const MERGERS: Record<string, () => Promise<Merger>> = {
   "reproduce lmgt": async () => {
-    const { lmgtLlmSubdirs, lmgtRunId, mergeLmgtResults } = await import("../experiments/lmgt/shards.js");
+    const { lmgtFinishedRunIds, lmgtLlmSubdirs, lmgtRunId, lmgtTrialKey, mergeLmgtResults } = await import("../experiments/lmgt/shards.js");
     type S = import("../experiments/lmgt/shards.js").LmgtReproductionSettings;
     const { writeLmgtOutputs } = await import("./reproduce-lmgt.js");
     type R = import("../experiments/lmgt/trial.js").LmgtTrialResult;
     return {
       resultId: (r) => lmgtRunId((r as R).spec),
+      resultKey: (r) => lmgtTrialKey((r as R).spec),
+      finishedRuns: (settings, results) => lmgtFinishedRunIds(settings as unknown as S, results as R[]),
       llmSubdirs: (settings) => lmgtLlmSubdirs(settings as unknown as S),
       report: async (settings, found, out, png) => {
         const results = await mergeLmgtResults(settings as unknown as S, found as R[], join(out, "llm"));
@@ -97,8 +103,8 @@ export async function merge(argv: readonly string[]): Promise<number> {
   const load = MERGERS[first.command];
   if (!load) throw new Error(`merge: "${first.command}" results cannot be merged (mergeable: ${Object.keys(MERGERS).join(", ")})`);
   const merger = await load();
-  const found = unionResults<unknown>(args.dirs, TRIALS_FILE, merger.resultId);
-  const have = new Set(found.map(merger.resultId));
+  const found = unionResults<unknown>(args.dirs, TRIALS_FILE, merger.resultKey ?? merger.resultId);
+  const have = merger.finishedRuns?.(first.settings, found) ?? new Set(found.map(merger.resultId));
   const missing = first.runs.filter((r) => !have.has(r.id));
   // Everything read: now OUT (possibly one of the inputs) is written.
   const llm = merger.llmSubdirs(first.settings).map((sub) => mergeLlmFiles(args.dirs, args.out, sub)).reduce(

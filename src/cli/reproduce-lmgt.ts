@@ -14,7 +14,7 @@ import { closeRenderer } from "../report/render.js";
 import { LMGT_ENV_NAMES, LMGT_METHODS, type LmgtAlgoName, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "../experiments/lmgt/presets.js";
 import { runLmgtModelSweep } from "../experiments/lmgt/models.js";
 import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
-import { lmgtRunId, lmgtRunList, lmgtSweepOptions, lmgtSweepRunId, runsLmgtProtocol, type LmgtReproductionSettings } from "../experiments/lmgt/shards.js";
+import { lmgtFinishedRunIds, lmgtRunId, lmgtRunList, lmgtSweepOptions, lmgtSweepRunId, runsLmgtProtocol, type LmgtReproductionSettings } from "../experiments/lmgt/shards.js";
 import { readRecords } from "../experiments/shards.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
 import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
@@ -180,6 +180,7 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
     out: args.out,
     scale: args.scale,
     resultId: (r) => lmgtRunId((r as LmgtTrialResult).spec),
+    finishedRuns: (results) => lmgtFinishedRunIds(settings, results as LmgtTrialResult[]),
   });
   if (!plan) return 0;
   const llm: LmgtLlmSettings = {

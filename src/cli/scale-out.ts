@@ -104,6 +104,8 @@ export function planInvocation(opts: {
   scale: ScaleOutArgs;
   /** The id of a finished result (to find what `--only-missing DIR` lacks). */
   resultId: (result: unknown) => string;
+  /** The runs that finished results finish (default: their resultIds; a run of several results needs them all). */
+  finishedRuns?: (results: unknown[]) => Set<string>;
 }): InvocationPlan | undefined {
   const { scale, runs } = opts;
   if (scale.cassette && !scale.cassette.path) throw new Error("--cassette-mode needs --cassette FILE");
@@ -113,7 +115,8 @@ export function planInvocation(opts: {
   }
   const assigned = runsOfShard(runs, scale.shard);
   if (scale.onlyMissing) {
-    const done = new Set(readRecords<unknown>(join(scale.onlyMissing, TRIALS_FILE)).map(opts.resultId));
+    const results = readRecords<unknown>(join(scale.onlyMissing, TRIALS_FILE));
+    const done = opts.finishedRuns?.(results) ?? new Set(results.map(opts.resultId));
     for (const id of [...assigned]) if (done.has(id)) assigned.delete(id);
     console.error(`--only-missing ${scale.onlyMissing}: ${assigned.size} of ${runs.length} runs are missing there and run now`);
   }

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -100,10 +100,10 @@ test("reproduce lmgt --models: one command, the models table on disk with the fa
   assert.deepEqual(parseReproduceLmgtArgs(["--llm", "anthropic", "--models", "claude-a, claude-b"]).models, ["claude-a", "claude-b"]);
 });
 
-test("reproduce lmgt --models as shards: each model one run of --list; 2 parallel shards + merge = the unsharded sweep", async () => {
+test("reproduce lmgt --models as shards: each model one run of --list; 2 parallel shards + merge = the unsharded sweep; a model cut short is missing", async () => {
   const fake = await fakeModels();
   const root = mkdtempSync(join(tmpdir(), "lmgt-models-shards-"));
-  const settings = ["reproduce", "lmgt", "--env", "blackjack", "--budget", "smoke", "--llm", "openai", "--base-url", fake.url, "--models", "big,missing,small", "--no-png"];
+  const settings = ["reproduce", "lmgt", "--env", "blackjack", "--budget", "smoke", "--llm", "openai", "--base-url", fake.url, "--models", "big,missing,small", "--seeds", "2", "--no-png"];
   try {
     const list = await runCli([...settings, "--list", "--shard", "0/2"]);
     assert.equal(list.code, 0, list.stderr);
@@ -123,6 +123,25 @@ test("reproduce lmgt --models as shards: each model one run of --list; 2 paralle
     const missing = await runCli(["merge", join(root, "partial"), shard(0), "--no-png"]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /model sweep: /);
+    // A shard killed in the middle of a model (its last trial lost): the model is missing as a whole, and
+    // --only-missing runs it again, all its trials.
+    const cut = join(root, "cut");
+    mkdirSync(cut);
+    const lines = readFileSync(join(shard(0), "trials.jsonl"), "utf8").trim().split("\n");
+    writeFileSync(join(cut, "trials.jsonl"), lines.slice(0, -1).map((l) => `${l}\n`).join(""));
+    writeFileSync(join(cut, "shard.json"), readFileSync(join(shard(0), "shard.json")));
+    const cutModel = (JSON.parse(lines.at(-1)!) as { spec: { variant: string } }).spec.variant;
+    const partial = join(root, "partial2");
+    const incomplete = await runCli(["merge", partial, cut, shard(1), "--no-png"]);
+    assert.equal(incomplete.code, 1);
+    assert.match(incomplete.stderr, new RegExp(`1 run\\(s\\) are missing[\\s\\S]*model sweep: ${cutModel},`));
+    const extra = join(root, "extra");
+    const rerun = await runCli([...settings, "--only-missing", partial, "--out", extra]);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.match(rerun.stderr, /1 of 3 runs are missing there/);
+    assert.equal(readFileSync(join(extra, "trials.jsonl"), "utf8").trim().split("\n").length, 2, "both trials of the cut model");
+    const refilled = await runCli(["merge", partial, partial, extra, "--no-png"]);
+    assert.equal(refilled.code, 0, refilled.stderr);
     const merged = join(root, "merged");
     const merge = await runCli(["merge", merged, shard(0), shard(1), "--no-png"]);
     assert.equal(merge.code, 0, merge.stderr);
@@ -133,7 +152,9 @@ test("reproduce lmgt --models as shards: each model one run of --list; 2 paralle
         assert.equal(rest.spec.llm.runDir, join(dir, "llm", rest.spec.llm.runDir!.split("/").at(-1)!));
         return { ...rest, spec: { ...rest.spec, llm: { ...rest.spec.llm, runDir: undefined } } };
       });
+    assert.equal(results(whole).length, 6, "3 models x 2 seeds");
     assert.deepEqual(results(merged), results(whole));
+    assert.deepEqual(results(partial), results(whole));
     for (const model of ["big", "small"]) {
       assert.equal(readFileSync(join(merged, "llm", model, "llm-transcript.jsonl"), "utf8").split("\n").length, readFileSync(join(whole, "llm", model, "llm-transcript.jsonl"), "utf8").split("\n").length, `${model}'s transcript`);
     }

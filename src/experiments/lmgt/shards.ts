@@ -28,6 +28,19 @@ export function lmgtRunId(spec: LmgtTrialSpec): string {
   return runId(JSON.parse(lmgtRunKey(spec)));
 }
 
+/** One trial's own key (a sweep trial's run holds several): what joining folders dedups by. */
+export function lmgtTrialKey(spec: LmgtTrialSpec): string {
+  return spec.experiment === "model" ? runId({ experiment: "model", model: spec.variant, provider: spec.llm?.provider, env: spec.env, seed: spec.seed }) : lmgtRunId(spec);
+}
+
+/** The runs `found` finishes: a sweep model only with every one of its trials. */
+export function lmgtFinishedRunIds(settings: LmgtReproductionSettings, found: readonly LmgtTrialResult[]): Set<string> {
+  const have = new Set(found.map((r) => lmgtTrialKey(r.spec)));
+  const sweepSpecs = settings.models ? planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models })) : [];
+  const incomplete = new Set(sweepSpecs.filter(({ spec }) => !have.has(lmgtTrialKey(spec))).map(({ spec }) => lmgtRunId(spec)));
+  return new Set(found.map((r) => lmgtRunId(r.spec)).filter((id) => !incomplete.has(id)));
+}
+
 /** The run id of one model of the sweep (all its trials). */
 export function lmgtSweepRunId(model: string, provider: string | undefined): string {
   return runId({ experiment: "model", model, provider });
@@ -86,15 +99,13 @@ export function lmgtRunList(settings: LmgtReproductionSettings): PlannedRun[] {
  * folder's LLM folder, where the sweep's trials say their LLM files are (merge copies them there).
  */
 export async function mergeLmgtResults(settings: LmgtReproductionSettings, found: readonly LmgtTrialResult[], llmDir?: string): Promise<LmgtTrialResult[]> {
-  const sweepKey = (s: LmgtTrialSpec) => `${s.env}|${s.variant}|${s.seed}`;
-  const sweepFound = new Map(found.filter((r) => r.spec.experiment === "model").map((r) => [sweepKey(r.spec), r]));
-  // Planned where the merged folder keeps the sweep's LLM files (`llmDir`), as an unsharded run's specs say.
-  const sweepSpecs = settings.models ? planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models }, llmDir)) : [];
-  const incomplete = new Set(sweepSpecs.filter(({ spec }) => !sweepFound.has(sweepKey(spec))).map(({ spec }) => lmgtRunId(spec)));
-  const have = new Set(found.map((r) => lmgtRunId(r.spec)).filter((id) => !incomplete.has(id)));
-  const missing = lmgtRunList(settings).filter((r) => !have.has(r.id));
+  const finished = lmgtFinishedRunIds(settings, found);
+  const missing = lmgtRunList(settings).filter((r) => !finished.has(r.id));
   if (missing.length) throw new Error(`LMGT merge: ${missing.length} planned run(s) have no result (first: ${missing[0]!.label})`);
-  const sweep = sweepSpecs.map(({ spec }) => ({ ...sweepFound.get(sweepKey(spec))!, spec }));
+  // Planned where the merged folder keeps the sweep's LLM files (`llmDir`), as an unsharded run's specs say.
+  const byKey = new Map(found.map((r) => [lmgtTrialKey(r.spec), r]));
+  const sweepSpecs = settings.models ? planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models }, llmDir)) : [];
+  const sweep = sweepSpecs.map(({ spec }) => ({ ...byKey.get(lmgtTrialKey(spec))!, spec }));
   if (!runsLmgtProtocol(settings)) return sweep;
   return sweep.concat(await runLmgtProtocol({ ...protocolSettings(settings), previous: found.filter((r) => r.spec.experiment !== "model") }));
 }
