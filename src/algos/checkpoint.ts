@@ -40,7 +40,38 @@ export function writeCheckpoint(dir: string, file: string, json: object, buffer:
   rmSync(old, { recursive: true, force: true });
 }
 
-/** Reads an off-policy checkpoint `dir/file` of algorithm `algo`, with a clear error when it is missing or another's. */
+const ON_POLICY_FIELDS = [
+  "options", "numEnvs", "numTimesteps", "totalTimesteps", "nUpdates", "policy", "optimizer", "rng", "predictRng", "vecEnv",
+  "normalizer", "lastEpisodeStarts", "lastObs", "recentReturns", "recentLengths", "episodes", "collectSeconds", "updateSeconds",
+] as const satisfies readonly (keyof OnPolicyCheckpoint)[];
+const OFF_POLICY_FIELDS = ["config", "rng", "collector", "totalTimesteps", "nUpdates"] as const;
+const CRITIC_FIELDS = ["actor", "critic1", "critic2", "critic1Target", "critic2Target", "actorOptimizer", "criticOptimizer"] as const;
+
+/**
+ * The top-level fields each algorithm's `save` writes and its `load` reads (besides `algo`, and the
+ * `version` / `format` that the loaders check themselves); test/algos/checkpoint-fields.test.ts keeps this
+ * list equal to what `save` writes.
+ */
+export const CHECKPOINT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  ppo: ON_POLICY_FIELDS,
+  a2c: ON_POLICY_FIELDS,
+  dqn: [...OFF_POLICY_FIELDS, "qNet", "qNetTarget", "optimizer", "nCalls", "explorationRate"],
+  sac: [...OFF_POLICY_FIELDS, ...CRITIC_FIELDS, "logEntCoef", "entCoefAdam"],
+  td3: [...OFF_POLICY_FIELDS, ...CRITIC_FIELDS, "actorTarget", "actionNoise"],
+};
+
+/** Throws an error naming the file and every missing field when `ckpt` lacks one of `algo`'s fields. */
+function requireFields(file: string, algo: string, ckpt: object): void {
+  const missing = (CHECKPOINT_FIELDS[algo] ?? []).filter((f) => (ckpt as Record<string, unknown>)[f] === undefined);
+  if (missing.length > 0) {
+    throw new Error(
+      `${file}: the ${algo.toUpperCase()} checkpoint has no ${missing.map((f) => `"${f}"`).join(", ")} field${missing.length === 1 ? "" : "s"} ` +
+        `(the file was cut short, edited, or written by another program); restore it from a copy or start a new run`,
+    );
+  }
+}
+
+/** Reads an off-policy checkpoint `dir/file` of algorithm `algo`, with a clear error when it is missing, another's or lacks a field. */
 export function readCheckpoint<T extends { algo: string }>(dir: string, file: string, algo: string): T {
   let ckpt: T;
   try {
@@ -49,10 +80,11 @@ export function readCheckpoint<T extends { algo: string }>(dir: string, file: st
     throw new Error(`cannot read the ${algo.toUpperCase()} checkpoint ${join(dir, file)}: ${(err as Error).message}`);
   }
   if (ckpt?.algo !== algo) throw new Error(`${join(dir, file)} is not a ${algo.toUpperCase()} checkpoint`);
+  requireFields(join(dir, file), algo, ckpt);
   return ckpt;
 }
 
-/** Reads an on-policy checkpoint `dir/<algo>.json` with a clear error when it is missing or unreadable. */
+/** Reads an on-policy checkpoint `dir/<algo>.json` with a clear error when it is missing, unreadable or lacks a field. */
 export function readOnPolicyCheckpoint(dir: string, algo: string): OnPolicyCheckpoint {
   const file = join(dir, `${algo}.json`);
   if (!existsSync(file)) throw new Error(`no ${algo.toUpperCase()} checkpoint at ${file}`);
@@ -63,6 +95,7 @@ export function readOnPolicyCheckpoint(dir: string, algo: string): OnPolicyCheck
     throw new Error(`cannot read the ${algo.toUpperCase()} checkpoint ${file}: ${(err as Error).message}`);
   }
   if (ckpt?.algo !== algo || ckpt.version !== 1) throw new Error(`${file} is not a version-1 ${algo.toUpperCase()} checkpoint`);
+  requireFields(file, algo, ckpt);
   return ckpt;
 }
 

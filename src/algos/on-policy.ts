@@ -25,7 +25,7 @@ import { describeSpace } from "../core/space-layout.js";
 import { SyncVecEnv, type VecEnvState } from "../envs/vector.js";
 import { type NormalizeOptions, type NormalizerState, VecNormalize } from "../envs/wrappers/vec-normalize.js";
 import { writeJsonAtomic } from "./checkpoint.js";
-import { finite, inRange, jsonSafe, positiveInt, stripUndefined, type StoredOptions } from "./options.js";
+import { finite, inRange, jsonSafe, knownOptions, positiveInt, stripUndefined, type StoredOptions } from "./options.js";
 
 /** Hyperparameters common to PPO and A2C (SB3 names, camelCase). */
 export interface OnPolicyOptions {
@@ -117,6 +117,7 @@ export abstract class OnPolicyAlgorithm {
   constructor(env: Env | Env[], opts: OnPolicyOptions, defaults: Required<Omit<OnPolicyOptions, "guide" | "normalize" | "policyKwargs">>) {
     const envs = Array.isArray(env) ? env : [env];
     const o = { ...defaults, ...stripUndefined(opts) };
+    knownOptions(this.constructor.name, stripUndefined(opts), defaults, ["guide", "normalize", "policyKwargs"]);
     this.seed = o.seed;
     if (!Number.isInteger(this.seed)) throw new Error(`seed must be an integer, got ${this.seed}`);
     for (const e of envs) {

@@ -11,12 +11,16 @@ export function stripUndefined<T extends object>(o: T): Partial<T> {
 /** Options that rl-zoo files carry for gSDE, which this package does not implement: accepted and ignored. */
 const IGNORED_OPTIONS = ["useSde", "sdeSampleFreq", "useSdeAtWarmup", "logStdInit"];
 
-/** Rejects misspelt or unsupported hyperparameters (SB3 raises on unknown keyword arguments too). */
-export function knownOptions<T extends object>(algo: string, options: Partial<T>, defaults: T): Partial<T> {
+/**
+ * Rejects misspelt or unsupported hyperparameters (SB3 raises on unknown keyword arguments too): every name
+ * must be one of `defaults` or of `accepted` (options without a default, e.g. the guide); the error lists
+ * them all. Returns the options without the ignored gSDE ones.
+ */
+export function knownOptions<T extends object>(algo: string, options: Partial<T>, defaults: T, accepted: readonly string[] = ["guide"]): Partial<T> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) {
     if (IGNORED_OPTIONS.includes(k)) continue;
-    if (!(k in defaults)) throw new Error(`${algo}: unknown option "${k}" (known: ${Object.keys(defaults).join(", ")}, guide)`);
+    if (!(k in defaults) && !accepted.includes(k)) throw new Error(`${algo}: unknown option "${k}" (known: ${[...Object.keys(defaults), ...accepted].join(", ")})`);
     out[k] = v;
   }
   return out as Partial<T>;

@@ -258,10 +258,11 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
             : `run folder ${run.dir} is not empty (it holds ${shown}); choose another --out (an empty or new folder)`,
       );
     }
+    // The model first: a refused hyperparameter (an unknown --set name, a bad value) leaves the folder untouched.
+    model = await module.create(envs, modelOptions);
     ensureDir(run.dir);
     run.writeJSON("config.json", config);
     writeFileSync(run.metricsPath, "");
-    model = await module.create(envs, modelOptions);
   }
 
   const evalEnv = await makeAsync(opts.env);
