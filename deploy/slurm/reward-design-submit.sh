@@ -20,7 +20,8 @@ export GUIDED_RL_ARGS="${args}" GUIDED_RL_OUT="${out}"
 
 # First line of --list: "iteration t of T: <phase> is due ...", "final stage ...: ..." or "done: ...".
 # shellcheck disable=SC2086 # args is a list of words by design
-stage="$(npx guided-rl ${args} --out "${out}" --list | head -n 1)"
+listing="$(npx guided-rl ${args} --out "${out}" --list)"
+stage="${listing%%$'\n'*}"
 case "${stage}" in
   iteration*)
     first="$(sed -E 's/^iteration ([0-9]+) of ([0-9]+):.*/\1/' <<<"${stage}")"
