@@ -1,7 +1,8 @@
 /**
  * The performance-profile figure (rliable's practice, Agarwal et al. 2021) that the LMGT and ULTRA reports
  * draw: for each group of runs, the fraction of runs whose score is above each threshold tau (a step curve),
- * with its 95% bootstrap band. A curve to the upper right is better on most runs, not just on average.
+ * with its 95% bootstrap band (drawn as steps too). A curve to the upper right is better on most runs, not just
+ * on average.
  */
 import type { PlotlySpec, PlotlyTrace } from "./plotly.js";
 import { performanceProfile } from "./stats.js";
@@ -46,7 +47,19 @@ export function profileFigure(groups: readonly ProfileGroup[], opts: ProfileFigu
   groups.forEach((g, k) => {
     const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
     const p = performanceProfile(g.scores, thresholds);
-    data.push({ x: [...thresholds, ...thresholds.slice().reverse()], y: [...p.high, ...p.low.slice().reverse()], fill: "toself", fillcolor: rgba(color, 0.18), line: { width: 0 }, hoverinfo: "skip", showlegend: false, type: "scatter", name: `${g.name} 95% band` });
+    // The band as steps, like the curve ("hv"): each threshold's interval holds until the next threshold.
+    const stepX: number[] = [], high: number[] = [], low: number[] = [];
+    thresholds.forEach((t, i) => {
+      stepX.push(t);
+      high.push(p.high[i]!);
+      low.push(p.low[i]!);
+      if (i + 1 < thresholds.length) {
+        stepX.push(thresholds[i + 1]!);
+        high.push(p.high[i]!);
+        low.push(p.low[i]!);
+      }
+    });
+    data.push({ x: [...stepX, ...stepX.slice().reverse()], y: [...high, ...low.reverse()], fill: "toself", fillcolor: rgba(color, 0.18), line: { width: 0 }, hoverinfo: "skip", showlegend: false, type: "scatter", name: `${g.name} 95% band` });
     data.push({ x: thresholds, y: p.fraction, type: "scatter", mode: "lines", line: { color, width: 2, shape: "hv" }, name: `${g.name} (${g.scores.length} seeds)` });
   });
   const layout: Record<string, unknown> = {
