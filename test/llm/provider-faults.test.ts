@@ -125,6 +125,24 @@ for (const provider of ["anthropic", "openai-compatible"] as const) {
   });
 }
 
+describe("preflight under the same deadline", () => {
+  for (const provider of ["anthropic", "openai-compatible"] as const) {
+    it(`${provider}: a model list whose body stalls after the headers does not hang the preflight (anthropic: fails at timeoutMs naming the server setting)`, { timeout: 15_000 }, async () => {
+      const server = await faultyServer(provider);
+      try {
+        server.script("stall", "stall");
+        const llm = createLlm({ provider, model: "m-1", apiKey: "sk-provider-faults-test", baseURL: server.url, timeoutMs: TIMEOUT_MS, transcript: false });
+        const started = performance.now();
+        if (provider === "anthropic") await assert.rejects(llm.preflight(), (e: Error) => e.name === "LlmPreflightError" && /no answer within 300 ms.*ANTHROPIC_BASE_URL/.test(e.message));
+        else await llm.preflight(); // its preflight reads only the status line: the server is there
+        assert.ok(performance.now() - started < 2 * TIMEOUT_MS + 1500, `${(performance.now() - started).toFixed(0)} ms`);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
 describe("anthropic: content: [] is a malformed response, not an empty answer", () => {
   it("fails as malformed without a retry", async () => {
     const server = await faultyServer("anthropic");

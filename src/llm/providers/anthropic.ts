@@ -118,11 +118,13 @@ export class AnthropicProvider implements LlmClient {
    */
   async preflight(): Promise<void> {
     const sdk = await this.sdk();
+    const limitMs = Math.min(this.#timeoutMs, 30_000);
     try {
-      await sdk.models.list({ limit: 1 }, { timeout: Math.min(this.#timeoutMs, 30_000), maxRetries: 1 });
+      // The whole exchange under one deadline: a server that sends headers and then stalls must not hang here either.
+      await withDeadline(limitMs, (signal) => sdk.models.list({ limit: 1 }, { timeout: limitMs, maxRetries: 1, signal }));
     } catch (error) {
       const e = error as { status?: unknown; message?: string };
-      const message = redact(String(e?.message ?? error), this.secrets);
+      const message = error instanceof AttemptTimeout ? `no answer within ${limitMs} ms` : redact(String(e?.message ?? error), this.secrets);
       if (e?.status === 401 || e?.status === 403) {
         throw new LlmPreflightError(`anthropic: the server at ${sdk.baseURL} rejected the API key (HTTP ${e.status}): check ANTHROPIC_API_KEY (or the apiKey option)`);
       }
