@@ -8,11 +8,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLlm, LlmRunStoppedError } from "../../src/llm/index.js";
-import { candidateTable, composeRewardCode, iterationTable, runRewardDesign } from "../../src/experiments/reward-design/index.js";
+import { createLlm, LlmProviderError, LlmRunStoppedError, type Completion, type LlmClient } from "../../src/llm/index.js";
+import { candidateTable, composeRewardCode, iterationTable, runRewardDesign, runSeedProtocol } from "../../src/experiments/reward-design/index.js";
 import { runCli } from "../cli/run-cli.js";
 import { anthropicError, anthropicMessage, startFakeServer, type RecordedRequest, type ScriptedReply } from "../llm/fake-servers.js";
-import { tinyProtocol } from "./fixtures/tiny.js";
+import { tinyProtocol, tinySeed } from "./fixtures/tiny.js";
 
 const GOOD = "Here it is.\n```javascript\n" + composeRewardCode({ progress: 1, upright: 0.5, fall: 100 }) + "\n```";
 const CUT = "Here is a long reward.\n```javascript\nfunction computeReward(obs, action, nextObs, info) {\n  const progress = info.hull_vx";
@@ -87,6 +87,35 @@ describe("reward design counts failed designer calls with the shared LLM layer",
   });
 });
 
+
+/** A designer (not yet an Llm: the loop counts its failures with countingLlm) failing the calls `fails` names (0-based). */
+function designer(fails: (call: number) => boolean): LlmClient {
+  let call = 0;
+  return {
+    provider: "scripted",
+    model: "scripted-1",
+    async complete(): Promise<Completion> {
+      if (fails(call++)) throw new LlmProviderError("scripted: HTTP 503 after 5 attempts", 503, true, 5);
+      return { text: GOOD, usage: { inputTokens: 10, outputTokens: 10 }, model: "scripted-1", provider: "scripted", cached: false, costUsd: 0, latencyMs: 1, stopReason: "end_turn" };
+    },
+  };
+}
+
+describe("the seed preset counts failed designer calls the same way", () => {
+  it("a tolerated failure keeps the current reward (no-answer, counted); past the tolerance the run stops with its finished iterations kept", async () => {
+    const runDir = mkdtempSync(join(tmpdir(), "grl-rd-seed-tolerated-"));
+    const r = await runSeedProtocol({ runDir, llm: designer((i) => i === 0), maxFailedCalls: 1, protocol: tinySeed(3) });
+    assert.deepEqual(r.iterations.map((i) => i.status), ["native", "no-answer", "valid"]);
+    assert.match(r.iterations[1]!.error!, /designer's LLM call failed: scripted: HTTP 503/);
+    assert.equal(r.iterations[1]!.code, null, "the current (native) reward is kept");
+    assert.equal(r.failedCalls, 1);
+
+    const stopDir = mkdtempSync(join(tmpdir(), "grl-rd-seed-stops-"));
+    await assert.rejects(runSeedProtocol({ runDir: stopDir, llm: designer(() => true), protocol: tinySeed(3) }), LlmRunStoppedError);
+    assert.ok(existsSync(join(stopDir, "iter-01", "record.json")), "the finished iteration is kept for a resume");
+    assert.ok(!existsSync(join(stopDir, "iter-02", "record.json")) && !existsSync(join(stopDir, "results.json")));
+  });
+});
 
 describe("guided-rl reproduce reward-design with a real provider", () => {
   it("without a key: exits non-zero before any training, naming ANTHROPIC_API_KEY", async () => {

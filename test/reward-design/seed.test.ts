@@ -12,24 +12,11 @@ import { SAC } from "../../src/algos/sac.js";
 import { makeAsync } from "../../src/envs/index.js";
 import { createLlm } from "../../src/llm/index.js";
 import { Sandbox } from "../../src/sandbox/index.js";
-import { runSeedProtocol, SwappableReward, type SeedProtocol } from "../../src/experiments/reward-design/index.js";
+import { runSeedProtocol, SwappableReward } from "../../src/experiments/reward-design/index.js";
+import { tinySeed } from "./fixtures/tiny.js";
 
 const constant = (v: number) => `function computeReward(obs, action, nextObs, info) {\n  return {reward: ${v}, components: {c: ${v}}};\n}`;
 
-function tinySeed(iterations: number): SeedProtocol {
-  return {
-    iterations,
-    stepsPerIteration: 300,
-    nEnvs: 2,
-    sac: { learningStarts: 100, batchSize: 32, netArch: [16, 16], bufferSize: 10_000 },
-    terrainDifficulty: 1,
-    maxEpisodeSteps: 5000,
-    evalEpisodes: 1,
-    evalSeed: 10_000,
-    evalMaxSteps: 60,
-    seed: 0,
-  };
-}
 
 describe("seed preset", () => {
   let sandbox: Sandbox;
