@@ -35,6 +35,11 @@ export const ACTION_KINDS: Record<AlgoName, readonly ("discrete" | "box")[]> = {
   td3: ["box"],
 };
 
+/** The algorithms on the off-policy loop (replay buffer; `logInterval` counts episodes, SB3's convention). */
+export const OFF_POLICY_ALGORITHMS = ["dqn", "sac", "td3"] as const satisfies readonly AlgoName[];
+export type OffPolicyAlgoName = (typeof OFF_POLICY_ALGORITHMS)[number];
+export const isOffPolicy = (algo: AlgoName): algo is OffPolicyAlgoName => (OFF_POLICY_ALGORITHMS as readonly AlgoName[]).includes(algo);
+
 /** Throws a clear error for combinations such as DQN on a Box action space. */
 export function checkCombination(algo: AlgoName, envId: string, env: Env): void {
   const kinds = ACTION_KINDS[algo];
@@ -52,7 +57,7 @@ function offPolicyOptions(options: Record<string, unknown>): Record<string, unkn
   return { ...(policyKwargs ?? {}), ...rest };
 }
 
-async function offPolicyModule(algo: "dqn" | "sac" | "td3"): Promise<AlgorithmModule> {
+async function offPolicyModule(algo: OffPolicyAlgoName): Promise<AlgorithmModule> {
   const specifier = `./${algo}.js`;
   let mod: Record<string, unknown>;
   try {

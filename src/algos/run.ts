@@ -23,7 +23,7 @@ import { makeAsync } from "../envs/index.js";
 import { NonFiniteLossError, type TrainingCallback, type TrainingProgress } from "./callbacks.js";
 import { type EvaluationResult, evaluatePolicy } from "./evaluate.js";
 import { type AlgoName, resolveHyperparams } from "./hyperparams.js";
-import { type TrainableModel, algorithmModule, checkCombination } from "./registry.js";
+import { type TrainableModel, algorithmModule, checkCombination, isOffPolicy } from "./registry.js";
 import type { Guide } from "./seams.js";
 
 export interface RunOptions {
@@ -106,9 +106,6 @@ export interface RunConfig {
   guide: string | null;
 }
 
-/** Algorithms whose `logInterval` counts episodes (SB3's off-policy loop); the others count rollouts. */
-const OFF_POLICY: ReadonlySet<AlgoName> = new Set<AlgoName>(["dqn", "sac", "td3"]);
-
 /** The mean of each metric over the training phases since the last train line (a metric counts where reported). */
 class PhaseMetrics {
   phases = 0;
@@ -125,7 +122,7 @@ class PhaseMetrics {
   }
   means(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [k, { sum, n }] of this.sums) out[k] = n === 1 ? sum : sum / n;
+    for (const [k, { sum, n }] of this.sums) out[k] = sum / n;
     return out;
   }
   clear(): void {
@@ -217,7 +214,7 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   const config: RunConfig = {
     algo, env: opts.env, seed, totalTimesteps, hyperparams: source, nEnvs, options: JSON.parse(JSON.stringify(options)),
     droppedZooKeys: hp.dropped, evalFreq, nEvalEpisodes: opts.nEvalEpisodes ?? 5, evalStochastic: opts.evalStochastic ?? false,
-    checkpointFreq: opts.checkpointFreq ?? evalFreq, logInterval: opts.logInterval ?? (OFF_POLICY.has(algo) ? 4 : 1),
+    checkpointFreq: opts.checkpointFreq ?? evalFreq, logInterval: opts.logInterval ?? (isOffPolicy(algo) ? 4 : 1),
     guide: opts.guide?.name ?? null,
   };
   if (!(Number.isInteger(config.logInterval) && config.logInterval! > 0)) throw new Error(`logInterval must be a positive integer, got ${config.logInterval}`);
@@ -302,7 +299,7 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
     const checkpointDue = Math.floor(step / config.checkpointFreq) > Math.floor(prevStep / config.checkpointFreq);
     const lineDue =
       logEvery === undefined || checkpointDue || step >= totalTimesteps ||
-      (OFF_POLICY.has(algo) ? Math.floor(p.episodes / logEvery) > Math.floor(lastLoggedEpisodes / logEvery) : pending.phases >= logEvery);
+      (isOffPolicy(algo) ? Math.floor(p.episodes / logEvery) > Math.floor(lastLoggedEpisodes / logEvery) : pending.phases >= logEvery);
     // a line at every checkpoint, so a resumed run's lines average the same phases as an uninterrupted run's
     if (lineDue) writeTrainLine();
     if (Math.floor(step / evalFreq) > Math.floor(prevStep / evalFreq)) {
