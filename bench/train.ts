@@ -13,6 +13,7 @@
  *          --kernel (also time one minibatch gradient step: Float32Array kernel vs tfjs, batch 64, 64x64 nets)
  *          --sac-update N (also time N bare SAC gradient steps on a filled buffer, wall and CPU time: the
  *          counterpart of `/usr/bin/python3 bench/sac_update_torch.py N`, SB3's update arithmetic in plain torch)
+ *          --net 64,64 (the hidden layers of --sac-update's networks; default rl-zoo's 256,256)
  *          --gemm auto|native|wasm (SAC's product kernels: the native BLAS addon of `npm run build:native` or
  *          WebAssembly; sets GUIDED_RL_NATIVE)   --threads N (native threads, GUIDED_RL_NATIVE_THREADS; default 2 on 2+ cores)
  *
@@ -111,11 +112,11 @@ async function benchCase(c: Case, scale: number): Promise<void> {
   }
 }
 
-/** N SAC gradient steps at rl-zoo's Pendulum settings ([256, 256], batch 256, lr 1e-3) on a buffer of 1000 random-policy steps. */
-async function benchSacUpdate(updates: number): Promise<void> {
+/** N SAC gradient steps at rl-zoo's Pendulum settings ([256, 256] unless `netArch`, batch 256, lr 1e-3) on a buffer of 1000 random-policy steps. */
+async function benchSacUpdate(updates: number, netArch: number[]): Promise<void> {
   const { SAC } = await import("../src/algos/sac.js");
   const { make } = await import("../src/envs/index.js");
-  const model = new SAC(make("Pendulum-v1"), { learningRate: 1e-3, learningStarts: 1000, seed: 0 });
+  const model = new SAC(make("Pendulum-v1"), { learningRate: 1e-3, learningStarts: 1000, seed: 0, netArch });
   await model.learn({ totalTimesteps: 1000 });
   for (let i = 0; i < 20; i++) model.train(1, 256);
   const cpu0 = process.cpuUsage();
@@ -127,8 +128,8 @@ async function benchSacUpdate(updates: number): Promise<void> {
   const sb3 = reference(CASES.find((c) => c.name === "sac-pendulum")!.reference);
   const sb3Ms = (1000 * sb3.updateSeconds) / sb3.offPolicyUpdates!;
   console.log(
-    `sac-update     ${model.gemmBackend} kernels, ${threads} thread${threads === 1 ? "" : "s"}: ${wall.toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / updates).toFixed(2)} ms CPU per update over ${updates} updates` +
-      ` | SB3 reference ${sb3Ms.toFixed(2)} ms (1 torch thread) | load avg ${loadavg()[0].toFixed(1)}`,
+    `sac-update     [${netArch.join(", ")}] on ${model.gemmBackend} kernels, ${threads} thread${threads === 1 ? "" : "s"}: ${wall.toFixed(2)} ms wall, ${((cpu.user + cpu.system) / 1000 / updates).toFixed(2)} ms CPU per update over ${updates} updates` +
+      `${netArch.join(",") === "256,256" ? ` | SB3 reference ${sb3Ms.toFixed(2)} ms (1 torch thread)` : ""} | load avg ${loadavg()[0].toFixed(1)}`,
   );
 }
 
@@ -188,7 +189,7 @@ async function benchKernel(): Promise<void> {
   console.log(`kernel         one PPO minibatch step (batch 64, actor+critic 64x64, Adam, clipping): Float32Array kernel ${kernelMs.toFixed(3)} ms | tfjs-${backend} ${tfMs.toFixed(3)} ms | SB3 reference ~1.44 ms | load avg ${loadavg()[0].toFixed(1)}`);
 }
 
-const { values } = parseArgs({ options: { only: { type: "string" }, scale: { type: "string" }, kernel: { type: "boolean" }, "sac-update": { type: "string" }, gemm: { type: "string" }, threads: { type: "string" } } });
+const { values } = parseArgs({ options: { only: { type: "string" }, scale: { type: "string" }, kernel: { type: "boolean" }, "sac-update": { type: "string" }, net: { type: "string" }, gemm: { type: "string" }, threads: { type: "string" } } });
 if (values.gemm !== undefined) {
   const modes: Record<string, string | undefined> = { auto: undefined, native: "1", wasm: "0" };
   if (!(values.gemm in modes)) throw new Error("--gemm must be auto, native or wasm");
@@ -204,7 +205,9 @@ if (values.kernel) await benchKernel();
 if (values["sac-update"] !== undefined) {
   const n = Number(values["sac-update"]);
   if (!Number.isInteger(n) || n < 1) throw new Error("--sac-update takes a positive number of updates");
-  await benchSacUpdate(n);
+  const netArch = (values.net ?? "256,256").split(",").map(Number);
+  if (!netArch.every((h) => Number.isInteger(h) && h > 0)) throw new Error("--net takes hidden layer sizes, e.g. 64,64");
+  await benchSacUpdate(n, netArch);
 }
 // --sac-update alone times the bare updates only; add --only to run training cases too.
 const runCases = only !== undefined || values["sac-update"] === undefined;

@@ -13,7 +13,8 @@
  *                               very same one-thread OpenBLAS calls one after the other, so results do not
  *                               depend on the thread count, whatever kernel OpenBLAS picks (more than 2
  *                               counts as 2). Default: 2 where the machine has two or more cores, as torch
- *                               uses the machine's cores by default; set 1 to leave a core free.
+ *                               uses the machine's cores by default; set 1 to leave a core free. Products
+ *                               too small to gain from a second thread stay on one (`PAIR_MIN_WORK`).
  *
  * The algorithms decide where it is used (`Mlp` with `backend: "native"`); PPO, A2C and DQN keep the
  * WebAssembly path so their seeded results do not depend on whether the addon is built.
@@ -160,6 +161,17 @@ function blocks(call: GemmCall): GemmCall[] {
   ];
 }
 
+/**
+ * Two products run side by side only when each has at least this many multiply-adds; smaller ones run one
+ * after the other on the calling thread. Which calls are made does not change (`blocks` decides that), only
+ * whether they overlap, so results are the same either way. Below it the hand-off costs more than it saves:
+ * `npx tsx bench/train.ts --sac-update 1000 --net 64,64 --threads 2` (LMGT's Pendulum networks) took
+ * 1.02-1.05 ms wall / 1.60-1.66 ms CPU per update pairing every product and 0.82-0.83 / 0.90 with this bound
+ * (1 thread: 0.78 / 0.80); with `--net 256,256` 5.05-5.12 / 8.14-8.24 ms and 4.88-4.96 / 7.50-7.67 ms.
+ */
+const PAIR_MIN_WORK = 1 << 22;
+const work = (call: GemmCall) => call[2] * call[3] * call[4];
+
 function wrap(addon: BlasAddon): NativeBlas {
   // OpenBLAS itself always runs one thread per call: its idle workers spin for a long time after each
   // threaded call and would compete with ours. Two threads here means our own helper thread (sgemmPair):
@@ -173,7 +185,7 @@ function wrap(addon: BlasAddon): NativeBlas {
     if (second.length === 0 && first.length === 2) [first, second] = [[first[0]], [first[1]]];
     for (let i = 0; i < Math.max(first.length, second.length); i++) {
       const [p, q] = [first[i], second[i]];
-      if (p && q && threadCount >= 2) addon.sgemmPair(...p, ...q);
+      if (p && q && threadCount >= 2 && Math.min(work(p), work(q)) >= PAIR_MIN_WORK) addon.sgemmPair(...p, ...q);
       else for (const call of [p, q]) if (call) addon.sgemm(...call);
     }
   };
