@@ -94,6 +94,16 @@ export function parseMergeArgs(argv: readonly string[]): MergeArgs {
   return { out: positional[0]!, dirs: positional.slice(1), png };
 }
 
+/**
+ * The results in the order of the run list (a stable sort: a run's several results keep their order), so the
+ * merged trials.jsonl reads like an unsharded run's journal rather than shard after shard.
+ */
+function inRunListOrder<R>(found: readonly R[], runs: readonly { id: string }[], resultId: (r: R) => string): R[] {
+  const position = new Map(runs.map((r, i) => [r.id, i]));
+  const rank = (r: R) => position.get(resultId(r)) ?? runs.length;
+  return found.map((r, i) => ({ r, i, k: rank(r) })).sort((a, b) => a.k - b.k || a.i - b.i).map(({ r }) => r);
+}
+
 /** Runs `merge`; returns the exit code (1 when runs are missing: the found ones are still joined into OUT). */
 export async function merge(argv: readonly string[]): Promise<number> {
   const args = parseOrReport(argv, parseMergeArgs);
@@ -112,7 +122,7 @@ export async function merge(argv: readonly string[]): Promise<number> {
     { cassetteEntries: 0, duplicates: 0 } as ReturnType<typeof mergeLlmFiles>,
   );
   ensureDir(args.out);
-  writeJsonl(join(args.out, TRIALS_FILE), found);
+  writeJsonl(join(args.out, TRIALS_FILE), inRunListOrder(found, first.runs, merger.resultId));
   const { shard: _shard, ...whole } = first;
   writeManifest(args.out, { ...whole, packageVersion: packageVersion(), assigned: first.runs.map((r) => r.id) });
   console.error(

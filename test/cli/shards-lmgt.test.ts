@@ -10,6 +10,14 @@ import { join } from "node:path";
 
 const SETTINGS = ["reproduce", "lmgt", "--env", "cartpole", "--budget", "smoke", "--no-png"];
 
+/** trials.jsonl, the run journal, without wall-clock times: merged, it lists the runs in the unsharded order. */
+function journal(dir: string): unknown[] {
+  return readFileSync(join(dir, "trials.jsonl"), "utf8").trim().split("\n").map((line) => {
+    const { wallSeconds: _w, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    return rest;
+  });
+}
+
 /** results.json without wall-clock times (the only field that differs run to run). */
 function results(dir: string): unknown[] {
   return (JSON.parse(readFileSync(join(dir, "results.json"), "utf8")) as Record<string, unknown>[]).map(({ wallSeconds: _w, ...rest }) => rest);
@@ -51,6 +59,7 @@ test("LMGT smoke as 3 parallel shards + merge equals the unsharded run; a missin
 
   for (const dir of [merged, partial]) {
     assert.deepEqual(results(dir), results(whole));
+    assert.deepEqual(journal(dir), journal(whole));
     const tables = readdirSync(whole).filter((f) => f.endsWith(".txt") || (f.endsWith(".json") && f !== "results.json" && f !== "shard.json"));
     assert.ok(tables.some((f) => f === "sample-efficiency.txt") && tables.some((f) => f.endsWith("-curves.json")));
     for (const f of tables) assert.equal(readFileSync(join(dir, f), "utf8"), readFileSync(join(whole, f), "utf8"), `${f} differs`);
