@@ -5,15 +5,18 @@
  * writes through `writeText` / `appendText`, which replace each known key by `[REDACTED]`.
  *
  * Known keys: the values of the key variables below, read at write time, and every key registered by
- * whoever was handed one directly (the LLM providers register an `apiKey` option).
+ * whoever was handed one directly (`Llm` registers its provider's `apiKey` option).
  */
 import { appendFileSync, writeFileSync } from "node:fs";
 
 /** Environment variables whose values are keys. */
 export const KEY_VARIABLES: readonly string[] = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "GUIDED_RL_OPENAI_API_KEY", "OPENAI_API_KEY"];
 
-/** Shorter strings are not redacted: no real key is that short, and they would match ordinary text. */
-const MIN_SECRET_LENGTH = 8;
+/**
+ * Shorter strings are not redacted: they would match ordinary text. 4, not more: a local server's key can
+ * be short ("EMPTY", "sk-1") and is still a key.
+ */
+const MIN_SECRET_LENGTH = 4;
 const REDACTED = "[REDACTED]";
 const registered = new Set<string>();
 
@@ -32,7 +35,7 @@ export function knownSecrets(): string[] {
   return [...all].sort((a, b) => b.length - a.length);
 }
 
-/** `text` with every known key, and every string of `extra` (8 characters or more), replaced by `[REDACTED]`. */
+/** `text` with every known key, and every string of `extra` (4 characters or more), replaced by `[REDACTED]`. */
 export function redact(text: string, extra: readonly string[] = []): string {
   let out = text;
   const secrets = extra.length ? [...new Set([...extra, ...knownSecrets()])].sort((a, b) => b.length - a.length) : knownSecrets();

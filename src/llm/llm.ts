@@ -189,8 +189,7 @@ export class Llm implements LlmClient {
           hash,
         );
         this.ledger.recordFailure(request.purpose);
-        this.#lastFailure = error;
-        this.logFailure(base, started, "cache-miss", error);
+        this.noteFailure(base, started, "cache-miss", error);
         throw error;
       }
     }
@@ -206,8 +205,8 @@ export class Llm implements LlmClient {
       );
     } catch (error) {
       if (error instanceof LlmBudgetExceededError) {
-        this.logFailure(base, started, "budget", error);
-        this.#stopped = this.#lastFailure = error;
+        this.noteFailure(base, started, "budget", error);
+        this.#stopped = error;
       }
       throw error;
     }
@@ -219,7 +218,7 @@ export class Llm implements LlmClient {
     } catch (error) {
       this.ledger.release(reservation, request.purpose);
       const safe = this.redactError(error);
-      this.logFailure(base, started, "provider", safe);
+      this.noteFailure(base, started, "provider", safe);
       throw this.afterFailure(safe);
     }
     this.ledger.settle(reservation, completion, request.purpose);
@@ -253,7 +252,6 @@ export class Llm implements LlmClient {
 
   /** The error a failed call throws: itself, or `LlmRunStoppedError` once failures pass `maxFailedCalls`. */
   private afterFailure(error: Error): Error {
-    this.#lastFailure = error;
     if (isRunStopping(error)) return error; // e.g. no API key: no tolerance helps, and the next call says so again
     const failed = this.ledger.summary().failedCalls;
     if (failed <= this.maxFailedCalls) return markFailedCall(error);
@@ -271,7 +269,9 @@ export class Llm implements LlmClient {
     this.#transcript?.write({ time: new Date().toISOString(), ...record });
   }
 
-  private logFailure(base: Omit<TranscriptRecord, "time" | "costUsd" | "latencyMs" | "cached" | "attempts">, started: number, kind: string, error: Error): void {
+  /** A failed call: it becomes `lastFailure` and a transcript line. */
+  private noteFailure(base: Omit<TranscriptRecord, "time" | "costUsd" | "latencyMs" | "cached" | "attempts">, started: number, kind: string, error: Error): void {
+    this.#lastFailure = error;
     this.log({
       ...base,
       costUsd: 0,

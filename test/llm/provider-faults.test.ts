@@ -14,7 +14,7 @@ import { createLlm, LlmMalformedResponseError, LlmProviderError, LlmTimeoutError
 import { maxResponseBytes } from "../../src/llm/providers/http.js";
 import { anthropicMessage, openAiCompletion } from "./fake-servers.js";
 
-type Fault = "ok" | "stall" | "trickle" | "reset" | "empty-content" | "huge";
+type Fault = "ok" | "stall" | "trickle" | "reset" | "empty-content" | "huge" | "huge-error";
 
 const TIMEOUT_MS = 300;
 const HUGE_TEXT = "x".repeat(1_000_000);
@@ -29,6 +29,7 @@ async function faultyServer(provider: LlmProviderName) {
     req.on("end", () => {
       requests++;
       const fault = script.shift() ?? "ok";
+      if (fault === "huge-error") return void res.writeHead(503, { "content-type": "text/html" }).end(HUGE_TEXT);
       const full = fault === "huge" ? body(HUGE_TEXT) : fault === "empty-content" ? JSON.stringify({ ...anthropicMessage(""), content: [] }) : body("1: +1");
       res.writeHead(200, { "content-type": "application/json", ...(fault === "reset" || fault === "trickle" ? { "content-length": String(Buffer.byteLength(full)) } : {}) });
       if (fault === "stall") return void res.flushHeaders();
@@ -121,6 +122,19 @@ for (const provider of ["anthropic", "openai-compatible"] as const) {
       assert.ok(transcript.length < 10_000 && !transcript.includes("x".repeat(100)), "only the failure is recorded");
       assert.ok(!existsSync(join(runDir, "llm-cassette.jsonl")) || !readFileSync(join(runDir, "llm-cassette.jsonl"), "utf8").includes("xxxx"), "no cassette entry");
       assert.equal((await llm.complete(ask)).text, "1: +1", "a normal answer still passes");
+    });
+
+    it("an error status with a body past the cap (a proxy's error page) is still that status: retried, then answered", async () => {
+      server.reset();
+      server.script("huge-error");
+      const llm = client();
+      const answer = await llm.complete(ask);
+      assert.equal(answer.text, "1: +1");
+      assert.equal(answer.attempts, 2);
+      assert.equal(llm.failedCalls, 0);
+      server.script("huge-error", "huge-error");
+      await assert.rejects(llm.complete(ask), (e: unknown) => e instanceof LlmProviderError && e.status === 503 && e.attempts === 2);
+      assert.equal(server.requests, 4);
     });
   });
 }

@@ -149,7 +149,14 @@ export class OpenAiCompatibleProvider implements LlmClient {
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     return withDeadline(this.#timeoutMs, async (signal) => {
       const response = await fetch(this.url, { method: "POST", headers, body: payload, signal });
-      const text = await readBodyText(response, maxResponseBytes(maxTokens), maxTokens);
+      let text: string;
+      try {
+        text = await readBodyText(response, maxResponseBytes(maxTokens), maxTokens);
+      } catch (error) {
+        // An error status stays that status (retried or not by its code) whatever its page weighs.
+        if (response.ok || !(error instanceof BodyTooLarge)) throw error;
+        text = `(an error body over ${error.limit} bytes, not read)`;
+      }
       if (!response.ok) throw new HttpFailure(response.status, response.headers, text);
       return { status: response.status, text };
     });
