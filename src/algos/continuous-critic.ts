@@ -127,11 +127,6 @@ export interface ActorCriticConfig extends OffPolicyConfig {
   gemmBackend: GemmChoice;
 }
 
-/**
- * What SAC and TD3 share: Box actions rescaled to [-1, 1] for the buffer and the networks, an actor and twin
- * critics (ReLU MLPs with torch's init, built in this order from `rng`) with target copies of the critics,
- * one Adam for the actor and one over both critics (SB3's critic optimiser), and per-batch-size scratch.
- */
 /** The twin critics and both optimisers in a checkpoint. */
 export interface CriticsState {
   critic1: string;
@@ -150,6 +145,11 @@ export interface CriticScratch {
   readonly dQ2: Float32Array;
 }
 
+/**
+ * What SAC and TD3 share: Box actions rescaled to [-1, 1] for the buffer and the networks, an actor and twin
+ * critics (ReLU MLPs with torch's init, built in this order from `rng`) with target copies of the critics,
+ * one Adam for the actor and one over both critics (SB3's critic optimiser), and per-batch-size scratch.
+ */
 export abstract class OffPolicyActorCritic<C extends ActorCriticConfig, Scratch extends CriticScratch> extends OffPolicyAlgorithm<C> {
   readonly actDim: number;
   readonly actor: Mlp;

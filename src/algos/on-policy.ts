@@ -116,8 +116,9 @@ export abstract class OnPolicyAlgorithm {
 
   constructor(env: Env | Env[], opts: OnPolicyOptions, defaults: Required<Omit<OnPolicyOptions, "guide" | "normalize" | "policyKwargs">>) {
     const envs = Array.isArray(env) ? env : [env];
-    const o = { ...defaults, ...stripUndefined(opts) };
-    knownOptions(this.constructor.name, stripUndefined(opts), defaults, ["guide", "normalize", "policyKwargs"]);
+    const given = stripUndefined(opts);
+    const o = { ...defaults, ...given };
+    knownOptions(this.constructor.name, given, defaults, ["guide", "normalize", "policyKwargs"]);
     this.seed = o.seed;
     if (!Number.isInteger(this.seed)) throw new Error(`seed must be an integer, got ${this.seed}`);
     for (const e of envs) {

@@ -76,15 +76,12 @@ async function offPolicyModule(algo: OffPolicyAlgoName): Promise<AlgorithmModule
 }
 
 export async function algorithmModule(algo: AlgoName): Promise<AlgorithmModule> {
+  if (isOffPolicy(algo)) return offPolicyModule(algo);
   switch (algo) {
     case "ppo":
       return { create: async (envs, o) => new PPO(envs, o), load: async (dir, envs, o) => PPO.load(dir, envs, o) };
     case "a2c":
       return { create: async (envs, o) => new A2C(envs, o), load: async (dir, envs, o) => A2C.load(dir, envs, o) };
-    case "dqn":
-    case "sac":
-    case "td3":
-      return offPolicyModule(algo);
     default:
       throw new Error(`unknown algorithm "${algo as string}" (${Object.keys(ACTION_KINDS).join(", ")})`);
   }

@@ -211,10 +211,11 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   const totalTimesteps = opts.totalTimesteps ?? hp.nTimesteps ?? 100_000;
   if (!(Number.isInteger(totalTimesteps) && totalTimesteps > 0)) throw new Error(`steps must be a positive integer, got ${totalTimesteps}`);
   const evalFreq = opts.evalFreq ?? 10_000;
+  const offPolicy = isOffPolicy(algo);
   const config: RunConfig = {
     algo, env: opts.env, seed, totalTimesteps, hyperparams: source, nEnvs, options: JSON.parse(JSON.stringify(options)),
     droppedZooKeys: hp.dropped, evalFreq, nEvalEpisodes: opts.nEvalEpisodes ?? 5, evalStochastic: opts.evalStochastic ?? false,
-    checkpointFreq: opts.checkpointFreq ?? evalFreq, logInterval: opts.logInterval ?? (isOffPolicy(algo) ? 4 : 1),
+    checkpointFreq: opts.checkpointFreq ?? evalFreq, logInterval: opts.logInterval ?? (offPolicy ? 4 : 1),
     guide: opts.guide?.name ?? null,
   };
   if (!(Number.isInteger(config.logInterval) && config.logInterval! > 0)) throw new Error(`logInterval must be a positive integer, got ${config.logInterval}`);
@@ -228,7 +229,8 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
   let lastLoggedEpisodes = 0;
   if (opts.resume && run.hasCheckpoint()) {
     const saved = run.readJSON<RunConfig>("config.json");
-    const diff = sameConfig(saved, config);
+    const diff = sameConfig(saved, config) ??
+      (opts.logInterval !== undefined && opts.logInterval !== saved.logInterval ? `logInterval: ${saved.logInterval ?? "every phase"} in the folder, ${opts.logInterval} now` : null);
     if (diff) throw new Error(`--resume: the run in ${run.dir} was made with different settings (${diff})`);
     try {
       model = await module.load(run.checkpointDir, envs, modelOptions);
@@ -239,7 +241,8 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
     const kept = run.metrics();
     evals = kept.filter((r) => r.type === "eval" && r.deterministic !== false) as unknown as EvalRecord[];
     lastLoggedEpisodes = (kept.filter((r) => r.type === "train").at(-1)?.episodes as number | undefined) ?? 0;
-    // the folder's own cadence, so its metrics continue as they began (every phase before logInterval existed)
+    // the folder's own cadence (a different --log-interval was refused above), so its metrics continue as they
+    // began (every phase before logInterval existed)
     config.logInterval = saved.logInterval;
     run.writeJSON("config.json", { ...config, totalTimesteps });
   } else {
@@ -299,7 +302,7 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
     const checkpointDue = Math.floor(step / config.checkpointFreq) > Math.floor(prevStep / config.checkpointFreq);
     const lineDue =
       logEvery === undefined || checkpointDue || step >= totalTimesteps ||
-      (isOffPolicy(algo) ? Math.floor(p.episodes / logEvery) > Math.floor(lastLoggedEpisodes / logEvery) : pending.phases >= logEvery);
+      (offPolicy ? Math.floor(p.episodes / logEvery) > Math.floor(lastLoggedEpisodes / logEvery) : pending.phases >= logEvery);
     // a line at every checkpoint, so a resumed run's lines average the same phases as an uninterrupted run's
     if (lineDue) writeTrainLine();
     if (Math.floor(step / evalFreq) > Math.floor(prevStep / evalFreq)) {

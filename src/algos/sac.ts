@@ -44,8 +44,7 @@ import { NonFiniteLossError } from "./callbacks.js";
 import type { Schedule } from "./schedules.js";
 import type { ReplaySample } from "./replay-buffer.js";
 import type { OffPolicyState } from "./off-policy.js";
-import type { Guide } from "./seams.js";
-import { OffPolicyActorCritic, REPLAY_SCHEDULE_DEFAULTS, concatRows, twinCriticLoss, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
+import { OffPolicyActorCritic, REPLAY_SCHEDULE_DEFAULTS, concatRows, type ActorCriticOptions, type CriticsState, type GemmChoice } from "./continuous-critic.js";
 import { join } from "node:path";
 
 // ---------------------------------------------------------------------------------------------------

@@ -168,6 +168,8 @@ function blocks(call: GemmCall): GemmCall[] {
  * `npx tsx bench/train.ts --sac-update 1000 --net 64,64 --threads 2` (LMGT's Pendulum networks) took
  * 1.02-1.05 ms wall / 1.60-1.66 ms CPU per update pairing every product and 0.82-0.83 / 0.90 with this bound
  * (1 thread: 0.78 / 0.80); with `--net 256,256` 5.05-5.12 / 8.14-8.24 ms and 4.88-4.96 / 7.50-7.67 ms.
+ * So a product of 1M-8M multiply-adds is computed in two halves that never overlap: raising SPLIT_MIN_WORK
+ * to match would change which calls are made, and with them the last bits of seeded results.
  */
 const PAIR_MIN_WORK = 1 << 22;
 const work = (call: GemmCall) => call[2] * call[3] * call[4];
@@ -180,7 +182,7 @@ function wrap(addon: BlasAddon): NativeBlas {
   let threadCount = 1;
   // The OpenBLAS calls are the same whatever the thread count (`blocks` looks at shapes only); two threads
   // only decide which of them run at the same time. Block i of the first product runs beside block i of
-  // the second (or, for one product, its two halves side by side).
+  // the second (or, for one product, its two halves side by side) when both are of PAIR_MIN_WORK or more.
   const run = (first: GemmCall[], second: GemmCall[]): void => {
     if (second.length === 0 && first.length === 2) [first, second] = [[first[0]], [first[1]]];
     for (let i = 0; i < Math.max(first.length, second.length); i++) {

@@ -54,6 +54,7 @@ test("run folder errors: existing run without --resume, changed settings, unread
   await trainRun({ ...opts, totalTimesteps: 512, out: dir });
   await assert.rejects(trainRun({ ...opts, out: dir }), /already holds a run; pass --resume/);
   await assert.rejects(trainRun({ ...opts, seed: 6, out: dir, resume: true }), /different settings \(seed: 5 in the folder, 6 now\)/);
+  await assert.rejects(trainRun({ ...opts, logInterval: 3, out: dir, resume: true }), /different settings \(logInterval: 1 in the folder, 3 now\)/);
   writeFileSync(join(dir, "checkpoint", "ppo.json"), "{ not json");
   await assert.rejects(trainRun({ ...opts, out: dir, resume: true }), /unreadable checkpoint .*cannot read the PPO checkpoint/);
 });
