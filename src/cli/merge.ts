@@ -23,6 +23,8 @@ interface Merger {
   resultId(result: unknown): string;
   /** A result's own key when a run has several results (default: resultId): what joining the folders dedups by. */
   resultKey?(result: unknown): string;
+  /** The keys (resultKey) of all the results in the order an unsharded run writes them (default: the run list's ids). */
+  resultOrder?(settings: Record<string, unknown>): string[];
   /** The runs the results finish (default: their resultIds). */
   finishedRuns?(settings: Record<string, unknown>, results: unknown[]): Set<string>;
   /** Where the shards keep their LLM files (cassette, transcript, usage), relative to the folder. */
@@ -33,13 +35,14 @@ interface Merger {
 
 const MERGERS: Record<string, () => Promise<Merger>> = {
   "reproduce lmgt": async () => {
-    const { lmgtFinishedRunIds, lmgtLlmSubdirs, lmgtRunId, lmgtTrialKey, mergeLmgtResults } = await import("../experiments/lmgt/shards.js");
+    const { lmgtFinishedRunIds, lmgtLlmSubdirs, lmgtResultOrder, lmgtRunId, lmgtTrialKey, mergeLmgtResults } = await import("../experiments/lmgt/shards.js");
     type S = import("../experiments/lmgt/shards.js").LmgtReproductionSettings;
     const { writeLmgtOutputs } = await import("./reproduce-lmgt.js");
     type R = import("../experiments/lmgt/trial.js").LmgtTrialResult;
     return {
       resultId: (r) => lmgtRunId((r as R).spec),
       resultKey: (r) => lmgtTrialKey((r as R).spec),
+      resultOrder: (settings) => lmgtResultOrder(settings as unknown as S),
       finishedRuns: (settings, results) => lmgtFinishedRunIds(settings as unknown as S, results as R[]),
       llmSubdirs: (settings) => lmgtLlmSubdirs(settings as unknown as S),
       report: async (settings, found, out, png) => {
@@ -95,13 +98,13 @@ export function parseMergeArgs(argv: readonly string[]): MergeArgs {
 }
 
 /**
- * The results in the order of the run list (a stable sort: a run's several results keep their order), so the
- * merged trials.jsonl reads like an unsharded run's journal rather than shard after shard.
+ * The results in `order` (their keys as an unsharded run writes them; sort is stable, so anything unplanned
+ * stays last, as found), so the merged trials.jsonl reads like an unsharded run's journal, not shard after shard.
  */
-function inRunListOrder<R>(found: readonly R[], runs: readonly { id: string }[], resultId: (r: R) => string): R[] {
-  const position = new Map(runs.map((r, i) => [r.id, i]));
-  const rank = (r: R) => position.get(resultId(r)) ?? runs.length;
-  return found.map((r, i) => ({ r, i, k: rank(r) })).sort((a, b) => a.k - b.k || a.i - b.i).map(({ r }) => r);
+function inPlannedOrder<R>(found: readonly R[], order: readonly string[], keyOf: (r: R) => string): R[] {
+  const position = new Map(order.map((key, i) => [key, i]));
+  const rank = (r: R) => position.get(keyOf(r)) ?? order.length;
+  return [...found].sort((a, b) => rank(a) - rank(b));
 }
 
 /** Runs `merge`; returns the exit code (1 when runs are missing: the found ones are still joined into OUT). */
@@ -113,7 +116,8 @@ export async function merge(argv: readonly string[]): Promise<number> {
   const load = MERGERS[first.command];
   if (!load) throw new Error(`merge: "${first.command}" results cannot be merged (mergeable: ${Object.keys(MERGERS).join(", ")})`);
   const merger = await load();
-  const found = unionResults<unknown>(args.dirs, TRIALS_FILE, merger.resultKey ?? merger.resultId);
+  const keyOf = merger.resultKey ?? merger.resultId;
+  const found = unionResults<unknown>(args.dirs, TRIALS_FILE, keyOf);
   const have = merger.finishedRuns?.(first.settings, found) ?? new Set(found.map(merger.resultId));
   const missing = first.runs.filter((r) => !have.has(r.id));
   // Everything read: now OUT (possibly one of the inputs) is written.
@@ -122,11 +126,11 @@ export async function merge(argv: readonly string[]): Promise<number> {
     { cassetteEntries: 0, duplicates: 0 } as ReturnType<typeof mergeLlmFiles>,
   );
   ensureDir(args.out);
-  writeJsonl(join(args.out, TRIALS_FILE), inRunListOrder(found, first.runs, merger.resultId));
+  writeJsonl(join(args.out, TRIALS_FILE), inPlannedOrder(found, merger.resultOrder?.(first.settings) ?? first.runs.map((r) => r.id), keyOf));
   const { shard: _shard, ...whole } = first;
   writeManifest(args.out, { ...whole, packageVersion: packageVersion(), assigned: first.runs.map((r) => r.id) });
   console.error(
-    `merged ${args.dirs.length} folder(s): ${found.length} of ${first.runs.length} runs` +
+    `merged ${args.dirs.length} folder(s): ${first.runs.length - missing.length} of ${first.runs.length} runs` +
       (llm.cassetteEntries ? `; LLM cassette ${llm.cassetteEntries} prompts (${llm.duplicates} duplicates dropped)` : "") +
       (llm.usage ? `; LLM usage summed: ${llm.usage.calls} calls, ${llm.usage.failedCalls} failed, $${llm.usage.costUsd.toFixed(4)}` : ""),
   );

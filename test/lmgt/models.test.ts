@@ -100,10 +100,10 @@ test("reproduce lmgt --models: one command, the models table on disk with the fa
   assert.deepEqual(parseReproduceLmgtArgs(["--llm", "anthropic", "--models", "claude-a, claude-b"]).models, ["claude-a", "claude-b"]);
 });
 
-test("reproduce lmgt --models as shards: each model one run of --list; 2 parallel shards + merge = the unsharded sweep; a model cut short is missing", async () => {
+test("reproduce lmgt --models as shards: each model one run of --list; 2 parallel shards + merge = the unsharded sweep (results and journal, 2 envs); a model cut short is missing", async () => {
   const fake = await fakeModels();
   const root = mkdtempSync(join(tmpdir(), "lmgt-models-shards-"));
-  const settings = ["reproduce", "lmgt", "--env", "blackjack", "--budget", "smoke", "--llm", "openai", "--base-url", fake.url, "--models", "big,missing,small", "--seeds", "2", "--no-png"];
+  const settings = ["reproduce", "lmgt", "--env", "blackjack,cartpole", "--budget", "smoke", "--llm", "openai", "--base-url", fake.url, "--models", "big,missing,small", "--seeds", "2", "--no-png"];
   try {
     const list = await runCli([...settings, "--list", "--shard", "0/2"]);
     assert.equal(list.code, 0, list.stderr);
@@ -139,7 +139,7 @@ test("reproduce lmgt --models as shards: each model one run of --list; 2 paralle
     const rerun = await runCli([...settings, "--only-missing", partial, "--out", extra]);
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.match(rerun.stderr, /1 of 3 runs are missing there/);
-    assert.equal(readFileSync(join(extra, "trials.jsonl"), "utf8").trim().split("\n").length, 2, "both trials of the cut model");
+    assert.equal(readFileSync(join(extra, "trials.jsonl"), "utf8").trim().split("\n").length, 4, "all trials of the cut model (2 envs x 2 seeds)");
     const refilled = await runCli(["merge", partial, partial, extra, "--no-png"]);
     assert.equal(refilled.code, 0, refilled.stderr);
     const merged = join(root, "merged");
@@ -152,9 +152,16 @@ test("reproduce lmgt --models as shards: each model one run of --list; 2 paralle
         assert.equal(rest.spec.llm.runDir, join(dir, "llm", rest.spec.llm.runDir!.split("/").at(-1)!));
         return { ...rest, spec: { ...rest.spec, llm: { ...rest.spec.llm, runDir: undefined } } };
       });
-    assert.equal(results(whole).length, 6, "3 models x 2 seeds");
+    assert.equal(results(whole).length, 12, "2 envs x 3 models x 2 seeds");
     assert.deepEqual(results(merged), results(whole));
     assert.deepEqual(results(partial), results(whole));
+    // The merged journal lists the trials as the unsharded run wrote them (env by env, then model), not model by model.
+    const journal = (dir: string) => readFileSync(join(dir, "trials.jsonl"), "utf8").trim().split("\n").map((l) => {
+      const { spec } = JSON.parse(l) as { spec: { env: string; variant: string; seed: number } };
+      return `${spec.env}/${spec.variant}/${spec.seed}`;
+    });
+    assert.deepEqual(journal(merged), journal(whole));
+    assert.deepEqual(journal(partial), journal(whole));
     for (const model of ["big", "small"]) {
       assert.equal(readFileSync(join(merged, "llm", model, "llm-transcript.jsonl"), "utf8").split("\n").length, readFileSync(join(whole, "llm", model, "llm-transcript.jsonl"), "utf8").split("\n").length, `${model}'s transcript`);
     }

@@ -95,18 +95,17 @@ export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<Lm
               }),
         );
         const l = llm;
-        const answered = () => l.summary().calls + l.summary().cachedCalls;
         const why = () => `${l.failedCalls} failed: ${l.lastFailure?.message}`;
         result = await runLmgtTrial(spec, {
           llm: l,
-          abort: () => (answered() === 0 && l.failedCalls >= abortAfter ? `the first requests all failed (${why()})` : undefined),
+          abort: () => (answered(l) === 0 && l.failedCalls >= abortAfter ? `the first requests all failed (${why()})` : undefined),
         });
-        if (answered() === 0 && l.failedCalls > 0) result = failedResult(spec, `no request answered (${why()})`, result.wallSeconds, result);
+        if (answered(l) === 0 && l.failedCalls > 0) result = failedResult(spec, `no request answered (${why()})`, result.wallSeconds, result);
       } catch (e) {
         const reason = e instanceof Error ? e.message : String(e);
         result = failedResult(spec, reason, (performance.now() - started) / 1000);
         // The guide's statistics went with the stopped run: its request counts come from the client's ledger.
-        if (llm) result.stats = { ...emptyStats(), calls: llm.summary().calls + llm.failedCalls, callErrors: llm.failedCalls };
+        if (llm) result.stats = { ...emptyStats(), calls: answered(llm) + llm.failedCalls, callErrors: llm.failedCalls };
       }
       if (result.failed) dead.set(model, result.failed);
     }
@@ -114,6 +113,12 @@ export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<Lm
     opts.onTrial?.(result, results.length, specs.length);
   }
   return results;
+}
+
+/** The requests a client answered, from the provider or its cache (the guide counts both as calls). */
+function answered(llm: Llm): number {
+  const { calls, cachedCalls } = llm.summary();
+  return calls + cachedCalls;
 }
 
 function emptyStats(): LmgtStatsSnapshot {

@@ -36,8 +36,7 @@ export function lmgtTrialKey(spec: LmgtTrialSpec): string {
 /** The runs `found` finishes: a sweep model only with every one of its trials. */
 export function lmgtFinishedRunIds(settings: LmgtReproductionSettings, found: readonly LmgtTrialResult[]): Set<string> {
   const have = new Set(found.map((r) => lmgtTrialKey(r.spec)));
-  const sweepSpecs = settings.models ? planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models })) : [];
-  const incomplete = new Set(sweepSpecs.filter(({ spec }) => !have.has(lmgtTrialKey(spec))).map(({ spec }) => lmgtRunId(spec)));
+  const incomplete = new Set(sweepPlan(settings).filter(({ spec }) => !have.has(lmgtTrialKey(spec))).map(({ spec }) => lmgtRunId(spec)));
   return new Set(found.map((r) => lmgtRunId(r.spec)).filter((id) => !incomplete.has(id)));
 }
 
@@ -67,6 +66,11 @@ export function lmgtSweepOptions(settings: LmgtReproductionSettings & { models: 
   };
 }
 
+/** The model sweep's planned trials, in the order they run (none without --models). */
+function sweepPlan(settings: LmgtReproductionSettings, runDir?: string): ReturnType<typeof planLmgtModelSweep> {
+  return settings.models ? planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models }, runDir)) : [];
+}
+
 /** The protocol settings without the sweep's. */
 function protocolSettings(settings: LmgtReproductionSettings): LmgtProtocolSettings {
   const { models: _models, ...protocol } = settings;
@@ -75,15 +79,16 @@ function protocolSettings(settings: LmgtReproductionSettings): LmgtProtocolSetti
 
 /** The distinct runs of the reproduction, in the order they would run (the sweep's models first, as they run). */
 export function lmgtRunList(settings: LmgtReproductionSettings): PlannedRun[] {
-  const runs = new Map<string, PlannedRun>();
-  if (settings.models) {
-    for (const { spec, model } of planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models }))) {
-      const id = lmgtRunId(spec);
-      const run = runs.get(id) ?? { id, label: "", cost: 0 };
-      const trials = (Number(/(\d+) trial/.exec(run.label)?.[1] ?? 0) || 0) + 1;
-      runs.set(id, { id, label: `model sweep: ${model}, ${trials} trial(s) on ${settings.envs.join(", ")}`, cost: run.cost + trialCost(spec) });
-    }
+  const sweep = new Map<string, { model: string; trials: number; cost: number }>();
+  for (const { spec, model } of sweepPlan(settings)) {
+    const run = sweep.get(lmgtRunId(spec)) ?? { model, trials: 0, cost: 0 };
+    run.trials++;
+    run.cost += trialCost(spec);
+    sweep.set(lmgtRunId(spec), run);
   }
+  const runs = new Map<string, PlannedRun>(
+    [...sweep].map(([id, { model, trials, cost }]) => [id, { id, label: `model sweep: ${model}, ${trials} trial(s) on ${settings.envs.join(", ")}`, cost }]),
+  );
   if (!runsLmgtProtocol(settings)) return [...runs.values()];
   for (const spec of planLmgtTrials(protocolSettings(settings))) {
     const id = lmgtRunId(spec);
@@ -104,10 +109,19 @@ export async function mergeLmgtResults(settings: LmgtReproductionSettings, found
   if (missing.length) throw new Error(`LMGT merge: ${missing.length} planned run(s) have no result (first: ${missing[0]!.label})`);
   // Planned where the merged folder keeps the sweep's LLM files (`llmDir`), as an unsharded run's specs say.
   const byKey = new Map(found.map((r) => [lmgtTrialKey(r.spec), r]));
-  const sweepSpecs = settings.models ? planLmgtModelSweep(lmgtSweepOptions({ ...settings, models: settings.models }, llmDir)) : [];
-  const sweep = sweepSpecs.map(({ spec }) => ({ ...byKey.get(lmgtTrialKey(spec))!, spec }));
+  const sweep = sweepPlan(settings, llmDir).map(({ spec }) => ({ ...byKey.get(lmgtTrialKey(spec))!, spec }));
   if (!runsLmgtProtocol(settings)) return sweep;
   return sweep.concat(await runLmgtProtocol({ ...protocolSettings(settings), previous: found.filter((r) => r.spec.experiment !== "model") }));
+}
+
+/**
+ * The keys (`lmgtTrialKey`) of the reproduction's results in the order one unsharded run writes them to its
+ * journal: the sweep's trials (env by env, then model, then seed), then the protocol's distinct runs.
+ */
+export function lmgtResultOrder(settings: LmgtReproductionSettings): string[] {
+  const sweep = sweepPlan(settings);
+  const sweepRuns = new Set(sweep.map(({ spec }) => lmgtRunId(spec)));
+  return [...sweep.map(({ spec }) => lmgtTrialKey(spec)), ...lmgtRunList(settings).map((r) => r.id).filter((id) => !sweepRuns.has(id))];
 }
 
 /** The folders (under a shard folder) of the reproduction's LLM files: llm/, and llm/<model> per sweep model. */
