@@ -13,10 +13,11 @@ import { appendFileSync, writeFileSync } from "node:fs";
 export const KEY_VARIABLES: readonly string[] = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "GUIDED_RL_OPENAI_API_KEY", "OPENAI_API_KEY"];
 
 /**
- * Shorter strings are not redacted: they would match ordinary text. 4, not more: a local server's key can
- * be short ("EMPTY", "sk-1") and is still a key.
+ * Shorter strings are not redacted: whole files go through `redact`, and a short key ("EMPTY", "none", "null")
+ * would match ordinary text, JSON words and base64 weights (a 4-letter string turns up in ~6% of a megabyte
+ * of base64), corrupting what it replaced. No key of a hosted API is that short.
  */
-const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 8;
 const REDACTED = "[REDACTED]";
 const registered = new Set<string>();
 
@@ -35,7 +36,7 @@ export function knownSecrets(): string[] {
   return [...all].sort((a, b) => b.length - a.length);
 }
 
-/** `text` with every known key, and every string of `extra` (4 characters or more), replaced by `[REDACTED]`. */
+/** `text` with every known key, and every string of `extra` (8 characters or more), replaced by `[REDACTED]`. */
 export function redact(text: string, extra: readonly string[] = []): string {
   let out = text;
   const secrets = extra.length ? [...new Set([...extra, ...knownSecrets()])].sort((a, b) => b.length - a.length) : knownSecrets();

@@ -43,7 +43,7 @@ test("a key that contains another is redacted whole; short strings are never tre
   const outer = `${inner}-and-more`;
   assert.equal(redact(`x ${outer} y ${inner}`, [inner, outer]), "x [REDACTED] y [REDACTED]");
   registerSecret("abc");
-  assert.equal(redact("abc abcd", ["abcd"]), "abc [REDACTED]");
+  assert.equal(redact("abc abcd", ["abcd"]), "abc abcd");
 });
 
 test("childEnv passes only the allowed variables: no API key, the OpenBLAS settings kept", () => {
