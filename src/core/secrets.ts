@@ -7,7 +7,7 @@
  * Known keys: the values of the key variables below, read at write time, and every key registered by
  * whoever was handed one directly (`Llm` registers its provider's `apiKey` option).
  */
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, renameSync, writeFileSync } from "node:fs";
 
 /** Environment variables whose values are keys. */
 export const KEY_VARIABLES: readonly string[] = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "GUIDED_RL_OPENAI_API_KEY", "OPENAI_API_KEY"];
@@ -55,4 +55,11 @@ export function writeText(path: string, text: string, extra?: readonly string[])
 /** `appendFileSync(path, text)` with the keys redacted. */
 export function appendText(path: string, text: string, extra?: readonly string[]): void {
   appendFileSync(path, redact(text, extra));
+}
+
+/** `writeText` through a temporary file renamed into place: a reader never sees half a file. */
+export function writeTextAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeText(tmp, text);
+  renameSync(tmp, path);
 }

@@ -8,7 +8,7 @@ import { ensureDir } from "../core/fs.js";
 import { writeText, appendText } from "../core/secrets.js";
 import { join } from "node:path";
 import { CASSETTE_FILE, TRANSCRIPT_FILE, USAGE_FILE } from "../llm/create.js";
-import type { UsageSummary, UsageTotals } from "../llm/ledger.js";
+import { sumUsage, type UsageSummary } from "../llm/ledger.js";
 import { readJsonl } from "../core/jsonl.js";
 import { checkSameReproduction, encodeRecord, readManifest, readRecords, type ShardManifest } from "./shards.js";
 
@@ -39,24 +39,8 @@ export function writeJsonl(path: string, records: readonly unknown[]): void {
   writeText(path, records.map((r) => `${encodeRecord(r)}\n`).join(""));
 }
 
-const TOTAL_KEYS: readonly (keyof UsageTotals)[] = ["calls", "cachedCalls", "failedCalls", "refusedCalls", "inputTokens", "outputTokens", "costUsd"];
-
-function addTotals(into: UsageTotals, from: Partial<UsageTotals>): void {
-  for (const k of TOTAL_KEYS) into[k] += Number(from[k] ?? 0);
-}
-
-/** Usage summaries summed, per guide too (budgets are per shard and not summed). */
-export function sumUsage(summaries: readonly UsageSummary[]): UsageSummary {
-  const total: UsageSummary = { calls: 0, cachedCalls: 0, failedCalls: 0, refusedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, byGuide: {} };
-  for (const s of summaries) {
-    addTotals(total, s);
-    for (const [guide, t] of Object.entries(s.byGuide ?? {})) {
-      const g = (total.byGuide[guide] ??= { calls: 0, cachedCalls: 0, failedCalls: 0, refusedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
-      addTotals(g, t);
-    }
-  }
-  return total;
-}
+/** Usage summaries summed: the one sum lives with the ledger (src/llm/ledger.ts). */
+export { sumUsage } from "../llm/ledger.js";
 
 /** Cassette lines of several files, one per prompt hash (the first seen wins), in the order first seen. */
 export function joinCassettes(paths: readonly string[]): { lines: string[]; duplicates: number } {

@@ -148,3 +148,22 @@ export class UsageLedger {
     return out;
   }
 }
+
+const TOTAL_KEYS: readonly (keyof UsageTotals)[] = ["calls", "cachedCalls", "failedCalls", "refusedCalls", "inputTokens", "outputTokens", "costUsd"];
+
+function addTotals(into: UsageTotals, from: Partial<UsageTotals>): void {
+  for (const k of TOTAL_KEYS) into[k] += Number(from[k] ?? 0);
+}
+
+/** Usage summaries summed, per guide too (budgets are per shard and not summed). */
+export function sumUsage(summaries: readonly UsageSummary[]): UsageSummary {
+  const total: UsageSummary = { calls: 0, cachedCalls: 0, failedCalls: 0, refusedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, byGuide: {} };
+  for (const s of summaries) {
+    addTotals(total, s);
+    for (const [guide, t] of Object.entries(s.byGuide ?? {})) {
+      const g = (total.byGuide[guide] ??= { calls: 0, cachedCalls: 0, failedCalls: 0, refusedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+      addTotals(g, t);
+    }
+  }
+  return total;
+}

@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import { Cassette, CACHE_MODES, type CacheMode } from "./cassette.js";
 import { isRunStopping, LlmBudgetExceededError, LlmCacheMissError, LlmError, LlmRunStoppedError, markFailedCall, redact } from "./errors.js";
 import { promptContent, promptHash } from "./hash.js";
-import { UsageLedger, type UsageSummary } from "./ledger.js";
+import { sumUsage, UsageLedger, type UsageSummary } from "./ledger.js";
 import { estimateInputTokens } from "./tokens.js";
 import { TranscriptWriter, type TranscriptRecord } from "./transcript.js";
 import { stopKindOf, type Completion, type CompletionRequest, type LlmClient, type Usage } from "./types.js";
@@ -135,10 +135,11 @@ export class Llm implements LlmClient {
   /**
    * Write the usage summary (tokens, dollars, per guide, budget) as JSON to `path` (default the run
    * folder's llm-usage.json) and return it. Call it at the end of a run, or whenever a checkpoint is saved.
+   * `earlier`: the usage of earlier processes of the same work (e.g. a stopped run's), added to this client's.
    */
-  writeSummary(path: string | undefined = this.summaryPath): UsageSummary {
+  writeSummary(path: string | undefined = this.summaryPath, earlier?: UsageSummary): UsageSummary {
     if (!path) throw new LlmError("writeSummary() needs a path (or a client created with a runDir)");
-    const summary = this.summary();
+    const summary = earlier ? sumUsage([earlier, this.summary()]) : this.summary();
     const record = { provider: this.provider, model: this.model, writtenAt: new Date().toISOString(), ...summary };
     ensureDir(dirname(path));
     writeText(path, JSON.stringify(record, null, 2) + "\n", this.#secrets);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LlmRunStoppedError, type Completion, type CompletionRequest, type LlmClient } from "../../src/llm/index.js";
 import { composeRewardCode, runRewardDesignPhase, type RewardDesignPhase } from "../../src/experiments/reward-design/index.js";
+import { openAiCompletion, startFakeServer, type RecordedRequest } from "../llm/fake-servers.js";
 
 const GOOD = "Here it is.\n```javascript\n" + composeRewardCode({ progress: 1, upright: 0.5, fall: 100 }) + "\n```";
 
@@ -65,4 +66,25 @@ test("phases: a tolerated failure stays no-answer; --max-failed-calls counts ove
   assert.equal(final.experiment.failedCalls, 1, "the tolerated failure of iteration 1, once");
   assert.match(final.experiment.tables[0]!.caption, /1 failed designer calls/);
   assert.equal(final.next.kind === "final" && final.next.reported, true);
+});
+
+test("phases: a propose stopped and run again keeps both attempts' designer usage in its iteration's llm-usage.json", async () => {
+  const out = mkdtempSync(join(tmpdir(), "rd-phases-usage-"));
+  let failing = true;
+  const candidateOf = (r: RecordedRequest) => /candidate (\d+) of/.exec(JSON.stringify(r.body))?.[1];
+  // Candidate 2 fails once (HTTP 400: not retried), which stops a run that allows no failed call.
+  const server = await startFakeServer((r) => (failing && candidateOf(r) === "2" ? { status: 400, body: { error: { message: "bad request" } } } : { body: openAiCompletion(GOOD) }));
+  try {
+    const settings = { budget: "smoke" as const, out, iterations: 1, candidates: 2, totalTimesteps: 512, concurrency: 0, png: false, maxFailedCalls: 0, provider: "openai-compatible" as const, model: "m-1", baseURL: server.url };
+    await assert.rejects(runRewardDesignPhase({ ...settings, phase: "propose" }), (e: unknown) => e instanceof LlmRunStoppedError);
+    const usageFile = join(out, "iter-01", "llm-usage.json");
+    const first = JSON.parse(readFileSync(usageFile, "utf8")) as { calls: number; failedCalls: number };
+    assert.deepEqual([first.calls, first.failedCalls], [1, 1], "the stopped attempt: candidate 1 answered, candidate 2 failed");
+    failing = false;
+    assert.match((await runRewardDesignPhase({ ...settings, phase: "propose" })).did, /proposed iteration 1: 2 valid/);
+    const both = JSON.parse(readFileSync(usageFile, "utf8")) as { calls: number; failedCalls: number; model: string };
+    assert.deepEqual([both.calls, both.failedCalls, both.model], [2, 1, "m-1"], "the second attempt's call added to the first's, not replacing them");
+  } finally {
+    await server.close();
+  }
 });

@@ -34,9 +34,9 @@
  * result.json exists: after a crash the loop continues at the last finished candidate. A candidate whose
  * call failed within --max-failed-calls stays "no-answer" once its iteration's proposal.json is written.
  */
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { ensureDir } from "../../core/fs.js";
-import { writeText } from "../../core/secrets.js";
+import { writeText, writeTextAtomic } from "../../core/secrets.js";
 import { join } from "node:path";
 import { isFailedCall } from "../../llm/errors.js";
 import { countingLlm, type Llm } from "../../llm/llm.js";
@@ -303,12 +303,13 @@ export function reflectIteration(o: LoopSettings & Pick<RewardDesignOptions, "on
   const history = readIterations(o, iteration);
   const { summary } = history.iterations.at(-1)!;
   const dir = iterationDir(o.runDir, iteration);
-  writeJson(join(dir, SUMMARY_FILE), summary);
   const best = history.best;
   writeText(
     join(dir, "reflection.md"),
     best ? `# Best so far after iteration ${iteration}: ${best.id}, native return ${fmt(best.result!.nativeReturn)}\n\n${reflectionText(best.result!, o.protocol.evalEpisodes)}\n` : `# After iteration ${iteration}: no candidate could be trained yet\n`,
   );
+  // Last: summary.json is what marks the iteration reflected.
+  writeJson(join(dir, SUMMARY_FILE), summary);
   o.onEvent?.({ type: "iteration", iteration, ...(best ? { best } : {}) });
   return summary;
 }
@@ -531,9 +532,7 @@ export function savedDesigner(runDir: string): { provider: string; model: string
 /** Written whole or not at all: processes on other machines read these files while the run goes on. */
 function writeJson(file: string, value: unknown): void {
   ensureDir(join(file, ".."));
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeText(tmp, JSON.stringify(value, null, 1) + "\n");
-  renameSync(tmp, file);
+  writeTextAtomic(file, JSON.stringify(value, null, 1) + "\n");
 }
 
 /** The results without the bulky per-rollout arrays. */

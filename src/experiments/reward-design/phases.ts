@@ -165,13 +165,16 @@ export async function runRewardDesignPhase(options: RewardDesignPhaseOptions): P
     const designerOptions = { ...loop, llm, precheck: o.precheck, onEvent: o.onEvent };
     checkConfig(designerOptions);
     const designer = await openDesigner(designerOptions);
+    const usageFile = join(iterationDir(out, stage.iteration), USAGE_FILE);
+    // An earlier propose of this iteration (stopped, then run again) spent calls too: they are kept, not replaced.
+    const earlierUsage = existsSync(usageFile) ? (JSON.parse(readFileSync(usageFile, "utf8")) as UsageSummary) : undefined;
     let records: CandidateRecord[];
     try {
       records = await proposeIteration(designerOptions, designer, stage.iteration);
     } finally {
       await designer.close();
-      // This process's designer calls, kept per iteration: the final reflect sums them into llm-usage.json.
-      if (o.llm === undefined) llm.writeSummary(join(iterationDir(out, stage.iteration), USAGE_FILE));
+      // The designer calls of this iteration, kept per iteration: the final reflect sums them into llm-usage.json.
+      if (o.llm === undefined) llm.writeSummary(usageFile, earlierUsage);
     }
     const count = (s: string) => records.filter((r) => r.status === s).length;
     const did = `proposed iteration ${stage.iteration}: ${count("valid")} valid, ${count("rejected")} rejected, ${count("no-answer")} without an answer`;

@@ -9,9 +9,9 @@
  *   model/ppo.json  the trained policy (PPO checkpoint), for animations and later evaluation
  *   result.json     the outcome (written last, atomically: its presence means "finished")
  */
-import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { ensureDir } from "../../core/fs.js";
-import { writeText, appendText } from "../../core/secrets.js";
+import { writeTextAtomic, appendText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { PPO, type PpoOptions } from "../../algos/ppo.js";
 import { NonFiniteLossError } from "../../algos/callbacks.js";
@@ -217,8 +217,5 @@ export async function runTrainingJob(job: TrainingJob): Promise<TrainingResult> 
 /** Writes result.json atomically (its presence marks the job finished). NaN is stored as null. */
 export function writeResult(dir: string, result: TrainingResult): void {
   ensureDir(dir);
-  const file = join(dir, RESULT_FILE);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeText(tmp, JSON.stringify(result, null, 1) + "\n");
-  renameSync(tmp, file);
+  writeTextAtomic(join(dir, RESULT_FILE), JSON.stringify(result, null, 1) + "\n");
 }
