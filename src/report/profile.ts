@@ -5,7 +5,7 @@
  * on average.
  */
 import type { PlotlySpec, PlotlyTrace } from "./plotly.js";
-import { performanceProfile } from "./stats.js";
+import { performanceProfile, profileThresholds } from "./stats.js";
 
 /** The series colours of the methods' figures, in order (plotly's ten, reordered so the first two contrast). */
 export const SERIES_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#e377c2", "#7f7f7f", "#bcbd22"];
@@ -28,7 +28,7 @@ export interface ProfileFigureOptions {
   xTitle?: string;
   /** Default "fraction of seeds with return > tau". */
   yTitle?: string;
-  /** Thresholds: `count` evenly spaced from the lowest to the highest score over all groups (default 41). */
+  /** Thresholds: `count` evenly spaced from the lowest to the highest score over all groups (default 41; `profileThresholds`). */
   count?: number;
   width?: number;
   height?: number;
@@ -38,11 +38,7 @@ export interface ProfileFigureOptions {
 
 /** The profile of every group on one set of thresholds, legend entries `name (n seeds)`. */
 export function profileFigure(groups: readonly ProfileGroup[], opts: ProfileFigureOptions): PlotlySpec {
-  const all = groups.flatMap((g) => g.scores);
-  const lo = Math.min(...all);
-  const hi = Math.max(...all);
-  const count = opts.count ?? 41;
-  const thresholds = Array.from({ length: count }, (_, i) => lo + ((hi - lo) * i) / (count - 1));
+  const thresholds = profileThresholds(groups.flatMap((g) => g.scores), opts.count ?? 41);
   const data: PlotlyTrace[] = [];
   groups.forEach((g, k) => {
     const color = SERIES_COLORS[k % SERIES_COLORS.length]!;
