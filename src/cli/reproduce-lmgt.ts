@@ -14,10 +14,10 @@ import { closeRenderer } from "../report/render.js";
 import { LMGT_ENV_NAMES, LMGT_METHODS, type LmgtAlgoName, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "../experiments/lmgt/presets.js";
 import { runLmgtModelSweep } from "../experiments/lmgt/models.js";
 import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
-import { lmgtFinishedRunIds, lmgtRunId, lmgtRunList, lmgtSweepOptions, lmgtSweepRunId, runsLmgtProtocol, type LmgtReproductionSettings } from "../experiments/lmgt/shards.js";
+import { lmgtFinishedRunIds, lmgtRunId, lmgtRunList, lmgtSweepOptions, runsLmgtProtocol, type LmgtReproductionSettings } from "../experiments/lmgt/shards.js";
 import { readRecords } from "../experiments/shards.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
-import type { LmgtLlmSettings, LmgtTrialResult } from "../experiments/lmgt/trial.js";
+import type { LmgtLlmSettings, LmgtTrialResult, LmgtTrialSpec } from "../experiments/lmgt/trial.js";
 import type { LlmProviderName } from "../llm/create.js";
 import { parseOrReport, prepareLlm, readCommonOption, readOptions, readSeeds, runWhenMain, usageFailure, writeRunStatus } from "./options.js";
 import { defaultScaleOutArgs, planInvocation, readScaleOutOption, SCALE_OUT_USAGE, TRIALS_FILE, type ScaleOutArgs } from "./scale-out.js";
@@ -210,8 +210,8 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
   };
   try {
     // The model sweep: each model is one entry of the run list (its trials run together, on one shard).
-    const sweepSettings = settings.models ? { ...settings, models: settings.models.filter((m) => plan.assigned.has(lmgtSweepRunId(m, settings.llm?.provider))) } : undefined;
-    const sweep = sweepSettings?.models.length ? await runLmgtModelSweep({ ...lmgtSweepOptions(sweepSettings, join(args.out, "llm")), onTrial }) : [];
+    const select = (spec: LmgtTrialSpec) => plan.assigned.has(lmgtRunId(spec));
+    const sweep = settings.models ? await runLmgtModelSweep({ ...lmgtSweepOptions({ ...settings, models: settings.models }, join(args.out, "llm")), select, onTrial }) : [];
     const runProtocol = runsLmgtProtocol(settings);
     const results = !runProtocol
       ? sweep
@@ -220,7 +220,7 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
             ...settings,
             llm,
             previous,
-            select: (spec) => plan.assigned.has(lmgtRunId(spec)),
+            select,
             onTrial,
           }),
         );

@@ -36,6 +36,8 @@ export interface LmgtModelSweepOptions {
   abortAfterFailures?: number;
   /** The client of a model (default: `createLlm` with the options above); its failed calls are counted by `countingLlm`. */
   clientFor?: (model: string) => LlmClient;
+  /** Runs only the trials it accepts (e.g. one shard's models; a model's trials are accepted together). */
+  select?: (spec: LmgtTrialSpec) => boolean;
   onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
 }
 
@@ -45,7 +47,7 @@ export function safeDirName(model: string): string {
 }
 
 /** The sweep's trials in the order they run (env, then model, then seed): experiment "model", the model id as variant. */
-export function planLmgtModelSweep(opts: Omit<LmgtModelSweepOptions, "clientFor" | "onTrial" | "abortAfterFailures">): { spec: LmgtTrialSpec; model: string }[] {
+export function planLmgtModelSweep(opts: Omit<LmgtModelSweepOptions, "clientFor" | "select" | "onTrial" | "abortAfterFailures">): { spec: LmgtTrialSpec; model: string }[] {
   if (opts.models.length === 0) throw new Error("LMGT model sweep: --models lists no model");
   const specs: { spec: LmgtTrialSpec; model: string }[] = [];
   for (const env of opts.envs) {
@@ -75,7 +77,7 @@ export function planLmgtModelSweep(opts: Omit<LmgtModelSweepOptions, "clientFor"
  */
 export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<LmgtTrialResult[]> {
   const abortAfter = opts.abortAfterFailures ?? 3;
-  const specs = planLmgtModelSweep(opts);
+  const specs = planLmgtModelSweep(opts).filter(({ spec }) => opts.select?.(spec) ?? true);
   const results: LmgtTrialResult[] = [];
   const dead = new Map<string, string>();
   for (const { spec, model } of specs) {

@@ -41,7 +41,7 @@ export function lmgtFinishedRunIds(settings: LmgtReproductionSettings, found: re
 }
 
 /** The run id of one model of the sweep (all its trials). */
-export function lmgtSweepRunId(model: string, provider: string | undefined): string {
+function lmgtSweepRunId(model: string, provider: string | undefined): string {
   return runId({ experiment: "model", model, provider });
 }
 
@@ -58,7 +58,7 @@ export function runsLmgtProtocol(settings: LmgtReproductionSettings): boolean {
 }
 
 /** The sweep's options from the settings (`runDir`: where each model's LLM files go). */
-export function lmgtSweepOptions(settings: LmgtReproductionSettings & { models: string[] }, runDir?: string): Omit<LmgtModelSweepOptions, "clientFor" | "onTrial" | "abortAfterFailures"> {
+export function lmgtSweepOptions(settings: LmgtReproductionSettings & { models: string[] }, runDir?: string): Omit<LmgtModelSweepOptions, "clientFor" | "select" | "onTrial" | "abortAfterFailures"> {
   const { envs, budget, models, llm, methods, shift, seeds } = settings;
   return {
     envs, budget, models, provider: llm?.provider ?? "surrogate", method: methods?.[0] ?? "efficient",
