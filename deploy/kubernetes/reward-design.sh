@@ -20,13 +20,16 @@ run="rd-$(date +%s)"
 step=0
 
 run_phase() { # phase: create its Job, wait until it completes; a failed Job stops here
-  local phase="$1" size=1
-  if [[ "${phase}" == train ]]; then size="${shards}"; fi
+  local phase="$1" size=1 retries=0
+  # Only training pods are retried (a node lost mid-run); a failed propose would ask the designer again,
+  # and reflect fails the same way every time: both stop the chain for a look instead.
+  if [[ "${phase}" == train ]]; then size="${shards}" retries=4; fi
   step=$((step + 1))
   local name="guided-rl-${run}-${step}-${phase}"
   sed -e "s/^  name: guided-rl-rd\$/  name: ${name}/" \
     -e "s/^  completions: .*/  completions: ${size}/" \
     -e "s/^  parallelism: .*/  parallelism: ${size}/" \
+    -e "s/^  backoffLimit: .*/  backoffLimit: ${retries}/" \
     -e "s/value: train # GUIDED_RL_PHASE/value: ${phase}/" \
     -e "s/value: \"4\" # GUIDED_RL_SHARDS/value: \"${shards}\"/" \
     "${manifest}" | "${kubectl}" create -f -

@@ -168,7 +168,7 @@ if args[:2] == ["create", "-f"]:
     procs = [subprocess.Popen(container["command"] + container["args"], env=dict(env, JOB_COMPLETION_INDEX=str(i)), stdout=open(f"{log}.{name}.{i}", "w"), stderr=subprocess.STDOUT) for i in range(spec["completions"])]
     ok = all(p.wait() == 0 for p in procs)
     phase = next(e["value"] for e in container["env"] if e["name"] == "GUIDED_RL_PHASE")
-    with open(log, "a") as f: f.write(f"{name} {phase} {spec['completions']} {spec['parallelism']} {spec['completionMode']} {'Complete' if ok else 'Failed'}\\n")
+    with open(log, "a") as f: f.write(f"{name} {phase} {spec['completions']} {spec['parallelism']} {spec['backoffLimit']} {spec['completionMode']} {'Complete' if ok else 'Failed'}\\n")
     print(f"job.batch/{name} created")
 elif args[0] == "get":
     name = args[1].split("/", 1)[1]
@@ -189,6 +189,7 @@ test("Kubernetes reward-design workflow: the phase Job parses as an Indexed Job;
   const job = JSON.parse(spawnSync("/usr/bin/python3", ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", join(k8s, "reward-design-phase-job.yaml")], { encoding: "utf8" }).stdout);
   assert.equal(job.kind, "Job");
   assert.equal(job.spec.completionMode, "Indexed");
+  assert.deepEqual(job.spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "guided-rl-llm", optional: true } }], "the key from an optional Secret");
   const { tmp, fake, log, out } = standIn("kubectl", FAKE_KUBECTL);
   const settings = "reproduce reward-design --budget smoke --iterations 1 --steps 1024 --concurrency 0 --no-png";
   const res = spawnSync("bash", [driver], {
@@ -198,7 +199,8 @@ test("Kubernetes reward-design workflow: the phase Job parses as an Indexed Job;
   });
   assert.equal(res.status, 0, `${res.stdout}\n${res.stderr}\n${readFileSync(log, "utf8")}`);
   const jobs = readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" ").slice(1).join(" "));
-  assert.deepEqual(jobs, ["propose 1 1 Indexed Complete", "train 2 2 Indexed Complete", "reflect 1 1 Indexed Complete", "train 2 2 Indexed Complete", "reflect 1 1 Indexed Complete"]);
+  // completions, parallelism, backoffLimit (only training pods are retried), mode, outcome
+  assert.deepEqual(jobs, ["propose 1 1 0 Indexed Complete", "train 2 2 4 Indexed Complete", "reflect 1 1 0 Indexed Complete", "train 2 2 4 Indexed Complete", "reflect 1 1 0 Indexed Complete"]);
   const trainLogs = readdirSync(tmp).filter((f) => /-2-train\.\d$/.test(f)).map((f) => readFileSync(join(tmp, f), "utf8")).join("\n");
   assert.match(trainLogs, /shard 0\/2: trained/);
   assert.match(trainLogs, /shard 1\/2: trained/);
