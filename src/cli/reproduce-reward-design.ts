@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { budget as budgetFromEnv, type Budget } from "../experiments/budget.js";
 import { MissingResultsError, type RewardDesignEvent } from "../experiments/reward-design/loop.js";
 import { REWARD_DESIGN_PRESETS, type RewardDesignPreset, type RewardDesignPresetName } from "../experiments/reward-design/presets.js";
-import { presetComparisonTable, protocolText, resolvePreset, runRewardDesignExperiment, type RewardDesignExperimentResult } from "../experiments/reward-design/protocol.js";
+import { presetComparisonTable, protocolText, resolvePreset, runRewardDesignExperiment, type RewardDesignExperimentOptions, type RewardDesignExperimentResult } from "../experiments/reward-design/protocol.js";
 import type { SeedEvent } from "../experiments/reward-design/seed-loop.js";
 import type { LlmProviderName } from "../llm/create.js";
 import { closeRenderer } from "../report/render.js";
@@ -170,6 +170,22 @@ function eventLine(e: RewardDesignEvent | SeedEvent): string {
   }
 }
 
+/** The experiment's options from the command line, for one preset and run folder: what every path here runs with. */
+function experimentOptions(args: ReproduceRewardDesignArgs, preset: RewardDesignPresetName, out: string): RewardDesignExperimentOptions {
+  return {
+    budget: args.budget, preset, out,
+    iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps, finalSeeds: args.finalSeeds,
+    precheck: args.precheck, maxFailedCalls: args.maxFailedCalls,
+    provider: args.provider, model: args.model, baseURL: args.baseURL,
+    concurrency: args.concurrency, png: args.png,
+    onEvent: (e) => console.error(eventLine(e)),
+  };
+}
+
+function printTables(experiment: RewardDesignExperimentResult): void {
+  for (const t of experiment.tables) console.log(`\n${t.caption}\n${formatTable(t.rows)}`);
+}
+
 /** Runs `reproduce reward-design`; resolves to the exit code. */
 export async function reproduceRewardDesign(argv: readonly string[]): Promise<number> {
   const args = parseOrReport(argv, parseReproduceRewardDesignArgs);
@@ -178,11 +194,11 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
   if (args.phase || args.scale.list) return reproducePhase(args, argv, out);
   // --preset both: each preset in its own subfolder, then one table of both.
   const names: RewardDesignPresetName[] = args.preset === "both" ? [...REWARD_DESIGN_PRESETS] : [args.preset];
-  const runs: { preset: RewardDesignPreset; dir: string }[] = [];
+  const runs: { preset: RewardDesignPreset; options: RewardDesignExperimentOptions }[] = [];
   try {
     for (const name of names) {
-      const preset = resolvePreset({ budget: args.budget, preset: name, iterations: args.iterations, candidates: args.candidates, totalTimesteps: args.steps, finalSeeds: args.finalSeeds });
-      runs.push({ preset, dir: args.preset === "both" ? join(out, name) : out });
+      const options = experimentOptions(args, name, args.preset === "both" ? join(out, name) : out);
+      runs.push({ preset: resolvePreset(options), options });
     }
   } catch (err) {
     console.error(`guided-rl reproduce reward-design: ${(err as Error).message}`);
@@ -196,26 +212,10 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
   ensureDir(out);
   writeRunStatus(out, { complete: false, reason: "running" });
   try {
-    for (const { preset, dir } of runs) {
-      console.error(`Reward design (BipedalWalker-v3), budget ${args.budget}: ${protocolText(preset)}; designer: ${designer}; run folder ${dir}`);
-      const experiment = await runRewardDesignExperiment({
-        budget: args.budget,
-        preset: preset.name,
-        precheck: args.precheck,
-        maxFailedCalls: args.maxFailedCalls,
-        out: dir,
-        provider: args.provider,
-        model: args.model,
-        baseURL: args.baseURL,
-        iterations: args.iterations,
-        candidates: args.candidates,
-        totalTimesteps: args.steps,
-        finalSeeds: args.finalSeeds,
-        concurrency: args.concurrency,
-        png: args.png,
-        onEvent: (e) => console.error(eventLine(e)),
-      });
-      for (const t of experiment.tables) console.log(`\n${t.caption}\n${formatTable(t.rows)}`);
+    for (const { preset, options } of runs) {
+      console.error(`Reward design (BipedalWalker-v3), budget ${args.budget}: ${protocolText(preset)}; designer: ${designer}; run folder ${options.out}`);
+      const experiment = await runRewardDesignExperiment(options);
+      printTables(experiment);
       experiments.push(experiment);
     }
     if (experiments.length > 1) {
@@ -239,15 +239,7 @@ export async function reproduceRewardDesign(argv: readonly string[]): Promise<nu
 
 /** `--list` or one `--phase` of the eureka loop over the shared run folder `out`. */
 async function reproducePhase(args: ReproduceRewardDesignArgs, argv: readonly string[], out: string): Promise<number> {
-  const settings = {
-    budget: args.budget,
-    preset: "eureka" as const,
-    out,
-    iterations: args.iterations,
-    candidates: args.candidates,
-    totalTimesteps: args.steps,
-    finalSeeds: args.finalSeeds,
-  };
+  const settings = experimentOptions(args, "eureka", out);
   // The command that runs a phase of this run again (same settings, same folder).
   const phaseCommand = (phase: RewardDesignPhase) => ["guided-rl reproduce reward-design", ...settingsArgv(argv), "--out", out, "--phase", phase].join(" ");
   try {
@@ -264,16 +256,8 @@ async function reproducePhase(args: ReproduceRewardDesignArgs, argv: readonly st
       phase: args.phase!,
       ...(args.scale.shard ? { shard: args.scale.shard } : {}),
       waitSeconds: args.waitSeconds,
-      precheck: args.precheck,
-      maxFailedCalls: args.maxFailedCalls,
-      provider: args.provider,
-      model: args.model,
-      baseURL: args.baseURL,
-      concurrency: args.concurrency,
-      png: args.png,
-      onEvent: (e) => console.error(eventLine(e)),
     });
-    if (outcome.experiment) for (const t of outcome.experiment.tables) console.log(`\n${t.caption}\n${formatTable(t.rows)}`);
+    if (outcome.experiment) printTables(outcome.experiment);
     console.error(outcome.did);
     console.error(`now: ${stageText(outcome.next)}`);
     // status.json is written by the single-process phases only (train shards run at the same time).
