@@ -4,13 +4,13 @@
 // does not have (refused for every algorithm, naming the accepted names, the folder not created).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeAsync } from "../../src/envs/index.js";
 import { A2C, DQN, PPO, SAC, TD3 } from "../../src/algos/index.js";
 import { CHECKPOINT_FIELDS } from "../../src/algos/checkpoint.js";
+import { runCliSync } from "../cli/run-cli.js";
 
 const ALGOS = {
   ppo: { env: "CartPole-v1", make: (e: never) => new PPO(e, { nSteps: 16, batchSize: 16 }), load: PPO.load.bind(PPO) },
@@ -41,18 +41,17 @@ for (const [name, a] of Object.entries(ALGOS)) {
   });
 }
 
-const BIN = join(import.meta.dirname, "..", "..", "bin", "guided-rl.js");
-const train = (args: string[]) => spawnSync(process.execPath, [BIN, "train", "--env", "CartPole-v1", ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, GUIDED_RL_QUIET: "1" } });
+const train = (args: string[]) => runCliSync(["train", "--env", "CartPole-v1", ...args]);
 
 test("train --resume on a checkpoint with a missing field: non-zero exit naming the file and the field", () => {
   const out = join(mkdtempSync(join(tmpdir(), "ckpt-cli-")), "run");
-  assert.equal(train(["--algo", "ppo", "--hyperparams", "default", "--steps", "256", "--set", "nSteps=64", "--set", "batchSize=32", "--out", out]).status, 0);
+  assert.equal(train(["--algo", "ppo", "--hyperparams", "default", "--steps", "256", "--set", "nSteps=64", "--set", "batchSize=32", "--out", out]).code, 0);
   const file = join(out, "checkpoint", "ppo.json");
   assert.ok(existsSync(file), "the run saved a checkpoint");
   const { optimizer: _gone, ...rest } = JSON.parse(readFileSync(file, "utf8"));
   writeFileSync(file, JSON.stringify(rest));
   const r = train(["--algo", "ppo", "--hyperparams", "default", "--steps", "512", "--set", "nSteps=64", "--set", "batchSize=32", "--out", out, "--resume"]);
-  assert.notEqual(r.status, 0);
+  assert.notEqual(r.code, 0);
   assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: the PPO checkpoint has no "optimizer" field`));
 });
 
@@ -60,7 +59,7 @@ test("--set with a name the algorithm does not have is refused for every algorit
   for (const [algo, env] of [["ppo", "CartPole-v1"], ["a2c", "CartPole-v1"], ["dqn", "CartPole-v1"], ["sac", "Pendulum-v1"], ["td3", "Pendulum-v1"]]) {
     const out = join(mkdtempSync(join(tmpdir(), "set-cli-")), "run");
     const r = train(["--algo", algo!, "--env", env!, "--steps", "64", "--set", "learnigRate=0.001", "--out", out]);
-    assert.notEqual(r.status, 0, algo);
+    assert.notEqual(r.code, 0, algo);
     assert.match(r.stderr, new RegExp(`${algo!.toUpperCase()}: unknown option "learnigRate" \\(known: learningRate, `), algo);
     assert.ok(!existsSync(out), `${algo}: the run folder was not created`);
   }

@@ -1,7 +1,6 @@
 // Run folders never lose data (issue 14 point 5): real files, real child processes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,10 +8,9 @@ import { parseTrainArgs } from "../../src/cli/train.js";
 import { readJsonl } from "../../src/core/jsonl.js";
 import { ensureDir } from "../../src/core/fs.js";
 import { createLlm } from "../../src/llm/index.js";
-import { runCli } from "./run-cli.js";
+import { runCli, runCliSync } from "./run-cli.js";
 
-const BIN = join(import.meta.dirname, "..", "..", "bin", "guided-rl.js");
-const train = (args: string[]) => spawnSync(process.execPath, [BIN, "train", "--env", "CartPole-v1", "--algo", "ppo", ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, GUIDED_RL_QUIET: "1" } });
+const train = (args: string[]) => runCliSync(["train", "--env", "CartPole-v1", "--algo", "ppo", ...args]);
 
 test("--resume on a folder without a checkpoint refuses (non-zero exit) and leaves every file as it was", () => {
   const dir = mkdtempSync(join(tmpdir(), "run-nockpt-"));
@@ -20,14 +18,14 @@ test("--resume on a folder without a checkpoint refuses (non-zero exit) and leav
   writeFileSync(join(dir, "metrics.jsonl"), '{"type":"eval","step":5}\n');
   const before = readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8")]);
   const r = train(["--steps", "256", "--out", dir, "--resume"]);
-  assert.notEqual(r.status, 0);
+  assert.notEqual(r.code, 0);
   assert.match(r.stderr, /has no checkpoint to resume from \(it holds config\.json, metrics\.jsonl\); the folder was left untouched/);
   assert.deepEqual(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), "utf8")]), before);
   // A fresh run into a folder with other files refuses too.
   const other = mkdtempSync(join(tmpdir(), "run-other-"));
   writeFileSync(join(other, "notes.txt"), "mine");
   const r2 = train(["--steps", "256", "--out", other]);
-  assert.notEqual(r2.status, 0);
+  assert.notEqual(r2.code, 0);
   assert.match(r2.stderr, /is not empty \(it holds notes\.txt\)/);
   assert.equal(readFileSync(join(other, "notes.txt"), "utf8"), "mine");
 });
@@ -35,7 +33,7 @@ test("--resume on a folder without a checkpoint refuses (non-zero exit) and leav
 test("--out under /proc fails within seconds with the folder named (Node's recursive mkdir spins there)", () => {
   const started = Date.now();
   const r = train(["--steps", "256", "--out", "/proc/guided-rl-no/such"]);
-  assert.notEqual(r.status, 0);
+  assert.notEqual(r.code, 0);
   assert.match(r.stderr, /cannot create folder \/proc\/guided-rl-no\/such/);
   assert.ok(Date.now() - started < 60_000, `${Date.now() - started} ms`);
   assert.throws(() => ensureDir("/proc/guided-rl-no"), /cannot create folder \/proc\/guided-rl-no/);
