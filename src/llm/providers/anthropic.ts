@@ -215,7 +215,7 @@ export class AnthropicProvider implements LlmClient {
     if (error instanceof ConnectionLost || e?.name === "APIConnectionError") {
       return new LlmProviderError(`anthropic ${this.model}: connection failed ${tries}: ${message}`, undefined, true, attempts);
     }
-    // The SDK throws a plain SyntaxError/TypeError when a 2xx body is not the JSON it expects.
+    // Anything else the SDK throws (it no longer parses a 2xx body: we read and parse it) is reported as malformed.
     return new LlmMalformedResponseError(`anthropic ${this.model}: malformed response: ${message}`, undefined, attempts);
   }
 
