@@ -14,7 +14,7 @@ import { closeRenderer } from "../report/render.js";
 import { LMGT_ENV_NAMES, LMGT_METHODS, type LmgtAlgoName, type LmgtEnvName, type LmgtMethodName, type LmgtShiftOption } from "../experiments/lmgt/presets.js";
 import { runLmgtModelSweep } from "../experiments/lmgt/models.js";
 import { LMGT_EXPERIMENTS, runLmgtProtocol, type LmgtExperimentName } from "../experiments/lmgt/protocol.js";
-import { lmgtFinishedRunIds, lmgtRunId, lmgtRunList, lmgtSweepOptions, runsLmgtProtocol, type LmgtReproductionSettings } from "../experiments/lmgt/shards.js";
+import { lmgtFinishedRunIds, lmgtRunId, lmgtRunList, lmgtSweepOptions, lmgtTrialKey, runsLmgtProtocol, type LmgtReproductionSettings } from "../experiments/lmgt/shards.js";
 import { readRecords } from "../experiments/shards.js";
 import { writeLmgtReport } from "../experiments/lmgt/report.js";
 import type { LmgtLlmSettings, LmgtTrialResult, LmgtTrialSpec } from "../experiments/lmgt/trial.js";
@@ -211,7 +211,10 @@ export async function reproduceLmgt(argv: readonly string[]): Promise<number> {
   try {
     // The model sweep: each model is one entry of the run list (its trials run together, on one shard).
     const select = (spec: LmgtTrialSpec) => plan.assigned.has(lmgtRunId(spec));
-    const sweep = settings.models ? await runLmgtModelSweep({ ...lmgtSweepOptions({ ...settings, models: settings.models }, join(args.out, "llm")), select, onTrial }) : [];
+    const sweepDone = new Map(previous.filter((r) => r.spec.experiment === "model").map((r) => [lmgtTrialKey(r.spec), r]));
+    const sweep = settings.models
+      ? await runLmgtModelSweep({ ...lmgtSweepOptions({ ...settings, models: settings.models }, join(args.out, "llm")), select, finished: (spec) => sweepDone.get(lmgtTrialKey(spec)), onTrial })
+      : [];
     const runProtocol = runsLmgtProtocol(settings);
     const results = !runProtocol
       ? sweep

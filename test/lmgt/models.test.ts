@@ -100,7 +100,7 @@ test("reproduce lmgt --models: one command, the models table on disk with the fa
   assert.deepEqual(parseReproduceLmgtArgs(["--llm", "anthropic", "--models", "claude-a, claude-b"]).models, ["claude-a", "claude-b"]);
 });
 
-test("reproduce lmgt --models as shards: each model one run of --list; 2 parallel shards + merge = the unsharded sweep (results and journal, 2 envs); a model cut short is missing", async () => {
+test("reproduce lmgt --models as shards: each model one run of --list; 2 parallel shards + merge = the unsharded sweep (results and journal, 2 envs); --resume reruns nothing; a model cut short is missing", async () => {
   const fake = await fakeModels();
   const root = mkdtempSync(join(tmpdir(), "lmgt-models-shards-"));
   const settings = ["reproduce", "lmgt", "--env", "blackjack,cartpole", "--budget", "smoke", "--llm", "openai", "--base-url", fake.url, "--models", "big,missing,small", "--seeds", "2", "--no-png"];
@@ -119,6 +119,11 @@ test("reproduce lmgt --models as shards: each model one run of --list; 2 paralle
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     const trials = (dir: string) => readFileSync(join(dir, "trials.jsonl"), "utf8").trim().split("\n").filter(Boolean).length;
     assert.equal(trials(shard(0)) + trials(shard(1)), trials(whole), "every sweep trial ran once, on the shard of its model");
+    // --resume on the finished folder reuses every sweep trial: none runs again or is journalled twice.
+    const journalled = trials(whole);
+    const resumed = await runCli([...settings, "--out", whole, "--resume"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(trials(whole), journalled, "no sweep trial ran again");
 
     const missing = await runCli(["merge", join(root, "partial"), shard(0), "--no-png"]);
     assert.equal(missing.code, 1);

@@ -38,6 +38,8 @@ export interface LmgtModelSweepOptions {
   clientFor?: (model: string) => LlmClient;
   /** Runs only the trials it accepts (e.g. one shard's models; a model's trials are accepted together). */
   select?: (spec: LmgtTrialSpec) => boolean;
+  /** A trial's result from an earlier run of the sweep (--resume), reused instead of training it again. */
+  finished?: (spec: LmgtTrialSpec) => LmgtTrialResult | undefined;
   onTrial?: (result: LmgtTrialResult, done: number, total: number) => void;
 }
 
@@ -47,7 +49,7 @@ export function safeDirName(model: string): string {
 }
 
 /** The sweep's trials in the order they run (env, then model, then seed): experiment "model", the model id as variant. */
-export function planLmgtModelSweep(opts: Omit<LmgtModelSweepOptions, "clientFor" | "select" | "onTrial" | "abortAfterFailures">): { spec: LmgtTrialSpec; model: string }[] {
+export function planLmgtModelSweep(opts: Omit<LmgtModelSweepOptions, "clientFor" | "select" | "finished" | "onTrial" | "abortAfterFailures">): { spec: LmgtTrialSpec; model: string }[] {
   if (opts.models.length === 0) throw new Error("LMGT model sweep: --models lists no model");
   const specs: { spec: LmgtTrialSpec; model: string }[] = [];
   for (const env of opts.envs) {
@@ -83,7 +85,9 @@ export async function runLmgtModelSweep(opts: LmgtModelSweepOptions): Promise<Lm
   for (const { spec, model } of specs) {
     let result: LmgtTrialResult;
     const known = dead.get(model);
-    if (known) result = failedResult(spec, known, 0);
+    const earlier = opts.finished?.(spec);
+    if (earlier) result = earlier;
+    else if (known) result = failedResult(spec, known, 0);
     else {
       const started = performance.now();
       let llm: Llm | undefined;

@@ -58,7 +58,7 @@ export function runsLmgtProtocol(settings: LmgtReproductionSettings): boolean {
 }
 
 /** The sweep's options from the settings (`runDir`: where each model's LLM files go). */
-export function lmgtSweepOptions(settings: LmgtReproductionSettings & { models: string[] }, runDir?: string): Omit<LmgtModelSweepOptions, "clientFor" | "select" | "onTrial" | "abortAfterFailures"> {
+export function lmgtSweepOptions(settings: LmgtReproductionSettings & { models: string[] }, runDir?: string): Omit<LmgtModelSweepOptions, "clientFor" | "select" | "finished" | "onTrial" | "abortAfterFailures"> {
   const { envs, budget, models, llm, methods, shift, seeds } = settings;
   return {
     envs, budget, models, provider: llm?.provider ?? "surrogate", method: methods?.[0] ?? "efficient",
