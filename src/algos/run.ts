@@ -174,10 +174,11 @@ export class RunDir {
   entries(): string[] {
     return existsSync(this.dir) ? readdirSync(this.dir) : [];
   }
-  /** Drops metric records written after env step `step` (a resumed run redoes them). */
-  truncateMetricsAfter(step: number): void {
+  /** Drops metric records written after env step `step` (a resumed run redoes them); returns the ones kept. */
+  truncateMetricsAfter(step: number): Record<string, unknown>[] {
     const keep = this.metrics().filter((r) => typeof r.step !== "number" || (r.step as number) <= step);
     writeFileSync(this.metricsPath, keep.map((r) => JSON.stringify(r) + "\n").join(""));
+    return keep;
   }
 }
 
@@ -237,8 +238,7 @@ export async function trainRun(opts: RunOptions): Promise<RunResult> {
     } catch (err) {
       throw new Error(`--resume: unreadable checkpoint in ${run.checkpointDir}: ${(err as Error).message}`);
     }
-    run.truncateMetricsAfter(model.numTimesteps);
-    const kept = run.metrics();
+    const kept = run.truncateMetricsAfter(model.numTimesteps);
     evals = kept.filter((r) => r.type === "eval" && r.deterministic !== false) as unknown as EvalRecord[];
     lastLoggedEpisodes = (kept.filter((r) => r.type === "train").at(-1)?.episodes as number | undefined) ?? 0;
     // the folder's own cadence (a different --log-interval was refused above), so its metrics continue as they
