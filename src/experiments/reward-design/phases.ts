@@ -158,8 +158,9 @@ export async function runRewardDesignPhase(options: RewardDesignPhaseOptions): P
   let stage = rewardDesignStage(preset, out);
   if (o.phase === "propose") {
     if (stage.phase !== "propose") return { stage, did: `nothing to propose: ${stageText(stage)}`, next: stage };
-    // --max-failed-calls counts over the run, as in one process: this propose may fail what the earlier ones left.
-    const allowed = o.maxFailedCalls ?? (o.llm instanceof Llm ? o.llm.maxFailedCalls : maxFailedCallsFromEnv()) ?? 0;
+    // --max-failed-calls counts over the run: this propose may fail what the earlier iterations left (an `Llm`
+    // passed in keeps its own count).
+    const allowed = o.maxFailedCalls ?? maxFailedCallsFromEnv() ?? 0;
     const earlier = readIterations(loop, stage.iteration - 1).failedCalls;
     const llm = experimentLlm(o, out, o.llm instanceof Llm ? undefined : Math.max(0, allowed - earlier));
     const designerOptions = { ...loop, llm, precheck: o.precheck, onEvent: o.onEvent };
