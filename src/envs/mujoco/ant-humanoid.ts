@@ -219,7 +219,7 @@ export class HumanoidEnv extends MujocoEnv {
     // Gymnasium's control cost reads data.ctrl (the action as written, before MuJoCo clamps it internally).
     const ctrlCost = o.ctrlCostWeight * sumOfSquares(this.views.ctrl);
     const contactCost = clamp(o.contactCostWeight * sumOfSquares(this.array("cfrc_ext")), o.contactCostRange[0], o.contactCostRange[1]);
-    const { forward, info } = this.planarStep(x0, y0, x1, y1, o.forwardRewardWeight, ctrlCost, this.positionInfo());
+    const { forward, info } = this.planarStep(x0, y0, x1, y1, o.forwardRewardWeight, ctrlCost);
     info.reward_survive = survive;
     info.reward_contact = -contactCost;
     return this.result(this.getObs(), forward + survive - ctrlCost - contactCost, !healthy && o.terminateWhenUnhealthy, info);

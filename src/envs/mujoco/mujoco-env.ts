@@ -212,12 +212,13 @@ export abstract class MujocoEnv extends BaseEnv<Float32Array, Float32Array> {
   /**
    * The step terms the planar robots share (Swimmer, Ant, Humanoid): the velocity of the point that moved from
    * (x0, y0) to (x1, y1) during the step, the forward reward `forwardRewardWeight * x_velocity`, and the info
-   * entries Gymnasium reports for them (`position`, velocities, `reward_forward`, `reward_ctrl`).
+   * entries Gymnasium reports for them (the env's position entries, `resetInfo()`, then velocities,
+   * `reward_forward`, `reward_ctrl`).
    */
-  protected planarStep(x0: number, y0: number, x1: number, y1: number, forwardRewardWeight: number, ctrlCost: number, position = this.planarPositionInfo()): { forward: number; info: Info } {
+  protected planarStep(x0: number, y0: number, x1: number, y1: number, forwardRewardWeight: number, ctrlCost: number): { forward: number; info: Info } {
     const xVelocity = (x1 - x0) / this.dt, yVelocity = (y1 - y0) / this.dt;
     const forward = forwardRewardWeight * xVelocity;
-    const info: Info = { ...position, x_velocity: xVelocity, y_velocity: yVelocity, reward_forward: forward, reward_ctrl: -ctrlCost };
+    const info: Info = { ...this.resetInfo(), x_velocity: xVelocity, y_velocity: yVelocity, reward_forward: forward, reward_ctrl: -ctrlCost };
     return { forward, info };
   }
 
