@@ -47,14 +47,14 @@ export function redact(text: string, extra: readonly string[] = []): string {
   return out;
 }
 
-/** `writeFileSync(path, text)` with the keys redacted. */
-export function writeText(path: string, text: string, extra?: readonly string[]): void {
-  writeFileSync(path, redact(text, extra));
+/** `writeFileSync(path, text)` with the known keys redacted. */
+export function writeText(path: string, text: string): void {
+  writeFileSync(path, redact(text));
 }
 
-/** `appendFileSync(path, text)` with the keys redacted. */
-export function appendText(path: string, text: string, extra?: readonly string[]): void {
-  appendFileSync(path, redact(text, extra));
+/** `appendFileSync(path, text)` with the known keys redacted. */
+export function appendText(path: string, text: string): void {
+  appendFileSync(path, redact(text));
 }
 
 /** `writeText` through a temporary file renamed into place: a reader never sees half a file. */

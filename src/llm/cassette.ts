@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { ensureDir } from "../core/fs.js";
-import { appendText } from "../core/secrets.js";
+import { appendText, registerSecret } from "../core/secrets.js";
 import { dirname } from "node:path";
 import { LlmError } from "./errors.js";
 import type { PromptContent } from "./hash.js";
@@ -41,16 +41,14 @@ export interface CassetteEntry {
 
 export class Cassette {
   private readonly entries = new Map<string, CassetteEntry>();
-  // Private field: console.log of a client must not print the key.
-  readonly #secrets: readonly string[];
   #folderReady = false;
 
-  /** Loads `path` if it exists (later lines win for a repeated hash). `secrets` are redacted from what is written. */
+  /** Loads `path` if it exists (later lines win for a repeated hash). `secrets` are redacted from what is written (`registerSecret`). */
   constructor(
     readonly path: string,
     secrets: readonly string[] = [],
   ) {
-    this.#secrets = secrets;
+    for (const secret of secrets) registerSecret(secret);
     if (existsSync(path)) this.load();
   }
 
@@ -84,6 +82,6 @@ export class Cassette {
     this.entries.set(entry.hash, entry);
     if (!this.#folderReady) ensureDir(dirname(this.path));
     this.#folderReady = true;
-    appendText(this.path, JSON.stringify(entry) + "\n", this.#secrets);
+    appendText(this.path, JSON.stringify(entry) + "\n");
   }
 }

@@ -142,7 +142,7 @@ export class Llm implements LlmClient {
     const summary = earlier ? sumUsage([earlier, this.summary()]) : this.summary();
     const record = { provider: this.provider, model: this.model, writtenAt: new Date().toISOString(), ...summary };
     ensureDir(dirname(path));
-    writeText(path, JSON.stringify(record, null, 2) + "\n", this.#secrets);
+    writeText(path, JSON.stringify(record, null, 2) + "\n");
     return summary;
   }
 

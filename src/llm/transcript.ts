@@ -1,6 +1,6 @@
 /** The transcript: every call of a run (prompt, response, latency, cached?, cost) as one JSONL line. */
 import { ensureDir } from "../core/fs.js";
-import { appendText } from "../core/secrets.js";
+import { appendText, registerSecret } from "../core/secrets.js";
 import { dirname } from "node:path";
 import type { PromptContent } from "./hash.js";
 import type { LlmPurpose, Usage } from "./types.js";
@@ -26,18 +26,16 @@ export interface TranscriptRecord {
 }
 
 export class TranscriptWriter {
-  // Private field: console.log of a client must not print the key.
-  readonly #secrets: readonly string[];
-
+  /** `secrets` are redacted from what is written (`registerSecret`). */
   constructor(
     readonly path: string,
     secrets: readonly string[] = [],
   ) {
-    this.#secrets = secrets;
+    for (const secret of secrets) registerSecret(secret);
     ensureDir(dirname(path));
   }
 
   write(record: TranscriptRecord): void {
-    appendText(this.path, JSON.stringify(record) + "\n", this.#secrets);
+    appendText(this.path, JSON.stringify(record) + "\n");
   }
 }
