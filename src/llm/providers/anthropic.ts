@@ -22,7 +22,7 @@ import { anthropicCost, anthropicPrice, costAt, type ModelPrice } from "../prici
 import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure } from "../retry.js";
 import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
 import type { ProviderConnectionOptions } from "./connection-options.js";
-import { AttemptTimeout, BodyTooLarge, ConnectionLost, maxResponseBytes, readBodyText, withDeadline } from "./http.js";
+import { AttemptTimeout, BodyTooLarge, ConnectionLost, readBodyText, withDeadline } from "./http.js";
 
 /** The model used when neither the `model` option nor GUIDED_RL_MODEL is set: the current Sonnet (2026-11). */
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-5-5";
@@ -159,7 +159,6 @@ export class AnthropicProvider implements LlmClient {
     }
     if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
 
-    const limit = maxResponseBytes(body.max_tokens);
     return this.#limit.run(async () => {
       const started = performance.now();
       const { value: text, attempts } = await withRetries(
@@ -167,7 +166,7 @@ export class AnthropicProvider implements LlmClient {
         () =>
           withDeadline(this.#timeoutMs, async (signal) => {
             const response = await sdk.messages.create(body, { signal }).asResponse();
-            return readBodyText(response, limit, body.max_tokens);
+            return readBodyText(response, body.max_tokens);
           }),
         (error) => this.classify(error),
         (error, attempts) => this.toLlmError(error, attempts),

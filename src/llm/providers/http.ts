@@ -71,10 +71,11 @@ export async function withDeadline<T>(timeoutMs: number, run: (signal: AbortSign
 }
 
 /**
- * The body as text, refused with `BodyTooLarge` past `limit` bytes (by Content-Length at once, else while it
- * streams), `ConnectionLost` when the connection breaks mid-body.
+ * The body as text, refused with `BodyTooLarge` past `maxResponseBytes(maxTokens)` bytes (by Content-Length
+ * at once, else while it streams), `ConnectionLost` when the connection breaks mid-body.
  */
-export async function readBodyText(response: Response, limit: number, maxTokens: number): Promise<string> {
+export async function readBodyText(response: Response, maxTokens: number): Promise<string> {
+  const limit = maxResponseBytes(maxTokens);
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel().catch(() => undefined);

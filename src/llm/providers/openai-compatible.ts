@@ -10,7 +10,7 @@ import { costAt, type ModelPrice } from "../pricing.js";
 import { parseRetryAfter, resolveRetryOptions, withRetries, type AttemptFailure, type RetryOptions } from "../retry.js";
 import { estimateInputTokens, estimateTextTokens } from "../tokens.js";
 import type { Completion, CompletionRequest, LlmClient, Usage } from "../types.js";
-import { AttemptTimeout, BodyTooLarge, ConnectionLost, maxResponseBytes, readBodyText, withDeadline } from "./http.js";
+import { AttemptTimeout, BodyTooLarge, ConnectionLost, readBodyText, withDeadline } from "./http.js";
 
 /** Ollama's default address. */
 export const DEFAULT_OPENAI_COMPATIBLE_BASE_URL = "http://127.0.0.1:11434/v1";
@@ -120,16 +120,16 @@ export class OpenAiCompatibleProvider implements LlmClient {
     const messages: Array<{ role: string; content: string }> = [];
     if (request.system !== undefined) messages.push({ role: "system", content: request.system });
     for (const m of request.messages) messages.push({ role: m.role, content: m.content });
+    const maxTokens = request.maxTokens ?? this.#defaultMaxTokens;
     const body: Record<string, unknown> = {
       model: this.model,
       messages,
-      max_tokens: request.maxTokens ?? this.#defaultMaxTokens,
+      max_tokens: maxTokens,
       stream: false,
     };
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
     const payload = JSON.stringify(body);
-    const maxTokens = body.max_tokens as number;
 
     return this.#limit.run(async () => {
       const started = performance.now();
@@ -151,7 +151,7 @@ export class OpenAiCompatibleProvider implements LlmClient {
       const response = await fetch(this.url, { method: "POST", headers, body: payload, signal });
       let text: string;
       try {
-        text = await readBodyText(response, maxResponseBytes(maxTokens), maxTokens);
+        text = await readBodyText(response, maxTokens);
       } catch (error) {
         // An error status stays that status (retried or not by its code) whatever its page weighs.
         if (response.ok || !(error instanceof BodyTooLarge)) throw error;
