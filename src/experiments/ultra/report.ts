@@ -83,12 +83,17 @@ export function ultraCurvesFigure(result: UltraResult): PlotlySpec {
   return {
     data,
     layout: {
-      title: `${result.envId}: refinement curves (mean ± std over ${result.budget.seeds.length} seeds; guide: ${result.llm.provider === "surrogate" ? "surrogate" : result.llm.model})`,
+      title: `${result.envId}: refinement curves (mean ± std over ${result.budget.seeds.length} seeds; guide: ${guideName(result)})`,
       xaxis: { title: "env steps (ULTRA's recorded rollouts included)" },
       yaxis: { title: `evaluation return (${result.budget.evalEpisodes} episodes)` },
       width: 820, height: 460,
     },
   };
+}
+
+/** Who guided the run, for figure titles: "surrogate" (never an LLM's name) or the model. */
+function guideName(result: UltraResult): string {
+  return result.llm.provider === "surrogate" ? "surrogate" : result.llm.model;
 }
 
 /**
@@ -97,9 +102,8 @@ export function ultraCurvesFigure(result: UltraResult): PlotlySpec {
  */
 export function ultraPerformanceProfileFigure(result: UltraResult): PlotlySpec {
   const groups = result.summary.map((s) => ({ name: LABEL(s.variant), scores: result.rows.filter((r) => r.variant === s.variant).map((r) => r.finalReturn) }));
-  const guide = result.llm.provider === "surrogate" ? "surrogate" : result.llm.model;
   return profileFigure(groups, {
-    title: `${result.envId}: performance profile of the final return<br><sub>${result.budget.seeds.length} seeds, ${result.budget.evalEpisodes} evaluation episodes each; guide: ${guide}</sub>`,
+    title: `${result.envId}: performance profile of the final return<br><sub>${result.budget.seeds.length} seeds, ${result.budget.evalEpisodes} evaluation episodes each; guide: ${guideName(result)}</sub>`,
     width: 1000,
     height: 460,
     // ten rows with long names: a legend beside the plot, clear of the axis title
@@ -228,11 +232,9 @@ export async function writeUltraReport(result: UltraResult, outDir: string, opts
   writeText(join(outDir, "summary.json"), JSON.stringify(rest) + "\n");
   const transcript = artifacts.flatMap((a) => a.transcript.map((e) => JSON.stringify({ seed: a.seed, ...e })));
   writeText(join(outDir, "llm-exchanges.jsonl"), transcript.join("\n") + "\n");
-  const curves = ultraCurvesFigure(result);
-  await saveFigure(curves, join(outDir, "curves.html"));
-  if (opts.png !== false) await saveFigure(curves, join(outDir, "curves.png"));
-  const profile = ultraPerformanceProfileFigure(result);
-  await saveFigure(profile, join(outDir, "profile.html"));
-  if (opts.png !== false) await saveFigure(profile, join(outDir, "profile.png"));
+  for (const [name, figure] of [["curves", ultraCurvesFigure(result)], ["profile", ultraPerformanceProfileFigure(result)]] as const) {
+    await saveFigure(figure, join(outDir, `${name}.html`));
+    if (opts.png !== false) await saveFigure(figure, join(outDir, `${name}.png`));
+  }
   return text;
 }
