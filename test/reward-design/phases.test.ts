@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LlmRunStoppedError, type Completion, type CompletionRequest, type LlmClient } from "../../src/llm/index.js";
-import { composeRewardCode, runRewardDesignPhase, type RewardDesignPhase } from "../../src/experiments/reward-design/index.js";
+import { composeRewardCode, runRewardDesignExperiment, runRewardDesignPhase, type RewardDesignPhase } from "../../src/experiments/reward-design/index.js";
 import { openAiCompletion, startFakeServer, type RecordedRequest } from "../llm/fake-servers.js";
 
 const GOOD = "Here it is.\n```javascript\n" + composeRewardCode({ progress: 1, upright: 0.5, fall: 100 }) + "\n```";
@@ -87,4 +87,19 @@ test("phases: a propose stopped and run again keeps both attempts' designer usag
   } finally {
     await server.close();
   }
+});
+
+test("one process: --max-failed-calls counts over the run, so a resumed run may fail only what the stopped one left", async () => {
+  const out = mkdtempSync(join(tmpdir(), "rd-resume-allowance-"));
+  const settings = { budget: "smoke" as const, preset: "eureka" as const, out, iterations: 2, candidates: 2, totalTimesteps: 512, concurrency: 0, png: false, maxFailedCalls: 1 };
+  // Iteration 1's second candidate fails (tolerated: the one failure allowed), iteration 2's first stops the run.
+  await assert.rejects(runRewardDesignExperiment({ ...settings, llm: designer((c) => c === "1/2" || c === "2/1") }), (e: unknown) => e instanceof LlmRunStoppedError);
+  // Resumed: the allowance is spent, so the next failure stops it again instead of being tolerated a second time.
+  const resumed = designer((c) => c === "2/1");
+  await assert.rejects(runRewardDesignExperiment({ ...settings, llm: resumed }), (e: unknown) => e instanceof LlmRunStoppedError);
+  assert.deepEqual(resumed.asked, ["2/1"], "only the candidate without an answer is asked");
+  const healthy = designer(() => false);
+  const done = await runRewardDesignExperiment({ ...settings, llm: healthy });
+  assert.equal(done.failedCalls, 1, "the tolerated failure of iteration 1, once");
+  assert.ok(!healthy.asked.some((c) => c.startsWith("1/")), "iteration 1 is not asked again");
 });

@@ -248,6 +248,13 @@ export async function proposeIteration(o: RewardDesignOptions, designer: Designe
 }
 
 /** Iteration `t`'s candidates as the folder holds them (results included where trained); undefined until proposed. */
+/** Designer calls that failed and were tolerated in the iterations proposed so far in `runDir` (its no-answer candidates). */
+export function recordedFailedCalls(runDir: string, iterations: number): number {
+  let failed = 0;
+  for (let iteration = 1; iteration <= iterations; iteration++) failed += readIteration(runDir, iteration)?.filter((r) => r.status === "no-answer").length ?? 0;
+  return failed;
+}
+
 export function readIteration(runDir: string, iteration: number): CandidateRecord[] | undefined {
   const file = join(iterationDir(runDir, iteration), PROPOSAL_FILE);
   if (!existsSync(file)) return undefined;

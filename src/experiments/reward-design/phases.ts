@@ -19,8 +19,6 @@ import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
 import { USAGE_FILE } from "../../llm/create.js";
 import type { UsageSummary } from "../../llm/ledger.js";
-import { maxFailedCallsFromEnv } from "../../llm/create.js";
-import { Llm } from "../../llm/llm.js";
 import { sumUsage } from "../merge.js";
 import { runsOfShard, type PlannedRun, type ShardSpec } from "../shards.js";
 import {
@@ -36,6 +34,7 @@ import {
   proposeIteration,
   readIteration,
   readIterations,
+  recordedFailedCalls,
   reflectIteration,
   savedDesigner,
   type CandidateRecord,
@@ -158,11 +157,7 @@ export async function runRewardDesignPhase(options: RewardDesignPhaseOptions): P
   let stage = rewardDesignStage(preset, out);
   if (o.phase === "propose") {
     if (stage.phase !== "propose") return { stage, did: `nothing to propose: ${stageText(stage)}`, next: stage };
-    // --max-failed-calls counts over the run: this propose may fail what the earlier iterations left (an `Llm`
-    // passed in keeps its own count).
-    const allowed = o.maxFailedCalls ?? maxFailedCallsFromEnv() ?? 0;
-    const earlier = readIterations(loop, stage.iteration - 1).failedCalls;
-    const llm = experimentLlm(o, out, o.llm instanceof Llm ? undefined : Math.max(0, allowed - earlier));
+    const llm = experimentLlm(o, out, recordedFailedCalls(out, stage.iteration - 1));
     const designerOptions = { ...loop, llm, precheck: o.precheck, onEvent: o.onEvent };
     checkConfig(designerOptions);
     const designer = await openDesigner(designerOptions);

@@ -8,9 +8,9 @@
 import { ensureDir } from "../../core/fs.js";
 import { writeText } from "../../core/secrets.js";
 import { join } from "node:path";
-import { createLlm, type LlmProviderName } from "../../llm/create.js";
+import { createLlm, maxFailedCallsFromEnv, type LlmProviderName } from "../../llm/create.js";
 import type { SurrogateQuality } from "../../llm/providers/surrogate.js";
-import { countingLlm, type Llm } from "../../llm/llm.js";
+import { countingLlm, Llm } from "../../llm/llm.js";
 import type { LlmClient } from "../../llm/types.js";
 import "../../guides/reward-design/index.js";
 import { saveFigure } from "../../report/figure.js";
@@ -18,7 +18,7 @@ import type { PlotlySpec } from "../../report/plotly.js";
 import { meanCi, type Interval } from "../../report/stats.js";
 import { formatTable, type Row } from "../../report/table.js";
 import type { Budget } from "../budget.js";
-import { runRewardDesign, type RewardDesignEvent, type RewardDesignResult } from "./loop.js";
+import { recordedFailedCalls, runRewardDesign, type RewardDesignEvent, type RewardDesignResult } from "./loop.js";
 import { trainInPool } from "./pool.js";
 import { rewardDesignPreset, type EurekaPreset, type RewardDesignPreset, type RewardDesignPresetName, type SeedPreset } from "./presets.js";
 import { candidateTable, comparisonTable, designerLabel, iterationFigure, iterationTable, learningCurvesFigure } from "./report.js";
@@ -134,7 +134,11 @@ export function experimentDir(options: Pick<RewardDesignExperimentOptions, "out"
  * The designer of the options, counting its failed calls (cached and recorded in the run folder `out`);
  * `maxFailedCalls` (default: the options') is what this client tolerates.
  */
-export function experimentLlm(options: RewardDesignExperimentOptions, out: string, maxFailedCalls = options.maxFailedCalls): Llm {
+export function experimentLlm(options: RewardDesignExperimentOptions, out: string, earlierFailedCalls = 0): Llm {
+  // An `Llm` passed in keeps its own count (countingLlm checks it agrees with --max-failed-calls).
+  if (options.llm instanceof Llm) return countingLlm(options.llm, options.maxFailedCalls);
+  // --max-failed-calls counts over the run: a resumed run, or the next propose phase, may fail what the earlier processes left.
+  const maxFailedCalls = Math.max(0, (options.maxFailedCalls ?? maxFailedCallsFromEnv() ?? 0) - earlierFailedCalls);
   if (options.llm) return countingLlm(options.llm, maxFailedCalls);
   const provider = options.provider ?? "surrogate";
   return createLlm({
@@ -143,7 +147,7 @@ export function experimentLlm(options: RewardDesignExperimentOptions, out: strin
     ...(options.baseURL ? { baseURL: options.baseURL } : {}),
     runDir: out,
     cache: "read-write",
-    ...(maxFailedCalls !== undefined ? { maxFailedCalls } : {}),
+    maxFailedCalls,
     ...(provider === "surrogate" ? { quality: options.quality ?? DEFAULT_SURROGATE_QUALITY, surrogateName: "reward-terms" } : {}),
   });
 }
@@ -152,8 +156,9 @@ export function experimentLlm(options: RewardDesignExperimentOptions, out: strin
 export async function runRewardDesignExperiment(options: RewardDesignExperimentOptions): Promise<RewardDesignExperimentResult> {
   const preset = resolvePreset(options);
   const out = experimentDir(options, preset);
-  // One counting client for the whole experiment: its failedCalls feed every table's "failed calls".
-  const llm = experimentLlm(options, out);
+  // One counting client for the whole experiment: its failedCalls feed every table's "failed calls". The
+  // seed preset keeps no per-candidate records to count a stopped run's tolerated failures from.
+  const llm = experimentLlm(options, out, preset.name === "eureka" ? recordedFailedCalls(out, preset.iterations) : 0);
   const designer = designerLabel(llm.provider, llm.model);
   const experiment = preset.name === "seed" ? await runSeed(options, preset, out, llm, designer) : await runEureka(options, preset, out, llm, designer);
   if (options.llm === undefined) llm.writeSummary();
