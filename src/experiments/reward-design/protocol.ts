@@ -156,8 +156,9 @@ export function experimentLlm(options: RewardDesignExperimentOptions, out: strin
 export async function runRewardDesignExperiment(options: RewardDesignExperimentOptions): Promise<RewardDesignExperimentResult> {
   const preset = resolvePreset(options);
   const out = experimentDir(options, preset);
-  // One counting client for the whole experiment: its failedCalls feed every table's "failed calls". The
-  // seed preset keeps no per-candidate records to count a stopped run's tolerated failures from.
+  // One counting client for the whole experiment: its failedCalls feed every table's "failed calls". Not yet
+  // for the seed preset: its tolerated failures sit in the iteration records of several runs (the main one and
+  // each final seed's), so a resumed seed run still starts with the whole allowance.
   const llm = experimentLlm(options, out, preset.name === "eureka" ? recordedFailedCalls(out, preset.iterations) : 0);
   const designer = designerLabel(llm.provider, llm.model);
   const experiment = preset.name === "seed" ? await runSeed(options, preset, out, llm, designer) : await runEureka(options, preset, out, llm, designer);
