@@ -92,19 +92,25 @@ for (const provider of ["anthropic", "openai-compatible"] as const) {
       });
     }
 
-    it("a connection reset mid-body is retried; reset on every attempt is one failed call, counted after the retries", async () => {
-      server.reset();
-      server.script("reset");
-      const llm = client();
-      const answer = await llm.complete(ask);
-      assert.equal(answer.text, "1: +1");
-      assert.equal(answer.attempts, 2);
-      assert.equal(llm.failedCalls, 0);
-      server.script("reset", "reset");
-      await assert.rejects(llm.complete(ask), (e: unknown) => e instanceof LlmProviderError && e.retryable && e.attempts === 2 && /connection/.test(e.message));
-      assert.equal(llm.failedCalls, 1);
-      assert.equal(server.requests, 4);
-    });
+    const transient: [Fault, string, (e: LlmProviderError) => boolean][] = [
+      ["reset", "a connection reset mid-body", (e) => e.retryable && /connection/.test(e.message)],
+      ["huge-error", "an HTTP 503 whose body passes the size cap (a proxy's error page) stays that status, and", (e) => e.retryable && e.status === 503],
+    ];
+    for (const [fault, what, failure] of transient) {
+      it(`${what} is retried; the fault on every attempt is one failed call, counted after the retries`, async () => {
+        server.reset();
+        server.script(fault);
+        const llm = client();
+        const answer = await llm.complete(ask);
+        assert.equal(answer.text, "1: +1");
+        assert.equal(answer.attempts, 2);
+        assert.equal(llm.failedCalls, 0);
+        server.script(fault, fault);
+        await assert.rejects(llm.complete(ask), (e: unknown) => e instanceof LlmProviderError && e.attempts === 2 && failure(e));
+        assert.equal(llm.failedCalls, 1);
+        assert.equal(server.requests, 4);
+      });
+    }
 
     it("a body far larger than max_tokens allows is refused while it arrives, not retried, and nothing of it is written", async () => {
       server.reset();
@@ -122,19 +128,6 @@ for (const provider of ["anthropic", "openai-compatible"] as const) {
       assert.ok(transcript.length < 10_000 && !transcript.includes("x".repeat(100)), "only the failure is recorded");
       assert.ok(!existsSync(join(runDir, "llm-cassette.jsonl")) || !readFileSync(join(runDir, "llm-cassette.jsonl"), "utf8").includes("xxxx"), "no cassette entry");
       assert.equal((await llm.complete(ask)).text, "1: +1", "a normal answer still passes");
-    });
-
-    it("an error status with a body past the cap (a proxy's error page) is still that status: retried, then answered", async () => {
-      server.reset();
-      server.script("huge-error");
-      const llm = client();
-      const answer = await llm.complete(ask);
-      assert.equal(answer.text, "1: +1");
-      assert.equal(answer.attempts, 2);
-      assert.equal(llm.failedCalls, 0);
-      server.script("huge-error", "huge-error");
-      await assert.rejects(llm.complete(ask), (e: unknown) => e instanceof LlmProviderError && e.status === 503 && e.attempts === 2);
-      assert.equal(server.requests, 4);
     });
   });
 }
